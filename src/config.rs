@@ -1,0 +1,113 @@
+//! Command-line and environment configuration.
+//!
+//! Every option of `serve` has an environment fallback (`MAPA_ADDR`, `MAPA_DATA`,
+//! ...) and a default, so `mapa-praktyk serve` runs on the bundled data as is.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Default OpenStreetMap tile URL.
+pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+/// Default tile attribution (HTML).
+pub const DEFAULT_TILE_ATTRIBUTION: &str =
+    "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors";
+
+/// mapa-praktyk: a map of Polish local-government good practices.
+#[derive(Debug, Parser)]
+#[command(name = "mapa-praktyk", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API and the map page.
+    Serve(ServeArgs),
+    /// Geocode a query ("32-600 Oświęcim"), or one query per line from standard input with "-".
+    Geocode {
+        /// The query, or "-" to read one query per line from standard input.
+        query: String,
+    },
+    /// Reverse-geocode a point: the nearest locality, gmina, powiat, voivodeship.
+    Reverse {
+        /// Latitude in degrees.
+        #[arg(allow_hyphen_values = true)]
+        lat: f64,
+        /// Longitude in degrees.
+        #[arg(allow_hyphen_values = true)]
+        lon: f64,
+    },
+    /// Import practice pages (text or HTML) and CSV files into the dataset.
+    Import {
+        /// Files to import: practice-database pages, institution pages, dataset CSV.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The dataset to update (created when missing).
+        #[arg(long, default_value = "data/practices.csv", env = "MAPA_DATA")]
+        into: PathBuf,
+    },
+    /// Export the dataset (public view) as GeoJSON or CSV to standard output.
+    Export {
+        /// The dataset.
+        #[arg(long, default_value = "data/practices.csv", env = "MAPA_DATA")]
+        data: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "geojson")]
+        format: ExportFormat,
+        /// Include contact persons' phones and e-mails.
+        #[arg(long)]
+        publish_personal: bool,
+    },
+    /// Write a dataset of seeded synthetic practices (for benchmarks and load tests).
+    GenSynthetic {
+        /// How many practices.
+        #[arg(long, default_value_t = 10_000)]
+        count: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output CSV.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// RFC 7946 GeoJSON FeatureCollection.
+    Geojson,
+    /// The dataset's CSV format.
+    Csv,
+}
+
+/// Options of `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "MAPA_ADDR")]
+    pub addr: SocketAddr,
+    /// The practices dataset (CSV).
+    #[arg(long, default_value = "data/practices.csv", env = "MAPA_DATA")]
+    pub data: PathBuf,
+    /// Folder of the map page's static files.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/static"), env = "MAPA_STATIC_DIR")]
+    pub static_dir: PathBuf,
+    /// Tile URL template for the map's base layer; "none" for the offline base layer of outlines.
+    #[arg(long, default_value = DEFAULT_TILE_URL, env = "MAPA_TILE_URL")]
+    pub tile_url: String,
+    /// Attribution shown for the tiles (HTML).
+    #[arg(long, default_value = DEFAULT_TILE_ATTRIBUTION, env = "MAPA_TILE_ATTRIBUTION")]
+    pub tile_attribution: String,
+    /// Publish contact persons' phones and e-mails (off by default: personal data).
+    #[arg(long, env = "MAPA_PUBLISH_PERSONAL")]
+    pub publish_personal: bool,
+    /// Seconds a request may take before it is answered with 408/503.
+    #[arg(long, default_value_t = 30, env = "MAPA_REQUEST_TIMEOUT")]
+    pub request_timeout_secs: u64,
+}

@@ -1,0 +1,41 @@
+//! mapa-praktyk: a map of Polish local-government good practices.
+//!
+//! How data flows, one way:
+//!
+//! ```text
+//! geodata/*.tsv ──► gazetteer::Gazetteer (embedded, loaded once)
+//!                          │ geocode / reverse
+//! pages, CSV ──► import ──►│──► practice::Practice (validated, geocoded)
+//!                                 │
+//! data/practices.csv ◄── store ◄──┘ (atomic save)      store::load ──► Vec<Practice>
+//!                                                                  │
+//!                      index::PracticeIndex (R-tree of ids, bulk-loaded) ◄┘
+//!                                 │ query ──► &Practice ──► geojson (the only output shaper)
+//!                                 ▼
+//!                       api::router(AppState) ──► HTTP (JSON, GeoJSON, CSV, static page)
+//! ```
+//!
+//! `main.rs` only parses the configuration, starts tracing, loads data and serves;
+//! everything else lives here so tests and benchmarks use exactly what the binary uses.
+#![forbid(unsafe_code)]
+
+/// HTTP: the axum router, one module per resource, and the HTTP error type.
+pub mod api;
+/// Command-line and environment configuration (clap).
+pub mod config;
+/// Polish gazetteer (GeoNames, Natural Earth), the geocoder and reverse geocoder.
+pub mod gazetteer;
+/// Shapes practices into GeoJSON features: the one place that knows the output shape.
+pub mod geojson;
+/// Great-circle geometry helpers shared by the geocoder and the index.
+pub mod geo_util;
+/// Readers for practice-database pages, institution pages and CSV.
+pub mod import;
+/// The R-tree over practices and its radius, k-nearest and region queries.
+pub mod index;
+/// The practice record and its vocabulary (areas, unit types).
+pub mod practice;
+/// The CSV dataset: load with validation, atomic save.
+pub mod store;
+/// Seeded synthetic practices for benchmarks and load tests.
+pub mod synthetic;

@@ -1,0 +1,357 @@
+//! The practice record and its vocabulary.
+//!
+//! A [`Practice`] holds everything a practice page carries, typed. Its
+//! [`Practice::public_view`] is what the API and exports publish: named contact
+//! persons' phones and e-mails are left out unless the operator turns publishing on.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::gazetteer::{AdminChain, Precision};
+
+/// The practice database's fixed vocabulary of areas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum Area {
+    /// Usługi społeczne (no subarea given).
+    UslugiSpoleczne,
+    /// Usługi społeczne › Kultura.
+    Kultura,
+    /// Usługi społeczne › Pomoc społeczna.
+    PomocSpoleczna,
+    /// Usługi społeczne › Oświata.
+    Oswiata,
+    /// Usługi społeczne › Ochrona zdrowia.
+    OchronaZdrowia,
+    /// Usługi społeczne › Sport i rekreacja.
+    SportIRekreacja,
+    /// Usługi techniczne.
+    UslugiTechniczne,
+    /// Rozwój instytucjonalny.
+    RozwojInstytucjonalny,
+    /// Efektywność energetyczna.
+    EfektywnoscEnergetyczna,
+    /// Współpraca JST-NGO.
+    WspolpracaJstNgo,
+    /// Współpraca między JST.
+    WspolpracaMiedzyJst,
+    /// Dialog społeczny.
+    DialogSpoleczny,
+}
+
+impl Area {
+    /// Every area, in the database's menu order.
+    pub const ALL: [Area; 12] = [
+        Area::UslugiSpoleczne,
+        Area::Kultura,
+        Area::PomocSpoleczna,
+        Area::Oswiata,
+        Area::OchronaZdrowia,
+        Area::SportIRekreacja,
+        Area::UslugiTechniczne,
+        Area::RozwojInstytucjonalny,
+        Area::EfektywnoscEnergetyczna,
+        Area::WspolpracaJstNgo,
+        Area::WspolpracaMiedzyJst,
+        Area::DialogSpoleczny,
+    ];
+
+    /// Stable URL-safe identifier, e.g. `pomoc-spoleczna`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Area::UslugiSpoleczne => "uslugi-spoleczne",
+            Area::Kultura => "kultura",
+            Area::PomocSpoleczna => "pomoc-spoleczna",
+            Area::Oswiata => "oswiata",
+            Area::OchronaZdrowia => "ochrona-zdrowia",
+            Area::SportIRekreacja => "sport-i-rekreacja",
+            Area::UslugiTechniczne => "uslugi-techniczne",
+            Area::RozwojInstytucjonalny => "rozwoj-instytucjonalny",
+            Area::EfektywnoscEnergetyczna => "efektywnosc-energetyczna",
+            Area::WspolpracaJstNgo => "wspolpraca-jst-ngo",
+            Area::WspolpracaMiedzyJst => "wspolpraca-miedzy-jst",
+            Area::DialogSpoleczny => "dialog-spoleczny",
+        }
+    }
+
+    /// Polish name of the area itself (`Pomoc społeczna`).
+    pub fn name_pl(self) -> &'static str {
+        match self {
+            Area::UslugiSpoleczne => "Usługi społeczne",
+            Area::Kultura => "Kultura",
+            Area::PomocSpoleczna => "Pomoc społeczna",
+            Area::Oswiata => "Oświata",
+            Area::OchronaZdrowia => "Ochrona zdrowia",
+            Area::SportIRekreacja => "Sport i rekreacja",
+            Area::UslugiTechniczne => "Usługi techniczne",
+            Area::RozwojInstytucjonalny => "Rozwój instytucjonalny",
+            Area::EfektywnoscEnergetyczna => "Efektywność energetyczna",
+            Area::WspolpracaJstNgo => "Współpraca JST-NGO",
+            Area::WspolpracaMiedzyJst => "Współpraca między JST",
+            Area::DialogSpoleczny => "Dialog społeczny",
+        }
+    }
+
+    /// English name of the area.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Area::UslugiSpoleczne => "Social services",
+            Area::Kultura => "Culture",
+            Area::PomocSpoleczna => "Social assistance",
+            Area::Oswiata => "Education",
+            Area::OchronaZdrowia => "Health care",
+            Area::SportIRekreacja => "Sport and recreation",
+            Area::UslugiTechniczne => "Technical services",
+            Area::RozwojInstytucjonalny => "Institutional development",
+            Area::EfektywnoscEnergetyczna => "Energy efficiency",
+            Area::WspolpracaJstNgo => "Local government–NGO cooperation",
+            Area::WspolpracaMiedzyJst => "Inter-municipal cooperation",
+            Area::DialogSpoleczny => "Social dialogue",
+        }
+    }
+
+    /// The parent area, for the five subareas of Usługi społeczne.
+    pub fn parent(self) -> Option<Area> {
+        match self {
+            Area::Kultura
+            | Area::PomocSpoleczna
+            | Area::Oswiata
+            | Area::OchronaZdrowia
+            | Area::SportIRekreacja => Some(Area::UslugiSpoleczne),
+            _ => None,
+        }
+    }
+
+    /// The full path as the database prints it: `Usługi społeczne › Pomoc społeczna`.
+    pub fn path_pl(self) -> String {
+        match self.parent() {
+            Some(p) => format!("{} › {}", p.name_pl(), self.name_pl()),
+            None => self.name_pl().to_string(),
+        }
+    }
+
+    /// Finds an area by slug (`pomoc-spoleczna`).
+    pub fn from_slug(s: &str) -> Option<Area> {
+        Area::ALL.into_iter().find(|a| a.slug() == s)
+    }
+}
+
+impl From<Area> for String {
+    fn from(a: Area) -> String {
+        a.slug().to_string()
+    }
+}
+
+impl TryFrom<String> for Area {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Area::from_slug(&s).ok_or_else(|| format!("unknown area {s:?}"))
+    }
+}
+
+/// Type of the local-government unit that runs the practice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum UnitType {
+    /// gmina miejska (urban gmina).
+    GminaMiejska,
+    /// gmina wiejska (rural gmina).
+    GminaWiejska,
+    /// gmina miejsko-wiejska (urban-rural gmina).
+    GminaMiejskoWiejska,
+    /// miasto na prawach powiatu (city with powiat rights).
+    MiastoNaPrawachPowiatu,
+    /// powiat.
+    Powiat,
+    /// województwo (voivodeship self-government).
+    Wojewodztwo,
+}
+
+impl UnitType {
+    /// Every unit type.
+    pub const ALL: [UnitType; 6] = [
+        UnitType::GminaMiejska,
+        UnitType::GminaWiejska,
+        UnitType::GminaMiejskoWiejska,
+        UnitType::MiastoNaPrawachPowiatu,
+        UnitType::Powiat,
+        UnitType::Wojewodztwo,
+    ];
+
+    /// The Polish label as the database prints it (`gmina miejska`).
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitType::GminaMiejska => "gmina miejska",
+            UnitType::GminaWiejska => "gmina wiejska",
+            UnitType::GminaMiejskoWiejska => "gmina miejsko-wiejska",
+            UnitType::MiastoNaPrawachPowiatu => "miasto na prawach powiatu",
+            UnitType::Powiat => "powiat",
+            UnitType::Wojewodztwo => "województwo",
+        }
+    }
+
+    /// Parses the Polish label, case-insensitively.
+    pub fn from_label(s: &str) -> Option<UnitType> {
+        let s = s.trim().to_lowercase();
+        UnitType::ALL.into_iter().find(|u| u.label() == s)
+    }
+}
+
+impl From<UnitType> for String {
+    fn from(u: UnitType) -> String {
+        u.label().to_string()
+    }
+}
+
+impl TryFrom<String> for UnitType {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        UnitType::from_label(&s).ok_or_else(|| format!("unknown unit type {s:?}"))
+    }
+}
+
+/// A named contact person. Their phone and e-mail are personal data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Full name.
+    pub name: String,
+    /// Role or position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Phone numbers as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// Where a practice is: coordinates with how they were obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    /// Longitude, WGS84 degrees.
+    pub lon: f64,
+    /// Latitude, WGS84 degrees.
+    pub lat: f64,
+    /// The geocoder's precision, or [`Precision::Manual`] for coordinates set by hand.
+    pub precision: Precision,
+    /// The geocoder's score in 0..=1 (1 for manual coordinates).
+    pub score: f64,
+}
+
+/// One good practice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Practice {
+    /// Stable identifier, derived from the source (the same page gives the same id).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Area from the database's vocabulary.
+    pub area: Area,
+    /// Lead paragraph.
+    pub summary: String,
+    /// Full text (paragraphs separated by blank lines).
+    pub body: String,
+    /// Total cost in złoty.
+    pub cost_pln: Option<u64>,
+    /// Notes on funding (who paid, grants).
+    pub funding: Option<String>,
+    /// Date added to the practice database.
+    pub date_added: Option<NaiveDate>,
+    /// Date last updated in the practice database.
+    pub date_updated: Option<NaiveDate>,
+    /// Start of the project period, when the text gives one.
+    pub period_start: Option<NaiveDate>,
+    /// End of the project period, when the text gives one.
+    pub period_end: Option<NaiveDate>,
+    /// Type of the local-government unit.
+    pub unit_type: Option<UnitType>,
+    /// Town (Miejscowość).
+    pub town: Option<String>,
+    /// Powiat as written on the page.
+    pub powiat: Option<String>,
+    /// Voivodeship as written on the page.
+    pub voivodeship: Option<String>,
+    /// Postal code `NN-NNN`.
+    pub postal_code: Option<String>,
+    /// Post office (Poczta).
+    pub post_office: Option<String>,
+    /// Street address.
+    pub street: Option<String>,
+    /// Implementing unit (Jednostka wdrażająca).
+    pub unit: Option<String>,
+    /// Institution's phone.
+    pub phone: Option<String>,
+    /// Institution's websites.
+    pub websites: Vec<String>,
+    /// Institution's e-mail.
+    pub email: Option<String>,
+    /// Population of the unit.
+    pub population: Option<u64>,
+    /// Named contact persons (personal data).
+    pub contacts: Vec<Contact>,
+    /// Where the record came from: URL or file name.
+    pub source: String,
+    /// Coordinates, when placed.
+    pub location: Option<Location>,
+    /// Gmina, powiat and voivodeship from the gazetteer, when placed.
+    pub admin: AdminChain,
+}
+
+impl Practice {
+    /// The year the practice is filed under: the project period's start when the
+    /// text gives one, else the year it was added to the database.
+    pub fn year(&self) -> Option<i32> {
+        self.period_start
+            .or(self.date_added)
+            .or(self.date_updated)
+            .map(|d| d.year())
+    }
+
+    /// Longitude and latitude, when placed.
+    pub fn lon_lat(&self) -> Option<(f64, f64)> {
+        self.location.map(|l| (l.lon, l.lat))
+    }
+
+    /// What may be published. Named contact persons keep their name and role; their
+    /// phone and e-mail are removed unless `publish_personal` is set by the operator.
+    /// The institution's own phone, e-mail and websites stay.
+    pub fn public_view(&self, publish_personal: bool) -> Practice {
+        let mut p = self.clone();
+        if !publish_personal {
+            for c in &mut p.contacts {
+                c.phone = None;
+                c.email = None;
+            }
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn area_slugs_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for a in Area::ALL {
+            assert!(seen.insert(a.slug()));
+            assert_eq!(Area::from_slug(a.slug()), Some(a));
+        }
+        assert_eq!(
+            Area::PomocSpoleczna.path_pl(),
+            "Usługi społeczne › Pomoc społeczna"
+        );
+        assert_eq!(Area::DialogSpoleczny.path_pl(), "Dialog społeczny");
+    }
+
+    #[test]
+    fn unit_type_labels_parse() {
+        assert_eq!(
+            UnitType::from_label("Gmina miejsko-wiejska"),
+            Some(UnitType::GminaMiejskoWiejska)
+        );
+        assert_eq!(UnitType::from_label("gmina"), None);
+    }
+}
