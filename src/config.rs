@@ -107,7 +107,10 @@ pub struct ServeArgs {
     /// Publish contact persons' phones and e-mails (off by default: personal data).
     #[arg(long, env = "MAPA_PUBLISH_PERSONAL")]
     pub publish_personal: bool,
-    /// Seconds a request may take before it is answered with 408/503.
+    /// Seconds between checks of the dataset file for changes (0: never reload).
+    #[arg(long, default_value_t = 2, env = "MAPA_RELOAD_SECS")]
+    pub reload_secs: u64,
+    /// Seconds a request may take before it is answered with 503.
     #[arg(long, default_value_t = 30, env = "MAPA_REQUEST_TIMEOUT")]
     pub request_timeout_secs: u64,
 }

@@ -28,9 +28,9 @@ pub fn haversine_km(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
 
 /// The unit vector of a lon/lat point.
 pub fn unit_vector(lon: f64, lat: f64) -> [f64; 3] {
-    let (lon, lat) = (lon.to_radians(), lat.to_radians());
-    let c = lat.cos();
-    [c * lon.cos(), c * lon.sin(), lat.sin()]
+    let (sin_lat, cos_lat) = lat.to_radians().sin_cos();
+    let (sin_lon, cos_lon) = lon.to_radians().sin_cos();
+    [cos_lat * cos_lon, cos_lat * sin_lon, sin_lat]
 }
 
 /// The squared chord length between unit vectors that are `km` apart on the

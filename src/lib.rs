@@ -35,6 +35,8 @@ pub mod import;
 pub mod index;
 /// The practice record and its vocabulary (areas, unit types).
 pub mod practice;
+/// Dataset snapshots and the filter/spatial queries over them (no HTTP here).
+pub mod query;
 /// The CSV dataset: load with validation, atomic save.
 pub mod store;
 /// Seeded synthetic practices for benchmarks and load tests.

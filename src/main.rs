@@ -5,11 +5,19 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use mapa_praktyk::config::{Cli, Command};
+use mapa_praktyk::config::{Cli, Command, ExportFormat};
 use mapa_praktyk::gazetteer::{Gazetteer, GeocodeQuery};
+use mapa_praktyk::{api, geojson, import, store, synthetic};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     match run(cli.command) {
         Ok(code) => code,
         Err(e) => {
@@ -38,7 +46,48 @@ fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 }
             }
         }
-        _ => Err("this command is being built".into()),
+        Command::Serve(args) => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(api::serve(args))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { paths, into } => {
+            let report = import::run(&paths, &into, Gazetteer::bundled())?;
+            print!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export {
+            data,
+            format,
+            publish_personal,
+        } => {
+            let practices: Vec<_> = store::load(&data)?
+                .iter()
+                .map(|p| p.public_view(publish_personal))
+                .collect();
+            let mut out = std::io::stdout().lock();
+            match format {
+                ExportFormat::Csv => store::write_csv(&mut out, &practices)?,
+                ExportFormat::Geojson => {
+                    let fc = ::geojson::FeatureCollection {
+                        bbox: None,
+                        features: practices.iter().map(geojson::detail_feature).collect(),
+                        foreign_members: None,
+                    };
+                    serde_json::to_writer(&mut out, &fc)?;
+                    writeln!(out)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::GenSynthetic { count, seed, out } => {
+            let practices = synthetic::practices(Gazetteer::bundled(), count, seed);
+            store::save(&out, &practices)?;
+            eprintln!("wrote {count} synthetic practices to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -1,0 +1,146 @@
+//! Query-string parsing with errors that name the parameter.
+
+use super::error::ApiError;
+
+/// The decoded query string of one request, checked against the parameters an
+/// endpoint accepts.
+#[derive(Debug, Default)]
+pub struct Params {
+    pairs: Vec<(String, String)>,
+}
+
+impl Params {
+    /// Decodes `raw` and rejects parameters not in `allowed`, and repeated ones.
+    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, ApiError> {
+        let pairs: Vec<(String, String)> = match raw {
+            Some(r) if !r.is_empty() => serde_urlencoded::from_str(r)
+                .map_err(|e| ApiError::bad("invalid_query", format!("malformed query string: {e}")))?,
+            _ => Vec::new(),
+        };
+        for (i, (k, _)) in pairs.iter().enumerate() {
+            if !allowed.contains(&k.as_str()) {
+                return Err(ApiError::bad(
+                    "unknown_parameter",
+                    format!("{k}: unknown parameter; accepted: {}", allowed.join(", ")),
+                ));
+            }
+            if pairs[..i].iter().any(|(k2, _)| k2 == k) {
+                return Err(ApiError::invalid(k, "given more than once"));
+            }
+        }
+        Ok(Params { pairs })
+    }
+
+    /// The raw value of a parameter; an empty value counts as absent.
+    pub fn str(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A finite number.
+    pub fn f64(&self, name: &str) -> Result<Option<f64>, ApiError> {
+        self.str(name)
+            .map(|v| parse_f64(name, v))
+            .transpose()
+    }
+
+    /// A whole number within `min..=max`.
+    pub fn int(&self, name: &str, min: i64, max: i64) -> Result<Option<i64>, ApiError> {
+        self.str(name)
+            .map(|v| {
+                let n: i64 = v
+                    .parse()
+                    .map_err(|_| ApiError::invalid(name, format!("{v:?} is not a whole number")))?;
+                if n < min || n > max {
+                    return Err(ApiError::invalid(
+                        name,
+                        format!("{n} is out of range {min}..={max}"),
+                    ));
+                }
+                Ok(n)
+            })
+            .transpose()
+    }
+}
+
+/// Parses a finite number for parameter `name`.
+pub fn parse_f64(name: &str, v: &str) -> Result<f64, ApiError> {
+    let x: f64 = v
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::invalid(name, format!("{v:?} is not a number")))?;
+    if !x.is_finite() {
+        return Err(ApiError::invalid(name, format!("{v:?} is not a finite number")));
+    }
+    Ok(x)
+}
+
+/// Checks a longitude for parameter `name`.
+pub fn check_lon(name: &str, lon: f64) -> Result<f64, ApiError> {
+    if (-180.0..=180.0).contains(&lon) {
+        Ok(lon)
+    } else {
+        Err(ApiError::invalid(name, format!("longitude {lon} is outside -180..180")))
+    }
+}
+
+/// Checks a latitude for parameter `name`.
+pub fn check_lat(name: &str, lat: f64) -> Result<f64, ApiError> {
+    if (-90.0..=90.0).contains(&lat) {
+        Ok(lat)
+    } else {
+        Err(ApiError::invalid(name, format!("latitude {lat} is outside -90..90")))
+    }
+}
+
+/// Parses `minLon,minLat,maxLon,maxLat` for parameter `name`.
+pub fn parse_bbox(name: &str, v: &str) -> Result<[f64; 4], ApiError> {
+    let parts: Vec<&str> = v.split(',').collect();
+    if parts.len() != 4 {
+        return Err(ApiError::invalid(
+            name,
+            format!("expected minLon,minLat,maxLon,maxLat, got {} values", parts.len()),
+        ));
+    }
+    let mut b = [0.0; 4];
+    for (i, p) in parts.iter().enumerate() {
+        b[i] = parse_f64(name, p)?;
+    }
+    check_lon(name, b[0])?;
+    check_lon(name, b[2])?;
+    check_lat(name, b[1])?;
+    check_lat(name, b[3])?;
+    if b[0] > b[2] {
+        return Err(ApiError::invalid(name, format!("minLon {} is greater than maxLon {}", b[0], b[2])));
+    }
+    if b[1] > b[3] {
+        return Err(ApiError::invalid(name, format!("minLat {} is greater than maxLat {}", b[1], b[3])));
+    }
+    Ok(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_unknown_and_repeated_parameters() {
+        assert!(Params::parse(Some("a=1&b=2"), &["a"]).is_err());
+        assert!(Params::parse(Some("a=1&a=2"), &["a"]).is_err());
+        let p = Params::parse(Some("a=%C5%9Bl%C4%85skie&b="), &["a", "b"]).unwrap();
+        assert_eq!(p.str("a"), Some("śląskie"));
+        assert_eq!(p.str("b"), None);
+    }
+
+    #[test]
+    fn numbers_must_be_finite_and_in_range() {
+        assert!(parse_f64("x", "NaN").is_err());
+        assert!(parse_f64("x", "inf").is_err());
+        assert!(parse_bbox("bbox", "20,50,19,51").is_err());
+        assert!(parse_bbox("bbox", "19,50,20,91").is_err());
+        assert_eq!(parse_bbox("bbox", "19,50,20,51").unwrap(), [19.0, 50.0, 20.0, 51.0]);
+    }
+}

@@ -1,0 +1,418 @@
+//! `/api/practices`: list, one, within a polygon, and downloads.
+
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
+use serde_json::{Map, Value, json};
+
+use super::error::ApiError;
+use super::params::{Params, check_lat, check_lon, parse_bbox};
+use super::{AppState, MAX_BODY_BYTES, cached, etag_for};
+use crate::gazetteer::{AdminLevel, GeocodeQuery, Gazetteer};
+use crate::geojson::{detail_feature, round6, write_collection};
+use crate::practice::Area;
+use crate::query::{Filter, Near, Snapshot};
+
+/// Default page size of list responses.
+pub const DEFAULT_LIMIT: usize = 1000;
+/// Largest page size.
+pub const MAX_LIMIT: usize = 10_000;
+/// Largest k for k-nearest queries.
+pub const MAX_K: usize = 1000;
+/// Largest radius, km.
+pub const MAX_RADIUS_KM: f64 = 1000.0;
+
+/// Query parameters of the practice filters.
+pub const FILTER_PARAMS: &[&str] = &[
+    "bbox",
+    "lat",
+    "lon",
+    "radius_km",
+    "near",
+    "k",
+    "q",
+    "category",
+    "voivodeship",
+    "powiat",
+    "gmina",
+    "year_from",
+    "year_to",
+    "limit",
+    "offset",
+];
+
+/// A parsed practice query: the filter, the page, and the geocoded centre.
+#[derive(Debug)]
+pub struct PracticeQuery {
+    /// The filters.
+    pub filter: Filter,
+    /// Page size.
+    pub limit: usize,
+    /// Page start.
+    pub offset: usize,
+    /// The `near=` centre, echoed in the response.
+    pub near: Option<Value>,
+}
+
+/// Resolves a region parameter (TERYT code or name) to its TERYT code.
+pub fn region_param(
+    g: &Gazetteer,
+    params: &Params,
+    name: &str,
+    level: AdminLevel,
+) -> Result<Option<String>, ApiError> {
+    params
+        .str(name)
+        .map(|v| {
+            g.find_region(level, v).map(|r| r.teryt).map_err(|_| {
+                ApiError::bad(
+                    "unknown_region",
+                    format!("{name}: unknown {name} {v:?} (give a TERYT code or a Polish name)"),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// Parses the filters shared by every practice endpoint. `default_limit` is
+/// `None` for downloads, which return every match unless `limit` is given.
+pub fn parse_query(
+    g: &Gazetteer,
+    params: &Params,
+    default_limit: Option<usize>,
+) -> Result<PracticeQuery, ApiError> {
+    let mut f = Filter::default();
+    if let Some(b) = params.str("bbox") {
+        f.bbox = Some(parse_bbox("bbox", b)?);
+    }
+    let lat = params.f64("lat")?.map(|v| check_lat("lat", v)).transpose()?;
+    let lon = params.f64("lon")?.map(|v| check_lon("lon", v)).transpose()?;
+    let radius_km = params.f64("radius_km")?;
+    if let Some(r) = radius_km
+        && (r <= 0.0 || r > MAX_RADIUS_KM)
+    {
+        return Err(ApiError::invalid(
+            "radius_km",
+            format!("{r} is not within (0, {MAX_RADIUS_KM}] km"),
+        ));
+    }
+    let k = params.int("k", 1, MAX_K as i64)?.map(|k| k as usize);
+    let mut near_echo = None;
+    let centre = match (lat, lon, params.str("near")) {
+        (Some(_), Some(_), Some(_)) => {
+            return Err(ApiError::invalid("near", "give either near or lat and lon, not both"));
+        }
+        (Some(lat), Some(lon), None) => Some((lon, lat)),
+        (Some(_), None, _) => return Err(ApiError::invalid("lon", "lat is given without lon")),
+        (None, Some(_), _) => return Err(ApiError::invalid("lat", "lon is given without lat")),
+        (None, None, Some(text)) => {
+            let r = g
+                .geocode(&GeocodeQuery::text(text))
+                .map_err(|e| ApiError::geocode("near", e))?;
+            near_echo = Some(json!({
+                "query": text,
+                "name": r.best.name,
+                "lat": round6(r.best.lat),
+                "lon": round6(r.best.lon),
+                "precision": r.best.precision,
+                "score": r.best.score,
+                "radius_km": radius_km,
+            }));
+            Some((r.best.lon, r.best.lat))
+        }
+        (None, None, None) => None,
+    };
+    match centre {
+        Some((lon, lat)) => {
+            f.near = Some(Near {
+                lon,
+                lat,
+                radius_km,
+                k,
+            })
+        }
+        None => {
+            if radius_km.is_some() {
+                return Err(ApiError::invalid("radius_km", "needs a centre: lat and lon, or near"));
+            }
+            if k.is_some() {
+                return Err(ApiError::invalid("k", "needs a centre: lat and lon, or near"));
+            }
+        }
+    }
+    if let Some(q) = params.str("q") {
+        if q.chars().count() > 200 {
+            return Err(ApiError::invalid("q", "longer than 200 characters"));
+        }
+        f.text = Some(q.to_string());
+    }
+    if let Some(c) = params.str("category") {
+        f.area = Some(Area::from_slug(c).ok_or_else(|| {
+            ApiError::bad(
+                "unknown_category",
+                format!(
+                    "category: unknown category {c:?}; known: {}",
+                    Area::ALL.map(|a| a.slug()).join(", ")
+                ),
+            )
+        })?);
+    }
+    f.voivodeship = region_param(g, params, "voivodeship", AdminLevel::Voivodeship)?;
+    f.powiat = region_param(g, params, "powiat", AdminLevel::Powiat)?;
+    f.gmina = region_param(g, params, "gmina", AdminLevel::Gmina)?;
+    f.year_from = params.int("year_from", 1900, 2100)?.map(|y| y as i32);
+    f.year_to = params.int("year_to", 1900, 2100)?.map(|y| y as i32);
+    if let (Some(a), Some(b)) = (f.year_from, f.year_to)
+        && a > b
+    {
+        return Err(ApiError::invalid("year_from", format!("{a} is after year_to {b}")));
+    }
+    let limit = match params.int("limit", 0, MAX_LIMIT as i64)? {
+        Some(l) => l as usize,
+        None => default_limit.unwrap_or(usize::MAX),
+    };
+    let offset = params.int("offset", 0, i64::from(u32::MAX))?.unwrap_or(0) as usize;
+    Ok(PracticeQuery {
+        filter: f,
+        limit,
+        offset,
+        near: near_echo,
+    })
+}
+
+/// Runs a query and renders the page as a FeatureCollection.
+fn collection_body(snapshot: &Snapshot, pq: &PracticeQuery) -> Vec<u8> {
+    let matches = snapshot.query(&pq.filter);
+    let page = matches
+        .items
+        .iter()
+        .skip(pq.offset)
+        .take(pq.limit)
+        .map(|m| (snapshot.prepared(m.id), m.distance_km()));
+    let mut extra = Map::new();
+    if let Some(n) = &pq.near {
+        extra.insert("near".into(), n.clone());
+    }
+    write_collection(page, matches.len(), &extra)
+}
+
+fn request_key(raw: &Option<String>) -> String {
+    raw.clone().unwrap_or_default()
+}
+
+/// `GET /api/practices`: the filtered practices as GeoJSON.
+pub async fn list(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let snapshot = state.snapshot.load();
+    let result = Params::parse(raw.as_deref(), FILTER_PARAMS)
+        .and_then(|p| parse_query(state.gazetteer, &p, Some(DEFAULT_LIMIT)));
+    let pq = match result {
+        Ok(pq) => pq,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    let etag = etag_for(&snapshot, &["list", &request_key(&raw)]);
+    cached(&headers, etag, "application/geo+json", &[], || {
+        Ok(collection_body(&snapshot, &pq))
+    })
+}
+
+/// `GET /api/practices.geojson`: the same, as a download of every match.
+pub async fn download_geojson(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let snapshot = state.snapshot.load();
+    let result = Params::parse(raw.as_deref(), FILTER_PARAMS)
+        .and_then(|p| parse_query(state.gazetteer, &p, None));
+    let pq = match result {
+        Ok(pq) => pq,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    let etag = etag_for(&snapshot, &["geojson", &request_key(&raw)]);
+    cached(
+        &headers,
+        etag,
+        "application/geo+json",
+        &[(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"praktyki.geojson\"".to_string(),
+        )],
+        || Ok(collection_body(&snapshot, &pq)),
+    )
+}
+
+/// `GET /api/practices.csv`: the matches in the dataset's CSV format (public view).
+pub async fn download_csv(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let snapshot = state.snapshot.load();
+    let result = Params::parse(raw.as_deref(), FILTER_PARAMS)
+        .and_then(|p| parse_query(state.gazetteer, &p, None));
+    let pq = match result {
+        Ok(pq) => pq,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    let publish = state.config.publish_personal;
+    let etag = etag_for(&snapshot, &["csv", &request_key(&raw), &publish.to_string()]);
+    cached(
+        &headers,
+        etag,
+        "text/csv; charset=utf-8",
+        &[(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"praktyki.csv\"".to_string(),
+        )],
+        || {
+            let matches = snapshot.query(&pq.filter);
+            let rows: Vec<_> = matches
+                .items
+                .iter()
+                .skip(pq.offset)
+                .take(pq.limit)
+                .map(|m| snapshot.practice(m.id).public_view(publish))
+                .collect();
+            let mut out = Vec::new();
+            crate::store::write_csv(&mut out, &rows)
+                .map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))?;
+            Ok(out)
+        },
+    )
+}
+
+/// `GET /api/practices/{id}`: one practice, public view.
+pub async fn one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = Params::parse(raw.as_deref(), &[]) {
+        return axum::response::IntoResponse::into_response(e);
+    }
+    let snapshot = state.snapshot.load();
+    let Some(p) = snapshot.by_id(&id) else {
+        return axum::response::IntoResponse::into_response(ApiError::NotFound(format!(
+            "no practice with id {id:?}"
+        )));
+    };
+    let publish = state.config.publish_personal;
+    let etag = etag_for(&snapshot, &["one", &id, &publish.to_string()]);
+    cached(&headers, etag, "application/geo+json", &[], || {
+        serde_json::to_vec(&detail_feature(&p.public_view(publish)))
+            .map_err(|e| ApiError::Internal(e.to_string()))
+    })
+}
+
+/// Reads a GeoJSON Polygon, MultiPolygon, or a Feature holding one.
+pub fn polygon_from_geojson(body: &[u8]) -> Result<geo::MultiPolygon<f64>, ApiError> {
+    let text = std::str::from_utf8(body)
+        .map_err(|_| ApiError::bad("invalid_geojson", "body: not UTF-8 text"))?;
+    if text.trim().is_empty() {
+        return Err(ApiError::bad(
+            "invalid_geojson",
+            "body: empty; send a GeoJSON Polygon, MultiPolygon or Feature",
+        ));
+    }
+    let gj: geojson::GeoJson = text
+        .parse()
+        .map_err(|e| ApiError::bad("invalid_geojson", format!("body: not GeoJSON: {e}")))?;
+    let geometry = match gj {
+        geojson::GeoJson::Geometry(g) => g,
+        geojson::GeoJson::Feature(f) => f.geometry.ok_or_else(|| {
+            ApiError::bad("invalid_geojson", "body: the Feature has no geometry")
+        })?,
+        geojson::GeoJson::FeatureCollection(_) => {
+            return Err(ApiError::bad(
+                "invalid_geojson",
+                "body: a FeatureCollection; send one Polygon, MultiPolygon or Feature",
+            ));
+        }
+    };
+    let g: geo::Geometry<f64> = geometry
+        .value
+        .try_into()
+        .map_err(|e| ApiError::bad("invalid_geojson", format!("body: {e}")))?;
+    let mp = match g {
+        geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
+        geo::Geometry::MultiPolygon(mp) => mp,
+        other => {
+            return Err(ApiError::bad(
+                "invalid_geojson",
+                format!(
+                    "body: a {} geometry; only Polygon and MultiPolygon are accepted",
+                    geometry_name(&other)
+                ),
+            ));
+        }
+    };
+    use geo::CoordsIter;
+    for c in mp.coords_iter() {
+        if !c.x.is_finite() || !c.y.is_finite() || c.x.abs() > 180.0 || c.y.abs() > 90.0 {
+            return Err(ApiError::bad(
+                "invalid_geojson",
+                format!("body: coordinate [{}, {}] is not a lon,lat position", c.x, c.y),
+            ));
+        }
+    }
+    for p in &mp.0 {
+        if p.exterior().0.len() < 4 {
+            return Err(ApiError::bad(
+                "invalid_geojson",
+                "body: a polygon ring needs at least 4 positions",
+            ));
+        }
+    }
+    Ok(mp)
+}
+
+fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
+    match g {
+        geo::Geometry::Point(_) => "Point",
+        geo::Geometry::Line(_) | geo::Geometry::LineString(_) => "LineString",
+        geo::Geometry::MultiPoint(_) => "MultiPoint",
+        geo::Geometry::MultiLineString(_) => "MultiLineString",
+        geo::Geometry::GeometryCollection(_) => "GeometryCollection",
+        _ => "non-polygon",
+    }
+}
+
+/// `POST /api/practices/within`: the practices inside a GeoJSON polygon, with
+/// the list's filters as query parameters.
+pub async fn within(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> Response {
+    let run = async {
+        let params = Params::parse(raw.as_deref(), FILTER_PARAMS)?;
+        let mut pq = parse_query(state.gazetteer, &params, Some(DEFAULT_LIMIT))?;
+        let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
+            ApiError::bad(
+                "body_too_large",
+                format!("body: larger than {MAX_BODY_BYTES} bytes"),
+            )
+        })?;
+        pq.filter.within = Some(polygon_from_geojson(&bytes)?);
+        let snapshot = state.snapshot.load();
+        let body = collection_body(&snapshot, &pq);
+        Ok::<_, ApiError>(body)
+    };
+    match run.await {
+        Ok(b) => {
+            let mut r = axum::response::IntoResponse::into_response(b);
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/geo+json"),
+            );
+            r
+        }
+        Err(e) => axum::response::IntoResponse::into_response(e),
+    }
+}

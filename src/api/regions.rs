@@ -1,0 +1,117 @@
+//! Regions, categories, page configuration and health.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::params::Params;
+use super::practices::{DEFAULT_LIMIT, MAX_LIMIT};
+use super::{AppState, cached, etag_for};
+use crate::practice::Area;
+
+/// `GET /api/regions/voivodeships`: the 16 outlines with practice counts.
+pub async fn voivodeships(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = Params::parse(raw.as_deref(), &[]) {
+        return e.into_response();
+    }
+    let snapshot = state.snapshot.load();
+    let etag = etag_for(&snapshot, &["voivodeships"]);
+    cached(&headers, etag, "application/geo+json", &[], || {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for p in snapshot.practices() {
+            if let Some(v) = &p.admin.voivodeship {
+                *counts.entry(v.teryt.as_str()).or_default() += 1;
+            }
+        }
+        let features: Vec<Value> = state
+            .gazetteer
+            .voivodeships()
+            .map(|v| {
+                let geometry = geojson::Geometry::new(geojson::Value::from(v.outline));
+                json!({
+                    "type": "Feature",
+                    "id": v.teryt,
+                    "geometry": geometry,
+                    "properties": {
+                        "teryt": v.teryt,
+                        "name": v.name,
+                        "name_en": v.name_en,
+                        "count": counts.get(v.teryt).copied().unwrap_or(0),
+                    },
+                })
+            })
+            .collect();
+        Ok(serde_json::to_vec(&json!({
+            "type": "FeatureCollection",
+            "features": features,
+            "attribution": "Natural Earth (public domain)",
+        }))
+        .expect("JSON"))
+    })
+}
+
+/// `GET /api/categories`: the area vocabulary with practice counts (a parent
+/// area counts its subareas too).
+pub async fn categories(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = Params::parse(raw.as_deref(), &[]) {
+        return e.into_response();
+    }
+    let snapshot = state.snapshot.load();
+    let etag = etag_for(&snapshot, &["categories"]);
+    cached(&headers, etag, "application/json", &[], || {
+        let mut counts: HashMap<Area, usize> = HashMap::new();
+        for p in snapshot.practices() {
+            *counts.entry(p.area).or_default() += 1;
+            if let Some(parent) = p.area.parent() {
+                *counts.entry(parent).or_default() += 1;
+            }
+        }
+        let cats: Vec<Value> = Area::ALL
+            .iter()
+            .map(|a| {
+                json!({
+                    "slug": a.slug(),
+                    "name_pl": a.name_pl(),
+                    "name_en": a.name_en(),
+                    "path_pl": a.path_pl(),
+                    "parent": a.parent().map(|p| p.slug()),
+                    "count": counts.get(a).copied().unwrap_or(0),
+                })
+            })
+            .collect();
+        Ok(serde_json::to_vec(&json!({ "categories": cats })).expect("JSON"))
+    })
+}
+
+/// `GET /api/config`: what the map page needs to know at start-up.
+pub async fn config(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({
+        "tile_url": state.config.tile_url,
+        "tile_attribution": state.config.tile_attribution,
+        "default_limit": DEFAULT_LIMIT,
+        "max_limit": MAX_LIMIT,
+    }))
+}
+
+/// `GET /healthz`: liveness with dataset counts.
+pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
+    let s = state.snapshot.load();
+    Json(json!({
+        "status": "ok",
+        "practices": s.practices().len(),
+        "placed": s.index().len(),
+        "localities": state.gazetteer.locality_count(),
+    }))
+}

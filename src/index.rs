@@ -1,0 +1,355 @@
+//! The R-tree over practices and its queries.
+//!
+//! The tree (rstar, bulk-loaded once) holds, for each placed practice, its id (an
+//! index into the dataset's `Vec<Practice>`), its lon/lat, and its position as a
+//! unit vector on the sphere. Chord distance between unit vectors grows strictly
+//! with great-circle distance (see [`crate::geo_util`]), so the tree's own
+//! nearest-neighbour order is great-circle order and radius pruning by chord length
+//! is exact; every candidate is then measured with the same haversine function a
+//! brute-force scan uses, and ties are broken by id. Radius and k-nearest answers
+//! therefore equal a brute-force scan, set and order.
+//!
+//! ```
+//! use mapa_praktyk::index::PracticeIndex;
+//! // Three practices: Oświęcim, Dąbrowa Górnicza, Gdańsk.
+//! let idx = PracticeIndex::build([(0, 19.2343, 50.0352), (1, 19.2601, 50.344), (2, 18.6389, 54.3522)]);
+//! let near = idx.within_radius(19.26, 50.34, 40.0);
+//! assert_eq!(near.iter().map(|h| h.id).collect::<Vec<_>>(), vec![1, 0]);
+//! assert!(near[0].distance_km < 1.0);
+//! assert_eq!(idx.nearest(18.6, 54.4, 1)[0].id, 2);
+//! assert_eq!(idx.in_bbox(18.0, 54.0, 19.0, 55.0), vec![2]);
+//! ```
+
+use geo::{BoundingRect, Intersects, MultiPolygon, Point};
+use rstar::{AABB, PointDistance, RStarInsertionStrategy, RTree, RTreeObject, RTreeParams};
+
+use crate::geo_util::{chord_sq_for_km, haversine_km, km_for_chord_sq, rect_envelope, unit_vector};
+
+/// Node sizes of the practice tree: wider nodes than rstar's default (6) make
+/// bulk loading and queries over a million points faster (measured with
+/// `cargo bench --bench index`).
+#[derive(Debug, Clone, Copy)]
+pub struct IndexParams;
+
+impl RTreeParams for IndexParams {
+    const MIN_SIZE: usize = 5;
+    const MAX_SIZE: usize = 16;
+    const REINSERTION_COUNT: usize = 4;
+    type DefaultInsertionStrategy = RStarInsertionStrategy;
+}
+
+/// One placed practice in the tree.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IndexedPoint {
+    xyz: [f64; 3],
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// The practice's index in the dataset.
+    pub id: u32,
+}
+
+impl RTreeObject for IndexedPoint {
+    type Envelope = AABB<[f64; 3]>;
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_point(self.xyz)
+    }
+}
+
+impl PointDistance for IndexedPoint {
+    fn distance_2(&self, p: &[f64; 3]) -> f64 {
+        let d = [self.xyz[0] - p[0], self.xyz[1] - p[1], self.xyz[2] - p[2]];
+        d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
+    }
+}
+
+/// A practice found by a distance query.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    /// The practice's index in the dataset.
+    pub id: u32,
+    /// Squared chord length between the unit vectors of the query point and
+    /// the practice (grows strictly with great-circle distance).
+    pub chord_sq: f64,
+}
+
+impl Hit {
+    /// Great-circle distance from the query point, kilometres (equal to the
+    /// haversine distance to about 1e-12 km). Computed on demand, so that a
+    /// large answer of which one page is shown costs no trigonometry.
+    pub fn distance_km(&self) -> f64 {
+        km_for_chord_sq(self.chord_sq)
+    }
+}
+
+/// The spatial index over the placed practices.
+#[derive(Debug)]
+pub struct PracticeIndex {
+    tree: RTree<IndexedPoint, IndexParams>,
+}
+
+impl Default for PracticeIndex {
+    fn default() -> Self {
+        PracticeIndex::build(std::iter::empty())
+    }
+}
+
+/// Sorts hits by chord length (great-circle order), ties by id. Non-negative
+/// floats order like their bit patterns, so the key is one integer.
+fn sort_hits(hits: &mut [Hit]) {
+    hits.sort_unstable_by_key(|h| ((h.chord_sq.to_bits() as u128) << 32) | h.id as u128);
+}
+
+/// The squared-chord band around a radius within which rounding could matter.
+#[derive(Debug, Clone, Copy)]
+struct Boundary {
+    surely_in: f64,
+    surely_out: f64,
+    radius_km: f64,
+}
+
+impl Boundary {
+    fn new(radius_km: f64) -> Boundary {
+        let chord_sq = |km: f64| {
+            let theta = (km / crate::geo_util::EARTH_RADIUS_KM).clamp(0.0, std::f64::consts::PI);
+            let c = 2.0 * (theta / 2.0).sin();
+            c * c
+        };
+        Boundary {
+            surely_in: chord_sq(radius_km) * (1.0 - 1e-9) - 1e-15,
+            surely_out: chord_sq_for_km(radius_km),
+            radius_km,
+        }
+    }
+
+    /// Whether a candidate lies within the radius: decided by chord length
+    /// except within rounding of the boundary, where the haversine distance
+    /// (what a brute-force scan computes) decides.
+    fn inside(&self, p: &IndexedPoint, chord_sq: f64, lon: f64, lat: f64) -> bool {
+        if chord_sq <= self.surely_in {
+            true
+        } else if chord_sq > self.surely_out {
+            false
+        } else {
+            haversine_km(lon, lat, p.lon, p.lat) <= self.radius_km
+        }
+    }
+}
+
+impl PracticeIndex {
+    /// Bulk-loads the tree from `(id, lon, lat)` triples.
+    pub fn build(points: impl IntoIterator<Item = (u32, f64, f64)>) -> PracticeIndex {
+        let pts: Vec<IndexedPoint> = points
+            .into_iter()
+            .map(|(id, lon, lat)| IndexedPoint {
+                xyz: unit_vector(lon, lat),
+                lon,
+                lat,
+                id,
+            })
+            .collect();
+        PracticeIndex {
+            tree: RTree::bulk_load_with_params(pts),
+        }
+    }
+
+    /// Number of placed practices.
+    pub fn len(&self) -> usize {
+        self.tree.size()
+    }
+
+    /// Whether no practice is placed.
+    pub fn is_empty(&self) -> bool {
+        self.tree.size() == 0
+    }
+
+    /// Every practice within `radius_km` (great-circle) of the point, nearest
+    /// first, ties by id. Distances are great-circle kilometres computed from
+    /// the chord (equal to haversine's to about 1e-12 km).
+    pub fn within_radius(&self, lon: f64, lat: f64, radius_km: f64) -> Vec<Hit> {
+        let q = unit_vector(lon, lat);
+        let b = Boundary::new(radius_km);
+        let mut hits: Vec<Hit> = self
+            .tree
+            .locate_within_distance(q, b.surely_out)
+            .filter_map(|p| {
+                let chord_sq = p.distance_2(&q);
+                b.inside(p, chord_sq, lon, lat).then_some(Hit { id: p.id, chord_sq })
+            })
+            .collect();
+        sort_hits(&mut hits);
+        hits
+    }
+
+    /// The `k` practices nearest the point (great-circle), nearest first, ties
+    /// by id.
+    pub fn nearest(&self, lon: f64, lat: f64, k: usize) -> Vec<Hit> {
+        self.nearest_within(lon, lat, k, f64::INFINITY)
+    }
+
+    /// The `k` nearest practices no farther than `max_km`.
+    pub fn nearest_within(&self, lon: f64, lat: f64, k: usize, max_km: f64) -> Vec<Hit> {
+        if k == 0 {
+            return Vec::new();
+        }
+        let q = unit_vector(lon, lat);
+        let b = Boundary::new(max_km);
+        let mut found: Vec<Hit> = Vec::with_capacity(k + 4);
+        for (p, chord_sq) in self.tree.nearest_neighbor_iter_with_distance_2(&q) {
+            // The iterator yields in chord order, which is great-circle order:
+            // after k hits, or past the radius, nothing later can qualify (ties
+            // at the k-th distance are kept and resolved by id below).
+            if found.len() >= k && chord_sq > found[k - 1].chord_sq {
+                break;
+            }
+            if chord_sq > b.surely_out {
+                break;
+            }
+            if !b.inside(p, chord_sq, lon, lat) {
+                continue;
+            }
+            found.push(Hit { id: p.id, chord_sq });
+        }
+        sort_hits(&mut found);
+        found.truncate(k);
+        found
+    }
+
+    /// Every practice inside the lon/lat box (edges included), by id.
+    /// `min_lon <= max_lon` and `min_lat <= max_lat` are the caller's to check.
+    pub fn in_bbox(&self, min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> Vec<u32> {
+        let (lo, hi) = rect_envelope(min_lon, min_lat, max_lon, max_lat);
+        let mut ids: Vec<u32> = self
+            .tree
+            .locate_in_envelope(&AABB::from_corners(lo, hi))
+            .filter(|p| p.lon >= min_lon && p.lon <= max_lon && p.lat >= min_lat && p.lat <= max_lat)
+            .map(|p| p.id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Every practice inside (or on the boundary of) the multipolygon, by id.
+    /// Holes are honoured.
+    pub fn in_polygon(&self, area: &MultiPolygon<f64>) -> Vec<u32> {
+        let Some(b) = area.bounding_rect() else {
+            return Vec::new();
+        };
+        let (lo, hi) = rect_envelope(b.min().x, b.min().y, b.max().x, b.max().y);
+        let mut ids: Vec<u32> = self
+            .tree
+            .locate_in_envelope(&AABB::from_corners(lo, hi))
+            .filter(|p| {
+                p.lon >= b.min().x
+                    && p.lon <= b.max().x
+                    && p.lat >= b.min().y
+                    && p.lat <= b.max().y
+                    && area.intersects(&Point::new(p.lon, p.lat))
+            })
+            .map(|p| p.id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{LineString, Polygon};
+    use proptest::prelude::*;
+
+    /// Brute force: (id, haversine km) of every point, sorted by distance then id.
+    fn brute(points: &[(u32, f64, f64)], lon: f64, lat: f64) -> Vec<(u32, f64)> {
+        let mut all: Vec<(u32, f64)> = points
+            .iter()
+            .map(|&(id, plon, plat)| (id, haversine_km(lon, lat, plon, plat)))
+            .collect();
+        all.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        all
+    }
+
+    /// Same ids in the same order, distances equal to haversine's within 1e-9 km.
+    fn same(got: &[Hit], want: &[(u32, f64)]) -> Result<(), TestCaseError> {
+        let g: Vec<u32> = got.iter().map(|h| h.id).collect();
+        let w: Vec<u32> = want.iter().map(|h| h.0).collect();
+        prop_assert_eq!(g, w);
+        for (a, b) in got.iter().zip(want) {
+            prop_assert!((a.distance_km() - b.1).abs() < 1e-9, "{} vs {}", a.distance_km(), b.1);
+        }
+        Ok(())
+    }
+
+    fn points_strategy() -> impl Strategy<Value = Vec<(u32, f64, f64)>> {
+        // Poland and around it, plus a few far-away points.
+        prop::collection::vec((13.0f64..25.0, 48.0f64..56.0), 0..400).prop_map(|v| {
+            v.into_iter()
+                .enumerate()
+                .map(|(i, (lon, lat))| (i as u32, lon, lat))
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn radius_equals_brute_force(points in points_strategy(), lon in 13.0f64..25.0, lat in 48.0f64..56.0, r in 0.5f64..400.0) {
+            let idx = PracticeIndex::build(points.clone());
+            let got = idx.within_radius(lon, lat, r);
+            let want: Vec<(u32, f64)> = brute(&points, lon, lat).into_iter().filter(|h| h.1 <= r).collect();
+            same(&got, &want)?;
+        }
+
+        #[test]
+        fn nearest_equals_brute_force(points in points_strategy(), lon in 13.0f64..25.0, lat in 48.0f64..56.0, k in 1usize..50) {
+            let idx = PracticeIndex::build(points.clone());
+            let got = idx.nearest(lon, lat, k);
+            let mut want = brute(&points, lon, lat);
+            want.truncate(k);
+            same(&got, &want)?;
+        }
+
+        #[test]
+        fn nearest_within_equals_brute_force(points in points_strategy(), lon in 13.0f64..25.0, lat in 48.0f64..56.0, k in 1usize..50, r in 1.0f64..300.0) {
+            let idx = PracticeIndex::build(points.clone());
+            let got = idx.nearest_within(lon, lat, k, r);
+            let mut want: Vec<(u32, f64)> = brute(&points, lon, lat).into_iter().filter(|h| h.1 <= r).collect();
+            want.truncate(k);
+            same(&got, &want)?;
+        }
+
+        #[test]
+        fn bbox_equals_brute_force(points in points_strategy(), a in 13.0f64..25.0, b in 48.0f64..56.0, w in 0.0f64..6.0, h in 0.0f64..4.0) {
+            let idx = PracticeIndex::build(points.clone());
+            let got = idx.in_bbox(a, b, a + w, b + h);
+            let want: Vec<u32> = points.iter().filter(|p| p.1 >= a && p.1 <= a + w && p.2 >= b && p.2 <= b + h).map(|p| p.0).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn ties_are_broken_by_id() {
+        let idx = PracticeIndex::build([(5, 19.0, 50.0), (2, 19.0, 50.0), (9, 19.0, 50.0)]);
+        let ids: Vec<u32> = idx.nearest(19.1, 50.1, 2).iter().map(|h| h.id).collect();
+        assert_eq!(ids, vec![2, 5]);
+    }
+
+    #[test]
+    fn polygon_with_hole_excludes_the_hole() {
+        let outer = LineString::from(vec![(18.0, 49.0), (20.0, 49.0), (20.0, 51.0), (18.0, 51.0), (18.0, 49.0)]);
+        let hole = LineString::from(vec![(18.5, 49.5), (19.5, 49.5), (19.5, 50.5), (18.5, 50.5), (18.5, 49.5)]);
+        let mp = MultiPolygon(vec![Polygon::new(outer, vec![hole])]);
+        let idx = PracticeIndex::build([(0, 19.0, 50.0), (1, 18.2, 49.2), (2, 21.0, 50.0), (3, 20.0, 50.0)]);
+        assert_eq!(idx.in_polygon(&mp), vec![1, 3]);
+    }
+
+    #[test]
+    fn empty_index_answers_empty() {
+        let idx = PracticeIndex::build(std::iter::empty());
+        assert!(idx.nearest(19.0, 50.0, 10).is_empty());
+        assert!(idx.within_radius(19.0, 50.0, 10.0).is_empty());
+        assert!(idx.in_bbox(0.0, 0.0, 1.0, 1.0).is_empty());
+    }
+}
