@@ -20,6 +20,13 @@ fn main() -> ExitCode {
         .init();
     match run(cli.command) {
         Ok(code) => code,
+        // A reader that stopped reading (`| head`) is not an error.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("mapa-praktyk: {e}");
             ExitCode::FAILURE
@@ -34,14 +41,15 @@ fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
             let g = Gazetteer::bundled();
             match g.reverse(lat, lon) {
                 Ok(r) => {
-                    println!("{}", serde_json::to_string(&r)?);
+                    writeln!(std::io::stdout(), "{}", serde_json::to_string(&r)?)?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    println!(
+                    writeln!(
+                        std::io::stdout(),
                         "{}",
                         serde_json::json!({"lat": lat, "lon": lon, "error": e.to_string(), "code": e.code()})
-                    );
+                    )?;
                     Ok(ExitCode::FAILURE)
                 }
             }
@@ -55,7 +63,7 @@ fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
         Command::Import { paths, into } => {
             let report = import::run(&paths, &into, Gazetteer::bundled())?;
-            print!("{report}");
+            write!(std::io::stdout(), "{report}")?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Export {
@@ -114,7 +122,7 @@ fn geocode(query: &str) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let g = Gazetteer::bundled();
     if query != "-" {
         let (line, ok) = geocode_line(g, query);
-        println!("{line}");
+        writeln!(std::io::stdout(), "{line}")?;
         return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE });
     }
     let stdin = std::io::stdin();

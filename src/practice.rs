@@ -300,11 +300,13 @@ pub struct Practice {
 
 impl Practice {
     /// The year the practice is filed under: the project period's start when the
-    /// text gives one, else the year it was added to the database.
+    /// text gives one, else the year it was added to the database, else its
+    /// update or the period's end.
     pub fn year(&self) -> Option<i32> {
         self.period_start
             .or(self.date_added)
             .or(self.date_updated)
+            .or(self.period_end)
             .map(|d| d.year())
     }
 

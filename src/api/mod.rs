@@ -277,7 +277,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         })?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving on http://{addr}/");
-    println!("mapa-praktyk listening on http://{addr}/");
+    {
+        use std::io::Write;
+        // Announced on stdout for scripts that start the server on port 0.
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "mapa-praktyk listening on http://{addr}/");
+        let _ = out.flush();
+    }
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
