@@ -30,7 +30,10 @@ fn points(n: usize, seed: u64) -> Vec<(u32, f64, f64)> {
 }
 
 fn centres(n: usize) -> Vec<(f64, f64)> {
-    points(n, 99).into_iter().map(|(_, lon, lat)| (lon, lat)).collect()
+    points(n, 99)
+        .into_iter()
+        .map(|(_, lon, lat)| (lon, lat))
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {
@@ -69,7 +72,15 @@ fn bench(c: &mut Criterion) {
             / qs.len() as f64;
         let counts: Vec<usize> = qs
             .iter()
-            .map(|&(lon, lat)| idx.in_bbox(lon - side / 2.0, lat - side / 3.0, lon + side / 2.0, lat + side / 3.0).len())
+            .map(|&(lon, lat)| {
+                idx.in_bbox(
+                    lon - side / 2.0,
+                    lat - side / 3.0,
+                    lon + side / 2.0,
+                    lat + side / 3.0,
+                )
+                .len()
+            })
             .collect();
         let mean_bbox = counts.iter().sum::<usize>() as f64 / counts.len() as f64;
         let max_bbox = counts.iter().max().copied().unwrap_or(0);
@@ -99,7 +110,12 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let (lon, lat) = qs[i % qs.len()];
                 i += 1;
-                black_box(idx.in_bbox(lon - side / 2.0, lat - side / 3.0, lon + side / 2.0, lat + side / 3.0))
+                black_box(idx.in_bbox(
+                    lon - side / 2.0,
+                    lat - side / 3.0,
+                    lon + side / 2.0,
+                    lat + side / 3.0,
+                ))
             })
         });
         grp.sample_size(10);

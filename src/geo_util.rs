@@ -51,14 +51,24 @@ pub fn km_for_chord_sq(chord_sq: f64) -> f64 {
 /// An axis-aligned box in unit-vector space that contains every point of the
 /// lon/lat rectangle `[min_lon, max_lon] × [min_lat, max_lat]` (degrees,
 /// `min_lon <= max_lon`). Used to prune an R-tree before an exact lon/lat test.
-pub fn rect_envelope(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> ([f64; 3], [f64; 3]) {
+pub fn rect_envelope(
+    min_lon: f64,
+    min_lat: f64,
+    max_lon: f64,
+    max_lat: f64,
+) -> ([f64; 3], [f64; 3]) {
     let (lo_lat, hi_lat) = (min_lat.to_radians(), max_lat.to_radians());
     let (lo_lon, hi_lon) = (min_lon.to_radians(), max_lon.to_radians());
     // Ranges of cos(lat) and sin(lat) over the latitude interval.
     let cos_lat = range_of(f64::cos, lo_lat, hi_lat, &[0.0]);
     let sin_lat = (lo_lat.sin(), hi_lat.sin());
     let pi = std::f64::consts::PI;
-    let cos_lon = range_of(f64::cos, lo_lon, hi_lon, &[-2.0 * pi, 0.0, 2.0 * pi, -pi, pi]);
+    let cos_lon = range_of(
+        f64::cos,
+        lo_lon,
+        hi_lon,
+        &[-2.0 * pi, 0.0, 2.0 * pi, -pi, pi],
+    );
     let sin_lon = range_of(
         f64::sin,
         lo_lon,

@@ -31,9 +31,8 @@ fn admin(a: &Option<AdminRef>) -> Value {
 
 /// The point geometry of a practice, or `None` when it is not placed.
 pub fn geometry(p: &Practice) -> Option<geojson::Geometry> {
-    p.location.map(|l| {
-        geojson::Geometry::new(geojson::Value::Point(vec![round6(l.lon), round6(l.lat)]))
-    })
+    p.location
+        .map(|l| geojson::Geometry::new(geojson::Value::Point(vec![round6(l.lon), round6(l.lat)])))
 }
 
 /// The list view's properties: what a map popup and a list row need.
@@ -128,7 +127,9 @@ impl PreparedFeature {
         // rebuilding the object with properties as the final member.
         let v: Value = serde_json::from_str(&s).expect("just serialised");
         let mut obj = v.as_object().cloned().unwrap_or_default();
-        let props = obj.remove("properties").unwrap_or(Value::Object(Map::new()));
+        let props = obj
+            .remove("properties")
+            .unwrap_or(Value::Object(Map::new()));
         s.clear();
         s.push('{');
         for (k, val) in &obj {
@@ -188,39 +189,21 @@ pub fn write_collection<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gazetteer::{AdminChain, Precision};
+    use crate::gazetteer::Precision;
     use crate::practice::{Area, Location};
 
     fn practice(location: Option<Location>) -> Practice {
-        Practice {
-            id: "p1".into(),
-            title: "Tytuł \"z cudzysłowem\"".into(),
-            area: Area::Kultura,
-            summary: "Lead".into(),
-            body: String::new(),
-            cost_pln: Some(203_609),
-            funding: None,
-            date_added: None,
-            date_updated: None,
-            period_start: None,
-            period_end: None,
-            unit_type: None,
-            town: Some("Oświęcim".into()),
-            powiat: None,
-            voivodeship: None,
-            postal_code: None,
-            post_office: None,
-            street: None,
-            unit: None,
-            phone: None,
-            websites: vec![],
-            email: None,
-            population: None,
-            contacts: vec![],
-            source: "x".into(),
-            location,
-            admin: AdminChain::default(),
-        }
+        let mut p = Practice::new(
+            "p1".into(),
+            "Tytuł \"z cudzysłowem\"".into(),
+            Area::Kultura,
+            "x".into(),
+        );
+        p.summary = "Lead".into();
+        p.cost_pln = Some(203_609);
+        p.town = Some("Oświęcim".into());
+        p.location = location;
+        p
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! let idx = PracticeIndex::build([(0, 19.2343, 50.0352), (1, 19.2601, 50.344), (2, 18.6389, 54.3522)]);
 //! let near = idx.within_radius(19.26, 50.34, 40.0);
 //! assert_eq!(near.iter().map(|h| h.id).collect::<Vec<_>>(), vec![1, 0]);
-//! assert!(near[0].distance_km < 1.0);
+//! assert!(near[0].distance_km() < 1.0);
 //! assert_eq!(idx.nearest(18.6, 54.4, 1)[0].id, 2);
 //! assert_eq!(idx.in_bbox(18.0, 54.0, 19.0, 55.0), vec![2]);
 //! ```
@@ -175,7 +175,8 @@ impl PracticeIndex {
             .locate_within_distance(q, b.surely_out)
             .filter_map(|p| {
                 let chord_sq = p.distance_2(&q);
-                b.inside(p, chord_sq, lon, lat).then_some(Hit { id: p.id, chord_sq })
+                b.inside(p, chord_sq, lon, lat)
+                    .then_some(Hit { id: p.id, chord_sq })
             })
             .collect();
         sort_hits(&mut hits);
@@ -223,7 +224,9 @@ impl PracticeIndex {
         let mut ids: Vec<u32> = self
             .tree
             .locate_in_envelope(&AABB::from_corners(lo, hi))
-            .filter(|p| p.lon >= min_lon && p.lon <= max_lon && p.lat >= min_lat && p.lat <= max_lat)
+            .filter(|p| {
+                p.lon >= min_lon && p.lon <= max_lon && p.lat >= min_lat && p.lat <= max_lat
+            })
             .map(|p| p.id)
             .collect();
         ids.sort_unstable();
@@ -276,7 +279,12 @@ mod tests {
         let w: Vec<u32> = want.iter().map(|h| h.0).collect();
         prop_assert_eq!(g, w);
         for (a, b) in got.iter().zip(want) {
-            prop_assert!((a.distance_km() - b.1).abs() < 1e-9, "{} vs {}", a.distance_km(), b.1);
+            prop_assert!(
+                (a.distance_km() - b.1).abs() < 1e-9,
+                "{} vs {}",
+                a.distance_km(),
+                b.1
+            );
         }
         Ok(())
     }
@@ -338,10 +346,27 @@ mod tests {
 
     #[test]
     fn polygon_with_hole_excludes_the_hole() {
-        let outer = LineString::from(vec![(18.0, 49.0), (20.0, 49.0), (20.0, 51.0), (18.0, 51.0), (18.0, 49.0)]);
-        let hole = LineString::from(vec![(18.5, 49.5), (19.5, 49.5), (19.5, 50.5), (18.5, 50.5), (18.5, 49.5)]);
+        let outer = LineString::from(vec![
+            (18.0, 49.0),
+            (20.0, 49.0),
+            (20.0, 51.0),
+            (18.0, 51.0),
+            (18.0, 49.0),
+        ]);
+        let hole = LineString::from(vec![
+            (18.5, 49.5),
+            (19.5, 49.5),
+            (19.5, 50.5),
+            (18.5, 50.5),
+            (18.5, 49.5),
+        ]);
         let mp = MultiPolygon(vec![Polygon::new(outer, vec![hole])]);
-        let idx = PracticeIndex::build([(0, 19.0, 50.0), (1, 18.2, 49.2), (2, 21.0, 50.0), (3, 20.0, 50.0)]);
+        let idx = PracticeIndex::build([
+            (0, 19.0, 50.0),
+            (1, 18.2, 49.2),
+            (2, 21.0, 50.0),
+            (3, 20.0, 50.0),
+        ]);
         assert_eq!(idx.in_polygon(&mp), vec![1, 3]);
     }
 

@@ -25,10 +25,10 @@ pub mod api;
 pub mod config;
 /// Polish gazetteer (GeoNames, Natural Earth), the geocoder and reverse geocoder.
 pub mod gazetteer;
-/// Shapes practices into GeoJSON features: the one place that knows the output shape.
-pub mod geojson;
 /// Great-circle geometry helpers shared by the geocoder and the index.
 pub mod geo_util;
+/// Shapes practices into GeoJSON features: the one place that knows the output shape.
+pub mod geojson;
 /// Readers for practice-database pages, institution pages and CSV.
 pub mod import;
 /// The R-tree over practices and its radius, k-nearest and region queries.

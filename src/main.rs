@@ -112,7 +112,8 @@ fn geocode_line(g: &Gazetteer, query: &str) -> (String, bool) {
             (v.to_string(), true)
         }
         Err(e) => (
-            serde_json::json!({"query": query, "error": e.to_string(), "code": e.code()}).to_string(),
+            serde_json::json!({"query": query, "error": e.to_string(), "code": e.code()})
+                .to_string(),
             false,
         ),
     }
@@ -123,7 +124,11 @@ fn geocode(query: &str) -> Result<ExitCode, Box<dyn std::error::Error>> {
     if query != "-" {
         let (line, ok) = geocode_line(g, query);
         writeln!(std::io::stdout(), "{line}")?;
-        return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+        return Ok(if ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
     }
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();

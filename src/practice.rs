@@ -299,6 +299,39 @@ pub struct Practice {
 }
 
 impl Practice {
+    /// A record with its required fields; everything else absent.
+    pub fn new(id: String, title: String, area: Area, source: String) -> Practice {
+        Practice {
+            id,
+            title,
+            area,
+            summary: String::new(),
+            body: String::new(),
+            cost_pln: None,
+            funding: None,
+            date_added: None,
+            date_updated: None,
+            period_start: None,
+            period_end: None,
+            unit_type: None,
+            town: None,
+            powiat: None,
+            voivodeship: None,
+            postal_code: None,
+            post_office: None,
+            street: None,
+            unit: None,
+            phone: None,
+            websites: Vec::new(),
+            email: None,
+            population: None,
+            contacts: Vec::new(),
+            source,
+            location: None,
+            admin: AdminChain::default(),
+        }
+    }
+
     /// The year the practice is filed under: the project period's start when the
     /// text gives one, else the year it was added to the database, else its
     /// update or the period's end.

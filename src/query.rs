@@ -206,9 +206,15 @@ impl Snapshot {
         {
             return false;
         }
-        if f.voivodeship.as_deref().is_some_and(|v| teryt(&p.admin.voivodeship) != Some(v))
-            || f.powiat.as_deref().is_some_and(|v| teryt(&p.admin.powiat) != Some(v))
-            || f.gmina.as_deref().is_some_and(|v| teryt(&p.admin.gmina) != Some(v))
+        if f.voivodeship
+            .as_deref()
+            .is_some_and(|v| teryt(&p.admin.voivodeship) != Some(v))
+            || f.powiat
+                .as_deref()
+                .is_some_and(|v| teryt(&p.admin.powiat) != Some(v))
+            || f.gmina
+                .as_deref()
+                .is_some_and(|v| teryt(&p.admin.gmina) != Some(v))
         {
             return false;
         }
@@ -229,14 +235,18 @@ impl Snapshot {
             }
         }
         if let Some(b) = f.bbox.filter(|_| space != Space::BboxDone) {
-            let Some((lon, lat)) = p.lon_lat() else { return false };
+            let Some((lon, lat)) = p.lon_lat() else {
+                return false;
+            };
             if lon < b[0] || lon > b[2] || lat < b[1] || lat > b[3] {
                 return false;
             }
         }
         if let Some(mp) = f.within.as_ref().filter(|_| space != Space::WithinDone) {
             use geo::Intersects;
-            let Some((lon, lat)) = p.lon_lat() else { return false };
+            let Some((lon, lat)) = p.lon_lat() else {
+                return false;
+            };
             if !mp.intersects(&geo::Point::new(lon, lat)) {
                 return false;
             }
@@ -273,7 +283,10 @@ impl Snapshot {
                 && words.is_empty();
             let hits: Vec<Hit> = match (n.k, plain) {
                 // No other filter: the tree's k-nearest search is the answer.
-                (Some(k), true) => self.index.nearest_within(n.lon, n.lat, k, n.radius_km.unwrap_or(f64::INFINITY)),
+                (Some(k), true) => {
+                    self.index
+                        .nearest_within(n.lon, n.lat, k, n.radius_km.unwrap_or(f64::INFINITY))
+                }
                 _ => {
                     let mut hits: Vec<Hit> = self
                         .index

@@ -138,7 +138,10 @@ struct RowReader<'a> {
 
 impl RowReader<'_> {
     fn cell(&self, col: &str) -> &str {
-        let i = CSV_HEADER.iter().position(|c| *c == col).expect("known column");
+        let i = CSV_HEADER
+            .iter()
+            .position(|c| *c == col)
+            .expect("known column");
         self.rec.get(i).unwrap_or("")
     }
 
@@ -196,11 +199,16 @@ impl RowReader<'_> {
         let name = self.cell(name_col).to_string();
         match (teryt.is_empty(), name.trim().is_empty()) {
             (true, true) => None,
-            (false, false) if teryt.len() == digits && teryt.bytes().all(|b| b.is_ascii_digit()) => {
+            (false, false)
+                if teryt.len() == digits && teryt.bytes().all(|b| b.is_ascii_digit()) =>
+            {
                 Some(AdminRef { teryt, name })
             }
             (false, false) => {
-                self.err(teryt_col, format!("{teryt:?} is not a TERYT code of {digits} digits"));
+                self.err(
+                    teryt_col,
+                    format!("{teryt:?} is not a TERYT code of {digits} digits"),
+                );
                 None
             }
             (true, false) => {
@@ -252,13 +260,15 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
     };
     let lon: Option<f64> = r.parse("lon", "a number");
     let lat: Option<f64> = r.parse("lat", "a number");
-    let precision = r.text("precision").and_then(|p| match p.parse::<Precision>() {
-        Ok(p) => Some(p),
-        Err(e) => {
-            r.err("precision", e);
-            None
-        }
-    });
+    let precision = r
+        .text("precision")
+        .and_then(|p| match p.parse::<Precision>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                r.err("precision", e);
+                None
+            }
+        });
     let score: Option<f64> = r.parse("score", "a number");
     let location = match (lon, lat) {
         (Some(lon), Some(lat)) => {
@@ -272,7 +282,11 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
                 r.err("precision", "required when lon and lat are given");
                 Precision::Manual
             });
-            let score = score.unwrap_or(if precision == Precision::Manual { 1.0 } else { 0.0 });
+            let score = score.unwrap_or(if precision == Precision::Manual {
+                1.0
+            } else {
+                0.0
+            });
             if !(0.0..=1.0).contains(&score) {
                 r.err("score", format!("{score} is outside 0..1"));
             }
@@ -340,7 +354,12 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
     };
     if let Some(pc) = &p.postal_code {
         let b = pc.as_bytes();
-        if !(b.len() == 6 && b[2] == b'-' && b.iter().enumerate().all(|(i, c)| i == 2 || c.is_ascii_digit())) {
+        if !(b.len() == 6
+            && b[2] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 2 || c.is_ascii_digit()))
+        {
             r.err("postal_code", format!("{pc:?} is not NN-NNN"));
         }
     }
@@ -349,7 +368,9 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
 
 /// Reads and validates a dataset from any reader; `file` names it in errors.
 pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, StoreError> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(reader);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(reader);
     let header = rdr.headers().map_err(|e| csv_error(file, &e))?.clone();
     if header.iter().collect::<Vec<_>>() != CSV_HEADER {
         return Err(StoreError::Header {
@@ -439,7 +460,9 @@ pub fn write_csv<W: Write>(w: W, practices: &[Practice]) -> Result<(), StoreErro
             num(p.date_updated),
             num(p.period_start),
             num(p.period_end),
-            p.unit_type.map(|u| u.label().to_string()).unwrap_or_default(),
+            p.unit_type
+                .map(|u| u.label().to_string())
+                .unwrap_or_default(),
             s(&p.town),
             s(&p.powiat),
             s(&p.voivodeship),
@@ -455,7 +478,9 @@ pub fn write_csv<W: Write>(w: W, practices: &[Practice]) -> Result<(), StoreErro
             p.source.clone(),
             num(p.location.map(|l| l.lon)),
             num(p.location.map(|l| l.lat)),
-            p.location.map(|l| l.precision.as_str().to_string()).unwrap_or_default(),
+            p.location
+                .map(|l| l.precision.as_str().to_string())
+                .unwrap_or_default(),
             num(p.location.map(|l| l.score)),
             gt,
             gn,

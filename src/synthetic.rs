@@ -27,41 +27,30 @@ pub fn practices(g: &Gazetteer, n: usize, seed: u64) -> Vec<Practice> {
             let lat = lat + rng.random_range(-0.006..0.006);
             let area = Area::ALL[rng.random_range(0..Area::ALL.len())];
             let year = rng.random_range(2004..=2024);
-            let added = NaiveDate::from_ymd_opt(year, rng.random_range(1..=12), rng.random_range(1..=28));
-            Practice {
-                id: format!("synth-{seed}-{k:07}"),
-                title: format!("Praktyka syntetyczna {k}: {} ({name})", area.name_pl()),
+            let added =
+                NaiveDate::from_ymd_opt(year, rng.random_range(1..=12), rng.random_range(1..=28));
+            let mut p = Practice::new(
+                format!("synth-{seed}-{k:07}"),
+                format!("Praktyka syntetyczna {k}: {} ({name})", area.name_pl()),
                 area,
-                summary: format!("Rekord syntetyczny do testów wydajności, obszar {}.", area.name_pl()),
-                body: String::new(),
-                cost_pln: Some(rng.random_range(10_000..5_000_000)),
-                funding: None,
-                date_added: added,
-                date_updated: None,
-                period_start: None,
-                period_end: None,
-                unit_type: None,
-                town: Some(name.to_string()),
-                powiat: None,
-                voivodeship: None,
-                postal_code: None,
-                post_office: None,
-                street: None,
-                unit: Some("Jednostka syntetyczna".into()),
-                phone: None,
-                websites: Vec::new(),
-                email: None,
-                population: None,
-                contacts: Vec::new(),
-                source: format!("synthetic:seed={seed}"),
-                location: Some(Location {
-                    lon,
-                    lat,
-                    precision: Precision::Manual,
-                    score: 1.0,
-                }),
-                admin: g.locality_admin(li),
-            }
+                format!("synthetic:seed={seed}"),
+            );
+            p.summary = format!(
+                "Rekord syntetyczny do testów wydajności, obszar {}.",
+                area.name_pl()
+            );
+            p.cost_pln = Some(rng.random_range(10_000..5_000_000));
+            p.date_added = added;
+            p.town = Some(name.to_string());
+            p.unit = Some("Jednostka syntetyczna".into());
+            p.location = Some(Location {
+                lon,
+                lat,
+                precision: Precision::Manual,
+                score: 1.0,
+            });
+            p.admin = g.locality_admin(li);
+            p
         })
         .collect()
 }
@@ -77,6 +66,9 @@ mod tests {
         let b = practices(g, 50, 7);
         assert_eq!(a, b);
         assert_ne!(a, practices(g, 50, 8));
-        assert!(a.iter().all(|p| p.location.is_some() && p.admin.voivodeship.is_some()));
+        assert!(
+            a.iter()
+                .all(|p| p.location.is_some() && p.admin.voivodeship.is_some())
+        );
     }
 }

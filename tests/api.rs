@@ -30,7 +30,11 @@ fn config() -> ApiConfig {
 }
 
 fn app_with(practices: Vec<Practice>, config: ApiConfig) -> Router {
-    router(AppState::new(Snapshot::new(practices), config, Gazetteer::bundled()))
+    router(AppState::new(
+        Snapshot::new(practices),
+        config,
+        Gazetteer::bundled(),
+    ))
 }
 
 fn app() -> Router {
@@ -51,7 +55,11 @@ impl Reply {
     /// The body as JSON; a failure prints the status and the body.
     fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("status {}: body is not JSON ({e}): {}", self.status, self.text())
+            panic!(
+                "status {}: body is not JSON ({e}): {}",
+                self.status,
+                self.text()
+            )
         })
     }
 
@@ -79,7 +87,13 @@ async fn send(app: &Router, req: Request<Body>) -> Reply {
     let resp = app.clone().oneshot(req).await.expect("router answers");
     let status = resp.status();
     let headers = resp.headers().clone();
-    let body = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
     Reply {
         status,
         headers,
@@ -94,7 +108,12 @@ async fn get(app: &Router, uri: &str) -> Reply {
 fn titles(fc: &geojson::FeatureCollection) -> Vec<String> {
     fc.features
         .iter()
-        .map(|f| f.property("town").and_then(|v| v.as_str()).unwrap_or("").to_string())
+        .map(|f| {
+            f.property("town")
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        })
         .collect()
 }
 
@@ -123,7 +142,10 @@ async fn lists_every_practice_as_rfc7946_geojson() {
             panic!("seed practice without a point: {f:?}")
         };
         // lon, lat order, inside Poland, at most 6 decimals.
-        assert!((14.0..24.2).contains(&c[0]) && (49.0..55.0).contains(&c[1]), "{c:?}");
+        assert!(
+            (14.0..24.2).contains(&c[0]) && (49.0..55.0).contains(&c[1]),
+            "{c:?}"
+        );
         for x in c {
             assert_eq!((x * 1e6).round() / 1e6, *x);
         }
@@ -133,10 +155,15 @@ async fn lists_every_practice_as_rfc7946_geojson() {
 #[tokio::test]
 async fn near_a_postal_code_puts_dabrowa_gornicza_first_with_its_distance() {
     let app = app();
-    let fc = get(&app, "/api/practices?near=41-300&radius_km=30").await.features();
+    let fc = get(&app, "/api/practices?near=41-300&radius_km=30")
+        .await
+        .features();
     let first = &fc.features[0];
     assert_eq!(town_of(first), "Dąbrowa Górnicza");
-    let d0 = first.property("distance_km").and_then(|v| v.as_f64()).unwrap();
+    let d0 = first
+        .property("distance_km")
+        .and_then(|v| v.as_f64())
+        .unwrap();
     assert!(d0 < 3.0, "{d0}");
     let mut last = 0.0;
     for f in &fc.features {
@@ -145,7 +172,11 @@ async fn near_a_postal_code_puts_dabrowa_gornicza_first_with_its_distance() {
         last = d;
     }
     // Gdańsk and Włocławek are hundreds of km away.
-    assert!(!titles(&fc).iter().any(|t| t == "Gdańsk" || t == "Włocławek"));
+    assert!(
+        !titles(&fc)
+            .iter()
+            .any(|t| t == "Gdańsk" || t == "Włocławek")
+    );
     let near = &fc.foreign_members.unwrap()["near"];
     assert_eq!(near["name"], "Dąbrowa Górnicza");
 }
@@ -153,7 +184,9 @@ async fn near_a_postal_code_puts_dabrowa_gornicza_first_with_its_distance() {
 #[tokio::test]
 async fn k_nearest_and_lat_lon_agree() {
     let app = app();
-    let fc = get(&app, "/api/practices?lat=54.35&lon=18.65&k=2").await.features();
+    let fc = get(&app, "/api/practices?lat=54.35&lon=18.65&k=2")
+        .await
+        .features();
     assert_eq!(fc.features.len(), 2);
     assert_eq!(town_of(&fc.features[0]), "Gdańsk");
     assert_eq!(town_of(&fc.features[1]), "Włocławek");
@@ -162,7 +195,9 @@ async fn k_nearest_and_lat_lon_agree() {
 #[tokio::test]
 async fn bbox_around_gdansk_returns_only_gdansk() {
     let app = app();
-    let fc = get(&app, "/api/practices?bbox=18.4,54.25,18.8,54.45").await.features();
+    let fc = get(&app, "/api/practices?bbox=18.4,54.25,18.8,54.45")
+        .await
+        .features();
     assert_eq!(titles(&fc), vec!["Gdańsk"]);
 }
 
@@ -190,7 +225,9 @@ async fn polygon_of_slaskie_returns_the_silesian_practices() {
     assert_eq!(towns, vec!["Dąbrowa Górnicza", "Zawiercie"]);
     // The same by attribute: the TERYT chain of the geocoded practices.
     let by_code = get(&app, "/api/practices?voivodeship=24").await.features();
-    let by_name = get(&app, "/api/practices?voivodeship=%C5%9Bl%C4%85skie").await.features();
+    let by_name = get(&app, "/api/practices?voivodeship=%C5%9Bl%C4%85skie")
+        .await
+        .features();
     assert_eq!(by_code.features.len(), 2);
     assert_eq!(by_name.features.len(), 2);
     assert_eq!(slaskie.property("count").unwrap(), 2);
@@ -201,27 +238,48 @@ async fn text_and_category_filters_combine() {
     let app = app();
     let fc = get(&app, "/api/practices?q=oswiecim").await.features();
     assert_eq!(titles(&fc), vec!["Oświęcim"]);
-    let none = get(&app, "/api/practices?q=oswiecim&category=kultura").await.features();
+    let none = get(&app, "/api/practices?q=oswiecim&category=kultura")
+        .await
+        .features();
     assert!(none.features.is_empty());
-    let all = get(&app, "/api/practices?category=uslugi-spoleczne").await.features();
-    assert_eq!(all.features.len(), dataset().len(), "the parent area matches its subareas");
-    let paged = get(&app, "/api/practices?limit=2&offset=1").await.features();
+    let all = get(&app, "/api/practices?category=uslugi-spoleczne")
+        .await
+        .features();
+    assert_eq!(
+        all.features.len(),
+        dataset().len(),
+        "the parent area matches its subareas"
+    );
+    let paged = get(&app, "/api/practices?limit=2&offset=1")
+        .await
+        .features();
     assert_eq!(paged.features.len(), 2);
-    assert_eq!(paged.foreign_members.unwrap()["numberMatched"], dataset().len());
+    assert_eq!(
+        paged.foreign_members.unwrap()["numberMatched"],
+        dataset().len()
+    );
 }
 
 #[tokio::test]
 async fn one_practice_is_the_public_view() {
     let app = app();
     let practices = dataset();
-    let osw = practices.iter().find(|p| p.town.as_deref() == Some("Oświęcim")).unwrap();
+    let osw = practices
+        .iter()
+        .find(|p| p.town.as_deref() == Some("Oświęcim"))
+        .unwrap();
     assert!(
         osw.contacts.iter().any(|c| c.email.is_some()),
         "the dataset keeps the contact person's e-mail"
     );
     let r = get(&app, &format!("/api/practices/{}", osw.id)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let f: geojson::Feature = r.text().parse::<geojson::GeoJson>().unwrap().try_into().unwrap();
+    let f: geojson::Feature = r
+        .text()
+        .parse::<geojson::GeoJson>()
+        .unwrap()
+        .try_into()
+        .unwrap();
     assert_eq!(f.property("title").unwrap(), osw.title.as_str());
     let text = r.text();
     for c in &osw.contacts {
@@ -231,24 +289,53 @@ async fn one_practice_is_the_public_view() {
         }
     }
     if let Some(e) = &osw.email {
-        assert!(text.contains(e.as_str()), "the institution's e-mail stays public");
+        assert!(
+            text.contains(e.as_str()),
+            "the institution's e-mail stays public"
+        );
     }
     // The CSV download leaves the person's e-mail out too, unless configured.
     let csv = get(&app, "/api/practices.csv?q=oswiecim").await;
     assert_eq!(csv.status, StatusCode::OK);
-    assert!(csv.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
-    assert!(csv.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains("attachment"));
+    assert!(
+        csv.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        csv.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
     let personal = osw.contacts.iter().find_map(|c| c.email.clone()).unwrap();
     assert!(!csv.text().contains(&personal));
-    let open = app_with(practices.clone(), ApiConfig { publish_personal: true, ..config() });
-    assert!(get(&open, "/api/practices.csv?q=oswiecim").await.text().contains(&personal));
+    let open = app_with(
+        practices.clone(),
+        ApiConfig {
+            publish_personal: true,
+            ..config()
+        },
+    );
+    assert!(
+        get(&open, "/api/practices.csv?q=oswiecim")
+            .await
+            .text()
+            .contains(&personal)
+    );
 }
 
 #[tokio::test]
 async fn geojson_download_matches_the_filter() {
     let app = app();
     let r = get(&app, "/api/practices.geojson?voivodeship=24").await;
-    assert!(r.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains("praktyki.geojson"));
+    assert!(
+        r.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("praktyki.geojson")
+    );
     let fc = r.features();
     assert_eq!(fc.features.len(), 2);
 }
@@ -299,7 +386,10 @@ async fn bad_input_gets_400_naming_the_parameter() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}: {}", r.text());
         let v = r.json();
         let msg = v["error"]["message"].as_str().unwrap_or_default();
-        assert!(msg.contains(param), "{uri}: message {msg:?} does not name {param}");
+        assert!(
+            msg.contains(param),
+            "{uri}: message {msg:?} does not name {param}"
+        );
         assert!(v["error"]["code"].is_string(), "{uri}");
     }
 }
@@ -314,19 +404,38 @@ async fn bad_polygon_bodies_get_400() {
     let bodies = [
         ("", "invalid_geojson"),
         ("{not json", "invalid_geojson"),
-        ("{\"type\":\"Point\",\"coordinates\":[19,50]}", "invalid_geojson"),
-        ("{\"type\":\"Polygon\",\"coordinates\":[[[19,50],[20,50],[19,50]]]}", "invalid_geojson"),
-        ("{\"type\":\"Polygon\",\"coordinates\":[[[190,50],[20,50],[20,51],[190,50]]]}", "invalid_geojson"),
-        ("{\"type\":\"FeatureCollection\",\"features\":[]}", "invalid_geojson"),
+        (
+            "{\"type\":\"Point\",\"coordinates\":[19,50]}",
+            "invalid_geojson",
+        ),
+        (
+            "{\"type\":\"Polygon\",\"coordinates\":[[[19,50],[20,50],[19,50]]]}",
+            "invalid_geojson",
+        ),
+        (
+            "{\"type\":\"Polygon\",\"coordinates\":[[[190,50],[20,50],[20,51],[190,50]]]}",
+            "invalid_geojson",
+        ),
+        (
+            "{\"type\":\"FeatureCollection\",\"features\":[]}",
+            "invalid_geojson",
+        ),
         (big.as_str(), "body_too_large"),
     ];
     for (body, code) in bodies {
         let r = send(
             &app,
-            Request::post("/api/practices/within").body(Body::from(body.to_string())).unwrap(),
+            Request::post("/api/practices/within")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
         )
         .await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", &body[..body.len().min(60)]);
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{}",
+            &body[..body.len().min(60)]
+        );
         assert_eq!(r.error_code(), code);
     }
 }
@@ -336,7 +445,12 @@ async fn etag_gives_304_and_responses_compress() {
     let app = app();
     let r = get(&app, "/api/practices?voivodeship=24").await;
     let etag = r.headers[header::ETAG].to_str().unwrap().to_string();
-    assert!(r.headers[header::CACHE_CONTROL].to_str().unwrap().contains("max-age"));
+    assert!(
+        r.headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
     let again = send(
         &app,
         Request::get("/api/practices?voivodeship=24")
@@ -383,9 +497,13 @@ async fn unplaced_practices_are_listed_but_never_break_spatial_queries() {
     let all = get(&app, "/api/practices?q=oswiecim").await.features();
     assert_eq!(all.features.len(), 2);
     assert!(all.features.iter().any(|f| f.geometry.is_none()));
-    let near = get(&app, "/api/practices?lat=50.03&lon=19.23&radius_km=10").await.features();
+    let near = get(&app, "/api/practices?lat=50.03&lon=19.23&radius_km=10")
+        .await
+        .features();
     assert_eq!(near.features.len(), 1);
-    let bbox = get(&app, "/api/practices?bbox=14,49,24.2,55").await.features();
+    let bbox = get(&app, "/api/practices?bbox=14,49,24.2,55")
+        .await
+        .features();
     assert!(bbox.features.iter().all(|f| f.geometry.is_some()));
     let one = get(&app, "/api/practices/unplaced-1").await;
     assert_eq!(one.status, StatusCode::OK);
@@ -395,18 +513,30 @@ async fn unplaced_practices_are_listed_but_never_break_spatial_queries() {
 #[tokio::test]
 async fn geocode_reverse_categories_openapi_health() {
     let app = app();
-    let fc = get(&app, "/api/geocode?q=32-600%20O%C5%9Bwi%C4%99cim").await.features();
+    let fc = get(&app, "/api/geocode?q=32-600%20O%C5%9Bwi%C4%99cim")
+        .await
+        .features();
     let best = &fc.features[0];
     assert_eq!(best.property("name").unwrap(), "Oświęcim");
     assert_eq!(best.property("precision").unwrap(), "postal_locality");
     assert_eq!(best.property("gmina").unwrap()["teryt"], "121301");
-    let structured = get(&app, "/api/geocode?town=Dabrowa%20Gornicza&voivodeship=24").await.features();
-    assert_eq!(structured.features[0].property("name").unwrap(), "Dąbrowa Górnicza");
+    let structured = get(&app, "/api/geocode?town=Dabrowa%20Gornicza&voivodeship=24")
+        .await
+        .features();
+    assert_eq!(
+        structured.features[0].property("name").unwrap(),
+        "Dąbrowa Górnicza"
+    );
     let none = get(&app, "/api/geocode?q=Gda%C5%84sk&voivodeship=12").await;
     assert_eq!(none.status, StatusCode::NOT_FOUND, "{}", none.text());
 
     let r = get(&app, "/api/reverse?lat=54.35&lon=18.65").await;
-    let f: geojson::Feature = r.text().parse::<geojson::GeoJson>().unwrap().try_into().unwrap();
+    let f: geojson::Feature = r
+        .text()
+        .parse::<geojson::GeoJson>()
+        .unwrap()
+        .try_into()
+        .unwrap();
     assert_eq!(f.property("name").unwrap(), "Gdańsk");
     assert_eq!(f.property("voivodeship").unwrap()["teryt"], "22");
     let out = get(&app, "/api/reverse?lat=52.52&lon=13.40").await;
@@ -416,7 +546,10 @@ async fn geocode_reverse_categories_openapi_health() {
     let cats = get(&app, "/api/categories").await.json();
     let list = cats["categories"].as_array().unwrap();
     assert_eq!(list.len(), 12);
-    let pomoc = list.iter().find(|c| c["slug"] == "pomoc-spoleczna").unwrap();
+    let pomoc = list
+        .iter()
+        .find(|c| c["slug"] == "pomoc-spoleczna")
+        .unwrap();
     assert!(pomoc["count"].as_u64().unwrap() >= 1);
 
     let doc = get(&app, "/api/openapi.json").await.json();

@@ -11,7 +11,9 @@ use mapa_praktyk::store;
 use proptest::prelude::*;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 const SEEDS: [&str; 5] = [
@@ -32,7 +34,9 @@ fn import_seeds(dir: &Path) -> Vec<Practice> {
 }
 
 fn by_source<'a>(ps: &'a [Practice], file: &str) -> &'a Practice {
-    ps.iter().find(|p| p.source == file).unwrap_or_else(|| panic!("no record from {file}"))
+    ps.iter()
+        .find(|p| p.source == file)
+        .unwrap_or_else(|| panic!("no record from {file}"))
 }
 
 fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -55,12 +59,26 @@ fn every_metryka_field_lands_in_its_typed_field() {
         "Program pomocy dla mieszkańców budynku przy ul. Leszczyńskiej 2 realizowany przez MOPS w Oświęcimiu"
     );
     assert_eq!(osw.area, Area::PomocSpoleczna);
-    assert!(osw.summary.starts_with("Ten nowatorski i skuteczny projekt"));
+    assert!(
+        osw.summary
+            .starts_with("Ten nowatorski i skuteczny projekt")
+    );
     assert!(osw.body.contains("pierwszą Wigilię"));
-    assert!(!osw.body.contains("gości odwiedziło"), "site chrome left in the body");
-    assert!(!osw.body.contains("Norweskiego Mechanizmu"), "sponsor footer left in the body");
+    assert!(
+        !osw.body.contains("gości odwiedziło"),
+        "site chrome left in the body"
+    );
+    assert!(
+        !osw.body.contains("Norweskiego Mechanizmu"),
+        "sponsor footer left in the body"
+    );
     assert_eq!(osw.cost_pln, Some(203_609));
-    assert!(osw.funding.as_deref().unwrap().contains("sfinansowanego przez UM"));
+    assert!(
+        osw.funding
+            .as_deref()
+            .unwrap()
+            .contains("sfinansowanego przez UM")
+    );
     assert_eq!(osw.date_added, date(2009, 9, 30));
     assert_eq!(osw.date_updated, date(2011, 2, 24));
     assert_eq!(osw.unit_type, Some(UnitType::GminaMiejska));
@@ -68,10 +86,17 @@ fn every_metryka_field_lands_in_its_typed_field() {
     assert_eq!(osw.voivodeship.as_deref(), Some("małopolskie"));
     assert_eq!(osw.postal_code.as_deref(), Some("32-600"));
     assert_eq!(osw.post_office.as_deref(), Some("Oświęcim"));
-    assert_eq!(osw.unit.as_deref(), Some("Miejski Ośrodek Pomocy Społecznej"));
+    assert_eq!(
+        osw.unit.as_deref(),
+        Some("Miejski Ośrodek Pomocy Społecznej")
+    );
     assert_eq!(osw.street.as_deref(), Some("ul. Jana III Sobieskiego 15 b"));
     assert_eq!(osw.phone.as_deref(), Some("32 745 33 91"));
-    assert_eq!(osw.websites, vec!["http://www.mops-oswiecim.pl"], "the misspelt Wirtyna key");
+    assert_eq!(
+        osw.websites,
+        vec!["http://www.mops-oswiecim.pl"],
+        "the misspelt Wirtyna key"
+    );
     assert_eq!(osw.email.as_deref(), Some("mops.biuro@oswiecim.biz"));
     assert_eq!(osw.population, Some(40_419));
     assert_eq!(
@@ -89,7 +114,10 @@ fn every_metryka_field_lands_in_its_typed_field() {
     assert_eq!(teryt(&osw.admin.voivodeship), "12");
 
     let dg = by_source(&ps, SEEDS[1]);
-    assert!(dg.title.starts_with("Stworzenie kompleksowego systemu wsparcia osób bezdomnych"));
+    assert!(
+        dg.title
+            .starts_with("Stworzenie kompleksowego systemu wsparcia osób bezdomnych")
+    );
     assert_eq!(dg.town.as_deref(), Some("Dąbrowa Górnicza"));
     assert_eq!(dg.postal_code.as_deref(), Some("41-300"));
     assert_eq!(dg.voivodeship.as_deref(), Some("śląskie"));
@@ -97,7 +125,10 @@ fn every_metryka_field_lands_in_its_typed_field() {
     assert_eq!(dg.date_updated, None, "this page has no Data aktualizacji");
     assert_eq!(dg.population, Some(121_339));
     assert_eq!(dg.street.as_deref(), Some("Ul. Skibińskiego 1"));
-    assert_eq!(dg.unit.as_deref(), Some("Miejski Ośrodek Pomocy Społecznej w Dąbrowie Górniczej"));
+    assert_eq!(
+        dg.unit.as_deref(),
+        Some("Miejski Ośrodek Pomocy Społecznej w Dąbrowie Górniczej")
+    );
     assert_eq!(dg.contacts[0].name, "Agata Róg");
     assert_eq!(dg.contacts[0].role.as_deref(), Some("dyrektor MOPS"));
     assert_eq!(teryt(&dg.admin.gmina), "246501");
@@ -111,21 +142,34 @@ fn every_metryka_field_lands_in_its_typed_field() {
     assert_eq!(wl.population, Some(115_818));
     assert_eq!(wl.date_added, date(2009, 10, 5));
     assert_eq!(wl.date_updated, date(2011, 2, 25));
-    assert_eq!(wl.websites, vec!["www.wloclawek.pl", "www.mopr.wloclawek.pl"]);
+    assert_eq!(
+        wl.websites,
+        vec!["www.wloclawek.pl", "www.mopr.wloclawek.pl"]
+    );
     assert_eq!(wl.period_start, date(2006, 1, 1), "\"w latach 2006-2008\"");
     assert_eq!(wl.period_end, date(2008, 12, 31));
     assert_eq!(teryt(&wl.admin.gmina), "046401");
 
     let gd = by_source(&ps, SEEDS[3]);
-    assert_eq!(gd.title, "Utworzenie osiedla Sitowie dla osób zagrożonych wykluczeniem społecznym w Gdańsku");
+    assert_eq!(
+        gd.title,
+        "Utworzenie osiedla Sitowie dla osób zagrożonych wykluczeniem społecznym w Gdańsku"
+    );
     assert_eq!(gd.town.as_deref(), Some("Gdańsk"));
-    assert_eq!(gd.powiat.as_deref(), Some("gdański"), "kept as the page gives it");
+    assert_eq!(
+        gd.powiat.as_deref(),
+        Some("gdański"),
+        "kept as the page gives it"
+    );
     assert_eq!(gd.postal_code.as_deref(), Some("80-803"));
     assert_eq!(gd.voivodeship.as_deref(), Some("pomorskie"));
     assert_eq!(gd.population, Some(460_517));
     assert_eq!(gd.date_added, date(2013, 6, 27));
     assert_eq!(gd.contacts[0].name, "Monika Grochulska");
-    assert_eq!(gd.contacts[0].email.as_deref(), Some("dyrekcja@mopr.gda.pl"));
+    assert_eq!(
+        gd.contacts[0].email.as_deref(),
+        Some("dyrekcja@mopr.gda.pl")
+    );
     // The page's powiat "gdański" is the neighbouring land powiat; the record is
     // still placed in Gdańsk itself.
     assert_eq!(teryt(&gd.admin.gmina), "226101");
@@ -138,13 +182,19 @@ fn an_institution_page_yields_a_practice_in_zawiercie() {
     let ps = import_seeds(dir.path());
     let z = by_source(&ps, SEEDS[4]);
     assert_eq!(z.id, "page-e6e059a6443661b8");
-    assert_eq!(z.title, "Partnerstwo na rzecz aktywnej integracji w powiecie zawierciańskim");
+    assert_eq!(
+        z.title,
+        "Partnerstwo na rzecz aktywnej integracji w powiecie zawierciańskim"
+    );
     assert_eq!(z.town.as_deref(), Some("Zawiercie"));
     assert_eq!(z.unit.as_deref(), Some("Miejski Ośrodek Pomocy Społecznej"));
     assert_eq!(z.area, Area::PomocSpoleczna);
     assert_eq!(z.period_end, date(2017, 12, 31));
     assert!(z.body.contains("145 uczestników"));
-    assert!(!z.body.contains("Logo serwisu"), "page chrome left in the body");
+    assert!(
+        !z.body.contains("Logo serwisu"),
+        "page chrome left in the body"
+    );
     assert_eq!(teryt(&z.admin.gmina), "241602");
     assert_eq!(teryt(&z.admin.voivodeship), "24");
     assert_eq!(z.location.unwrap().precision, Precision::Locality);
@@ -156,7 +206,12 @@ fn importing_again_updates_instead_of_adding_a_twin() {
     let into = dir.path().join("new/sub/practices.csv");
     let r = import::run(&[fixture(SEEDS[0])], &into, Gazetteer::bundled()).unwrap();
     assert_eq!((r.added, r.updated, r.total), (1, 0, 1));
-    let r = import::run(&[fixture(SEEDS[0]), fixture(SEEDS[1])], &into, Gazetteer::bundled()).unwrap();
+    let r = import::run(
+        &[fixture(SEEDS[0]), fixture(SEEDS[1])],
+        &into,
+        Gazetteer::bundled(),
+    )
+    .unwrap();
     assert_eq!((r.added, r.updated, r.total), (1, 1, 2));
     assert_eq!(store::load(&into).unwrap().len(), 2);
 }
@@ -182,7 +237,10 @@ fn csv_in_the_dataset_format_imports_back_losslessly() {
     let first = back.iter().find(|p| p.id == edited[0].id).unwrap();
     assert_eq!(first.title, "Tytuł poprawiony w arkuszu");
     let manual = back.iter().find(|p| p.id == edited[1].id).unwrap();
-    assert_eq!(manual.location, edited[1].location, "coordinates set by hand win");
+    assert_eq!(
+        manual.location, edited[1].location,
+        "coordinates set by hand win"
+    );
 }
 
 #[test]
@@ -203,21 +261,34 @@ fn bad_input_names_the_file_and_writes_nothing() {
         ("garbled.txt", garbled),
         ("empty.txt", Vec::new()),
         ("binary.html", vec![0, 159, 146, 150, 0, 1, 2, 3]),
-        ("metryka-only.txt", "Metryka praktyki\nData wprowadzenia do BDP:  2009-13-45\n".as_bytes().to_vec()),
+        (
+            "metryka-only.txt",
+            "Metryka praktyki\nData wprowadzenia do BDP:  2009-13-45\n"
+                .as_bytes()
+                .to_vec(),
+        ),
         ("bad.csv", b"id,title\nx,y\n".to_vec()),
     ];
     for (name, bytes) in cases {
         let bad = dir.path().join(name);
         std::fs::write(&bad, bytes).unwrap();
-        let err = import::run(&[fixture(SEEDS[1]), bad.clone()], &into, Gazetteer::bundled())
-            .expect_err(name);
+        let err = import::run(
+            &[fixture(SEEDS[1]), bad.clone()],
+            &into,
+            Gazetteer::bundled(),
+        )
+        .expect_err(name);
         let ImportError::Inputs(list) = &err else {
             panic!("{name}: unexpected error {err}")
         };
         assert_eq!(list.len(), 1, "{name}: {err}");
         assert_eq!(list[0].0, bad);
         assert!(err.to_string().contains(name), "{err}");
-        assert_eq!(std::fs::read(&into).unwrap(), before, "{name}: the dataset changed");
+        assert_eq!(
+            std::fs::read(&into).unwrap(),
+            before,
+            "{name}: the dataset changed"
+        );
     }
     let missing = import::run(&[dir.path().join("nope.txt")], &into, Gazetteer::bundled());
     assert!(missing.unwrap_err().to_string().contains("nope.txt"));
@@ -239,21 +310,32 @@ fn loading_reports_every_bad_row_with_file_line_and_column() {
     let err = store::load(&path).unwrap_err().to_string();
     assert!(err.contains("2 invalid row(s)"), "{err}");
     assert!(err.contains(&format!("{}:", path.display())), "{err}");
-    assert!(err.contains(": area: \"astrologia\" is not an area slug"), "{err}");
-    assert!(err.contains(": date_added: \"2013-02-30\" is not a date"), "{err}");
+    assert!(
+        err.contains(": area: \"astrologia\" is not an area slug"),
+        "{err}"
+    );
+    assert!(
+        err.contains(": date_added: \"2013-02-30\" is not a date"),
+        "{err}"
+    );
 }
 
 #[test]
 fn the_shipped_dataset_is_the_importers_output() {
-    let shipped = store::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/practices.csv")).unwrap();
+    let shipped =
+        store::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/practices.csv")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut fresh = import_seeds(dir.path());
     fresh.sort_by(|a, b| a.id.cmp(&b.id));
-    assert_eq!(shipped, fresh, "regenerate with: mapa-praktyk import tests/fixtures/*.txt --into data/practices.csv");
+    assert_eq!(
+        shipped, fresh,
+        "regenerate with: mapa-praktyk import tests/fixtures/*.txt --into data/practices.csv"
+    );
 }
 
 fn text() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9ąćęłńóśźżĄĆĘŁŃÓŚŹŻ.,;:'\"()| \n-]{1,40}".prop_filter("not blank", |s| !s.trim().is_empty())
+    "[a-zA-Z0-9ąćęłńóśźżĄĆĘŁŃÓŚŹŻ.,;:'\"()| \n-]{1,40}"
+        .prop_filter("not blank", |s| !s.trim().is_empty())
 }
 
 fn opt_text() -> impl Strategy<Value = Option<String>> {
@@ -261,7 +343,10 @@ fn opt_text() -> impl Strategy<Value = Option<String>> {
 }
 
 fn opt_date() -> impl Strategy<Value = Option<NaiveDate>> {
-    prop::option::of((1990i32..2030, 1u32..13, 1u32..29).prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()))
+    prop::option::of(
+        (1990i32..2030, 1u32..13, 1u32..29)
+            .prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()),
+    )
 }
 
 fn admin(digits: usize) -> impl Strategy<Value = Option<AdminRef>> {

@@ -254,7 +254,9 @@ fn watch_dataset(state: AppState, path: PathBuf, every: Duration) {
                     state.snapshot.store(Arc::new(s));
                     tracing::info!(path = %path.display(), "dataset changed: new snapshot in service");
                 }
-                Ok(Err(e)) => tracing::error!(error = %e, "dataset changed but does not load; keeping the previous snapshot"),
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "dataset changed but does not load; keeping the previous snapshot")
+                }
                 Err(e) => tracing::error!(error = %e, "reload task failed"),
             }
         }
@@ -267,7 +269,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let snapshot = load_snapshot(&args.data)?;
     let state = AppState::new(snapshot, ApiConfig::from_args(&args), gazetteer);
     if args.reload_secs > 0 {
-        watch_dataset(state.clone(), args.data.clone(), Duration::from_secs(args.reload_secs));
+        watch_dataset(
+            state.clone(),
+            args.data.clone(),
+            Duration::from_secs(args.reload_secs),
+        );
     }
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await

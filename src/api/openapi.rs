@@ -13,21 +13,81 @@ fn param(name: &str, description: &str, schema: Value) -> Value {
 /// The query parameters shared by the practice endpoints.
 fn filter_params() -> Vec<Value> {
     vec![
-        param("bbox", "minLon,minLat,maxLon,maxLat (WGS84 degrees)", json!({"type": "string", "example": "18.4,54.3,18.8,54.45"})),
-        param("lat", "Latitude of the centre of a distance query", json!({"type": "number", "minimum": -90, "maximum": 90})),
-        param("lon", "Longitude of the centre of a distance query", json!({"type": "number", "minimum": -180, "maximum": 180})),
-        param("near", "Free text or postal code geocoded server-side as the centre, instead of lat/lon", json!({"type": "string", "example": "41-300"})),
-        param("radius_km", "Great-circle radius around the centre, km", json!({"type": "number", "exclusiveMinimum": true, "minimum": 0, "maximum": MAX_RADIUS_KM})),
-        param("k", "Only the k nearest (after the other filters)", json!({"type": "integer", "minimum": 1, "maximum": MAX_K})),
-        param("q", "Words that must all occur in title, summary, town or unit (case- and diacritic-insensitive)", json!({"type": "string", "maxLength": 200})),
-        param("category", "Area slug; a parent area matches its subareas", json!({"type": "string", "enum": Area::ALL.map(|a| a.slug())})),
-        param("voivodeship", "TERYT code (2 digits) or Polish name", json!({"type": "string", "example": "24"})),
-        param("powiat", "TERYT code (4 digits) or Polish name", json!({"type": "string", "example": "1213"})),
-        param("gmina", "TERYT code (6 digits) or name", json!({"type": "string", "example": "121301"})),
-        param("year_from", "First year (project start, else year added)", json!({"type": "integer", "minimum": 1900, "maximum": 2100})),
-        param("year_to", "Last year", json!({"type": "integer", "minimum": 1900, "maximum": 2100})),
-        param("limit", "Page size", json!({"type": "integer", "minimum": 0, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT})),
-        param("offset", "Page start", json!({"type": "integer", "minimum": 0, "default": 0})),
+        param(
+            "bbox",
+            "minLon,minLat,maxLon,maxLat (WGS84 degrees)",
+            json!({"type": "string", "example": "18.4,54.3,18.8,54.45"}),
+        ),
+        param(
+            "lat",
+            "Latitude of the centre of a distance query",
+            json!({"type": "number", "minimum": -90, "maximum": 90}),
+        ),
+        param(
+            "lon",
+            "Longitude of the centre of a distance query",
+            json!({"type": "number", "minimum": -180, "maximum": 180}),
+        ),
+        param(
+            "near",
+            "Free text or postal code geocoded server-side as the centre, instead of lat/lon",
+            json!({"type": "string", "example": "41-300"}),
+        ),
+        param(
+            "radius_km",
+            "Great-circle radius around the centre, km",
+            json!({"type": "number", "exclusiveMinimum": true, "minimum": 0, "maximum": MAX_RADIUS_KM}),
+        ),
+        param(
+            "k",
+            "Only the k nearest (after the other filters)",
+            json!({"type": "integer", "minimum": 1, "maximum": MAX_K}),
+        ),
+        param(
+            "q",
+            "Words that must all occur in title, summary, town or unit (case- and diacritic-insensitive)",
+            json!({"type": "string", "maxLength": 200}),
+        ),
+        param(
+            "category",
+            "Area slug; a parent area matches its subareas",
+            json!({"type": "string", "enum": Area::ALL.map(|a| a.slug())}),
+        ),
+        param(
+            "voivodeship",
+            "TERYT code (2 digits) or Polish name",
+            json!({"type": "string", "example": "24"}),
+        ),
+        param(
+            "powiat",
+            "TERYT code (4 digits) or Polish name",
+            json!({"type": "string", "example": "1213"}),
+        ),
+        param(
+            "gmina",
+            "TERYT code (6 digits) or name",
+            json!({"type": "string", "example": "121301"}),
+        ),
+        param(
+            "year_from",
+            "First year (project start, else year added)",
+            json!({"type": "integer", "minimum": 1900, "maximum": 2100}),
+        ),
+        param(
+            "year_to",
+            "Last year",
+            json!({"type": "integer", "minimum": 1900, "maximum": 2100}),
+        ),
+        param(
+            "limit",
+            "Page size",
+            json!({"type": "integer", "minimum": 0, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
+        ),
+        param(
+            "offset",
+            "Page start",
+            json!({"type": "integer", "minimum": 0, "default": 0}),
+        ),
     ]
 }
 

@@ -13,8 +13,9 @@ impl Params {
     /// Decodes `raw` and rejects parameters not in `allowed`, and repeated ones.
     pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, ApiError> {
         let pairs: Vec<(String, String)> = match raw {
-            Some(r) if !r.is_empty() => serde_urlencoded::from_str(r)
-                .map_err(|e| ApiError::bad("invalid_query", format!("malformed query string: {e}")))?,
+            Some(r) if !r.is_empty() => serde_urlencoded::from_str(r).map_err(|e| {
+                ApiError::bad("invalid_query", format!("malformed query string: {e}"))
+            })?,
             _ => Vec::new(),
         };
         for (i, (k, _)) in pairs.iter().enumerate() {
@@ -42,9 +43,7 @@ impl Params {
 
     /// A finite number.
     pub fn f64(&self, name: &str) -> Result<Option<f64>, ApiError> {
-        self.str(name)
-            .map(|v| parse_f64(name, v))
-            .transpose()
+        self.str(name).map(|v| parse_f64(name, v)).transpose()
     }
 
     /// A whole number within `min..=max`.
@@ -73,7 +72,10 @@ pub fn parse_f64(name: &str, v: &str) -> Result<f64, ApiError> {
         .parse()
         .map_err(|_| ApiError::invalid(name, format!("{v:?} is not a number")))?;
     if !x.is_finite() {
-        return Err(ApiError::invalid(name, format!("{v:?} is not a finite number")));
+        return Err(ApiError::invalid(
+            name,
+            format!("{v:?} is not a finite number"),
+        ));
     }
     Ok(x)
 }
@@ -83,7 +85,10 @@ pub fn check_lon(name: &str, lon: f64) -> Result<f64, ApiError> {
     if (-180.0..=180.0).contains(&lon) {
         Ok(lon)
     } else {
-        Err(ApiError::invalid(name, format!("longitude {lon} is outside -180..180")))
+        Err(ApiError::invalid(
+            name,
+            format!("longitude {lon} is outside -180..180"),
+        ))
     }
 }
 
@@ -92,7 +97,10 @@ pub fn check_lat(name: &str, lat: f64) -> Result<f64, ApiError> {
     if (-90.0..=90.0).contains(&lat) {
         Ok(lat)
     } else {
-        Err(ApiError::invalid(name, format!("latitude {lat} is outside -90..90")))
+        Err(ApiError::invalid(
+            name,
+            format!("latitude {lat} is outside -90..90"),
+        ))
     }
 }
 
@@ -102,7 +110,10 @@ pub fn parse_bbox(name: &str, v: &str) -> Result<[f64; 4], ApiError> {
     if parts.len() != 4 {
         return Err(ApiError::invalid(
             name,
-            format!("expected minLon,minLat,maxLon,maxLat, got {} values", parts.len()),
+            format!(
+                "expected minLon,minLat,maxLon,maxLat, got {} values",
+                parts.len()
+            ),
         ));
     }
     let mut b = [0.0; 4];
@@ -114,10 +125,16 @@ pub fn parse_bbox(name: &str, v: &str) -> Result<[f64; 4], ApiError> {
     check_lat(name, b[1])?;
     check_lat(name, b[3])?;
     if b[0] > b[2] {
-        return Err(ApiError::invalid(name, format!("minLon {} is greater than maxLon {}", b[0], b[2])));
+        return Err(ApiError::invalid(
+            name,
+            format!("minLon {} is greater than maxLon {}", b[0], b[2]),
+        ));
     }
     if b[1] > b[3] {
-        return Err(ApiError::invalid(name, format!("minLat {} is greater than maxLat {}", b[1], b[3])));
+        return Err(ApiError::invalid(
+            name,
+            format!("minLat {} is greater than maxLat {}", b[1], b[3]),
+        ));
     }
     Ok(b)
 }
@@ -141,6 +158,9 @@ mod tests {
         assert!(parse_f64("x", "inf").is_err());
         assert!(parse_bbox("bbox", "20,50,19,51").is_err());
         assert!(parse_bbox("bbox", "19,50,20,91").is_err());
-        assert_eq!(parse_bbox("bbox", "19,50,20,51").unwrap(), [19.0, 50.0, 20.0, 51.0]);
+        assert_eq!(
+            parse_bbox("bbox", "19,50,20,51").unwrap(),
+            [19.0, 50.0, 20.0, 51.0]
+        );
     }
 }

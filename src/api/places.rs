@@ -10,7 +10,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::params::{Params, check_lat, check_lon};
 use crate::gazetteer::{Candidate, GeocodeQuery};
-use crate::geojson::{round6, round_km};
+use crate::geojson::{round_km, round6};
 
 fn geo_json(v: Value) -> Response {
     let mut r = Json(v).into_response();
@@ -50,7 +50,15 @@ pub async fn geocode(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
     let run = || -> Result<Value, ApiError> {
         let p = Params::parse(
             raw.as_deref(),
-            &["q", "postal_code", "town", "gmina", "powiat", "voivodeship", "limit"],
+            &[
+                "q",
+                "postal_code",
+                "town",
+                "gmina",
+                "powiat",
+                "voivodeship",
+                "limit",
+            ],
         )?;
         let q = GeocodeQuery {
             text: p.str("q").map(str::to_string),

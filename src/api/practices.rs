@@ -3,13 +3,13 @@
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::error::ApiError;
 use super::params::{Params, check_lat, check_lon, parse_bbox};
 use super::{AppState, MAX_BODY_BYTES, cached, etag_for};
-use crate::gazetteer::{AdminLevel, GeocodeQuery, Gazetteer};
+use crate::gazetteer::{AdminLevel, Gazetteer, GeocodeQuery};
 use crate::geojson::{detail_feature, round6, write_collection};
 use crate::practice::Area;
 use crate::query::{Filter, Near, Snapshot};
@@ -86,8 +86,14 @@ pub fn parse_query(
     if let Some(b) = params.str("bbox") {
         f.bbox = Some(parse_bbox("bbox", b)?);
     }
-    let lat = params.f64("lat")?.map(|v| check_lat("lat", v)).transpose()?;
-    let lon = params.f64("lon")?.map(|v| check_lon("lon", v)).transpose()?;
+    let lat = params
+        .f64("lat")?
+        .map(|v| check_lat("lat", v))
+        .transpose()?;
+    let lon = params
+        .f64("lon")?
+        .map(|v| check_lon("lon", v))
+        .transpose()?;
     let radius_km = params.f64("radius_km")?;
     if let Some(r) = radius_km
         && (r <= 0.0 || r > MAX_RADIUS_KM)
@@ -101,7 +107,10 @@ pub fn parse_query(
     let mut near_echo = None;
     let centre = match (lat, lon, params.str("near")) {
         (Some(_), Some(_), Some(_)) => {
-            return Err(ApiError::invalid("near", "give either near or lat and lon, not both"));
+            return Err(ApiError::invalid(
+                "near",
+                "give either near or lat and lon, not both",
+            ));
         }
         (Some(lat), Some(lon), None) => Some((lon, lat)),
         (Some(_), None, _) => return Err(ApiError::invalid("lon", "lat is given without lon")),
@@ -134,10 +143,16 @@ pub fn parse_query(
         }
         None => {
             if radius_km.is_some() {
-                return Err(ApiError::invalid("radius_km", "needs a centre: lat and lon, or near"));
+                return Err(ApiError::invalid(
+                    "radius_km",
+                    "needs a centre: lat and lon, or near",
+                ));
             }
             if k.is_some() {
-                return Err(ApiError::invalid("k", "needs a centre: lat and lon, or near"));
+                return Err(ApiError::invalid(
+                    "k",
+                    "needs a centre: lat and lon, or near",
+                ));
             }
         }
     }
@@ -166,7 +181,10 @@ pub fn parse_query(
     if let (Some(a), Some(b)) = (f.year_from, f.year_to)
         && a > b
     {
-        return Err(ApiError::invalid("year_from", format!("{a} is after year_to {b}")));
+        return Err(ApiError::invalid(
+            "year_from",
+            format!("{a} is after year_to {b}"),
+        ));
     }
     let limit = match params.int("limit", 0, MAX_LIMIT as i64)? {
         Some(l) => l as usize,
@@ -197,6 +215,16 @@ fn collection_body(snapshot: &Snapshot, pq: &PracticeQuery) -> Vec<u8> {
     write_collection(page, matches.len(), &extra)
 }
 
+/// Parses a request's query string into a practice query.
+fn query_from(
+    state: &AppState,
+    raw: &Option<String>,
+    default_limit: Option<usize>,
+) -> Result<PracticeQuery, ApiError> {
+    let params = Params::parse(raw.as_deref(), FILTER_PARAMS)?;
+    parse_query(state.gazetteer, &params, default_limit)
+}
+
 fn request_key(raw: &Option<String>) -> String {
     raw.clone().unwrap_or_default()
 }
@@ -208,11 +236,9 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Response {
     let snapshot = state.snapshot.load();
-    let result = Params::parse(raw.as_deref(), FILTER_PARAMS)
-        .and_then(|p| parse_query(state.gazetteer, &p, Some(DEFAULT_LIMIT)));
-    let pq = match result {
+    let pq = match query_from(&state, &raw, Some(DEFAULT_LIMIT)) {
         Ok(pq) => pq,
-        Err(e) => return axum::response::IntoResponse::into_response(e),
+        Err(e) => return e.into_response(),
     };
     let etag = etag_for(&snapshot, &["list", &request_key(&raw)]);
     cached(&headers, etag, "application/geo+json", &[], || {
@@ -227,11 +253,9 @@ pub async fn download_geojson(
     headers: HeaderMap,
 ) -> Response {
     let snapshot = state.snapshot.load();
-    let result = Params::parse(raw.as_deref(), FILTER_PARAMS)
-        .and_then(|p| parse_query(state.gazetteer, &p, None));
-    let pq = match result {
+    let pq = match query_from(&state, &raw, None) {
         Ok(pq) => pq,
-        Err(e) => return axum::response::IntoResponse::into_response(e),
+        Err(e) => return e.into_response(),
     };
     let etag = etag_for(&snapshot, &["geojson", &request_key(&raw)]);
     cached(
@@ -253,14 +277,15 @@ pub async fn download_csv(
     headers: HeaderMap,
 ) -> Response {
     let snapshot = state.snapshot.load();
-    let result = Params::parse(raw.as_deref(), FILTER_PARAMS)
-        .and_then(|p| parse_query(state.gazetteer, &p, None));
-    let pq = match result {
+    let pq = match query_from(&state, &raw, None) {
         Ok(pq) => pq,
-        Err(e) => return axum::response::IntoResponse::into_response(e),
+        Err(e) => return e.into_response(),
     };
     let publish = state.config.publish_personal;
-    let etag = etag_for(&snapshot, &["csv", &request_key(&raw), &publish.to_string()]);
+    let etag = etag_for(
+        &snapshot,
+        &["csv", &request_key(&raw), &publish.to_string()],
+    );
     cached(
         &headers,
         etag,
@@ -294,11 +319,11 @@ pub async fn one(
     headers: HeaderMap,
 ) -> Response {
     if let Err(e) = Params::parse(raw.as_deref(), &[]) {
-        return axum::response::IntoResponse::into_response(e);
+        return IntoResponse::into_response(e);
     }
     let snapshot = state.snapshot.load();
     let Some(p) = snapshot.by_id(&id) else {
-        return axum::response::IntoResponse::into_response(ApiError::NotFound(format!(
+        return IntoResponse::into_response(ApiError::NotFound(format!(
             "no practice with id {id:?}"
         )));
     };
@@ -325,9 +350,9 @@ pub fn polygon_from_geojson(body: &[u8]) -> Result<geo::MultiPolygon<f64>, ApiEr
         .map_err(|e| ApiError::bad("invalid_geojson", format!("body: not GeoJSON: {e}")))?;
     let geometry = match gj {
         geojson::GeoJson::Geometry(g) => g,
-        geojson::GeoJson::Feature(f) => f.geometry.ok_or_else(|| {
-            ApiError::bad("invalid_geojson", "body: the Feature has no geometry")
-        })?,
+        geojson::GeoJson::Feature(f) => f
+            .geometry
+            .ok_or_else(|| ApiError::bad("invalid_geojson", "body: the Feature has no geometry"))?,
         geojson::GeoJson::FeatureCollection(_) => {
             return Err(ApiError::bad(
                 "invalid_geojson",
@@ -357,7 +382,10 @@ pub fn polygon_from_geojson(body: &[u8]) -> Result<geo::MultiPolygon<f64>, ApiEr
         if !c.x.is_finite() || !c.y.is_finite() || c.x.abs() > 180.0 || c.y.abs() > 90.0 {
             return Err(ApiError::bad(
                 "invalid_geojson",
-                format!("body: coordinate [{}, {}] is not a lon,lat position", c.x, c.y),
+                format!(
+                    "body: coordinate [{}, {}] is not a lon,lat position",
+                    c.x, c.y
+                ),
             ));
         }
     }
@@ -391,14 +419,15 @@ pub async fn within(
     body: Body,
 ) -> Response {
     let run = async {
-        let params = Params::parse(raw.as_deref(), FILTER_PARAMS)?;
-        let mut pq = parse_query(state.gazetteer, &params, Some(DEFAULT_LIMIT))?;
-        let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
-            ApiError::bad(
-                "body_too_large",
-                format!("body: larger than {MAX_BODY_BYTES} bytes"),
-            )
-        })?;
+        let mut pq = query_from(&state, &raw, Some(DEFAULT_LIMIT))?;
+        let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+            .await
+            .map_err(|_| {
+                ApiError::bad(
+                    "body_too_large",
+                    format!("body: larger than {MAX_BODY_BYTES} bytes"),
+                )
+            })?;
         pq.filter.within = Some(polygon_from_geojson(&bytes)?);
         let snapshot = state.snapshot.load();
         let body = collection_body(&snapshot, &pq);
@@ -406,13 +435,13 @@ pub async fn within(
     };
     match run.await {
         Ok(b) => {
-            let mut r = axum::response::IntoResponse::into_response(b);
+            let mut r = IntoResponse::into_response(b);
             r.headers_mut().insert(
                 header::CONTENT_TYPE,
                 axum::http::HeaderValue::from_static("application/geo+json"),
             );
             r
         }
-        Err(e) => axum::response::IntoResponse::into_response(e),
+        Err(e) => IntoResponse::into_response(e),
     }
 }

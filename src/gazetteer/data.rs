@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use geo::{BoundingRect, MultiPolygon, Rect};
-use rstar::{PointDistance, RTree, RTreeObject, AABB};
+use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
 use super::normalize::key;
 use crate::geo_util::unit_vector;
@@ -218,14 +218,16 @@ fn multi_polygon(geometry: &geojson::Geometry) -> Option<MultiPolygon<f64>> {
 impl Tables {
     pub fn load(src: &GeodataText<'_>) -> Result<Tables, GazetteerError> {
         // Voivodeships and their outlines.
-        let outlines: geojson::FeatureCollection =
-            src.outlines.parse::<geojson::GeoJson>().ok().and_then(|g| g.try_into().ok()).ok_or_else(
-                || GazetteerError {
-                    file: "voivodeships.geojson",
-                    line: 0,
-                    problem: "not a GeoJSON FeatureCollection".into(),
-                },
-            )?;
+        let outlines: geojson::FeatureCollection = src
+            .outlines
+            .parse::<geojson::GeoJson>()
+            .ok()
+            .and_then(|g| g.try_into().ok())
+            .ok_or_else(|| GazetteerError {
+                file: "voivodeships.geojson",
+                line: 0,
+                problem: "not a GeoJSON FeatureCollection".into(),
+            })?;
         let mut outline_by_teryt = HashMap::new();
         for f in &outlines.features {
             let teryt = f
@@ -250,11 +252,13 @@ impl Tables {
         let mut voivodeship_by_key = HashMap::new();
         for r in rows("voivodeships.tsv", src.voivodeships, 6) {
             let (line, f) = r?;
-            let outline = outline_by_teryt.remove(f[0]).ok_or_else(|| GazetteerError {
-                file: "voivodeships.geojson",
-                line: 0,
-                problem: format!("no outline for voivodeship {}", f[0]),
-            })?;
+            let outline = outline_by_teryt
+                .remove(f[0])
+                .ok_or_else(|| GazetteerError {
+                    file: "voivodeships.geojson",
+                    line: 0,
+                    problem: format!("no outline for voivodeship {}", f[0]),
+                })?;
             let bbox = outline.bounding_rect().ok_or_else(|| GazetteerError {
                 file: "voivodeships.geojson",
                 line: 0,
@@ -312,7 +316,10 @@ impl Tables {
             .collect();
         let mut powiat_by_key: HashMap<String, Vec<u16>> = HashMap::new();
         for (i, p) in powiats.iter().enumerate() {
-            powiat_by_key.entry(key(&p.name)).or_default().push(i as u16);
+            powiat_by_key
+                .entry(key(&p.name))
+                .or_default()
+                .push(i as u16);
         }
         let mut gmina_by_key: HashMap<String, Vec<u16>> = HashMap::new();
         for (i, g) in gminas.iter().enumerate() {
@@ -332,7 +339,8 @@ impl Tables {
                 line,
                 problem,
             };
-            let code = postal_number(f[0]).ok_or_else(|| bad(format!("bad postal code {:?}", f[0])))?;
+            let code =
+                postal_number(f[0]).ok_or_else(|| bad(format!("bad postal code {:?}", f[0])))?;
             let voivodeship = *voiv_idx
                 .get(f[3])
                 .ok_or_else(|| bad(format!("unknown voivodeship {:?}", f[3])))?;
@@ -352,7 +360,8 @@ impl Tables {
                 localities.push(Locality {
                     name: f[1].to_string(),
                     gmina,
-                    powiat: gmina.and_then(|g| powiat_by_teryt.get(&gminas[g as usize].teryt[..4]).copied()),
+                    powiat: gmina
+                        .and_then(|g| powiat_by_teryt.get(&gminas[g as usize].teryt[..4]).copied()),
                     voivodeship,
                     lat: 0.0,
                     lon: 0.0,

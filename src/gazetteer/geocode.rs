@@ -9,7 +9,7 @@
 use super::data::{PostalEntry, postal_number, postal_string};
 use super::normalize::{fold, key, nominatives};
 use super::types::*;
-use super::{GeocodeError, Gazetteer, MAX_QUERY_CHARS};
+use super::{Gazetteer, GeocodeError, MAX_QUERY_CHARS};
 
 /// How a locality phrase was found, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -42,8 +42,8 @@ struct Parsed {
 }
 
 const STREET: &[&str] = &[
-    "ul", "ulica", "ulicy", "al", "aleja", "alei", "aleje", "pl", "plac", "placu", "os",
-    "osiedle", "osiedlu", "rondo", "skwer",
+    "ul", "ulica", "ulicy", "al", "aleja", "alei", "aleje", "pl", "plac", "placu", "os", "osiedle",
+    "osiedlu", "rondo", "skwer",
 ];
 const VOIV_MARK: &[&str] = &[
     "woj",
@@ -55,19 +55,78 @@ const VOIV_MARK: &[&str] = &[
 ];
 const POWIAT_MARK: &[&str] = &["pow", "powiat", "powiatu", "powiecie", "county"];
 const GMINA_MARK: &[&str] = &["gm", "gmina", "gminy", "gminie", "commune"];
-const TOWN_MARK: &[&str] = &["m", "miasto", "miasta", "miescie", "wies", "wsi", "city", "town"];
+const TOWN_MARK: &[&str] = &[
+    "m", "miasto", "miasta", "miescie", "wies", "wsi", "city", "town",
+];
 const LOCATIVE: &[&str] = &["w", "we", "in"];
 /// Words of institution names and addresses that are never place names here,
 /// though some are names of tiny villages.
 const STOP: &[&str] = &[
-    "mops", "gops", "mgops", "ops", "mopr", "pcpr", "mosir", "osir", "miejski", "miejska",
-    "miejskie", "miejskiego", "gminny", "gminna", "gminne", "gminnego", "powiatowy",
-    "powiatowe", "powiatowa", "powiatowego", "osrodek", "osrodka", "pomocy", "pomoc",
-    "spolecznej", "spoleczna", "rodzinie", "rodziny", "urzad", "urzedu", "urzedzie",
-    "starostwo", "centrum", "dom", "domu", "dzienny", "zespol", "szkola", "szkoly",
-    "przedszkole", "biblioteka", "publiczna", "fundacja", "stowarzyszenie", "i", "oraz",
-    "na", "do", "z", "ze", "dla", "przy", "kolo", "k", "pod", "nad", "the", "of", "and",
-    "poland", "polska", "pl", "nr", "lok", "m",
+    "mops",
+    "gops",
+    "mgops",
+    "ops",
+    "mopr",
+    "pcpr",
+    "mosir",
+    "osir",
+    "miejski",
+    "miejska",
+    "miejskie",
+    "miejskiego",
+    "gminny",
+    "gminna",
+    "gminne",
+    "gminnego",
+    "powiatowy",
+    "powiatowe",
+    "powiatowa",
+    "powiatowego",
+    "osrodek",
+    "osrodka",
+    "pomocy",
+    "pomoc",
+    "spolecznej",
+    "spoleczna",
+    "rodzinie",
+    "rodziny",
+    "urzad",
+    "urzedu",
+    "urzedzie",
+    "starostwo",
+    "centrum",
+    "dom",
+    "domu",
+    "dzienny",
+    "zespol",
+    "szkola",
+    "szkoly",
+    "przedszkole",
+    "biblioteka",
+    "publiczna",
+    "fundacja",
+    "stowarzyszenie",
+    "i",
+    "oraz",
+    "na",
+    "do",
+    "z",
+    "ze",
+    "dla",
+    "przy",
+    "kolo",
+    "k",
+    "pod",
+    "nad",
+    "the",
+    "of",
+    "and",
+    "poland",
+    "polska",
+    "pl",
+    "nr",
+    "lok",
+    "m",
 ];
 
 /// Abbreviations inside place names: "Gorzów Wlkp.", "Ruda Śl.", "Piotrków Tryb.".
@@ -128,7 +187,8 @@ fn take_postal_codes(text: &mut String) -> Result<Vec<u32>, GeocodeError> {
                     j += 1;
                 }
                 let second = j - dash - 1;
-                let tail_ok = j == bytes.len() || !bytes[j].is_ascii_alphanumeric() && bytes[j] != b'-';
+                let tail_ok =
+                    j == bytes.len() || !bytes[j].is_ascii_alphanumeric() && bytes[j] != b'-';
                 if second > 0 && tail_ok {
                     let tok = &text[start..j];
                     if first == 2 && second == 3 {
@@ -196,7 +256,7 @@ impl Gazetteer {
                 }
             }
         }
-        (!ids.is_empty()).then(|| Phrase {
+        (!ids.is_empty()).then_some(Phrase {
             ids,
             kind,
             words: words.len(),
@@ -237,7 +297,10 @@ impl Gazetteer {
         let best = keys.first()?;
         let best_d = strsim::damerau_levenshtein(k, best);
         let mut ids = Vec::new();
-        for kk in keys.iter().filter(|kk| strsim::damerau_levenshtein(k, kk) == best_d) {
+        for kk in keys
+            .iter()
+            .filter(|kk| strsim::damerau_levenshtein(k, kk) == best_d)
+        {
             ids.extend_from_slice(&t.locality_by_key[kk]);
         }
         Some(Phrase {
@@ -368,7 +431,11 @@ impl Gazetteer {
                 let max_n = (words.len() - i).min(t.max_words.max(3));
                 for n in (1..=max_n).rev() {
                     let slice = &words[i..i + n];
-                    if slice.iter().any(|s| STOP.contains(s) || LOCATIVE.contains(s)) && n > 1 {
+                    if slice
+                        .iter()
+                        .any(|s| STOP.contains(s) || LOCATIVE.contains(s))
+                        && n > 1
+                    {
                         continue;
                     }
                     let k = slice.join(" ");
@@ -412,7 +479,8 @@ impl Gazetteer {
             'inflected: for run in &leftovers {
                 for n in (1..=run.len().min(3)).rev() {
                     for s in 0..=run.len() - n {
-                        if let Some(ph) = self.locality_phrase(&run[s..s + n], MatchKind::Inflected) {
+                        if let Some(ph) = self.locality_phrase(&run[s..s + n], MatchKind::Inflected)
+                        {
                             p.phrases.push(ph);
                             break 'inflected;
                         }
@@ -453,7 +521,10 @@ impl Gazetteer {
             parts.push(format!("powiat {}", t.powiats[pw as usize].name));
         }
         if let Some(v) = p.voivodeship {
-            parts.push(format!("województwo {}", t.voivodeships[v as usize].admin.name));
+            parts.push(format!(
+                "województwo {}",
+                t.voivodeships[v as usize].admin.name
+            ));
         }
         if let Some(c) = p.postal {
             parts.push(format!("postal code {}", postal_string(c)));
@@ -468,8 +539,7 @@ impl Gazetteer {
         ids.sort_by(|&a, &b| {
             let (la, lb) = (&t.localities[a as usize], &t.localities[b as usize]);
             let seat = |l: &super::data::Locality| {
-                l.gmina
-                    .is_some_and(|g| t.gminas[g as usize].name == l.name)
+                l.gmina.is_some_and(|g| t.gminas[g as usize].name == l.name)
             };
             lb.population
                 .cmp(&la.population)
@@ -507,8 +577,14 @@ impl Gazetteer {
         let (a, precision, chain) = match level {
             AdminLevel::Gmina => {
                 let g = &t.gminas[idx];
-                let pw = t.powiat_by_teryt.get(&g.teryt[..4]).map(|&i| self.admin_ref(&t.powiats[i as usize]));
-                let v = t.voivodeships.iter().find(|v| v.admin.teryt == g.teryt[..2]);
+                let pw = t
+                    .powiat_by_teryt
+                    .get(&g.teryt[..4])
+                    .map(|&i| self.admin_ref(&t.powiats[i as usize]));
+                let v = t
+                    .voivodeships
+                    .iter()
+                    .find(|v| v.admin.teryt == g.teryt[..2]);
                 (
                     g,
                     Precision::Gmina,
@@ -521,7 +597,10 @@ impl Gazetteer {
             }
             AdminLevel::Powiat => {
                 let p = &t.powiats[idx];
-                let v = t.voivodeships.iter().find(|v| v.admin.teryt == p.teryt[..2]);
+                let v = t
+                    .voivodeships
+                    .iter()
+                    .find(|v| v.admin.teryt == p.teryt[..2]);
                 (
                     p,
                     Precision::Powiat,
@@ -566,10 +645,18 @@ impl Gazetteer {
         let above_any = t.postal_codes.get(pos).copied();
         // Neighbours sharing the first three digits if there are any, else two.
         let same = |c: &u32, div: u32| c / div == code / div;
-        let (below, above) = if below_any.is_some_and(|c| same(&c, 100)) || above_any.is_some_and(|c| same(&c, 100)) {
-            (below_any.filter(|c| same(c, 100)), above_any.filter(|c| same(c, 100)))
+        let (below, above) = if below_any.is_some_and(|c| same(&c, 100))
+            || above_any.is_some_and(|c| same(&c, 100))
+        {
+            (
+                below_any.filter(|c| same(c, 100)),
+                above_any.filter(|c| same(c, 100)),
+            )
         } else {
-            (below_any.filter(|c| same(c, 1000)), above_any.filter(|c| same(c, 1000)))
+            (
+                below_any.filter(|c| same(c, 1000)),
+                above_any.filter(|c| same(c, 1000)),
+            )
         };
         let neighbours: Vec<u32> = match (below, above) {
             (Some(b), Some(a)) if code - b == a - code => vec![b, a],
@@ -608,7 +695,10 @@ impl Gazetteer {
         let entries = &self.t.postal[&code];
         let mut ids: Vec<u32> = entries.iter().map(|e| e.locality).collect();
         self.rank(&mut ids);
-        entries.iter().find(|e| e.locality == ids[0]).expect("ranked from entries")
+        entries
+            .iter()
+            .find(|e| e.locality == ids[0])
+            .expect("ranked from entries")
     }
 }
 
@@ -617,9 +707,16 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
     let t = &g.t;
     let mut p = Parsed::default();
     let mut any = false;
-    for s in [&q.text, &q.postal_code, &q.town, &q.gmina, &q.powiat, &q.voivodeship]
-        .into_iter()
-        .flatten()
+    for s in [
+        &q.text,
+        &q.postal_code,
+        &q.town,
+        &q.gmina,
+        &q.powiat,
+        &q.voivodeship,
+    ]
+    .into_iter()
+    .flatten()
     {
         validate(s)?;
         any |= !s.trim().is_empty();
@@ -628,15 +725,24 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
         return Err(GeocodeError::Empty);
     }
     // Structured fields first: they are what the caller is sure of.
-    if let Some(pc) = q.postal_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let n = postal_number(pc).ok_or_else(|| GeocodeError::MalformedPostalCode(pc.to_string()))?;
+    if let Some(pc) = q
+        .postal_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let n =
+            postal_number(pc).ok_or_else(|| GeocodeError::MalformedPostalCode(pc.to_string()))?;
         p.postal = Some(n);
     }
     if let Some(v) = q.voivodeship.as_deref().filter(|s| !s.trim().is_empty()) {
-        p.voivodeship = Some(g.find_voivodeship(v).ok_or_else(|| GeocodeError::UnknownRegion {
-            level: "voivodeship",
-            name: v.to_string(),
-        })?);
+        p.voivodeship = Some(
+            g.find_voivodeship(v)
+                .ok_or_else(|| GeocodeError::UnknownRegion {
+                    level: "voivodeship",
+                    name: v.to_string(),
+                })?,
+        );
     }
     if let Some(v) = q.powiat.as_deref().filter(|s| !s.trim().is_empty()) {
         p.powiat = g.find_powiats(v);
@@ -700,14 +806,23 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
             if !hits.is_empty() {
                 g.rank(&mut hits);
                 let kind = localities.iter().find(|(i, _)| *i == hits[0]).map(|x| x.1);
-                let score = if kind == Some(MatchKind::Fuzzy) { 0.9 } else { 0.98 };
+                let score = if kind == Some(MatchKind::Fuzzy) {
+                    0.9
+                } else {
+                    0.98
+                };
                 let cands: Vec<Candidate> = hits
                     .iter()
                     .take(10)
                     .enumerate()
                     .map(|(r, &id)| {
                         let e = entries.iter().find(|e| e.locality == id).expect("hit");
-                        g.locality_candidate(id, Precision::PostalLocality, score - 0.05 * r as f64, Some((code, e)))
+                        g.locality_candidate(
+                            id,
+                            Precision::PostalLocality,
+                            score - 0.05 * r as f64,
+                            Some((code, e)),
+                        )
                     })
                     .collect();
                 return Ok(result(cands));
@@ -730,7 +845,12 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
                 .enumerate()
                 .map(|(r, &id)| {
                     let e = entries.iter().find(|e| e.locality == id).expect("entry");
-                    g.locality_candidate(id, Precision::PostalCode, score - 0.05 * r as f64, Some((code, e)))
+                    g.locality_candidate(
+                        id,
+                        Precision::PostalCode,
+                        score - 0.05 * r as f64,
+                        Some((code, e)),
+                    )
                 })
                 .collect();
             return Ok(result(cands));
@@ -779,7 +899,11 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
             .take(10)
             .enumerate()
             .map(|(r, &id)| {
-                let s = if r == 0 { score } else { (score * 0.8 - 0.02 * r as f64).max(0.1) };
+                let s = if r == 0 {
+                    score
+                } else {
+                    (score * 0.8 - 0.02 * r as f64).max(0.1)
+                };
                 g.locality_candidate(id, Precision::Locality, s, None)
             })
             .collect();
@@ -794,20 +918,38 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
     }
     // 5. Region centres.
     // Within the named voivodeship when one is named too.
-    let voiv_teryt = p.voivodeship.map(|v| t.voivodeships[v as usize].admin.teryt.as_str());
+    let voiv_teryt = p
+        .voivodeship
+        .map(|v| t.voivodeships[v as usize].admin.teryt.as_str());
     let fits = |teryt: &str| voiv_teryt.is_none_or(|v| teryt.starts_with(v));
     if !p.gmina.is_empty() {
-        let gm = p.gmina.iter().copied().find(|&i| fits(&t.gminas[i as usize].teryt));
+        let gm = p
+            .gmina
+            .iter()
+            .copied()
+            .find(|&i| fits(&t.gminas[i as usize].teryt));
         let Some(gm) = gm else {
             return Err(GeocodeError::NoMatchInRegion {
                 place: format!("gmina {}", t.gminas[p.gmina[0] as usize].name),
-                region: g.region_description(&Parsed { gmina: Vec::new(), ..p }),
+                region: g.region_description(&Parsed {
+                    gmina: Vec::new(),
+                    ..p
+                }),
             });
         };
-        return Ok(result(vec![g.admin_candidate(AdminLevel::Gmina, gm as usize, 0.5)]));
+        return Ok(result(vec![g.admin_candidate(
+            AdminLevel::Gmina,
+            gm as usize,
+            0.5,
+        )]));
     }
     if !p.powiat.is_empty() {
-        let pw = p.powiat.iter().copied().find(|&i| fits(&t.powiats[i as usize].teryt)).unwrap_or(p.powiat[0]);
+        let pw = p
+            .powiat
+            .iter()
+            .copied()
+            .find(|&i| fits(&t.powiats[i as usize].teryt))
+            .unwrap_or(p.powiat[0]);
         if let Some(v) = p.voivodeship
             && t.powiats[pw as usize].teryt[..2] != t.voivodeships[v as usize].admin.teryt
         {
@@ -816,10 +958,18 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
                 region: format!("województwo {}", t.voivodeships[v as usize].admin.name),
             });
         }
-        return Ok(result(vec![g.admin_candidate(AdminLevel::Powiat, pw as usize, 0.4)]));
+        return Ok(result(vec![g.admin_candidate(
+            AdminLevel::Powiat,
+            pw as usize,
+            0.4,
+        )]));
     }
     if let Some(v) = p.voivodeship {
-        return Ok(result(vec![g.admin_candidate(AdminLevel::Voivodeship, v as usize, 0.3)]));
+        return Ok(result(vec![g.admin_candidate(
+            AdminLevel::Voivodeship,
+            v as usize,
+            0.3,
+        )]));
     }
     Err(GeocodeError::NotFound(described))
 }
@@ -827,10 +977,19 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
 fn region_ok(c: &Candidate, p: &Parsed, g: &Gazetteer) -> bool {
     let t = &g.t;
     let is = |r: &Option<AdminRef>, teryt: &str| r.as_ref().is_some_and(|r| r.teryt == teryt);
-    p.voivodeship
-        .is_none_or(|v| is(&c.admin.voivodeship, &t.voivodeships[v as usize].admin.teryt))
-        && (p.powiat.is_empty() || p.powiat.iter().any(|&v| is(&c.admin.powiat, &t.powiats[v as usize].teryt)))
-        && (p.gmina.is_empty() || p.gmina.iter().any(|&v| is(&c.admin.gmina, &t.gminas[v as usize].teryt)))
+    p.voivodeship.is_none_or(|v| {
+        is(
+            &c.admin.voivodeship,
+            &t.voivodeships[v as usize].admin.teryt,
+        )
+    }) && (p.powiat.is_empty()
+        || p.powiat
+            .iter()
+            .any(|&v| is(&c.admin.powiat, &t.powiats[v as usize].teryt)))
+        && (p.gmina.is_empty()
+            || p.gmina
+                .iter()
+                .any(|&v| is(&c.admin.gmina, &t.gminas[v as usize].teryt)))
 }
 
 fn result(candidates: Vec<Candidate>) -> GeocodeResult {

@@ -182,7 +182,10 @@ impl Gazetteer {
                 l.name.as_str(),
                 l.lon,
                 l.lat,
-                self.t.voivodeships[l.voivodeship as usize].admin.teryt.as_str(),
+                self.t.voivodeships[l.voivodeship as usize]
+                    .admin
+                    .teryt
+                    .as_str(),
             )
         })
     }
@@ -244,7 +247,7 @@ impl Gazetteer {
             .t
             .tree
             .nearest_neighbor(&p)
-            .ok_or_else(|| GeocodeError::OutsideCoverage { lat, lon })?;
+            .ok_or(GeocodeError::OutsideCoverage { lat, lon })?;
         let (code, row) = self.t.rows[nearest.id as usize];
         let loc = &self.t.localities[row.locality as usize];
         let distance_km = haversine_km(lon, lat, row.lon, row.lat);
@@ -291,7 +294,9 @@ impl Gazetteer {
     fn admin_chain(&self, l: &data::Locality) -> AdminChain {
         AdminChain {
             gmina: l.gmina.map(|g| self.admin_ref(&self.t.gminas[g as usize])),
-            powiat: l.powiat.map(|p| self.admin_ref(&self.t.powiats[p as usize])),
+            powiat: l
+                .powiat
+                .map(|p| self.admin_ref(&self.t.powiats[p as usize])),
             voivodeship: Some(self.admin_ref(&self.t.voivodeships[l.voivodeship as usize].admin)),
         }
     }
@@ -342,10 +347,7 @@ impl Gazetteer {
 }
 
 fn strip_prefixes<'a>(k: &'a str, prefixes: &[&str]) -> &'a str {
-    prefixes
-        .iter()
-        .find_map(|p| k.strip_prefix(p))
-        .unwrap_or(k)
+    prefixes.iter().find_map(|p| k.strip_prefix(p)).unwrap_or(k)
 }
 
 pub(crate) fn level_name(level: AdminLevel) -> &'static str {

@@ -56,7 +56,10 @@ pub fn key(s: &str) -> String {
         fold_char(c, &mut folded);
     }
     let mut out = String::with_capacity(folded.len());
-    for w in folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for w in folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -121,7 +124,10 @@ mod tests {
     fn folds_polish_letters() {
         assert_eq!(fold("ŁÓDŹ Żółć Ęą"), "lodz zolc ea");
         assert_eq!(key("  Bielsko-Biała,  śląskie "), "bielsko biala slaskie");
-        assert_eq!(key("ul. Jana III Sobieskiego 15 b"), "ul jana iii sobieskiego 15 b");
+        assert_eq!(
+            key("ul. Jana III Sobieskiego 15 b"),
+            "ul jana iii sobieskiego 15 b"
+        );
     }
 
     #[test]
@@ -152,7 +158,10 @@ mod tests {
             ("zawiercianskim", "zawiercianski"),
             ("oswiecimskiego", "oswiecimski"),
         ] {
-            assert!(nominatives(loc).contains(&nom.to_string()), "{loc} -> {nom}");
+            assert!(
+                nominatives(loc).contains(&nom.to_string()),
+                "{loc} -> {nom}"
+            );
         }
     }
 }

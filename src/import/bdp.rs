@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::text::{cost, period, polish_int};
 use super::{PageError, Parsed};
-use crate::gazetteer::{AdminChain, fold};
+use crate::gazetteer::fold;
 use crate::practice::{Area, Contact, Practice, UnitType};
 
 /// The heading of the metadata block.
@@ -53,7 +53,12 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
     let area_idx = lines[..metryka]
         .iter()
         .position(|l| l.contains(" : ") && area_from_line(l.trim()).is_some())
-        .ok_or_else(|| PageError::new(0, "no area line such as \"Usługi społeczne : Pomoc społeczna\""))?;
+        .ok_or_else(|| {
+            PageError::new(
+                0,
+                "no area line such as \"Usługi społeczne : Pomoc społeczna\"",
+            )
+        })?;
     let area = area_from_line(lines[area_idx].trim()).expect("checked");
 
     // The title runs from the area line to the navigation line ".: Skrót ... :.".
@@ -61,7 +66,12 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
         .iter()
         .position(|l| is_nav(l))
         .map(|i| i + area_idx + 1)
-        .ok_or_else(|| PageError::new(area_idx + 2, "no navigation line (\".: Skrót i Metryka ... :.\") after the title"))?;
+        .ok_or_else(|| {
+            PageError::new(
+                area_idx + 2,
+                "no navigation line (\".: Skrót i Metryka ... :.\") after the title",
+            )
+        })?;
     let title = lines[area_idx + 1..nav]
         .iter()
         .map(|l| l.trim())
@@ -90,7 +100,10 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
         paragraphs.push(current.join(" "));
     }
     if paragraphs.is_empty() {
-        return Err(PageError::new(nav + 2, "no text between the title and the metryka"));
+        return Err(PageError::new(
+            nav + 2,
+            "no text between the title and the metryka",
+        ));
     }
     let summary = paragraphs[0].clone();
     let body = paragraphs.join("\n\n");
@@ -131,35 +144,13 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
         None => (None, None),
     };
     let (period_start, period_end) = period(&body);
-    let mut p = Practice {
-        id,
-        title,
-        area,
-        summary,
-        body,
-        cost_pln,
-        funding,
-        date_added: None,
-        date_updated: None,
-        period_start,
-        period_end,
-        unit_type: None,
-        town: None,
-        powiat: None,
-        voivodeship: None,
-        postal_code: None,
-        post_office: None,
-        street: None,
-        unit: None,
-        phone: None,
-        websites: Vec::new(),
-        email: None,
-        population: None,
-        contacts: Vec::new(),
-        source,
-        location: None,
-        admin: AdminChain::default(),
-    };
+    let mut p = Practice::new(id, title, area, source);
+    p.summary = summary;
+    p.body = body;
+    p.cost_pln = cost_pln;
+    p.funding = funding;
+    p.period_start = period_start;
+    p.period_end = period_end;
     let mut warnings = Vec::new();
     for (key, values, line) in fields {
         let first = values[0].clone();
@@ -167,16 +158,30 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
         let bad = |what: &str| PageError::new(line, format!("{key}: {what}: {first:?}"));
         let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d");
         match fold(&key).replace('@', "").as_str() {
-            "data wprowadzenia do bdp" => p.date_added = Some(date(&first).map_err(|_| bad("not a date YYYY-MM-DD"))?),
-            "data aktualizacji" => p.date_updated = Some(date(&first).map_err(|_| bad("not a date YYYY-MM-DD"))?),
-            "typ jednostki" => p.unit_type = Some(UnitType::from_label(&first).ok_or_else(|| bad("unknown unit type"))?),
+            "data wprowadzenia do bdp" => {
+                p.date_added = Some(date(&first).map_err(|_| bad("not a date YYYY-MM-DD"))?)
+            }
+            "data aktualizacji" => {
+                p.date_updated = Some(date(&first).map_err(|_| bad("not a date YYYY-MM-DD"))?)
+            }
+            "typ jednostki" => {
+                p.unit_type =
+                    Some(UnitType::from_label(&first).ok_or_else(|| bad("unknown unit type"))?)
+            }
             "miejscowosc" => p.town = value,
             "powiat" => p.powiat = value,
             "wojewodztwo" => p.voivodeship = value,
             "kod pocztowy i poczta" | "kod pocztowy" => {
-                let (code, office) = first.split_once(char::is_whitespace).unwrap_or((first.as_str(), ""));
+                let (code, office) = first
+                    .split_once(char::is_whitespace)
+                    .unwrap_or((first.as_str(), ""));
                 let b = code.as_bytes();
-                if !(b.len() == 6 && b[2] == b'-' && b.iter().enumerate().all(|(i, c)| i == 2 || c.is_ascii_digit())) {
+                if !(b.len() == 6
+                    && b[2] == b'-'
+                    && b.iter()
+                        .enumerate()
+                        .all(|(i, c)| i == 2 || c.is_ascii_digit()))
+                {
                     return Err(bad("not a postal code NN-NNN"));
                 }
                 p.postal_code = Some(code.to_string());
@@ -219,10 +224,11 @@ pub fn contacts(lines: &[String]) -> Vec<Contact> {
     let mut out: Vec<Contact> = Vec::new();
     for l in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
         let lower = fold(l).replace('@', "");
-        if let Some(rest) = ["tel.", "tel", "telefon:", "telefon"]
-            .iter()
-            .find_map(|p| lower.starts_with(p).then(|| l[p.len()..].trim_start_matches([':', '.']).trim()))
-        {
+        if let Some(rest) = ["tel.", "tel", "telefon:", "telefon"].iter().find_map(|p| {
+            lower
+                .starts_with(p)
+                .then(|| l[p.len()..].trim_start_matches([':', '.']).trim())
+        }) {
             if let Some(c) = out.last_mut() {
                 c.phone = Some(rest.to_string());
                 continue;
@@ -238,11 +244,16 @@ pub fn contacts(lines: &[String]) -> Vec<Contact> {
         let looks_like_name = {
             let words: Vec<&str> = l.split_whitespace().collect();
             (2..=4).contains(&words.len())
-                && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+                && words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase))
         };
         // A name line after a person's phone or e-mail starts the next person.
         let starts_new = out.is_empty()
-            || looks_like_name && out.last().is_some_and(|c| c.phone.is_some() || c.email.is_some());
+            || looks_like_name
+                && out
+                    .last()
+                    .is_some_and(|c| c.phone.is_some() || c.email.is_some());
         if starts_new {
             out.push(Contact {
                 name: l.to_string(),
@@ -264,9 +275,18 @@ mod tests {
 
     #[test]
     fn area_lines() {
-        assert_eq!(area_from_line("Usługi społeczne : Pomoc społeczna"), Some(Area::PomocSpoleczna));
-        assert_eq!(area_from_line("Uslugi spoleczne : Kultura"), Some(Area::Kultura));
-        assert_eq!(area_from_line("Dialog społeczny"), Some(Area::DialogSpoleczny));
+        assert_eq!(
+            area_from_line("Usługi społeczne : Pomoc społeczna"),
+            Some(Area::PomocSpoleczna)
+        );
+        assert_eq!(
+            area_from_line("Uslugi spoleczne : Kultura"),
+            Some(Area::Kultura)
+        );
+        assert_eq!(
+            area_from_line("Dialog społeczny"),
+            Some(Area::DialogSpoleczny)
+        );
         assert_eq!(area_from_line("Usługi techniczne : Pomoc społeczna"), None);
     }
 
@@ -283,7 +303,10 @@ mod tests {
         let c = contacts(&lines);
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].name, "Marzena Nawracaj");
-        assert_eq!(c[0].role.as_deref(), Some("starszy specjalista pracy socjalnej - koordynator"));
+        assert_eq!(
+            c[0].role.as_deref(),
+            Some("starszy specjalista pracy socjalnej - koordynator")
+        );
         assert_eq!(c[0].phone.as_deref(), Some("33 488 63 89 , 32 745 33 91"));
         assert_eq!(c[0].email.as_deref(), Some("marzena.nawracaj@poczta.fm"));
     }

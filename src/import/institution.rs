@@ -9,13 +9,25 @@ use regex::Regex;
 
 use super::text::{cost, period};
 use super::{PageError, Parsed};
-use crate::gazetteer::{AdminChain, fold};
+use crate::gazetteer::fold;
 use crate::practice::{Area, Practice};
 
 /// Words that make a phrase an institution's name.
 const INSTITUTION_WORDS: &[&str] = &[
-    "Ośrodek", "Centrum", "Urząd", "Starostwo", "Dom", "Zespół", "Szkoła", "Biblioteka",
-    "Fundacja", "Stowarzyszenie", "Zakład", "Instytut", "Przedszkole", "Poradnia",
+    "Ośrodek",
+    "Centrum",
+    "Urząd",
+    "Starostwo",
+    "Dom",
+    "Zespół",
+    "Szkoła",
+    "Biblioteka",
+    "Fundacja",
+    "Stowarzyszenie",
+    "Zakład",
+    "Instytut",
+    "Przedszkole",
+    "Poradnia",
 ];
 
 /// An institution named with its town: "<Name ...> w(e) <Town>".
@@ -48,10 +60,21 @@ pub fn institution(text: &str) -> Option<(String, String)> {
 pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError> {
     let title = QUOTED
         .captures(text)
-        .and_then(|c| c.iter().skip(1).flatten().next().map(|m| m.as_str().trim().to_string()))
-        .ok_or_else(|| PageError::new(0, "no project name in quotes (''…'' or „…”) and no metryka"))?;
+        .and_then(|c| {
+            c.iter()
+                .skip(1)
+                .flatten()
+                .next()
+                .map(|m| m.as_str().trim().to_string())
+        })
+        .ok_or_else(|| {
+            PageError::new(0, "no project name in quotes (''…'' or „…”) and no metryka")
+        })?;
     let (unit, phrase) = institution(text).ok_or_else(|| {
-        PageError::new(0, "no institution with its town (e.g. \"Miejski Ośrodek Pomocy Społecznej w Zawierciu\")")
+        PageError::new(
+            0,
+            "no institution with its town (e.g. \"Miejski Ośrodek Pomocy Społecznej w Zawierciu\")",
+        )
     })?;
 
     // Prose paragraphs: blocks of text long enough to be sentences, not menus.
@@ -72,7 +95,10 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
         }
     }
     if paragraphs.is_empty() {
-        return Err(PageError::new(0, "no paragraph of prose describing the project"));
+        return Err(PageError::new(
+            0,
+            "no paragraph of prose describing the project",
+        ));
     }
     let body = paragraphs.join("\n\n");
     let summary = paragraphs[0].clone();
@@ -92,35 +118,14 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
         None => (None, None),
     };
     let (period_start, period_end) = period(&body);
-    let practice = Practice {
-        id,
-        title,
-        area,
-        summary,
-        body,
-        cost_pln,
-        funding,
-        date_added: None,
-        date_updated: None,
-        period_start,
-        period_end,
-        unit_type: None,
-        town: None,
-        powiat: None,
-        voivodeship: None,
-        postal_code: None,
-        post_office: None,
-        street: None,
-        unit: Some(unit),
-        phone: None,
-        websites: Vec::new(),
-        email: None,
-        population: None,
-        contacts: Vec::new(),
-        source,
-        location: None,
-        admin: AdminChain::default(),
-    };
+    let mut practice = Practice::new(id, title, area, source);
+    practice.summary = summary;
+    practice.body = body;
+    practice.cost_pln = cost_pln;
+    practice.funding = funding;
+    practice.period_start = period_start;
+    practice.period_end = period_end;
+    practice.unit = Some(unit);
     Ok(Parsed {
         practice,
         warnings,
@@ -134,7 +139,9 @@ mod tests {
 
     #[test]
     fn finds_the_institution_and_its_town_phrase() {
-        let (name, phrase) = institution("Samorządowy portal\n\nMiejski Ośrodek Pomocy Społecznej w Zawierciu\n").unwrap();
+        let (name, phrase) =
+            institution("Samorządowy portal\n\nMiejski Ośrodek Pomocy Społecznej w Zawierciu\n")
+                .unwrap();
         assert_eq!(name, "Miejski Ośrodek Pomocy Społecznej");
         assert_eq!(phrase, "Miejski Ośrodek Pomocy Społecznej w Zawierciu");
         let (_, phrase) = institution("Dom Pomocy Społecznej we Włocławku zaprasza").unwrap();

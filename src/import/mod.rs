@@ -105,7 +105,11 @@ impl fmt::Display for ImportReport {
         if self.unplaced.is_empty() {
             writeln!(f, "every imported record is placed on the map")?;
         } else {
-            writeln!(f, "not placed ({}), kept without coordinates:", self.unplaced.len())?;
+            writeln!(
+                f,
+                "not placed ({}), kept without coordinates:",
+                self.unplaced.len()
+            )?;
             for (file, id, why) in &self.unplaced {
                 writeln!(f, "  {}: {id}: {why}", file.display())?;
             }
@@ -124,12 +128,20 @@ pub fn page_id(path: &Path, prefix: &str) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let stem = match stem.split_once('_') {
-        Some((n, rest)) if !rest.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => rest.to_string(),
+        Some((n, rest)) if !rest.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            rest.to_string()
+        }
         _ => stem,
     };
     let slug: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("{prefix}-{}", slug.trim_matches('-'))
 }
@@ -143,7 +155,10 @@ pub fn read_page(path: &Path, bytes: &[u8]) -> Result<Parsed, String> {
         return Err("binary data (NUL bytes), not a text or HTML page".into());
     }
     let raw = std::str::from_utf8(bytes).map_err(|e| {
-        format!("not UTF-8 text (invalid byte at offset {})", e.valid_up_to())
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        )
     })?;
     let ext = path
         .extension()
@@ -206,7 +221,11 @@ pub fn geocode(
     }
     let mut first_error = None;
     for (i, q) in attempts.iter().enumerate() {
-        if q.town.is_none() && q.postal_code.is_none() && q.text.is_none() && q.voivodeship.is_none() {
+        if q.town.is_none()
+            && q.postal_code.is_none()
+            && q.text.is_none()
+            && q.voivodeship.is_none()
+        {
             continue;
         }
         match g.geocode(q) {
@@ -295,7 +314,10 @@ pub fn run(paths: &[PathBuf], into: &Path, g: &Gazetteer) -> Result<ImportReport
         ..Default::default()
     };
     for (path, mut parsed) in incoming {
-        let unit_text = parsed.free_text.clone().or_else(|| parsed.practice.unit.clone());
+        let unit_text = parsed
+            .free_text
+            .clone()
+            .or_else(|| parsed.practice.unit.clone());
         let mut warnings = std::mem::take(&mut parsed.warnings);
         let mut p = parsed.practice;
         let placed = geocode(g, &mut p, unit_text.as_deref(), &mut warnings);
@@ -305,9 +327,13 @@ pub fn run(paths: &[PathBuf], into: &Path, g: &Gazetteer) -> Result<ImportReport
         };
         *report.by_precision.entry(key).or_default() += 1;
         if let Err(e) = placed {
-            report.unplaced.push((path.clone(), p.id.clone(), e.to_string()));
+            report
+                .unplaced
+                .push((path.clone(), p.id.clone(), e.to_string()));
         }
-        report.warnings.extend(warnings.into_iter().map(|w| (path.clone(), w)));
+        report
+            .warnings
+            .extend(warnings.into_iter().map(|w| (path.clone(), w)));
         match existing.iter_mut().find(|e| e.id == p.id) {
             Some(slot) => {
                 *slot = p;
@@ -330,17 +356,34 @@ mod tests {
 
     #[test]
     fn page_ids_are_stable_for_a_source() {
-        assert_eq!(page_id(Path::new("x/000_1ed1d240a3bfbca7.txt"), "bdp"), "bdp-1ed1d240a3bfbca7");
-        assert_eq!(page_id(Path::new("017_1ed1d240a3bfbca7.html"), "bdp"), "bdp-1ed1d240a3bfbca7");
-        assert_eq!(page_id(Path::new("Strona MOPS.txt"), "page"), "page-strona-mops");
+        assert_eq!(
+            page_id(Path::new("x/000_1ed1d240a3bfbca7.txt"), "bdp"),
+            "bdp-1ed1d240a3bfbca7"
+        );
+        assert_eq!(
+            page_id(Path::new("017_1ed1d240a3bfbca7.html"), "bdp"),
+            "bdp-1ed1d240a3bfbca7"
+        );
+        assert_eq!(
+            page_id(Path::new("Strona MOPS.txt"), "page"),
+            "page-strona-mops"
+        );
     }
 
     #[test]
     fn bad_pages_give_errors_not_panics() {
         let p = Path::new("x.txt");
         assert_eq!(read_page(p, b"").unwrap_err(), "empty file");
-        assert!(read_page(p, b"\x00\x01\x02binary").unwrap_err().contains("binary"));
-        assert!(read_page(p, &[0xff, 0xfe, 0x41]).unwrap_err().contains("UTF-8"));
+        assert!(
+            read_page(p, b"\x00\x01\x02binary")
+                .unwrap_err()
+                .contains("binary")
+        );
+        assert!(
+            read_page(p, &[0xff, 0xfe, 0x41])
+                .unwrap_err()
+                .contains("UTF-8")
+        );
         assert!(read_page(p, "Metryka praktyki\nKlucz: wartość".as_bytes()).is_err());
         assert!(read_page(p, "zwykły tekst bez niczego".as_bytes()).is_err());
     }

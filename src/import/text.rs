@@ -17,9 +17,34 @@ pub fn html_to_text(html: &str) -> String {
 fn walk(el: scraper::ElementRef<'_>, out: &mut String) {
     const SKIP: &[&str] = &["script", "style", "noscript", "template", "head", "svg"];
     const BLOCK: &[&str] = &[
-        "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "ul", "ol",
-        "section", "article", "header", "footer", "nav", "dt", "dd", "dl", "blockquote", "pre",
-        "hr", "form", "main", "aside",
+        "p",
+        "div",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "tr",
+        "table",
+        "ul",
+        "ol",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "dt",
+        "dd",
+        "dl",
+        "blockquote",
+        "pre",
+        "hr",
+        "form",
+        "main",
+        "aside",
     ];
     let name = el.value().name();
     if SKIP.contains(&name) {
@@ -97,7 +122,8 @@ fn month_of(word: &str, table: &[&str; 12]) -> Option<u32> {
 /// Returns the amount and that sentence (as funding notes).
 pub fn cost(text: &str) -> Option<(u64, String)> {
     static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(\d{1,3}(?:[ \u{a0}.]\d{3})+|\d+)(?:,\d{1,2})?\s*(?:zł|zl|PLN)").expect("regex")
+        Regex::new(r"(\d{1,3}(?:[ \u{a0}.]\d{3})+|\d+)(?:,\d{1,2})?\s*(?:zł|zl|PLN)")
+            .expect("regex")
     });
     for sentence in sentences(text) {
         if !sentence.to_lowercase().contains("koszt") {
@@ -134,9 +160,8 @@ pub fn sentences(text: &str) -> impl Iterator<Item = &str> {
 /// A project period from phrases in the text: `w latach 2006-2008`,
 /// `rozpoczęto w marcu 2006`, `31 grudnia 2017r zakończyła się realizacja`.
 pub fn period(text: &str) -> (Option<NaiveDate>, Option<NaiveDate>) {
-    static YEARS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)w latach\s+(\d{4})\s*[-–—]\s*(\d{4})").expect("regex")
-    });
+    static YEARS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)w latach\s+(\d{4})\s*[-–—]\s*(\d{4})").expect("regex"));
     static ENDED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)(\d{1,2})\s+(\p{L}+)\s+(\d{4})\s*r?\.?\s+(?:zakończył|zakończyła|zakończyło|zakończono)")
             .expect("regex")
@@ -208,7 +233,9 @@ mod tests {
 
     #[test]
     fn html_blocks_become_lines() {
-        let t = html_to_text("<html><head><title>x</title><script>var a=1;</script></head><body><p>Jeden <b>dwa</b></p><div>Trzy</div></body></html>");
+        let t = html_to_text(
+            "<html><head><title>x</title><script>var a=1;</script></head><body><p>Jeden <b>dwa</b></p><div>Trzy</div></body></html>",
+        );
         assert!(t.contains("Jeden dwa\n"));
         assert!(t.contains("Trzy"));
         assert!(!t.contains("var a"));
