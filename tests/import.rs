@@ -405,3 +405,54 @@ proptest! {
         prop_assert_eq!(first, second);
     }
 }
+
+/// The same practice-database page saved as HTML (menu as a list, lines as
+/// blocks, a script and a style that must be ignored) reads like its text.
+#[test]
+fn an_html_page_reads_like_its_text() {
+    let text = std::fs::read_to_string(fixture(SEEDS[0])).unwrap();
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut html = String::from(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>BDP</title><style>p{color:red}</style>\
+         <script>var menu = 'Metryka praktyki';</script></head><body><ul>",
+    );
+    let mut in_menu = true;
+    for line in text.lines() {
+        if in_menu && line.trim().is_empty() {
+            html.push_str("</ul>");
+            in_menu = false;
+            continue;
+        }
+        if in_menu {
+            html.push_str(&format!("<li>{}</li>\n", esc(line)));
+        } else if line.trim().is_empty() {
+            html.push_str("<br>\n");
+        } else {
+            html.push_str(&format!("<div>{}</div>\n", esc(line)));
+        }
+    }
+    html.push_str("</body></html>");
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("000_1ed1d240a3bfbca7.html");
+    std::fs::write(&page, html).unwrap();
+    let into = dir.path().join("practices.csv");
+    import::run(&[page], &into, Gazetteer::bundled()).unwrap();
+    let from_html = store::load(&into).unwrap().remove(0);
+    let into2 = dir.path().join("from-text.csv");
+    import::run(&[fixture(SEEDS[0])], &into2, Gazetteer::bundled()).unwrap();
+    let mut from_text = store::load(&into2).unwrap().remove(0);
+    from_text.source = from_html.source.clone();
+    assert_eq!(from_html.title, from_text.title);
+    assert_eq!(from_html.cost_pln, Some(203_609));
+    assert_eq!(from_html.population, Some(40_419));
+    assert_eq!(from_html.contacts, from_text.contacts);
+    assert_eq!(from_html.location, from_text.location);
+    assert_eq!(
+        from_html.id, from_text.id,
+        "the same page keeps its id whatever its format"
+    );
+}
