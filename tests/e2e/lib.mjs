@@ -1,0 +1,149 @@
+// Shared helpers of the end-to-end tests: the browser, the console watch, waits.
+//
+// The tests run against the real binary started by scripts/e2e, which passes:
+//   MAPA_E2E_URL      base URL of the server on the bundled dataset
+//   MAPA_E2E_URL_10K  base URL of the server on 10,000 synthetic practices (perf test)
+//   MAPA_E2E_OUT      folder for screenshots (target/e2e)
+//   MAPA_E2E_TILE_HOST  the deliberately unreachable tile host (http://127.0.0.1:9)
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const BASE = process.env.MAPA_E2E_URL || 'http://127.0.0.1:8080';
+export const BASE_10K = process.env.MAPA_E2E_URL_10K || '';
+export const OUT = process.env.MAPA_E2E_OUT || path.resolve('../../target/e2e');
+export const TILE_HOST = process.env.MAPA_E2E_TILE_HOST || 'http://127.0.0.1:9';
+export const CHROMIUM = process.env.MAPA_E2E_CHROMIUM || '/usr/bin/chromium';
+
+mkdirSync(OUT, { recursive: true });
+
+/**
+ * Starts headless Chromium with a fresh profile and no background traffic.
+ * Playwright gives every launch a new temporary --user-data-dir of its own and
+ * removes it on close (it refuses the flag in launch()), so the profile is
+ * always fresh.
+ */
+export async function launch() {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return browser;
+}
+
+/**
+ * A new page that records console errors, uncaught exceptions and failed
+ * requests. Failures of the unreachable tile host are expected (the tests point
+ * the tiles there on purpose): Chromium reports each refused tile as a console
+ * error "Failed to load resource: net::ERR_CONNECTION_REFUSED" located at the
+ * tile's URL. Those, and only those, are set aside in `tileErrors`; every other
+ * console error, page error or failed request is a test failure.
+ */
+export async function openPage(browser, { viewport = { width: 1280, height: 800 }, ...ctxOpts } = {}) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, ...ctxOpts });
+  const page = await context.newPage();
+  const log = { errors: [], tileErrors: [], failedRequests: [] };
+  const isTile = (url) => typeof url === 'string' && url.startsWith(TILE_HOST + '/');
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const loc = msg.location() || {};
+    if (isTile(loc.url) && /Failed to load resource/.test(msg.text())) log.tileErrors.push(loc.url);
+    else log.errors.push(`console.error: ${msg.text()} at ${loc.url || '?'}:${loc.lineNumber ?? '?'}`);
+  });
+  page.on('pageerror', (err) => log.errors.push(`pageerror: ${err.message}\n${err.stack || ''}`));
+  page.on('requestfailed', (req) => {
+    if (isTile(req.url())) return;
+    // Downloads are handed to the download manager and show as aborted requests.
+    const f = req.failure();
+    if (f && /ERR_ABORTED/.test(f.errorText) && /\/api\/practices\.(geojson|csv)/.test(req.url())) return;
+    // A near-me request superseded by the next one is aborted on purpose.
+    if (f && /ERR_ABORTED/.test(f.errorText) && /\/api\/practices(\?|\/)/.test(req.url())) return;
+    log.failedRequests.push(`${req.method()} ${req.url()}: ${f && f.errorText}`);
+  });
+  page.on('response', (resp) => {
+    if (resp.status() >= 400 && !isTile(resp.url())) log.errors.push(`HTTP ${resp.status()} ${resp.url()}`);
+  });
+  return { context, page, log };
+}
+
+/** True in the page when no update, pan, zoom or cluster animation is under way. */
+const SETTLED = `(() => {
+  const d = document.documentElement.dataset;
+  return !d.busy && !d.moving && !document.querySelector('.leaflet-cluster-anim, .leaflet-zoom-anim');
+})()`;
+
+/** Waits until the page has loaded every practice and finished its last update. */
+export async function waitReady(page, { timeout = 30000 } = {}) {
+  await page.waitForFunction(`document.documentElement.dataset.ready === '1' && ${SETTLED}`, null, { timeout, polling: 100 });
+  await settle(page);
+}
+
+/** Waits for the page to finish an update started after `rev` was read. */
+export async function waitRevAfter(page, rev, { timeout = 15000 } = {}) {
+  await page.waitForFunction(`Number(document.documentElement.dataset.rev || 0) > ${Number(rev)} && ${SETTLED}`, null, { timeout, polling: 100 });
+  await settle(page);
+}
+
+/** Waits until the map has stopped moving and stayed still for a moment. */
+export async function settle(page, { timeout = 15000 } = {}) {
+  const start = Date.now();
+  for (;;) {
+    await page.waitForFunction(SETTLED, null, { timeout, polling: 100 });
+    await page.waitForTimeout(250);
+    if (await page.evaluate(SETTLED)) return;
+    if (Date.now() - start > timeout) throw new Error('the map did not settle');
+  }
+}
+
+export async function rev(page) {
+  return page.evaluate(() => Number(document.documentElement.dataset.rev || 0));
+}
+
+/** Saves a screenshot under target/e2e/. */
+export async function shot(page, name) {
+  const file = path.join(OUT, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Fails with every console error and failed request the page had. */
+export function assertClean(assert, log) {
+  assert.deepEqual(log.errors, [], `console errors:\n${log.errors.join('\n')}`);
+  assert.deepEqual(log.failedRequests, [], `failed requests:\n${log.failedRequests.join('\n')}`);
+}
+
+/** GET a JSON document from the API, failing with status and body. */
+export async function apiJson(pathAndQuery, base = BASE) {
+  const resp = await fetch(base + pathAndQuery);
+  const text = await resp.text();
+  if (!resp.ok) throw new Error(`GET ${pathAndQuery}: HTTP ${resp.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+/** How many practices the map shows: single markers plus the counts of clusters. */
+export async function shownOnMap(page) {
+  return page.evaluate(() => {
+    let n = 0;
+    for (const el of document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')) {
+      if (el.classList.contains('marker-cluster')) n += Number(el.textContent.trim()) || 0;
+      else if (el.classList.contains('pm-marker')) n += 1;
+    }
+    return n;
+  });
+}
+
+/** The ids of the rows in the list, in order. */
+export async function listIds(page) {
+  return page.$$eval('#list button[data-id]', (bs) => bs.map((b) => b.dataset.id));
+}
