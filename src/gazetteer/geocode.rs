@@ -445,8 +445,31 @@ impl Gazetteer {
                         break;
                     }
                     if let Some(ph) = self.locality_phrase(slice, MatchKind::Exact) {
-                        p.phrases.push(ph);
-                        used = n;
+                        // "Dabrowa Gorincza": a misspelt longer name beats the
+                        // exact shorter one ("Dąbrowa") it starts with.
+                        let next = words.get(i + n).copied().filter(|w| {
+                            w.len() >= 4
+                                && w.chars().all(|c| c.is_alphabetic())
+                                && !STOP.contains(w)
+                                && ![VOIV_MARK, POWIAT_MARK, GMINA_MARK, TOWN_MARK]
+                                    .iter()
+                                    .any(|m| m.contains(w))
+                                && !t.voivodeship_by_key.contains_key(*w)
+                        });
+                        let longer = next.and_then(|_| {
+                            let k = words[i..=i + n].join(" ");
+                            self.fuzzy_phrase(&k).filter(|f| f.words == n + 1)
+                        });
+                        match longer {
+                            Some(f) => {
+                                used = n + 1;
+                                p.phrases.push(f);
+                            }
+                            None => {
+                                used = n;
+                                p.phrases.push(ph);
+                            }
+                        }
                         break;
                     }
                     if let Some(v) = t.powiat_by_key.get(&k) {

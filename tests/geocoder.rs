@@ -1,0 +1,367 @@
+//! The geocoder on the places of the seed pages, on diacritic-free, misspelt,
+//! inflected and ambiguous names, unknown-but-valid postal codes, reverse
+//! geocoding and bad input; and the CLI contract through the real binary.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use mapa_praktyk::gazetteer::{
+    Candidate, Gazetteer, GeocodeError, GeocodeQuery, GeocodeResult, Precision,
+};
+use serde_json::Value;
+
+fn g() -> &'static Gazetteer {
+    Gazetteer::bundled()
+}
+
+fn text(q: &str) -> GeocodeResult {
+    g().geocode(&GeocodeQuery::text(q))
+        .unwrap_or_else(|e| panic!("{q:?}: {e}"))
+}
+
+fn code(r: &Option<mapa_praktyk::gazetteer::AdminRef>) -> &str {
+    r.as_ref().map(|r| r.teryt.as_str()).unwrap_or("")
+}
+
+fn teryt(c: &Candidate) -> (&str, &str, &str) {
+    (
+        code(&c.admin.gmina),
+        code(&c.admin.powiat),
+        code(&c.admin.voivodeship),
+    )
+}
+
+#[test]
+fn the_seed_pages_places_resolve_to_their_towns() {
+    let cases = [
+        ("32-600 Oświęcim", "Oświęcim", "121301", "12"),
+        (
+            "41-300 Dąbrowa Górnicza",
+            "Dąbrowa Górnicza",
+            "246501",
+            "24",
+        ),
+        ("87-800 Włocławek", "Włocławek", "046401", "04"),
+        ("80-803 Gdańsk", "Gdańsk", "226101", "22"),
+    ];
+    for (q, name, gmina, voiv) in cases {
+        let r = text(q);
+        assert_eq!(r.best.name, name, "{q}");
+        assert_eq!(r.best.precision, Precision::PostalLocality, "{q}");
+        assert_eq!(r.best.postal_code.as_deref(), Some(&q[..6]), "{q}");
+        let (gm, pw, vv) = teryt(&r.best);
+        assert_eq!((gm, vv), (gmina, voiv), "{q}");
+        assert_eq!(&gmina[..4], pw, "{q}: powiat is the gmina's");
+        assert!(r.best.score > 0.9, "{q}");
+    }
+    // The address line of page 000, street and house number included.
+    let r = text("ul. Jana III Sobieskiego 15 b, 32-600 Oświęcim");
+    assert_eq!(r.best.name, "Oświęcim");
+    assert_eq!(r.best.precision, Precision::PostalLocality);
+    assert!((r.best.lat - 50.0352).abs() < 1e-4 && (r.best.lon - 19.2343).abs() < 1e-4);
+
+    // Page 004 names its town only in the locative.
+    let r = text("Miejski Ośrodek Pomocy Społecznej w Zawierciu");
+    assert_eq!(r.best.name, "Zawiercie");
+    assert_eq!(r.best.admin.voivodeship.as_ref().unwrap().name, "śląskie");
+    assert_eq!(teryt(&r.best).0, "241602");
+}
+
+#[test]
+fn folds_diacritics_and_case_and_reads_regions() {
+    for q in [
+        "Dabrowa Gornicza",
+        "DĄBROWA GÓRNICZA",
+        "dabrowa gornicza, slaskie",
+        "Dąbrowa Górnicza, śląskie",
+        "Dąbrowa Górnicza, woj. śląskie",
+        "Dąbrowa Górnicza, Silesia",
+    ] {
+        let r = text(q);
+        assert_eq!(r.best.name, "Dąbrowa Górnicza", "{q}");
+        assert_eq!(r.best.precision, Precision::Locality, "{q}");
+    }
+    let r = text("woj. pomorskie, Gdańsk");
+    assert_eq!(r.best.name, "Gdańsk");
+    assert_eq!(teryt(&r.best).2, "22");
+    assert_eq!(
+        text("Gorzów Wlkp.").best.name,
+        "Gorzów Wielkopolski",
+        "abbreviation"
+    );
+}
+
+#[test]
+fn reads_locative_town_names() {
+    for (q, name) in [
+        ("MOPS w Zawierciu", "Zawiercie"),
+        ("Dom Pomocy Społecznej we Włocławku", "Włocławek"),
+        ("Urząd Miejski w Dąbrowie Górniczej", "Dąbrowa Górnicza"),
+        ("Szkoła w Bielsku-Białej", "Bielsko-Biała"),
+        ("Sąd w Nowym Sączu", "Nowy Sącz"),
+        ("Muzeum w Kielcach", "Kielce"),
+        ("Teatr w Łodzi", "Łódź"),
+        ("MOPR w Gdańsku", "Gdańsk"),
+        ("w Poznaniu", "Poznań"),
+        ("w Białymstoku", "Białystok"),
+        ("w Zielonej Górze", "Zielona Góra"),
+    ] {
+        let r = text(q);
+        assert_eq!(r.best.name, name, "{q}");
+    }
+}
+
+#[test]
+fn tolerates_small_typos_in_longer_names() {
+    for (q, name) in [
+        ("Krakuw", "Kraków"),
+        ("Czestohowa", "Częstochowa"),
+        ("Dabrowa Gorincza", "Dąbrowa Górnicza"),
+        ("Wloclawke", "Włocławek"),
+    ] {
+        let r = text(q);
+        assert_eq!(r.best.name, name, "{q}");
+        assert!(r.best.score < 0.9, "{q}: a guess is scored lower");
+    }
+    // Short names are not guessed at.
+    assert!(g().geocode(&GeocodeQuery::text("Qxz")).is_err());
+}
+
+#[test]
+fn ambiguous_names_give_ranked_candidates_inside_the_named_region() {
+    let r = text("Nowa Wieś");
+    assert!(r.candidates.len() > 5, "many villages share the name");
+    assert!(r.best.score < 0.8, "an ambiguous answer is not confident");
+    for w in r.candidates.windows(2) {
+        assert!(w[0].score >= w[1].score);
+    }
+
+    let r = text("Nowa Wieś, pow. oświęcimski");
+    for c in &r.candidates {
+        assert_eq!(c.name, "Nowa Wieś");
+        assert_eq!(teryt(c).1, "1213", "{c:?}");
+    }
+    let r = text("Dąbrowa, woj. śląskie");
+    assert!(!r.candidates.is_empty());
+    assert!(r.candidates.iter().all(|c| teryt(c).2 == "24"));
+
+    let s = g()
+        .geocode(&GeocodeQuery {
+            town: Some("Dąbrowa".into()),
+            voivodeship: Some("lubelskie".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(s.candidates.iter().all(|c| teryt(c).2 == "06"));
+
+    // Never an answer from the wrong region.
+    for q in [
+        GeocodeQuery::text("Gdańsk, małopolskie"),
+        GeocodeQuery {
+            town: Some("Zawiercie".into()),
+            voivodeship: Some("pomorskie".into()),
+            ..Default::default()
+        },
+        GeocodeQuery {
+            town: Some("Gdańsk".into()),
+            postal_code: Some("32-600".into()),
+            voivodeship: Some("12".into()),
+            ..Default::default()
+        },
+    ] {
+        match g().geocode(&q) {
+            Err(GeocodeError::NoMatchInRegion { .. }) => {}
+            Ok(r) if q.postal_code.is_some() => {
+                // The postal code wins and the answer lies inside it.
+                assert_eq!(r.best.postal_code.as_deref(), Some("32-600"));
+                assert_eq!(r.best.precision, Precision::PostalCode);
+            }
+            other => panic!("{q:?}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn postal_codes_alone_and_unknown_but_valid_ones() {
+    let r = text("41-300");
+    assert_eq!(r.best.precision, Precision::PostalCode);
+    assert_eq!(r.best.name, "Dąbrowa Górnicza");
+    let r = g()
+        .geocode(&GeocodeQuery {
+            postal_code: Some("32-600".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(r.best.name, "Oświęcim", "the main locality of the code");
+    assert!(r.candidates.len() > 5, "the villages sharing 32-600");
+
+    // 32-699 is not in GeoNames; it lies between its neighbours in 32-6xx.
+    let r = text("32-699");
+    assert_eq!(r.best.precision, Precision::PostalArea);
+    assert_eq!(r.best.postal_code.as_deref(), Some("32-699"));
+    assert_eq!(teryt(&r.best).2, "12");
+    let osw = text("32-600");
+    let d =
+        mapa_praktyk::geo_util::haversine_km(r.best.lon, r.best.lat, osw.best.lon, osw.best.lat);
+    assert!(d < 40.0, "placed near its neighbours, {d} km from 32-600");
+
+    // A valid code with a town next to it: the town, carrying the code.
+    let r = text("00-950 Warszawa");
+    assert_eq!(r.best.name, "Warszawa");
+    assert_eq!(r.best.postal_code.as_deref(), Some("00-950"));
+}
+
+#[test]
+fn region_centres_when_no_place_is_named() {
+    let r = text("powiat zawierciański");
+    assert_eq!(r.best.precision, Precision::Powiat);
+    assert_eq!(teryt(&r.best).1, "2416");
+    let r = text("śląskie");
+    assert_eq!(r.best.precision, Precision::Voivodeship);
+    assert_eq!(teryt(&r.best).2, "24");
+    let r = text("gmina Oświęcim");
+    assert_eq!(r.best.precision, Precision::Gmina);
+    assert_eq!(&teryt(&r.best).0[..4], "1213");
+}
+
+#[test]
+fn reverse_geocoding() {
+    let r = g().reverse(54.35, 18.65).unwrap();
+    assert_eq!(r.name, "Gdańsk");
+    assert!(r.distance_km < 2.0);
+    assert_eq!(r.admin.voivodeship.as_ref().unwrap().teryt, "22");
+    let r = g().reverse(50.0352, 19.2343).unwrap();
+    assert_eq!(r.name, "Oświęcim");
+    assert_eq!(r.admin.gmina.as_ref().unwrap().teryt, "121301");
+    assert_eq!(r.postal_code, "32-600");
+
+    for (lat, lon) in [(52.52, 13.40), (48.0, 17.0), (0.0, 0.0), (56.5, 19.0)] {
+        assert!(
+            matches!(
+                g().reverse(lat, lon),
+                Err(GeocodeError::OutsideCoverage { .. })
+            ),
+            "({lat}, {lon})"
+        );
+    }
+    for (lat, lon) in [
+        (91.0, 19.0),
+        (50.0, 181.0),
+        (f64::NAN, 19.0),
+        (50.0, f64::INFINITY),
+    ] {
+        assert!(matches!(
+            g().reverse(lat, lon),
+            Err(GeocodeError::InvalidCoordinates(_))
+        ));
+    }
+}
+
+#[test]
+fn bad_input_gets_clear_errors() {
+    let long = "a".repeat(501);
+    let cases: Vec<(String, &str)> = vec![
+        (String::new(), "empty_query"),
+        ("   ".into(), "empty_query"),
+        (long, "query_too_long"),
+        ("Kraków\u{0007}".into(), "control_character"),
+        ("99-9999".into(), "malformed_postal_code"),
+        ("3-600 Oświęcim".into(), "malformed_postal_code"),
+        ("Xyzzyqwerty Plugh".into(), "not_found"),
+    ];
+    for (q, code) in cases {
+        let e = g().geocode(&GeocodeQuery::text(q.clone())).unwrap_err();
+        assert_eq!(e.code(), code, "{q:?}: {e}");
+        assert!(!e.to_string().is_empty());
+    }
+    let e = g()
+        .geocode(&GeocodeQuery {
+            postal_code: Some("32600".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "malformed_postal_code");
+    let e = g()
+        .geocode(&GeocodeQuery {
+            town: Some("Oświęcim".into()),
+            voivodeship: Some("Atlantyda".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "unknown_region");
+}
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mapa-praktyk"))
+}
+
+#[test]
+fn cli_geocode_one_query_and_a_batch_in_order() {
+    let out = bin().args(["geocode", "32-600 Oświęcim"]).output().unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["query"], "32-600 Oświęcim");
+    assert_eq!(v["name"], "Oświęcim");
+    assert_eq!(v["precision"], "postal_locality");
+    assert_eq!(v["gmina"]["teryt"], "121301");
+    assert_eq!(v["powiat"]["name"], "oświęcimski");
+    assert_eq!(v["voivodeship"]["name"], "małopolskie");
+    assert!(v["candidates"].is_array());
+
+    let mut child = bin()
+        .args(["geocode", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("MOPS w Zawierciu\n99-9999\n\n41-300\nDabrowa Gornicza, śląskie\n".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        5,
+        "one object per input line, the batch goes on after errors"
+    );
+    assert_eq!(lines[0]["name"], "Zawiercie");
+    assert_eq!(lines[1]["query"], "99-9999");
+    assert!(
+        lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("malformed postal code")
+    );
+    assert!(
+        lines[2]["error"].is_string(),
+        "an empty line is reported, not skipped"
+    );
+    assert_eq!(lines[3]["precision"], "postal_code");
+    assert_eq!(lines[4]["name"], "Dąbrowa Górnicza");
+}
+
+#[test]
+fn cli_reverse_and_its_errors() {
+    let out = bin().args(["reverse", "54.35", "18.65"]).output().unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["name"], "Gdańsk");
+    assert!(v["distance_km"].as_f64().unwrap() < 2.0);
+    let out = bin().args(["reverse", "52.52", "13.40"]).output().unwrap();
+    assert!(!out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["code"], "outside_coverage");
+    let out = bin().args(["reverse", "-91", "19"]).output().unwrap();
+    assert!(!out.status.success());
+    let out = bin().args(["reverse", "abc", "19"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("abc"));
+}
