@@ -16,7 +16,7 @@ use crate::index::{Hit, PracticeIndex};
 use crate::practice::{Area, Practice};
 
 fn teryt(r: &Option<crate::gazetteer::AdminRef>) -> Option<&str> {
-    r.as_ref().map(|r| r.teryt.as_str())
+    r.as_ref().map(|r| &*r.teryt)
 }
 
 /// Which spatial test the candidate source already applied.

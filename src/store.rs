@@ -202,7 +202,7 @@ impl RowReader<'_> {
             (false, false)
                 if teryt.len() == digits && teryt.bytes().all(|b| b.is_ascii_digit()) =>
             {
-                Some(AdminRef { teryt, name })
+                Some(AdminRef::new(teryt, name))
             }
             (false, false) => {
                 self.err(
@@ -437,7 +437,7 @@ pub fn write_csv<W: Write>(w: W, practices: &[Practice]) -> Result<(), StoreErro
         let s = |x: &Option<String>| x.clone().unwrap_or_default();
         let admin = |a: &Option<AdminRef>| {
             a.as_ref()
-                .map(|a| (a.teryt.clone(), a.name.clone()))
+                .map(|a| (a.teryt.to_string(), a.name.to_string()))
                 .unwrap_or_default()
         };
         let (gt, gn) = admin(&p.admin.gmina);

@@ -20,7 +20,7 @@ fn text(q: &str) -> GeocodeResult {
 }
 
 fn code(r: &Option<mapa_praktyk::gazetteer::AdminRef>) -> &str {
-    r.as_ref().map(|r| r.teryt.as_str()).unwrap_or("")
+    r.as_ref().map(|r| &*r.teryt).unwrap_or("")
 }
 
 fn teryt(c: &Candidate) -> (&str, &str, &str) {
@@ -46,7 +46,7 @@ fn the_seed_pages_places_resolve_to_their_towns() {
     ];
     for (q, name, gmina, voiv) in cases {
         let r = text(q);
-        assert_eq!(r.best.name, name, "{q}");
+        assert_eq!(&*r.best.name, name, "{q}");
         assert_eq!(r.best.precision, Precision::PostalLocality, "{q}");
         assert_eq!(r.best.postal_code.as_deref(), Some(&q[..6]), "{q}");
         let (gm, pw, vv) = teryt(&r.best);
@@ -56,14 +56,14 @@ fn the_seed_pages_places_resolve_to_their_towns() {
     }
     // The address line of page 000, street and house number included.
     let r = text("ul. Jana III Sobieskiego 15 b, 32-600 Oświęcim");
-    assert_eq!(r.best.name, "Oświęcim");
+    assert_eq!(&*r.best.name, "Oświęcim");
     assert_eq!(r.best.precision, Precision::PostalLocality);
     assert!((r.best.lat - 50.0352).abs() < 1e-4 && (r.best.lon - 19.2343).abs() < 1e-4);
 
     // Page 004 names its town only in the locative.
     let r = text("Miejski Ośrodek Pomocy Społecznej w Zawierciu");
-    assert_eq!(r.best.name, "Zawiercie");
-    assert_eq!(r.best.admin.voivodeship.as_ref().unwrap().name, "śląskie");
+    assert_eq!(&*r.best.name, "Zawiercie");
+    assert_eq!(&*r.best.admin.voivodeship.as_ref().unwrap().name, "śląskie");
     assert_eq!(teryt(&r.best).0, "241602");
 }
 
@@ -78,14 +78,14 @@ fn folds_diacritics_and_case_and_reads_regions() {
         "Dąbrowa Górnicza, Silesia",
     ] {
         let r = text(q);
-        assert_eq!(r.best.name, "Dąbrowa Górnicza", "{q}");
+        assert_eq!(&*r.best.name, "Dąbrowa Górnicza", "{q}");
         assert_eq!(r.best.precision, Precision::Locality, "{q}");
     }
     let r = text("woj. pomorskie, Gdańsk");
-    assert_eq!(r.best.name, "Gdańsk");
+    assert_eq!(&*r.best.name, "Gdańsk");
     assert_eq!(teryt(&r.best).2, "22");
     assert_eq!(
-        text("Gorzów Wlkp.").best.name,
+        &*text("Gorzów Wlkp.").best.name,
         "Gorzów Wielkopolski",
         "abbreviation"
     );
@@ -107,7 +107,7 @@ fn reads_locative_town_names() {
         ("w Zielonej Górze", "Zielona Góra"),
     ] {
         let r = text(q);
-        assert_eq!(r.best.name, name, "{q}");
+        assert_eq!(&*r.best.name, name, "{q}");
     }
 }
 
@@ -120,7 +120,7 @@ fn tolerates_small_typos_in_longer_names() {
         ("Wloclawke", "Włocławek"),
     ] {
         let r = text(q);
-        assert_eq!(r.best.name, name, "{q}");
+        assert_eq!(&*r.best.name, name, "{q}");
         assert!(r.best.score < 0.9, "{q}: a guess is scored lower");
     }
     // Short names are not guessed at.
@@ -138,7 +138,7 @@ fn ambiguous_names_give_ranked_candidates_inside_the_named_region() {
 
     let r = text("Nowa Wieś, pow. oświęcimski");
     for c in &r.candidates {
-        assert_eq!(c.name, "Nowa Wieś");
+        assert_eq!(&*c.name, "Nowa Wieś");
         assert_eq!(teryt(c).1, "1213", "{c:?}");
     }
     let r = text("Dąbrowa, woj. śląskie");
@@ -185,14 +185,14 @@ fn ambiguous_names_give_ranked_candidates_inside_the_named_region() {
 fn postal_codes_alone_and_unknown_but_valid_ones() {
     let r = text("41-300");
     assert_eq!(r.best.precision, Precision::PostalCode);
-    assert_eq!(r.best.name, "Dąbrowa Górnicza");
+    assert_eq!(&*r.best.name, "Dąbrowa Górnicza");
     let r = g()
         .geocode(&GeocodeQuery {
             postal_code: Some("32-600".into()),
             ..Default::default()
         })
         .unwrap();
-    assert_eq!(r.best.name, "Oświęcim", "the main locality of the code");
+    assert_eq!(&*r.best.name, "Oświęcim", "the main locality of the code");
     assert!(r.candidates.len() > 5, "the villages sharing 32-600");
 
     // 32-699 is not in GeoNames; it lies between its neighbours in 32-6xx.
@@ -207,7 +207,7 @@ fn postal_codes_alone_and_unknown_but_valid_ones() {
 
     // A valid code with a town next to it: the town, carrying the code.
     let r = text("00-950 Warszawa");
-    assert_eq!(r.best.name, "Warszawa");
+    assert_eq!(&*r.best.name, "Warszawa");
     assert_eq!(r.best.postal_code.as_deref(), Some("00-950"));
 }
 
@@ -227,13 +227,13 @@ fn region_centres_when_no_place_is_named() {
 #[test]
 fn reverse_geocoding() {
     let r = g().reverse(54.35, 18.65).unwrap();
-    assert_eq!(r.name, "Gdańsk");
+    assert_eq!(&*r.name, "Gdańsk");
     assert!(r.distance_km < 2.0);
-    assert_eq!(r.admin.voivodeship.as_ref().unwrap().teryt, "22");
+    assert_eq!(&*r.admin.voivodeship.as_ref().unwrap().teryt, "22");
     let r = g().reverse(50.0352, 19.2343).unwrap();
-    assert_eq!(r.name, "Oświęcim");
-    assert_eq!(r.admin.gmina.as_ref().unwrap().teryt, "121301");
-    assert_eq!(r.postal_code, "32-600");
+    assert_eq!(&*r.name, "Oświęcim");
+    assert_eq!(&*r.admin.gmina.as_ref().unwrap().teryt, "121301");
+    assert_eq!(&*r.postal_code, "32-600");
 
     for (lat, lon) in [(52.52, 13.40), (48.0, 17.0), (0.0, 0.0), (56.5, 19.0)] {
         assert!(

@@ -44,7 +44,7 @@ fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 }
 
 fn teryt(a: &Option<AdminRef>) -> &str {
-    a.as_ref().map(|a| a.teryt.as_str()).unwrap_or("")
+    a.as_ref().map(|a| &*a.teryt).unwrap_or("")
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn every_metryka_field_lands_in_its_typed_field() {
         dg.unit.as_deref(),
         Some("Miejski Ośrodek Pomocy Społecznej w Dąbrowie Górniczej")
     );
-    assert_eq!(dg.contacts[0].name, "Agata Róg");
+    assert_eq!(&*dg.contacts[0].name, "Agata Róg");
     assert_eq!(dg.contacts[0].role.as_deref(), Some("dyrektor MOPS"));
     assert_eq!(teryt(&dg.admin.gmina), "246501");
     assert_eq!(teryt(&dg.admin.voivodeship), "24");
@@ -165,7 +165,7 @@ fn every_metryka_field_lands_in_its_typed_field() {
     assert_eq!(gd.voivodeship.as_deref(), Some("pomorskie"));
     assert_eq!(gd.population, Some(460_517));
     assert_eq!(gd.date_added, date(2013, 6, 27));
-    assert_eq!(gd.contacts[0].name, "Monika Grochulska");
+    assert_eq!(&*gd.contacts[0].name, "Monika Grochulska");
     assert_eq!(
         gd.contacts[0].email.as_deref(),
         Some("dyrekcja@mopr.gda.pl")
@@ -351,7 +351,7 @@ fn opt_date() -> impl Strategy<Value = Option<NaiveDate>> {
 
 fn admin(digits: usize) -> impl Strategy<Value = Option<AdminRef>> {
     let code = proptest::string::string_regex(&format!("[0-9]{{{digits}}}")).expect("regex");
-    prop::option::of((code, text()).prop_map(|(teryt, name)| AdminRef { teryt, name }))
+    prop::option::of((code, text()).prop_map(|(teryt, name)| AdminRef::new(teryt, name)))
 }
 
 prop_compose! {

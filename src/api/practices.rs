@@ -65,7 +65,7 @@ pub fn region_param(
     params
         .str(name)
         .map(|v| {
-            g.find_region(level, v).map(|r| r.teryt).map_err(|_| {
+            g.find_region(level, v).map(|r| r.teryt.to_string()).map_err(|_| {
                 ApiError::bad(
                     "unknown_region",
                     format!("{name}: unknown {name} {v:?} (give a TERYT code or a Polish name)"),

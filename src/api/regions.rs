@@ -28,7 +28,7 @@ pub async fn voivodeships(
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for p in snapshot.practices() {
             if let Some(v) = &p.admin.voivodeship {
-                *counts.entry(v.teryt.as_str()).or_default() += 1;
+                *counts.entry(&*v.teryt).or_default() += 1;
             }
         }
         let features: Vec<Value> = state

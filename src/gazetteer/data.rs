@@ -1,7 +1,7 @@
 //! Loading the bundled gazetteer files into lookup structures.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use geo::{BoundingRect, MultiPolygon, Rect};
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
@@ -53,8 +53,8 @@ pub struct GazetteerError {
 /// An administrative unit (gmina or powiat) with its centre.
 #[derive(Debug, Clone)]
 pub(crate) struct Admin {
-    pub teryt: String,
-    pub name: String,
+    pub teryt: Arc<str>,
+    pub name: Arc<str>,
     pub lat: f64,
     pub lon: f64,
 }
@@ -71,7 +71,7 @@ pub(crate) struct Voivodeship {
 /// A locality: a distinct (name, gmina) pair of the postal data.
 #[derive(Debug, Clone)]
 pub(crate) struct Locality {
-    pub name: String,
+    pub name: Arc<str>,
     pub gmina: Option<u16>,
     pub powiat: Option<u16>,
     pub voivodeship: u8,
@@ -119,6 +119,8 @@ pub(crate) struct Tables {
     pub postal: HashMap<u32, Vec<PostalEntry>>,
     /// Every postal code in the data, ascending.
     pub postal_codes: Vec<u32>,
+    /// The `NN-NNN` text of every postal code, shared by the answers.
+    pub postal_text: HashMap<u32, Arc<str>>,
     pub locality_by_key: HashMap<String, Vec<u32>>,
     pub voivodeship_by_key: HashMap<String, u8>,
     pub powiat_by_key: HashMap<String, Vec<u16>>,
@@ -198,8 +200,8 @@ fn admin_table(file: &'static str, text: &str) -> Result<Vec<Admin>, GazetteerEr
         .map(|r| {
             let (line, f) = r?;
             Ok(Admin {
-                teryt: f[0].to_string(),
-                name: f[1].to_string(),
+                teryt: f[0].into(),
+                name: f[1].into(),
                 lat: num(file, line, "lat", f[2])?,
                 lon: num(file, line, "lon", f[3])?,
             })
@@ -279,8 +281,8 @@ impl Tables {
             }
             voivodeships.push(Voivodeship {
                 admin: Admin {
-                    teryt: f[0].to_string(),
-                    name: f[1].to_string(),
+                    teryt: f[0].into(),
+                    name: f[1].into(),
                     lat: num("voivodeships.tsv", line, "lat", f[4])?,
                     lon: num("voivodeships.tsv", line, "lon", f[5])?,
                 },
@@ -299,7 +301,7 @@ impl Tables {
         let voiv_idx: HashMap<&str, u8> = voivodeships
             .iter()
             .enumerate()
-            .map(|(i, v)| (v.admin.teryt.as_str(), i as u8))
+            .map(|(i, v)| (&*v.admin.teryt, i as u8))
             .collect();
 
         let powiats = admin_table("powiats.tsv", src.powiats)?;
@@ -307,12 +309,12 @@ impl Tables {
         let powiat_by_teryt: HashMap<String, u16> = powiats
             .iter()
             .enumerate()
-            .map(|(i, a)| (a.teryt.clone(), i as u16))
+            .map(|(i, a)| (a.teryt.to_string(), i as u16))
             .collect();
         let gmina_by_teryt: HashMap<String, u16> = gminas
             .iter()
             .enumerate()
-            .map(|(i, a)| (a.teryt.clone(), i as u16))
+            .map(|(i, a)| (a.teryt.to_string(), i as u16))
             .collect();
         let mut powiat_by_key: HashMap<String, Vec<u16>> = HashMap::new();
         for (i, p) in powiats.iter().enumerate() {
@@ -358,7 +360,7 @@ impl Tables {
             let group = if f[2].is_empty() { f[3] } else { f[2] };
             let id = *locality_idx.entry((f[1], group)).or_insert_with(|| {
                 localities.push(Locality {
-                    name: f[1].to_string(),
+                    name: f[1].into(),
                     gmina,
                     powiat: gmina
                         .and_then(|g| powiat_by_teryt.get(&gminas[g as usize].teryt[..4]).copied()),
@@ -436,6 +438,7 @@ impl Tables {
             gminas,
             localities,
             postal,
+            postal_text: postal_codes.iter().map(|&c| (c, postal_string(c).into())).collect(),
             postal_codes,
             rows: all_rows,
             locality_by_key,
@@ -448,6 +451,14 @@ impl Tables {
             max_words,
             fuzzy: OnceLock::new(),
         })
+    }
+
+    /// The `NN-NNN` text of a postal code, shared when the code is known.
+    pub fn postal_text(&self, code: u32) -> Arc<str> {
+        self.postal_text
+            .get(&code)
+            .cloned()
+            .unwrap_or_else(|| postal_string(code).into())
     }
 
     /// Deletion-variant index for typo tolerance (built once, on first use).

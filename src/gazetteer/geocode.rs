@@ -588,8 +588,8 @@ impl Gazetteer {
             score,
             name: l.name.clone(),
             postal_code: postal
-                .map(|(c, _)| postal_string(c))
-                .or_else(|| (l.postal.len() == 1).then(|| postal_string(l.postal[0]))),
+                .map(|(c, _)| self.t.postal_text(c))
+                .or_else(|| (l.postal.len() == 1).then(|| self.t.postal_text(l.postal[0]))),
             admin: self.admin_chain(l),
             population: (l.population > 0).then_some(l.population),
         }
@@ -607,7 +607,7 @@ impl Gazetteer {
                 let v = t
                     .voivodeships
                     .iter()
-                    .find(|v| v.admin.teryt == g.teryt[..2]);
+                    .find(|v| *v.admin.teryt == g.teryt[..2]);
                 (
                     g,
                     Precision::Gmina,
@@ -623,7 +623,7 @@ impl Gazetteer {
                 let v = t
                     .voivodeships
                     .iter()
-                    .find(|v| v.admin.teryt == p.teryt[..2]);
+                    .find(|v| *v.admin.teryt == p.teryt[..2]);
                 (
                     p,
                     Precision::Powiat,
@@ -709,7 +709,7 @@ impl Gazetteer {
                 best.admin.voivodeship = None;
             }
         }
-        best.postal_code = Some(postal_string(code));
+        best.postal_code = Some(self.t.postal_text(code));
         Ok(best)
     }
 
@@ -887,7 +887,7 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
         });
         if let Some(id) = near {
             let mut c = g.locality_candidate(id, Precision::Locality, 0.9, None);
-            c.postal_code = Some(postal_string(code));
+            c.postal_code = Some(t.postal_text(code));
             return Ok(result(vec![c, area]));
         }
         if !region_ok(&area, &p, g) {
@@ -943,7 +943,7 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
     // Within the named voivodeship when one is named too.
     let voiv_teryt = p
         .voivodeship
-        .map(|v| t.voivodeships[v as usize].admin.teryt.as_str());
+        .map(|v| &*t.voivodeships[v as usize].admin.teryt);
     let fits = |teryt: &str| voiv_teryt.is_none_or(|v| teryt.starts_with(v));
     if !p.gmina.is_empty() {
         let gm = p
@@ -974,7 +974,7 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
             .find(|&i| fits(&t.powiats[i as usize].teryt))
             .unwrap_or(p.powiat[0]);
         if let Some(v) = p.voivodeship
-            && t.powiats[pw as usize].teryt[..2] != t.voivodeships[v as usize].admin.teryt
+            && t.powiats[pw as usize].teryt[..2] != *t.voivodeships[v as usize].admin.teryt
         {
             return Err(GeocodeError::NoMatchInRegion {
                 place: format!("powiat {}", t.powiats[pw as usize].name),
@@ -999,7 +999,7 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
 
 fn region_ok(c: &Candidate, p: &Parsed, g: &Gazetteer) -> bool {
     let t = &g.t;
-    let is = |r: &Option<AdminRef>, teryt: &str| r.as_ref().is_some_and(|r| r.teryt == teryt);
+    let is = |r: &Option<AdminRef>, teryt: &str| r.as_ref().is_some_and(|r| &*r.teryt == teryt);
     p.voivodeship.is_none_or(|v| {
         is(
             &c.admin.voivodeship,

@@ -9,16 +9,16 @@
 //! use mapa_praktyk::gazetteer::{Gazetteer, GeocodeQuery, Precision};
 //! let g = Gazetteer::bundled();
 //! let r = g.geocode(&GeocodeQuery::text("MOPS w Zawierciu")).unwrap();
-//! assert_eq!(r.best.name, "Zawiercie");
+//! assert_eq!(&*r.best.name, "Zawiercie");
 //! assert_eq!(r.best.precision, Precision::Locality);
-//! assert_eq!(r.best.admin.voivodeship.unwrap().name, "śląskie");
+//! assert_eq!(&*r.best.admin.voivodeship.unwrap().name, "śląskie");
 //!
 //! let r = g.geocode(&GeocodeQuery::text("32-600 Oświęcim")).unwrap();
 //! assert_eq!(r.best.precision, Precision::PostalLocality);
-//! assert_eq!(r.best.admin.gmina.unwrap().teryt, "121301");
+//! assert_eq!(&*r.best.admin.gmina.unwrap().teryt, "121301");
 //!
 //! let back = g.reverse(50.0352, 19.2343).unwrap();
-//! assert_eq!(back.name, "Oświęcim");
+//! assert_eq!(&*back.name, "Oświęcim");
 //! ```
 
 mod data;
@@ -179,13 +179,10 @@ impl Gazetteer {
     pub fn localities(&self) -> impl Iterator<Item = (&str, f64, f64, &str)> + '_ {
         self.t.localities.iter().map(|l| {
             (
-                l.name.as_str(),
+                &*l.name,
                 l.lon,
                 l.lat,
-                self.t.voivodeships[l.voivodeship as usize]
-                    .admin
-                    .teryt
-                    .as_str(),
+                &*self.t.voivodeships[l.voivodeship as usize].admin.teryt,
             )
         })
     }
@@ -262,7 +259,7 @@ impl Gazetteer {
             locality_lat: loc.lat,
             locality_lon: loc.lon,
             distance_km,
-            postal_code: data::postal_string(code),
+            postal_code: self.t.postal_text(code),
             admin: self.admin_chain(loc),
         })
     }
@@ -304,7 +301,7 @@ impl Gazetteer {
     fn find_voivodeship(&self, name: &str) -> Option<u8> {
         let k = key(name);
         let k = strip_prefixes(&k, &["wojewodztwo ", "woj "]);
-        if let Some(i) = self.t.voivodeships.iter().position(|v| v.admin.teryt == k) {
+        if let Some(i) = self.t.voivodeships.iter().position(|v| &*v.admin.teryt == k) {
             return Some(i as u8);
         }
         self.t.voivodeship_by_key.get(k).copied()

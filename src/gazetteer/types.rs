@@ -1,5 +1,7 @@
 //! Public value types of the gazetteer and geocoder.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// Level of an administrative unit.
@@ -15,12 +17,23 @@ pub enum AdminLevel {
 }
 
 /// A reference to one administrative unit: its TERYT code and Polish name.
+/// The strings are shared with the gazetteer, so copies cost no allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AdminRef {
     /// TERYT code: 2 digits (voivodeship), 4 (powiat) or 6 (gmina).
-    pub teryt: String,
+    pub teryt: Arc<str>,
     /// Polish name (`małopolskie`, `oświęcimski`, `Oświęcim`).
-    pub name: String,
+    pub name: Arc<str>,
+}
+
+impl AdminRef {
+    /// A reference from its code and name.
+    pub fn new(teryt: impl Into<Arc<str>>, name: impl Into<Arc<str>>) -> AdminRef {
+        AdminRef {
+            teryt: teryt.into(),
+            name: name.into(),
+        }
+    }
 }
 
 /// The administrative chain of a place: gmina, powiat, voivodeship.
@@ -168,10 +181,10 @@ pub struct Candidate {
     /// Confidence in 0..=1.
     pub score: f64,
     /// Name of the place (locality, or the unit for admin-level answers).
-    pub name: String,
+    pub name: Arc<str>,
     /// Postal code, when the answer is tied to one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
+    pub postal_code: Option<Arc<str>>,
     /// Gmina, powiat and voivodeship.
     #[serde(flatten)]
     pub admin: AdminChain,
@@ -199,7 +212,7 @@ pub struct ReverseResult {
     /// The point asked about, longitude.
     pub lon: f64,
     /// The nearest locality.
-    pub name: String,
+    pub name: Arc<str>,
     /// The locality's centre, latitude.
     pub locality_lat: f64,
     /// The locality's centre, longitude.
@@ -208,7 +221,7 @@ pub struct ReverseResult {
     /// the gazetteer holds for that locality (a postal-code row of it).
     pub distance_km: f64,
     /// The postal code of that nearest row.
-    pub postal_code: String,
+    pub postal_code: Arc<str>,
     /// Gmina, powiat and voivodeship of the locality.
     #[serde(flatten)]
     pub admin: AdminChain,

@@ -241,7 +241,7 @@ pub fn geocode(
                 if p.town.is_none()
                     && matches!(b.precision, Precision::Locality | Precision::PostalLocality)
                 {
-                    p.town = Some(b.name.clone());
+                    p.town = Some(b.name.to_string());
                 }
                 p.location = Some(Location {
                     lon: b.lon,
