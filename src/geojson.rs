@@ -110,6 +110,16 @@ pub fn detail_feature(p: &Practice) -> geojson::Feature {
     feature(p, detail_properties(p))
 }
 
+/// The detail Feature of a practice (pass the public view) with extra top-level
+/// members, such as OGC API's `links`.
+pub fn detail_feature_with(p: &Practice, extra: Map<String, Value>) -> geojson::Feature {
+    let mut f = detail_feature(p);
+    if !extra.is_empty() {
+        f.foreign_members = Some(extra);
+    }
+    f
+}
+
 /// A summary Feature serialised without its two closing braces, so that a
 /// `distance_km` member can be appended to its properties without re-serialising.
 #[derive(Debug, Clone)]

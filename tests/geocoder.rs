@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use mapa_praktyk::gazetteer::{
-    Candidate, Gazetteer, GeocodeError, GeocodeQuery, GeocodeResult, Precision,
+    Candidate, Gazetteer, GeocodeError, GeocodeQuery, GeocodeResult, Precision, key,
 };
 use serde_json::Value;
 
@@ -364,4 +364,345 @@ fn cli_reverse_and_its_errors() {
     let out = bin().args(["reverse", "abc", "19"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("abc"));
+}
+
+/// Names shared by the most localities, with how many there are.
+fn most_shared_names(n: usize) -> Vec<(String, usize)> {
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (name, _, _, _) in g().localities() {
+        *counts.entry(name).or_default() += 1;
+    }
+    let mut v: Vec<(String, usize)> = counts
+        .into_iter()
+        .map(|(k, c)| (k.to_string(), c))
+        .collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.truncate(n);
+    v
+}
+
+#[test]
+fn a_named_voivodeship_holds_every_candidate_or_nothing_is_found() {
+    let voivs: Vec<(String, String)> = g()
+        .voivodeships()
+        .map(|v| (v.teryt.to_string(), v.name.to_string()))
+        .collect();
+    let (mut answered, mut refused) = (0, 0);
+    for (name, count) in most_shared_names(25) {
+        assert!(count > 10, "{name} is shared");
+        let unqualified = text(&name);
+        assert!(
+            unqualified.candidates.len() > 1,
+            "{name}: ranked candidates"
+        );
+        for (vteryt, vname) in &voivs {
+            // Names are matched folded: "Katy" is also "Kąty".
+            let exists = g()
+                .localities()
+                .any(|(n, _, _, v)| key(n) == key(&name) && v == vteryt);
+            for q in [
+                GeocodeQuery::text(format!("{name}, woj. {vname}")),
+                GeocodeQuery {
+                    town: Some(name.clone()),
+                    voivodeship: Some(vteryt.clone()),
+                    ..Default::default()
+                },
+            ] {
+                match g().geocode(&q) {
+                    Ok(r) => {
+                        assert!(exists, "{q:?} answered though none lies there: {r:?}");
+                        for c in &r.candidates {
+                            assert_eq!(key(&c.name), key(&name), "{q:?}");
+                            assert_eq!(teryt(c).2, vteryt, "{q:?}: {c:?}");
+                        }
+                        answered += 1;
+                    }
+                    Err(GeocodeError::NoMatchInRegion { .. }) => {
+                        assert!(!exists, "{q:?}: refused though one lies there");
+                        refused += 1;
+                    }
+                    Err(e) => panic!("{q:?}: {e}"),
+                }
+            }
+        }
+    }
+    assert!(
+        answered > 100 && refused > 10,
+        "{answered} answered, {refused} refused"
+    );
+}
+
+#[test]
+fn a_named_powiat_or_gmina_holds_every_candidate() {
+    for name in ["Nowa Wieś", "Dąbrowa"] {
+        // Every powiat holding a place of that name, with how many it holds.
+        let mut per_powiat: std::collections::BTreeMap<(String, String), usize> =
+            Default::default();
+        for (i, (n, ..)) in g().localities().enumerate() {
+            if n == name {
+                let p = g().locality_admin(i).powiat.expect("a powiat");
+                *per_powiat
+                    .entry((p.teryt.to_string(), p.name.to_string()))
+                    .or_default() += 1;
+            }
+        }
+        assert!(per_powiat.len() > 20, "{name} lies in many powiats");
+        for ((pteryt, pname), count) in &per_powiat {
+            let r = g()
+                .geocode(&GeocodeQuery {
+                    town: Some(name.into()),
+                    powiat: Some(pteryt.clone()),
+                    ..Default::default()
+                })
+                .unwrap_or_else(|e| panic!("{name} in {pteryt}: {e}"));
+            assert_eq!(r.candidates.len(), (*count).min(10), "{name} in {pteryt}");
+            assert!(r.candidates.iter().all(|c| teryt(c).1 == pteryt));
+            // In text, by name ("bielski" names two powiats: either will do).
+            let r = text(&format!("{name}, pow. {pname}"));
+            for c in &r.candidates {
+                assert_eq!(&*c.name, name);
+                let p = c.admin.powiat.as_ref().unwrap();
+                assert_eq!(&*p.name, pname, "{name}, pow. {pname}: {c:?}");
+            }
+        }
+    }
+    // A gmina, by its abbreviation.
+    let r = text("Nowa Wieś, gm. Kęty");
+    assert_eq!(r.candidates.len(), 1);
+    assert_eq!(teryt(&r.best).0, "121304");
+    // The abbreviations of addresses and of "town" are read and skipped.
+    for (q, name, gmina) in [
+        ("m. Zawiercie", "Zawiercie", "241602"),
+        ("os. Tysiąclecia 5, Zawiercie", "Zawiercie", "241602"),
+        ("al. Jana Pawła II 10, Kraków", "Kraków", "126101"),
+        ("pl. Wolności 1, 87-800 Włocławek", "Włocławek", "046401"),
+    ] {
+        let r = text(q);
+        assert_eq!((&*r.best.name, teryt(&r.best).0), (name, gmina), "{q}");
+    }
+    // No place of that name in the powiat named: refused, never elsewhere.
+    assert!(matches!(
+        g().geocode(&GeocodeQuery::text("Nowa Wieś, pow. bielski")),
+        Err(GeocodeError::NoMatchInRegion { .. })
+    ));
+}
+
+#[test]
+fn misspelt_and_diacritic_free_seed_towns() {
+    for (q, name, gmina) in [
+        ("Oswiecim", "Oświęcim", "121301"),
+        ("WLOCLAWEK", "Włocławek", "046401"),
+        ("gdansk", "Gdańsk", "226101"),
+        ("zawiercie slaskie", "Zawiercie", "241602"),
+        ("Dąbrowa Grnicza", "Dąbrowa Górnicza", "246501"),
+        ("Zawircie", "Zawiercie", "241602"),
+        ("Wlocawek", "Włocławek", "046401"),
+        ("Gdańks", "Gdańsk", "226101"),
+        ("Bielsko-Bała", "Bielsko-Biała", "246101"),
+        ("87-800 Wloclawke", "Włocławek", "046401"),
+    ] {
+        let r = text(q);
+        assert_eq!((&*r.best.name, teryt(&r.best).0), (name, gmina), "{q}");
+    }
+    // A code plus a misspelt town still ties the town to the code.
+    assert_eq!(
+        text("87-800 Wloclawke").best.precision,
+        Precision::PostalLocality
+    );
+}
+
+#[test]
+fn postal_codes_of_unused_areas_and_missing_codes() {
+    // No Polish code starts with 79.
+    let e = g().geocode(&GeocodeQuery::text("79-123")).unwrap_err();
+    assert_eq!(e.code(), "unknown_postal_code");
+    // Every missing code of a few used areas is placed, inside its area's
+    // voivodeship, and marked approximate.
+    let known: std::collections::HashSet<&str> = mapa_praktyk::gazetteer::GeodataText::EMBEDDED
+        .postal
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next())
+        .collect();
+    for (prefix, voiv) in [
+        ("32-6", "12"),
+        ("41-3", "24"),
+        ("87-8", "04"),
+        ("80-8", "22"),
+    ] {
+        let mut missing = 0;
+        for n in 0..100 {
+            let code = format!("{prefix}{n:02}");
+            if known.contains(code.as_str()) {
+                continue;
+            }
+            missing += 1;
+            let r = text(&code);
+            assert_eq!(r.best.precision, Precision::PostalArea, "{code}");
+            assert_eq!(r.best.postal_code.as_deref(), Some(code.as_str()));
+            assert_eq!(teryt(&r.best).2, voiv, "{code}: {:?}", r.best);
+            assert!(r.best.score < 0.8, "{code}: approximate");
+        }
+        assert!(missing > 0, "{prefix}: some codes are missing");
+    }
+}
+
+#[test]
+fn reverse_at_a_rows_own_point_finds_that_row() {
+    // Every 37th postal row: its point reverse-geocodes to a row at distance 0
+    // with the same code and name (coincident rows may stand for each other).
+    let rows: Vec<(&str, &str, f64, f64)> = mapa_praktyk::gazetteer::GeodataText::EMBEDDED
+        .postal
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0], f[1], f[4].parse().unwrap(), f[5].parse().unwrap())
+        })
+        .collect();
+    let mut checked = 0;
+    for &(_, _, lat, lon) in rows.iter().step_by(37) {
+        let r = g()
+            .reverse(lat, lon)
+            .unwrap_or_else(|e| panic!("({lat}, {lon}): {e}"));
+        assert!(r.distance_km < 1e-6, "({lat}, {lon}): {r:?}");
+        assert!(
+            rows.iter().any(|&(c, n, la, lo)| la == lat
+                && lo == lon
+                && c == &*r.postal_code
+                && n == &*r.name),
+            "({lat}, {lon}) gave {} {}",
+            r.postal_code,
+            r.name
+        );
+        checked += 1;
+    }
+    assert!(checked > 1900);
+    // Every locality's own point is covered.
+    let outside: Vec<String> = g()
+        .localities()
+        .filter(|&(_, lon, lat, _)| g().reverse(lat, lon).is_err())
+        .map(|(n, lon, lat, _)| format!("{n} ({lat}, {lon})"))
+        .collect();
+    assert!(outside.is_empty(), "{outside:?}");
+}
+
+#[test]
+fn cli_batch_answers_each_line_before_the_next_arrives() {
+    use std::io::BufRead;
+    let mut child = bin()
+        .args(["geocode", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    for (q, check) in [
+        ("32-600 Oświęcim", "Oświęcim"),
+        ("99-9999", "malformed"),
+        ("w Kielcach", "Kielce"),
+    ] {
+        writeln!(stdin, "{q}").unwrap();
+        stdin.flush().unwrap();
+        // stdin stays open: an answer only arrives if the binary flushed it.
+        // (The wait only guards against a hang; nothing is timed.)
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(300))
+            .expect("an answer per line while the input is still open");
+        let v: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["query"], q);
+        assert!(line.contains(check), "{q}: {line}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn cli_bad_single_queries_print_an_error_object() {
+    for (q, code) in [
+        ("", "empty_query"),
+        ("99-9999", "malformed_postal_code"),
+        ("Zawiercie, woj. pomorskie", "no_match_in_region"),
+    ] {
+        let out = bin().args(["geocode", q]).output().unwrap();
+        assert!(!out.status.success(), "{q:?}");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["query"], q);
+        assert_eq!(v["code"], code, "{q:?}");
+        assert!(v["error"].is_string());
+    }
+    let out = bin().args(["reverse", "0", "0"]).output().unwrap();
+    assert!(!out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["code"], "outside_coverage");
+    assert!(v["error"].as_str().unwrap().contains("outside coverage"));
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const CODES: &[&str] = &[
+        "empty_query",
+        "query_too_long",
+        "control_character",
+        "malformed_postal_code",
+        "unknown_postal_code",
+        "unknown_region",
+        "not_found",
+        "no_match_in_region",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 300,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn any_text_gets_an_answer_or_a_known_error(
+            q in "\\PC{0,60}|[0-9 -]{0,12}[a-zA-ZąćęłńóśźżĄĆĘŁŃÓŚŹŻ ,.()-]{0,40}|.{490,510}"
+        ) {
+            match g().geocode(&GeocodeQuery::text(q.clone())) {
+                Ok(r) => {
+                    prop_assert!(!r.candidates.is_empty() && r.candidates.len() <= 10);
+                    prop_assert_eq!(&r.best, &r.candidates[0]);
+                    for c in &r.candidates {
+                        prop_assert!((0.0..=1.0).contains(&c.score), "{:?}", c);
+                        prop_assert!((48.9..=55.0).contains(&c.lat) && (14.0..=24.2).contains(&c.lon));
+                    }
+                }
+                Err(e) => prop_assert!(CODES.contains(&e.code()), "{q:?}: {e}"),
+            }
+        }
+
+        #[test]
+        fn any_point_gets_an_answer_or_a_clear_error(lat in any::<f64>(), lon in any::<f64>()) {
+            match g().reverse(lat, lon) {
+                Ok(r) => prop_assert!(r.distance_km.is_finite() && r.distance_km >= 0.0),
+                Err(e) => prop_assert!(
+                    matches!(e.code(), "invalid_coordinates" | "outside_coverage"),
+                    "{e}"
+                ),
+            }
+        }
+
+        #[test]
+        fn points_in_and_around_poland(lat in 45.0f64..58.0, lon in 10.0f64..28.0) {
+            match g().reverse(lat, lon) {
+                Ok(r) => prop_assert!(r.distance_km.is_finite()),
+                Err(e) => prop_assert_eq!(e.code(), "outside_coverage"),
+            }
+        }
+    }
 }

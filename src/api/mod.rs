@@ -5,8 +5,11 @@
 //! reload builds a whole new snapshot and swaps it in.
 
 pub mod error;
+pub mod nominatim;
+pub mod ogc;
 pub mod openapi;
 pub mod params;
+pub mod photon;
 pub mod places;
 pub mod practices;
 pub mod regions;
@@ -123,6 +126,9 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("public, max-age=300"),
         ));
     api.merge(page)
+        .merge(ogc::routes())
+        .merge(photon::routes())
+        .merge(nominatim::routes())
         .with_state(state)
         .layer(CompressionLayer::new().gzip(true).br(true))
         .layer(TimeoutLayer::with_status_code(

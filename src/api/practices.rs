@@ -65,12 +65,16 @@ pub fn region_param(
     params
         .str(name)
         .map(|v| {
-            g.find_region(level, v).map(|r| r.teryt.to_string()).map_err(|_| {
-                ApiError::bad(
-                    "unknown_region",
-                    format!("{name}: unknown {name} {v:?} (give a TERYT code or a Polish name)"),
-                )
-            })
+            g.find_region(level, v)
+                .map(|r| r.teryt.to_string())
+                .map_err(|_| {
+                    ApiError::bad(
+                        "unknown_region",
+                        format!(
+                            "{name}: unknown {name} {v:?} (give a TERYT code or a Polish name)"
+                        ),
+                    )
+                })
         })
         .transpose()
 }

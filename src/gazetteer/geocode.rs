@@ -10,6 +10,7 @@ use super::data::{PostalEntry, postal_number, postal_string};
 use super::normalize::{fold, key, nominatives};
 use super::types::*;
 use super::{Gazetteer, GeocodeError, MAX_QUERY_CHARS};
+use std::sync::Arc;
 
 /// How a locality phrase was found, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -556,20 +557,10 @@ impl Gazetteer {
     }
 
     /// Ranks locality ids: population, then being the gmina's seat, then the
-    /// number of postal codes (a proxy for size), then id for determinism.
+    /// number of postal codes (a proxy for size), then id for determinism (the
+    /// order is computed once, at load).
     fn rank(&self, ids: &mut [u32]) {
-        let t = &self.t;
-        ids.sort_by(|&a, &b| {
-            let (la, lb) = (&t.localities[a as usize], &t.localities[b as usize]);
-            let seat = |l: &super::data::Locality| {
-                l.gmina.is_some_and(|g| t.gminas[g as usize].name == l.name)
-            };
-            lb.population
-                .cmp(&la.population)
-                .then(seat(lb).cmp(&seat(la)))
-                .then(lb.postal.len().cmp(&la.postal.len()))
-                .then(a.cmp(&b))
-        });
+        ids.sort_unstable_by_key(|&i| self.t.rank[i as usize]);
     }
 
     fn locality_candidate(
@@ -577,7 +568,7 @@ impl Gazetteer {
         id: u32,
         precision: Precision,
         score: f64,
-        postal: Option<(u32, &PostalEntry)>,
+        postal: Option<(&Arc<str>, &PostalEntry)>,
     ) -> Candidate {
         let l = &self.t.localities[id as usize];
         let (lat, lon) = postal.map_or((l.lat, l.lon), |(_, e)| (e.lat, e.lon));
@@ -588,7 +579,7 @@ impl Gazetteer {
             score,
             name: l.name.clone(),
             postal_code: postal
-                .map(|(c, _)| self.t.postal_text(c))
+                .map(|(c, _)| c.clone())
                 .or_else(|| (l.postal.len() == 1).then(|| self.t.postal_text(l.postal[0]))),
             admin: self.admin_chain(l),
             population: (l.population > 0).then_some(l.population),
@@ -692,7 +683,8 @@ impl Gazetteer {
             .iter()
             .map(|&c| {
                 let e = self.main_entry(c);
-                self.locality_candidate(e.locality, Precision::PostalArea, 0.55, Some((c, e)))
+                let text = self.t.postal_text(c);
+                self.locality_candidate(e.locality, Precision::PostalArea, 0.55, Some((&text, e)))
             })
             .collect();
         let mut best = main.remove(0);
@@ -713,15 +705,10 @@ impl Gazetteer {
         Ok(best)
     }
 
-    /// The main locality of a postal code: the most populous, else the gmina seat.
+    /// The main locality of a postal code: the most populous, else the gmina seat
+    /// (a code's rows are kept in ranking order).
     fn main_entry(&self, code: u32) -> &PostalEntry {
-        let entries = &self.t.postal[&code];
-        let mut ids: Vec<u32> = entries.iter().map(|e| e.locality).collect();
-        self.rank(&mut ids);
-        entries
-            .iter()
-            .find(|e| e.locality == ids[0])
-            .expect("ranked from entries")
+        &self.t.postal[&code][0]
     }
 }
 
@@ -800,10 +787,9 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
     if let Some(text) = q.text.as_deref() {
         g.parse_text(text, &mut p)?;
     }
-    let described = q.describe();
 
     // The best phrase: exact before inflected before fuzzy, longer first.
-    let mut phrases = p.phrases.clone();
+    let mut phrases = std::mem::take(&mut p.phrases);
     phrases.sort_by(|a, b| a.kind.cmp(&b.kind).then(b.words.cmp(&a.words)));
     let named_place = phrases.first().map(|ph| ph.text.clone());
     let mut localities: Vec<(u32, MatchKind)> = Vec::new();
@@ -821,6 +807,7 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
     // 1. Postal code + locality.
     if let Some(code) = p.postal {
         if let Some(entries) = t.postal.get(&code) {
+            let code_text = t.postal_text(code);
             let mut hits: Vec<u32> = localities
                 .iter()
                 .map(|(i, _)| *i)
@@ -844,38 +831,40 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
                             id,
                             Precision::PostalLocality,
                             score - 0.05 * r as f64,
-                            Some((code, e)),
+                            Some((&code_text, e)),
                         )
                     })
                     .collect();
                 return Ok(result(cands));
             }
             // 3. Postal code alone (the named locality, if any, is not in it).
-            let mut ids: Vec<u32> = entries.iter().map(|e| e.locality).collect();
-            ids.dedup();
-            g.rank(&mut ids);
-            let ids: Vec<u32> = ids.into_iter().filter(|&i| g.in_regions(i, &p)).collect();
-            if ids.is_empty() {
+            // The code's rows are in ranking order, a locality's rows together;
+            // each locality answers with its first row.
+            let score = if named_place.is_some() { 0.6 } else { 0.8 };
+            let mut cands: Vec<Candidate> = Vec::with_capacity(entries.len().min(10));
+            let mut last = None;
+            for e in entries {
+                if cands.len() == 10 {
+                    break;
+                }
+                if last == Some(e.locality) || !g.in_regions(e.locality, &p) {
+                    continue;
+                }
+                last = Some(e.locality);
+                let r = cands.len();
+                cands.push(g.locality_candidate(
+                    e.locality,
+                    Precision::PostalCode,
+                    score - 0.05 * r as f64,
+                    Some((&code_text, e)),
+                ));
+            }
+            if cands.is_empty() {
                 return Err(GeocodeError::NoMatchInRegion {
                     place: postal_string(code),
                     region: g.region_description(&Parsed { postal: None, ..p }),
                 });
             }
-            let score = if named_place.is_some() { 0.6 } else { 0.8 };
-            let cands: Vec<Candidate> = ids
-                .iter()
-                .take(10)
-                .enumerate()
-                .map(|(r, &id)| {
-                    let e = entries.iter().find(|e| e.locality == id).expect("entry");
-                    g.locality_candidate(
-                        id,
-                        Precision::PostalCode,
-                        score - 0.05 * r as f64,
-                        Some((code, e)),
-                    )
-                })
-                .collect();
             return Ok(result(cands));
         }
         // 4. A valid code the gazetteer lacks: a named locality nearby wins,
@@ -994,7 +983,7 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
             0.3,
         )]));
     }
-    Err(GeocodeError::NotFound(described))
+    Err(GeocodeError::NotFound(q.describe()))
 }
 
 fn region_ok(c: &Candidate, p: &Parsed, g: &Gazetteer) -> bool {

@@ -27,13 +27,12 @@ mod normalize;
 mod types;
 
 use geo::Contains;
-use rstar::PointDistance;
 
 pub use data::{GazetteerError, GeodataText};
 pub use normalize::{fold, key};
 pub use types::*;
 
-use crate::geo_util::{haversine_km, unit_vector};
+use crate::geo_util::haversine_km;
 use data::Tables;
 use geocode::nominative_keys;
 
@@ -239,19 +238,22 @@ impl Gazetteer {
     /// [`GeocodeError::OutsideCoverage`].
     pub fn reverse(&self, lat: f64, lon: f64) -> Result<ReverseResult, GeocodeError> {
         check_lat_lon(lat, lon)?;
-        let p = unit_vector(lon, lat);
+        // Well away from every row (0.1° is over 6 km here) and from every
+        // outline: outside, without searching.
+        if !self.t.grid.covers(lon, lat, 0.1) && !self.inside_outlines(lon, lat) {
+            return Err(GeocodeError::OutsideCoverage { lat, lon });
+        }
         let nearest = self
             .t
-            .tree
-            .nearest_neighbor(&p)
+            .grid
+            .nearest(lon, lat)
             .ok_or(GeocodeError::OutsideCoverage { lat, lon })?;
-        let (code, row) = self.t.rows[nearest.id as usize];
+        let (code, row) = self.t.rows[nearest as usize];
         let loc = &self.t.localities[row.locality as usize];
         let distance_km = haversine_km(lon, lat, row.lon, row.lat);
         if distance_km > NEAR_LOCALITY_KM && !self.inside_outlines(lon, lat) {
             return Err(GeocodeError::OutsideCoverage { lat, lon });
         }
-        debug_assert!(nearest.distance_2(&p).is_finite());
         Ok(ReverseResult {
             lat,
             lon,
@@ -301,7 +303,12 @@ impl Gazetteer {
     fn find_voivodeship(&self, name: &str) -> Option<u8> {
         let k = key(name);
         let k = strip_prefixes(&k, &["wojewodztwo ", "woj "]);
-        if let Some(i) = self.t.voivodeships.iter().position(|v| &*v.admin.teryt == k) {
+        if let Some(i) = self
+            .t
+            .voivodeships
+            .iter()
+            .position(|v| &*v.admin.teryt == k)
+        {
             return Some(i as u8);
         }
         self.t.voivodeship_by_key.get(k).copied()

@@ -1,0 +1,829 @@
+//! OGC API – Features, Part 1: Core (1.0) under `/ogc`, so that QGIS, GDAL's
+//! OAPIF driver and OWSLib read the practices without learning our API.
+//!
+//! One collection, `practices`, over the same snapshot, filters and public view
+//! as `/api/practices`:
+//!
+//! - `/ogc` landing page, `/ogc/api` OpenAPI 3.0, `/ogc/conformance`;
+//! - `/ogc/collections`, `/ogc/collections/practices` (extent in CRS84 and time),
+//!   `/ogc/collections/practices/queryables` (JSON Schema);
+//! - `/ogc/collections/practices/items` with `bbox`, `limit` (default
+//!   [`DEFAULT_LIMIT`], larger than [`MAX_LIMIT`] clamped), `offset`, `datetime`,
+//!   `q` and the [`QUERYABLES`] as `name=value`; `next`/`prev` links page through;
+//! - `/ogc/collections/practices/items/{featureId}`.
+//!
+//! Every answer is JSON (GeoJSON for features) whatever the `Accept` header; `f`
+//! may be `json` (or `geojson`). Unknown parameters and bad values are 400 with
+//! the API's JSON error body; unknown collections and features are 404. Links are
+//! absolute, built from the `Host` header (`X-Forwarded-Host` and
+//! `X-Forwarded-Proto` when a proxy sets them).
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+use tower_http::cors::{Any, CorsLayer};
+
+use super::error::ApiError;
+use super::params::{Params, parse_bbox};
+use super::practices::region_param;
+use super::{AppState, cached, etag_for};
+use crate::gazetteer::{AdminLevel, fold};
+use crate::geojson::{detail_feature_with, write_collection};
+use crate::practice::{Area, Practice};
+use crate::query::{Filter, Snapshot};
+
+/// The one collection's id.
+pub const COLLECTION_ID: &str = "practices";
+/// Page size when `limit` is not given.
+pub const DEFAULT_LIMIT: usize = 10;
+/// Largest page size; larger `limit` values are clamped to it.
+pub const MAX_LIMIT: usize = 10_000;
+/// OGC's URI of WGS 84 with longitude, latitude axis order.
+pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+/// The conformance classes implemented.
+pub const CONFORMANCE: [&str; 3] = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+];
+/// Feature properties that may be filtered on as `name=value`.
+pub const QUERYABLES: [&str; 8] = [
+    "id",
+    "title",
+    "area",
+    "town",
+    "voivodeship",
+    "powiat",
+    "gmina",
+    "year",
+];
+
+const GEOJSON: &str = "application/geo+json";
+const JSON: &str = "application/json";
+const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
+const SCHEMA: &str = "application/schema+json";
+const REL_QUERYABLES: &str = "http://www.opengis.net/def/rel/ogc/1.0/queryables";
+const GREGORIAN: &str = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian";
+const ALLOW: &str = "GET, HEAD, OPTIONS";
+
+/// The parameters `/items` accepts besides the queryables.
+const ITEM_PARAMS: [&str; 8] = [
+    "f", "bbox", "bbox-crs", "crs", "limit", "offset", "datetime", "q",
+];
+
+/// The `/ogc` routes, to be merged into the application router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/ogc", get(landing))
+        .route("/ogc/", get(landing))
+        .route("/ogc/api", get(api_doc))
+        .route("/ogc/conformance", get(conformance))
+        .route("/ogc/collections", get(collections))
+        .route("/ogc/collections/{cid}", get(collection))
+        .route("/ogc/collections/{cid}/queryables", get(queryables))
+        .route("/ogc/collections/{cid}/items", get(items))
+        .route("/ogc/collections/{cid}/items/{fid}", get(item))
+        .route("/ogc/{*rest}", any(not_found))
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([axum::http::Method::GET, axum::http::Method::HEAD])
+                .allow_headers(Any)
+                .expose_headers([header::ETAG]),
+        )
+        .layer(axum::middleware::from_fn(allow_header))
+}
+
+/// The scheme and authority the client used, e.g. `http://127.0.0.1:8080`.
+fn base_url(headers: &HeaderMap) -> String {
+    let h = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(',').next().unwrap_or("").trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let scheme = h("x-forwarded-proto")
+        .filter(|s| s == "http" || s == "https")
+        .unwrap_or_else(|| "http".into());
+    let plausible = |h: &String| {
+        h.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c))
+    };
+    let host = h("x-forwarded-host")
+        .filter(plausible)
+        .or_else(|| h(header::HOST.as_str()).filter(plausible))
+        .unwrap_or_else(|| "localhost".into());
+    format!("{scheme}://{host}")
+}
+
+fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
+    json!({"href": href, "rel": rel, "type": kind, "title": title})
+}
+
+fn json_response(v: &Value, content_type: &'static str) -> Response {
+    let mut r = Json(v).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}
+
+/// Checks the query of a resource that takes only `f`.
+fn only_format(raw: &Option<String>) -> Result<(), ApiError> {
+    let p = Params::parse(raw.as_deref(), &["f"])?;
+    check_format(&p)
+}
+
+fn check_format(p: &Params) -> Result<(), ApiError> {
+    match p.str("f") {
+        None => Ok(()),
+        Some(f) if ["json", "geojson", JSON, GEOJSON].contains(&f) => Ok(()),
+        Some(f) => Err(ApiError::bad(
+            "unsupported_format",
+            format!("f: format {f:?} is not served; use f=json"),
+        )),
+    }
+}
+
+fn check_collection(cid: &str) -> Result<(), ApiError> {
+    if cid == COLLECTION_ID {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound(format!(
+            "no collection {cid:?}; the only collection is {COLLECTION_ID:?}"
+        )))
+    }
+}
+
+/// Adds `Allow` to the answers to `OPTIONS` (which the CORS layer gives,
+/// preflight or not).
+async fn allow_header(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let options = req.method() == axum::http::Method::OPTIONS;
+    let mut r = next.run(req).await;
+    if options && r.status().is_success() {
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(ALLOW));
+    }
+    r
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!("no such OGC API resource: {}", uri.path()))
+}
+
+/// `GET /ogc`: the landing page.
+async fn landing(RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+    if let Err(e) = only_format(&raw) {
+        return e.into_response();
+    }
+    let b = format!("{}/ogc", base_url(&headers));
+    let v = json!({
+        "title": "Mapa dobrych praktyk samorządowych",
+        "description": "Good practices of Polish local governments as OGC API – Features (one collection: practices).",
+        "links": [
+            link(b.clone(), "self", JSON, "This document"),
+            link(format!("{b}/api"), "service-desc", OPENAPI, "The API definition (OpenAPI 3.0)"),
+            link(format!("{b}/conformance"), "conformance", JSON, "Conformance classes implemented"),
+            link(format!("{b}/collections"), "data", JSON, "The collections"),
+        ],
+    });
+    json_response(&v, JSON)
+}
+
+/// `GET /ogc/conformance`.
+async fn conformance(RawQuery(raw): RawQuery) -> Response {
+    if let Err(e) = only_format(&raw) {
+        return e.into_response();
+    }
+    json_response(&json!({ "conformsTo": CONFORMANCE }), JSON)
+}
+
+/// The first and last date of the practices' time spans, as the `datetime`
+/// filter sees them (project period, else database dates).
+fn temporal_extent(practices: &[Practice]) -> Option<(NaiveDate, NaiveDate)> {
+    let mut out: Option<(NaiveDate, NaiveDate)> = None;
+    for p in practices {
+        let start = p.period_start.or(p.date_added).or(p.date_updated);
+        let end = p.period_end.or(p.date_updated).or(start);
+        let (Some(s), Some(e)) = (start, end) else {
+            continue;
+        };
+        let (s, e) = (s.min(e), s.max(e));
+        out = Some(match out {
+            None => (s, e),
+            Some((a, b)) => (a.min(s), b.max(e)),
+        });
+    }
+    out
+}
+
+/// The bounding box of the placed practices, `[min_lon, min_lat, max_lon, max_lat]`.
+fn spatial_extent(practices: &[Practice]) -> Option<[f64; 4]> {
+    practices
+        .iter()
+        .filter_map(Practice::lon_lat)
+        .fold(None, |acc, (x, y)| {
+            Some(match acc {
+                None => [x, y, x, y],
+                Some([a, b, c, d]) => [a.min(x), b.min(y), c.max(x), d.max(y)],
+            })
+        })
+}
+
+/// Poland's bounding box, for an empty dataset.
+const POLAND_BBOX: [f64; 4] = [14.07, 49.0, 24.15, 54.84];
+
+fn collection_json(snapshot: &Snapshot, base: &str) -> Value {
+    let c = format!("{base}/ogc/collections/{COLLECTION_ID}");
+    let bbox = spatial_extent(snapshot.practices()).unwrap_or(POLAND_BBOX);
+    let interval = match temporal_extent(snapshot.practices()) {
+        Some((a, b)) => json!([[format!("{a}T00:00:00Z"), format!("{b}T23:59:59Z")]]),
+        None => json!([[null, null]]),
+    };
+    json!({
+        "id": COLLECTION_ID,
+        "title": "Dobre praktyki samorządowe",
+        "description": "Good practices of Polish local governments, placed by the gazetteer; the same records and public view as /api/practices.",
+        "itemType": "feature",
+        "crs": [CRS84],
+        "storageCrs": CRS84,
+        "extent": {
+            "spatial": {"bbox": [bbox], "crs": CRS84},
+            "temporal": {"interval": interval, "trs": GREGORIAN},
+        },
+        "links": [
+            link(c.clone(), "self", JSON, "This collection"),
+            link(format!("{c}/items"), "items", GEOJSON, "The practices"),
+            link(format!("{c}/queryables"), REL_QUERYABLES, SCHEMA, "Queryable properties"),
+            link(format!("{base}/api/practices.csv"), "alternate", "text/csv", "The practices as CSV"),
+        ],
+    })
+}
+
+/// `GET /ogc/collections`.
+async fn collections(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = only_format(&raw) {
+        return e.into_response();
+    }
+    let base = base_url(&headers);
+    let snapshot = state.snapshot.load();
+    let v = json!({
+        "links": [link(format!("{base}/ogc/collections"), "self", JSON, "The collections")],
+        "collections": [collection_json(&snapshot, &base)],
+    });
+    json_response(&v, JSON)
+}
+
+/// `GET /ogc/collections/{collectionId}`.
+async fn collection(
+    State(state): State<AppState>,
+    Path(cid): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = check_collection(&cid).and_then(|_| only_format(&raw)) {
+        return e.into_response();
+    }
+    let snapshot = state.snapshot.load();
+    json_response(&collection_json(&snapshot, &base_url(&headers)), JSON)
+}
+
+/// The queryables as JSON Schema properties.
+fn queryable_schemas() -> Map<String, Value> {
+    let mut m = Map::new();
+    let s = |t: &str, d: &str| json!({"type": t, "title": d});
+    m.insert("id".into(), s("string", "Practice id"));
+    m.insert(
+        "title".into(),
+        s("string", "Title (whole, case- and diacritic-insensitive)"),
+    );
+    m.insert(
+        "area".into(),
+        json!({"type": "string", "title": "Area slug; a parent area also matches its subareas",
+               "enum": Area::ALL.map(|a| a.slug())}),
+    );
+    m.insert(
+        "town".into(),
+        s("string", "Town (case- and diacritic-insensitive)"),
+    );
+    m.insert(
+        "voivodeship".into(),
+        s("string", "Voivodeship: TERYT code or Polish name"),
+    );
+    m.insert(
+        "powiat".into(),
+        s("string", "Powiat: TERYT code or Polish name"),
+    );
+    m.insert(
+        "gmina".into(),
+        s("string", "Gmina: TERYT code or Polish name"),
+    );
+    m.insert(
+        "year".into(),
+        json!({"type": "integer", "title": "Year the practice is filed under", "minimum": 1900, "maximum": 2100}),
+    );
+    m
+}
+
+/// `GET /ogc/collections/{collectionId}/queryables`: a JSON Schema.
+async fn queryables(
+    Path(cid): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = check_collection(&cid).and_then(|_| only_format(&raw)) {
+        return e.into_response();
+    }
+    let base = base_url(&headers);
+    let mut props = queryable_schemas();
+    props.insert(
+        "geometry".into(),
+        json!({"format": "geometry-point", "title": "Location (CRS84)"}),
+    );
+    let v = json!({
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": format!("{base}/ogc/collections/{COLLECTION_ID}/queryables"),
+        "type": "object",
+        "title": "Dobre praktyki samorządowe",
+        "properties": props,
+        "additionalProperties": false,
+    });
+    json_response(&v, SCHEMA)
+}
+
+/// A parsed `/items` request.
+#[derive(Debug)]
+struct ItemsQuery {
+    filter: Filter,
+    id: Option<String>,
+    title: Option<String>,
+    town: Option<String>,
+    limit: usize,
+    offset: usize,
+}
+
+/// A `datetime` filter: first and last day, `None` for an open end.
+pub type DaySpan = (Option<NaiveDate>, Option<NaiveDate>);
+
+/// Parses an OGC `datetime`: an instant (date or RFC 3339 date-time) or an
+/// interval `start/end` with `..` or nothing for an open end. Days are the
+/// granularity of the data, so a date-time counts as its (UTC) date.
+pub fn parse_datetime(v: &str) -> Result<Option<DaySpan>, ApiError> {
+    fn day(s: &str) -> Result<NaiveDate, ApiError> {
+        let s = s.trim();
+        if s.contains(['T', 't']) {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .map(|d| d.naive_utc().date())
+                .map_err(|e| {
+                    ApiError::invalid(
+                        "datetime",
+                        format!("{s:?} is not an RFC 3339 date-time: {e}"),
+                    )
+                })
+        } else {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                ApiError::invalid("datetime", format!("{s:?} is not a date YYYY-MM-DD"))
+            })
+        }
+    }
+    let open = |s: &str| -> Result<Option<NaiveDate>, ApiError> {
+        match s.trim() {
+            "" | ".." => Ok(None),
+            s => day(s).map(Some),
+        }
+    };
+    match v.split_once('/') {
+        Some((a, b)) => {
+            let (a, b) = (open(a)?, open(b)?);
+            if let (Some(x), Some(y)) = (a, b)
+                && x > y
+            {
+                return Err(ApiError::invalid(
+                    "datetime",
+                    format!("the interval starts ({x}) after it ends ({y})"),
+                ));
+            }
+            Ok(if a.is_none() && b.is_none() {
+                None
+            } else {
+                Some((a, b))
+            })
+        }
+        None if v.trim() == ".." => Err(ApiError::invalid(
+            "datetime",
+            "\"..\" is only allowed as an end of an interval",
+        )),
+        None => {
+            let d = day(v)?;
+            Ok(Some((Some(d), Some(d))))
+        }
+    }
+}
+
+fn parse_items(state: &AppState, p: &Params) -> Result<ItemsQuery, ApiError> {
+    check_format(p)?;
+    for name in ["bbox-crs", "crs"] {
+        if let Some(c) = p.str(name)
+            && c != CRS84
+        {
+            return Err(ApiError::invalid(
+                name,
+                format!("{c:?} is not supported; the only CRS is {CRS84}"),
+            ));
+        }
+    }
+    let mut f = Filter::default();
+    if let Some(b) = p.str("bbox") {
+        let parts: Vec<&str> = b.split(',').collect();
+        // A 3D box is minLon,minLat,minZ,maxLon,maxLat,maxZ; heights are ignored.
+        let b2 = if parts.len() == 6 {
+            [parts[0], parts[1], parts[3], parts[4]].join(",")
+        } else {
+            b.to_string()
+        };
+        f.bbox = Some(parse_bbox("bbox", &b2)?);
+    }
+    if let Some(d) = p.str("datetime") {
+        f.dates = parse_datetime(d)?;
+    }
+    if let Some(q) = p.str("q") {
+        if q.chars().count() > 200 {
+            return Err(ApiError::invalid("q", "longer than 200 characters"));
+        }
+        f.text = Some(q.to_string());
+    }
+    if let Some(a) = p.str("area") {
+        f.area = Some(Area::from_slug(a).ok_or_else(|| {
+            ApiError::invalid(
+                "area",
+                format!(
+                    "unknown area {a:?}; known: {}",
+                    Area::ALL.map(|a| a.slug()).join(", ")
+                ),
+            )
+        })?);
+    }
+    let g = state.gazetteer;
+    f.voivodeship = region_param(g, p, "voivodeship", AdminLevel::Voivodeship)?;
+    f.powiat = region_param(g, p, "powiat", AdminLevel::Powiat)?;
+    f.gmina = region_param(g, p, "gmina", AdminLevel::Gmina)?;
+    if let Some(y) = p.int("year", 1900, 2100)? {
+        f.year_from = Some(y as i32);
+        f.year_to = Some(y as i32);
+    }
+    let limit = match p.str("limit") {
+        None => DEFAULT_LIMIT,
+        Some(v) => {
+            let n: u64 = v.parse().map_err(|_| {
+                ApiError::invalid(
+                    "limit",
+                    format!("{v:?} is not a whole number of at least 1"),
+                )
+            })?;
+            if n == 0 {
+                return Err(ApiError::invalid("limit", "must be at least 1"));
+            }
+            (n.min(MAX_LIMIT as u64)) as usize
+        }
+    };
+    let offset = p.int("offset", 0, i64::from(u32::MAX))?.unwrap_or(0) as usize;
+    Ok(ItemsQuery {
+        filter: f,
+        id: p.str("id").map(str::to_string),
+        title: p.str("title").map(fold),
+        town: p.str("town").map(fold),
+        limit,
+        offset,
+    })
+}
+
+/// The matching practices' indexes, in dataset order.
+fn run(snapshot: &Snapshot, q: &ItemsQuery) -> Vec<u32> {
+    snapshot
+        .query(&q.filter)
+        .items
+        .into_iter()
+        .map(|m| m.id)
+        .filter(|&i| {
+            let p = snapshot.practice(i);
+            q.id.as_deref().is_none_or(|id| p.id == id)
+                && q.title
+                    .as_deref()
+                    .is_none_or(|t| fold(&p.title).trim() == t.trim())
+                && q.town.as_deref().is_none_or(|t| {
+                    p.town
+                        .as_deref()
+                        .is_some_and(|pt| fold(pt).trim() == t.trim())
+                })
+        })
+        .collect()
+}
+
+/// The request's query pairs without `limit` and `offset`, then the given ones.
+fn page_query(pairs: &[(String, String)], limit: usize, offset: usize) -> String {
+    let mut out: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| k != "limit" && k != "offset")
+        .cloned()
+        .collect();
+    out.push(("limit".into(), limit.to_string()));
+    if offset > 0 {
+        out.push(("offset".into(), offset.to_string()));
+    }
+    serde_urlencoded::to_string(&out).unwrap_or_default()
+}
+
+/// `GET /ogc/collections/{collectionId}/items`.
+async fn items(
+    State(state): State<AppState>,
+    Path(cid): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let mut allowed: Vec<&str> = ITEM_PARAMS.to_vec();
+    allowed.extend(QUERYABLES);
+    let parsed = check_collection(&cid)
+        .and_then(|_| Params::parse(raw.as_deref(), &allowed))
+        .and_then(|p| parse_items(&state, &p));
+    let q = match parsed {
+        Ok(q) => q,
+        Err(e) => return e.into_response(),
+    };
+    let pairs: Vec<(String, String)> = raw
+        .as_deref()
+        .and_then(|r| serde_urlencoded::from_str(r).ok())
+        .unwrap_or_default();
+    let base = base_url(&headers);
+    let snapshot = state.snapshot.load();
+    let etag = etag_for(
+        &snapshot,
+        &["ogc-items", &base, raw.as_deref().unwrap_or("")],
+    );
+    cached(&headers, etag, GEOJSON, &[], || {
+        let matched = run(&snapshot, &q);
+        let page: Vec<u32> = matched
+            .iter()
+            .copied()
+            .skip(q.offset)
+            .take(q.limit)
+            .collect();
+        let url = format!("{base}/ogc/collections/{COLLECTION_ID}/items");
+        let mut links = vec![
+            link(
+                format!("{url}?{}", page_query(&pairs, q.limit, q.offset)),
+                "self",
+                GEOJSON,
+                "This page",
+            ),
+            link(
+                format!("{base}/ogc/collections/{COLLECTION_ID}"),
+                "collection",
+                JSON,
+                "The collection",
+            ),
+        ];
+        if q.offset + page.len() < matched.len() {
+            links.push(link(
+                format!(
+                    "{url}?{}",
+                    page_query(&pairs, q.limit, q.offset + page.len())
+                ),
+                "next",
+                GEOJSON,
+                "Next page",
+            ));
+        }
+        if q.offset > 0 {
+            let prev = q.offset.saturating_sub(q.limit).min(matched.len());
+            links.push(link(
+                format!("{url}?{}", page_query(&pairs, q.limit, prev)),
+                "prev",
+                GEOJSON,
+                "Previous page",
+            ));
+        }
+        let mut extra = Map::new();
+        extra.insert("links".into(), Value::Array(links));
+        Ok(write_collection(
+            page.iter().map(|&i| (snapshot.prepared(i), None)),
+            matched.len(),
+            &extra,
+        ))
+    })
+}
+
+/// `GET /ogc/collections/{collectionId}/items/{featureId}`: the detail view.
+async fn item(
+    State(state): State<AppState>,
+    Path((cid, fid)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = check_collection(&cid).and_then(|_| only_format(&raw)) {
+        return e.into_response();
+    }
+    let snapshot = state.snapshot.load();
+    let Some(p) = snapshot.by_id(&fid) else {
+        return ApiError::NotFound(format!("no practice with id {fid:?} in {COLLECTION_ID}"))
+            .into_response();
+    };
+    let base = base_url(&headers);
+    let publish = state.config.publish_personal;
+    let etag = etag_for(&snapshot, &["ogc-item", &base, &fid, &publish.to_string()]);
+    cached(&headers, etag, GEOJSON, &[], || {
+        let c = format!("{base}/ogc/collections/{COLLECTION_ID}");
+        let enc: String = serde_urlencoded::to_string([("", &fid)])
+            .unwrap_or_default()
+            .trim_start_matches('=')
+            .replace('+', "%20");
+        let mut extra = Map::new();
+        extra.insert(
+            "links".into(),
+            json!([
+                link(format!("{c}/items/{enc}"), "self", GEOJSON, "This practice"),
+                link(
+                    format!("{base}/api/practices/{enc}"),
+                    "alternate",
+                    GEOJSON,
+                    "This practice in the map API"
+                ),
+                link(c, "collection", JSON, "The collection"),
+            ]),
+        );
+        serde_json::to_vec(&detail_feature_with(&p.public_view(publish), extra))
+            .map_err(|e| ApiError::Internal(e.to_string()))
+    })
+}
+
+/// `GET /ogc/api`: the OpenAPI 3.0 definition of the `/ogc` paths.
+async fn api_doc(RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+    if let Err(e) = only_format(&raw) {
+        return e.into_response();
+    }
+    json_response(&openapi(&base_url(&headers)), OPENAPI)
+}
+
+/// The OpenAPI 3.0 document; paths are relative to the server `{base}/ogc`.
+pub fn openapi(base: &str) -> Value {
+    let f = json!({"name": "f", "in": "query", "required": false, "description": "Output format; only JSON is served",
+                   "schema": {"type": "string", "enum": ["json"]}, "style": "form", "explode": false});
+    let json_ok = |d: &str, t: &str| json!({"200": {"description": d, "content": {t: {"schema": {"type": "object"}}}}});
+    let mut item_params = vec![
+        json!({"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
+               "description": "minLon,minLat,maxLon,maxLat in CRS84 (edges included)",
+               "schema": {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}}),
+        json!({"name": "bbox-crs", "in": "query", "required": false,
+               "schema": {"type": "string", "format": "uri", "enum": [CRS84]}}),
+        json!({"name": "crs", "in": "query", "required": false,
+               "schema": {"type": "string", "format": "uri", "enum": [CRS84]}}),
+        json!({"name": "limit", "in": "query", "required": false, "style": "form", "explode": false,
+               "description": "Page size; larger values are clamped to the maximum",
+               "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}}),
+        json!({"name": "offset", "in": "query", "required": false,
+               "description": "Index of the first feature of the page (the next links use it)",
+               "schema": {"type": "integer", "minimum": 0, "default": 0}}),
+        json!({"name": "datetime", "in": "query", "required": false, "style": "form", "explode": false,
+               "description": "Instant (2012-05-01) or interval (2010-01-01/.., ../2012-12-31) that the practice's time span meets",
+               "schema": {"type": "string"}}),
+        json!({"name": "q", "in": "query", "required": false,
+               "description": "Words that must all occur in the title, summary, town or unit",
+               "schema": {"type": "string", "maxLength": 200}}),
+        f.clone(),
+    ];
+    for (name, schema) in queryable_schemas() {
+        let mut schema = schema;
+        let title = schema
+            .as_object_mut()
+            .and_then(|o| o.remove("title"))
+            .unwrap_or(Value::Null);
+        item_params.push(
+            json!({"name": name, "in": "query", "required": false, "style": "form",
+                                "explode": false, "description": title, "schema": schema}),
+        );
+    }
+    let errors = json!({
+        "400": {"description": "A bad or unknown parameter", "content": {JSON: {"schema": {"$ref": "#/components/schemas/error"}}}},
+        "404": {"description": "No such collection or feature", "content": {JSON: {"schema": {"$ref": "#/components/schemas/error"}}}},
+    });
+    let with_errors = |mut ok: Value| {
+        if let (Some(o), Some(e)) = (ok.as_object_mut(), errors.as_object()) {
+            o.extend(e.clone());
+        }
+        ok
+    };
+    let cid = json!({"name": "collectionId", "in": "path", "required": true, "schema": {"type": "string", "enum": [COLLECTION_ID]}});
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Mapa dobrych praktyk samorządowych – OGC API Features",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "OGC API – Features Part 1 (Core) over the practices; the same records, filters and public view as /api.",
+            "license": {"name": "MIT"},
+        },
+        "servers": [{"url": format!("{base}/ogc")}],
+        "paths": {
+            "/": {"get": {"summary": "Landing page", "operationId": "getLandingPage", "parameters": [f.clone()],
+                          "responses": json_ok("The landing page", JSON)}},
+            "/api": {"get": {"summary": "This API definition", "operationId": "getAPI", "parameters": [f.clone()],
+                             "responses": json_ok("OpenAPI 3.0", OPENAPI)}},
+            "/conformance": {"get": {"summary": "Conformance classes", "operationId": "getConformance", "parameters": [f.clone()],
+                                     "responses": json_ok("The conformance classes", JSON)}},
+            "/collections": {"get": {"summary": "The collections", "operationId": "getCollections", "parameters": [f.clone()],
+                                     "responses": json_ok("The collections", JSON)}},
+            "/collections/{collectionId}": {"get": {"summary": "The practices collection", "operationId": "describeCollection",
+                                     "parameters": [cid.clone(), f.clone()],
+                                     "responses": with_errors(json_ok("The collection", JSON))}},
+            "/collections/practices/queryables": {"get": {"summary": "Queryable properties", "operationId": "getQueryables",
+                                     "parameters": [f.clone()],
+                                     "responses": json_ok("A JSON Schema of the queryables", SCHEMA)}},
+            "/collections/practices/items": {"get": {"summary": "The practices", "operationId": "getFeatures",
+                                     "parameters": item_params,
+                                     "responses": with_errors(json_ok("A page of practices with numberMatched and next/prev links", GEOJSON))}},
+            "/collections/practices/items/{featureId}": {"get": {"summary": "One practice", "operationId": "getFeature",
+                                     "parameters": [
+                                         {"name": "featureId", "in": "path", "required": true, "schema": {"type": "string"}},
+                                         f,
+                                     ],
+                                     "responses": with_errors(json_ok("The practice's detail view", GEOJSON))}},
+        },
+        "components": {"schemas": {"error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {"error": {"type": "object", "properties": {
+                "code": {"type": "string"}, "message": {"type": "string"}}}},
+        }}},
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn datetime_instants_and_intervals() {
+        assert_eq!(
+            parse_datetime("2010-05-01").unwrap(),
+            Some((Some(d("2010-05-01")), Some(d("2010-05-01"))))
+        );
+        assert_eq!(
+            parse_datetime("2010-05-01T23:30:00+02:00").unwrap(),
+            Some((Some(d("2010-05-01")), Some(d("2010-05-01"))))
+        );
+        assert_eq!(
+            parse_datetime("2010-01-01/..").unwrap(),
+            Some((Some(d("2010-01-01")), None))
+        );
+        assert_eq!(
+            parse_datetime("/2012-12-31").unwrap(),
+            Some((None, Some(d("2012-12-31"))))
+        );
+        assert_eq!(parse_datetime("../..").unwrap(), None);
+        assert!(parse_datetime("2012-12-31/2010-01-01").is_err());
+        assert!(parse_datetime("2010-13-01").is_err());
+        assert!(parse_datetime("..").is_err());
+        assert!(parse_datetime("yesterday").is_err());
+    }
+
+    #[test]
+    fn page_links_replace_limit_and_offset() {
+        let pairs = vec![
+            ("bbox".to_string(), "14,49,24,55".to_string()),
+            ("limit".to_string(), "2".to_string()),
+            ("offset".to_string(), "2".to_string()),
+        ];
+        assert_eq!(
+            page_query(&pairs, 2, 4),
+            "bbox=14%2C49%2C24%2C55&limit=2&offset=4"
+        );
+        assert_eq!(page_query(&pairs, 2, 0), "bbox=14%2C49%2C24%2C55&limit=2");
+    }
+
+    #[test]
+    fn base_url_prefers_forwarded_headers_and_rejects_junk() {
+        let mut h = HeaderMap::new();
+        assert_eq!(base_url(&h), "http://localhost");
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        assert_eq!(base_url(&h), "http://127.0.0.1:8080");
+        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        h.insert(
+            "x-forwarded-host",
+            HeaderValue::from_static("praktyki.example.org"),
+        );
+        assert_eq!(base_url(&h), "https://praktyki.example.org");
+        h.insert("x-forwarded-host", HeaderValue::from_static("evil/\"x"));
+        assert_eq!(base_url(&h), "https://127.0.0.1:8080");
+    }
+}

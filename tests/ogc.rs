@@ -1,0 +1,557 @@
+//! OGC API – Features under `/ogc`, through the same router the binary serves:
+//! the bundled five practices, and seeded synthetic ones for paging.
+
+use std::path::Path;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use mapa_praktyk::api::{ApiConfig, AppState, router};
+use mapa_praktyk::gazetteer::Gazetteer;
+use mapa_praktyk::practice::Practice;
+use mapa_praktyk::query::Snapshot;
+use mapa_praktyk::store;
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn dataset() -> Vec<Practice> {
+    store::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/practices.csv"))
+        .expect("the bundled dataset loads")
+}
+
+fn config() -> ApiConfig {
+    ApiConfig {
+        publish_personal: false,
+        tile_url: String::new(),
+        tile_attribution: String::new(),
+        static_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("static"),
+        request_timeout: std::time::Duration::from_secs(10),
+    }
+}
+
+fn app_with(practices: Vec<Practice>) -> Router {
+    router(AppState::new(
+        Snapshot::new(practices),
+        config(),
+        Gazetteer::bundled(),
+    ))
+}
+
+fn app() -> Router {
+    app_with(dataset())
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as JSON, asserting the status; a failure prints both.
+    fn json(&self, status: StatusCode) -> Value {
+        assert_eq!(self.status, status, "body: {}", self.text());
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("status {}: not JSON ({e}): {}", self.status, self.text()))
+    }
+
+    fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+async fn send(app: &Router, req: Request<Body>) -> Reply {
+    let resp = app.clone().oneshot(req).await.expect("router answers");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A GET as a client on 127.0.0.1:8080 sends it, without an Accept header.
+async fn get(app: &Router, uri: &str) -> Reply {
+    send(
+        app,
+        Request::get(uri)
+            .header(header::HOST, "127.0.0.1:8080")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+fn link<'a>(doc: &'a Value, rel: &str) -> Option<&'a Value> {
+    doc["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .find(|l| l["rel"] == rel)
+}
+
+fn href(doc: &Value, rel: &str) -> String {
+    link(doc, rel).unwrap_or_else(|| panic!("no {rel} link in {doc}"))["href"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn path_of(url: &str) -> &str {
+    url.strip_prefix("http://127.0.0.1:8080")
+        .unwrap_or_else(|| panic!("{url} is not absolute on the request's host"))
+}
+
+fn ids(fc: &Value) -> Vec<String> {
+    fc["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn town_ids(practices: &[Practice], towns: &[&str]) -> Vec<String> {
+    practices
+        .iter()
+        .filter(|p| p.town.as_deref().is_some_and(|t| towns.contains(&t)))
+        .map(|p| p.id.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn landing_page_links_every_resource_with_its_type() {
+    let app = app();
+    for uri in ["/ogc", "/ogc/", "/ogc?f=json"] {
+        let r = get(&app, uri).await;
+        let v = r.json(StatusCode::OK);
+        assert_eq!(r.content_type(), "application/json");
+        assert_eq!(href(&v, "self"), "http://127.0.0.1:8080/ogc");
+        let desc = link(&v, "service-desc").unwrap();
+        assert_eq!(desc["type"], "application/vnd.oai.openapi+json;version=3.0");
+        assert_eq!(
+            href(&v, "conformance"),
+            "http://127.0.0.1:8080/ogc/conformance"
+        );
+        assert_eq!(href(&v, "data"), "http://127.0.0.1:8080/ogc/collections");
+    }
+}
+
+#[tokio::test]
+async fn conformance_lists_core_geojson_and_oas30() {
+    let v = get(&app(), "/ogc/conformance").await.json(StatusCode::OK);
+    let classes: Vec<&str> = v["conformsTo"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    for c in ["core", "geojson", "oas30"] {
+        assert!(
+            classes.contains(
+                &format!("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/{c}").as_str()
+            ),
+            "{classes:?}"
+        );
+    }
+    assert!(!classes.iter().any(|c| c.ends_with("/html")));
+}
+
+#[tokio::test]
+async fn openapi_describes_limit_and_queryables() {
+    let r = get(&app(), "/ogc/api").await;
+    let v = r.json(StatusCode::OK);
+    assert_eq!(
+        r.content_type(),
+        "application/vnd.oai.openapi+json;version=3.0"
+    );
+    assert!(v["openapi"].as_str().unwrap().starts_with("3.0"));
+    assert_eq!(v["servers"][0]["url"], "http://127.0.0.1:8080/ogc");
+    let params = v["paths"]["/collections/practices/items"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let limit = params.iter().find(|p| p["name"] == "limit").unwrap();
+    assert_eq!(limit["schema"]["default"], 10);
+    assert_eq!(limit["schema"]["maximum"], 10000);
+    for q in ["bbox", "datetime", "area", "town", "voivodeship", "year"] {
+        assert!(params.iter().any(|p| p["name"] == q), "no {q} parameter");
+    }
+    for p in [
+        "/",
+        "/conformance",
+        "/collections",
+        "/collections/practices/items/{featureId}",
+    ] {
+        assert!(v["paths"][p]["get"].is_object(), "no path {p}");
+    }
+}
+
+#[tokio::test]
+async fn collection_has_extent_from_the_practices_and_typed_links() {
+    let app = app();
+    let all = get(&app, "/ogc/collections").await.json(StatusCode::OK);
+    assert_eq!(all["collections"].as_array().unwrap().len(), 1);
+    let c = get(&app, "/ogc/collections/practices")
+        .await
+        .json(StatusCode::OK);
+    assert_eq!(c, all["collections"][0]);
+    assert_eq!(c["itemType"], "feature");
+    assert_eq!(
+        c["extent"]["spatial"]["crs"],
+        "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+    );
+    // The five practices span Gdańsk (north, west) to Zawiercie (east) and
+    // Oświęcim (south).
+    let b: Vec<f64> = c["extent"]["spatial"]["bbox"][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert_eq!(b, vec![18.6389, 50.0352, 19.4168, 54.3522]);
+    // Włocławek's project ran from 2006; Dąbrowa Górnicza's entry was added
+    // last, in 2013 (Zawiercie's period has an end but no start, so the
+    // datetime filter, and the extent with it, leave it out).
+    let interval = &c["extent"]["temporal"]["interval"][0];
+    assert_eq!(interval[0], "2006-01-01T00:00:00Z");
+    assert_eq!(interval[1], "2013-06-28T23:59:59Z");
+    let items = link(&c, "items").unwrap();
+    assert_eq!(items["type"], "application/geo+json");
+    assert_eq!(
+        items["href"],
+        "http://127.0.0.1:8080/ogc/collections/practices/items"
+    );
+    assert_eq!(link(&c, "self").unwrap()["type"], "application/json");
+}
+
+#[tokio::test]
+async fn items_default_to_ten_and_count_exactly() {
+    let practices = mapa_praktyk::synthetic::practices(Gazetteer::bundled(), 25, 7);
+    let app = app_with(practices.clone());
+    let r = get(&app, "/ogc/collections/practices/items").await;
+    assert_eq!(r.content_type(), "application/geo+json");
+    let fc = r.json(StatusCode::OK);
+    assert_eq!(fc["type"], "FeatureCollection");
+    assert_eq!(fc["numberMatched"], 25);
+    assert_eq!(fc["numberReturned"], 10);
+    assert_eq!(ids(&fc).len(), 10);
+    assert!(link(&fc, "prev").is_none());
+    // Following next links visits every practice once, in dataset order.
+    let mut seen = ids(&fc);
+    let mut page = fc;
+    while let Some(next) = link(&page, "next") {
+        assert_eq!(next["type"], "application/geo+json");
+        let url = next["href"].as_str().unwrap().to_string();
+        page = get(&app, path_of(&url)).await.json(StatusCode::OK);
+        assert_eq!(page["numberMatched"], 25);
+        assert!(link(&page, "prev").is_some());
+        seen.extend(ids(&page));
+    }
+    let expected: Vec<String> = practices.iter().map(|p| p.id.clone()).collect();
+    assert_eq!(seen, expected);
+}
+
+#[tokio::test]
+async fn limit_is_clamped_to_the_maximum_and_zero_is_refused() {
+    let app = app_with(mapa_praktyk::synthetic::practices(
+        Gazetteer::bundled(),
+        30,
+        3,
+    ));
+    let fc = get(&app, "/ogc/collections/practices/items?limit=50000")
+        .await
+        .json(StatusCode::OK);
+    assert_eq!(fc["numberReturned"], 30);
+    assert!(href(&fc, "self").contains("limit=10000"));
+    assert!(link(&fc, "next").is_none());
+    let e = get(&app, "/ogc/collections/practices/items?limit=0")
+        .await
+        .json(StatusCode::BAD_REQUEST);
+    assert!(e["error"]["message"].as_str().unwrap().starts_with("limit"));
+}
+
+#[tokio::test]
+async fn bbox_datetime_and_queryables_filter_like_the_api() {
+    let app = app();
+    let all = dataset();
+    let q = |s: &str| format!("/ogc/collections/practices/items?{s}");
+    // Silesia and Lesser Poland: Oświęcim, Dąbrowa Górnicza, Zawiercie.
+    let fc = get(&app, &q("bbox=18.9,49.9,19.6,50.6"))
+        .await
+        .json(StatusCode::OK);
+    let mut got = ids(&fc);
+    got.sort();
+    let mut want = town_ids(&all, &["Oświęcim", "Dąbrowa Górnicza", "Zawiercie"]);
+    want.sort();
+    assert_eq!(got, want);
+    assert_eq!(fc["numberMatched"], 3);
+    // The same box in 3D, with the CRS named.
+    let fc3 = get(
+        &app,
+        &q("bbox=18.9,49.9,0,19.6,50.6,100&bbox-crs=http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FOGC%2F1.3%2FCRS84"),
+    )
+    .await
+    .json(StatusCode::OK);
+    assert_eq!(fc3["numberMatched"], 3);
+    // Agreement with /api/practices for the same box.
+    let api = get(&app, "/api/practices?bbox=18.9,49.9,19.6,50.6")
+        .await
+        .json(StatusCode::OK);
+    assert_eq!(api["numberMatched"], fc["numberMatched"]);
+    // Włocławek's project ran 2006–2008; nothing else started by then.
+    let fc = get(&app, &q("datetime=2007-06-01"))
+        .await
+        .json(StatusCode::OK);
+    assert_eq!(ids(&fc), town_ids(&all, &["Włocławek"]));
+    let fc = get(&app, &q("datetime=..%2F2007-12-31"))
+        .await
+        .json(StatusCode::OK);
+    assert_eq!(ids(&fc), town_ids(&all, &["Włocławek"]));
+    let fc = get(&app, &q("datetime=2013-01-01T00:00:00Z%2F.."))
+        .await
+        .json(StatusCode::OK);
+    let mut got = ids(&fc);
+    got.sort();
+    let mut want = town_ids(&all, &["Dąbrowa Górnicza", "Gdańsk"]);
+    want.sort();
+    assert_eq!(got, want);
+    // Queryables: names with or without diacritics, TERYT codes.
+    let fc = get(&app, &q("voivodeship=slaskie"))
+        .await
+        .json(StatusCode::OK);
+    assert_eq!(fc["numberMatched"], 2);
+    let fc = get(&app, &q("voivodeship=22")).await.json(StatusCode::OK);
+    assert_eq!(ids(&fc), town_ids(&all, &["Gdańsk"]));
+    let fc = get(&app, &q("town=dabrowa%20gornicza"))
+        .await
+        .json(StatusCode::OK);
+    assert_eq!(ids(&fc), town_ids(&all, &["Dąbrowa Górnicza"]));
+    let fc = get(&app, &q("area=uslugi-spoleczne&limit=100"))
+        .await
+        .json(StatusCode::OK);
+    assert_eq!(fc["numberMatched"], 5);
+    let fc = get(&app, &q("area=kultura")).await.json(StatusCode::OK);
+    assert_eq!(fc["numberMatched"], 0);
+    let gdansk = &town_ids(&all, &["Gdańsk"])[0];
+    let fc = get(&app, &q(&format!("id={gdansk}")))
+        .await
+        .json(StatusCode::OK);
+    assert_eq!(ids(&fc), vec![gdansk.clone()]);
+    let year = all
+        .iter()
+        .find(|p| p.id == *gdansk)
+        .unwrap()
+        .year()
+        .unwrap();
+    let fc = get(&app, &q(&format!("year={year}&town=Gda%C5%84sk")))
+        .await
+        .json(StatusCode::OK);
+    assert_eq!(ids(&fc), vec![gdansk.clone()]);
+}
+
+#[tokio::test]
+async fn bad_and_unknown_parameters_are_400_json_naming_them() {
+    let app = app();
+    for (query, param) in [
+        ("colour=red", "colour"),
+        ("bbox=1,2,3", "bbox"),
+        ("bbox=20,50,19,51", "bbox"),
+        ("limit=ten", "limit"),
+        ("datetime=2012-13-01", "datetime"),
+        ("datetime=2012-01-01%2F2010-01-01", "datetime"),
+        ("year=soon", "year"),
+        ("area=gardening", "area"),
+        ("voivodeship=Atlantis", "voivodeship"),
+        ("crs=EPSG:2180", "crs"),
+        ("f=html", "f"),
+        ("limit=5&limit=6", "limit"),
+    ] {
+        let r = get(&app, &format!("/ogc/collections/practices/items?{query}")).await;
+        let e = r.json(StatusCode::BAD_REQUEST);
+        assert_eq!(r.content_type(), "application/json");
+        let message = e["error"]["message"].as_str().unwrap();
+        assert!(message.starts_with(param), "{query}: {message}");
+    }
+    let e = get(&app, "/ogc/conformance?limit=3")
+        .await
+        .json(StatusCode::BAD_REQUEST);
+    assert_eq!(e["error"]["code"], "unknown_parameter");
+}
+
+#[tokio::test]
+async fn unknown_collection_or_feature_is_404_json() {
+    let app = app();
+    for uri in [
+        "/ogc/collections/roads",
+        "/ogc/collections/roads/items",
+        "/ogc/collections/practices/items/no-such-practice",
+        "/ogc/nothing/here",
+    ] {
+        let r = get(&app, uri).await;
+        let e = r.json(StatusCode::NOT_FOUND);
+        assert_eq!(e["error"]["code"], "not_found", "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn one_feature_has_self_alternate_and_collection_links() {
+    let app = app();
+    let all = dataset();
+    let p = all
+        .iter()
+        .find(|p| p.town.as_deref() == Some("Oświęcim"))
+        .unwrap();
+    let r = get(&app, &format!("/ogc/collections/practices/items/{}", p.id)).await;
+    assert_eq!(r.content_type(), "application/geo+json");
+    let f = r.json(StatusCode::OK);
+    assert_eq!(f["type"], "Feature");
+    assert_eq!(f["id"], p.id.as_str());
+    assert_eq!(f["properties"]["title"], p.title.as_str());
+    assert_eq!(f["geometry"]["coordinates"][0], 19.2343);
+    assert_eq!(
+        href(&f, "self"),
+        format!(
+            "http://127.0.0.1:8080/ogc/collections/practices/items/{}",
+            p.id
+        )
+    );
+    assert_eq!(
+        href(&f, "alternate"),
+        format!("http://127.0.0.1:8080/api/practices/{}", p.id)
+    );
+    assert_eq!(
+        href(&f, "collection"),
+        "http://127.0.0.1:8080/ogc/collections/practices"
+    );
+    // The same public view as /api: contact persons' phones and e-mails hidden.
+    let api = get(&app, &format!("/api/practices/{}", p.id))
+        .await
+        .json(StatusCode::OK);
+    assert_eq!(f["properties"], api["properties"]);
+}
+
+#[tokio::test]
+async fn personal_contacts_stay_hidden() {
+    let mut practices = dataset();
+    practices[0].contacts = vec![mapa_praktyk::practice::Contact {
+        name: "Jan Kowalski".into(),
+        role: None,
+        phone: Some("+48 600 000 000".into()),
+        email: Some("jan@example.org".into()),
+    }];
+    let id = practices[0].id.clone();
+    let app = app_with(practices);
+    let r = get(&app, &format!("/ogc/collections/practices/items/{id}")).await;
+    let f = r.json(StatusCode::OK);
+    assert_eq!(f["properties"]["contacts"][0]["name"], "Jan Kowalski");
+    assert!(!r.text().contains("600 000 000") && !r.text().contains("jan@example.org"));
+}
+
+#[tokio::test]
+async fn queryables_are_a_json_schema() {
+    let r = get(&app(), "/ogc/collections/practices/queryables").await;
+    assert_eq!(r.content_type(), "application/schema+json");
+    let v = r.json(StatusCode::OK);
+    assert_eq!(v["type"], "object");
+    for q in [
+        "id",
+        "title",
+        "area",
+        "town",
+        "voivodeship",
+        "powiat",
+        "gmina",
+        "year",
+    ] {
+        assert!(v["properties"][q].is_object(), "no queryable {q}");
+    }
+    assert_eq!(v["properties"]["year"]["type"], "integer");
+    assert!(
+        v["properties"]["area"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("pomoc-spoleczna"))
+    );
+}
+
+#[tokio::test]
+async fn accept_headers_and_options() {
+    let app = app();
+    for accept in [
+        "application/json",
+        "application/geo+json",
+        "text/html,*/*;q=0.8",
+    ] {
+        let r = send(
+            &app,
+            Request::get("/ogc/collections/practices/items?limit=2")
+                .header(header::ACCEPT, accept)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.json(StatusCode::OK)["numberReturned"], 2, "{accept}");
+    }
+    let r = send(
+        &app,
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri("/ogc/collections/practices/items")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.status);
+    let allow = r.headers[header::ALLOW].to_str().unwrap();
+    assert!(
+        allow.contains("GET") && allow.contains("OPTIONS"),
+        "{allow}"
+    );
+    // A CORS preflight from a browser page elsewhere.
+    let r = send(
+        &app,
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri("/ogc/collections")
+            .header(header::ORIGIN, "https://example.org")
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(r.status.is_success());
+    assert_eq!(r.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+}
+
+#[tokio::test]
+async fn items_honour_if_none_match() {
+    let app = app();
+    let r = get(&app, "/ogc/collections/practices/items?limit=3").await;
+    let etag = r.headers[header::ETAG].clone();
+    let r = send(
+        &app,
+        Request::get("/ogc/collections/practices/items?limit=3")
+            .header(header::HOST, "127.0.0.1:8080")
+            .header(header::IF_NONE_MATCH, etag)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+}
