@@ -343,6 +343,20 @@ impl Practice {
             .map(|d| d.year())
     }
 
+    /// The time span the `datetime`/date filters see, first day to last: the
+    /// project period where the text gives it, else the database dates. A period
+    /// with only an end ("do 2017-12-31") counts as that one day rather than
+    /// dropping the practice from every date filter.
+    pub fn time_span(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let start = self
+            .period_start
+            .or(self.date_added)
+            .or(self.date_updated)
+            .or(self.period_end)?;
+        let end = self.period_end.or(self.date_updated).unwrap_or(start);
+        Some((start.min(end), start.max(end)))
+    }
+
     /// Longitude and latitude, when placed.
     pub fn lon_lat(&self) -> Option<(f64, f64)> {
         self.location.map(|l| (l.lon, l.lat))

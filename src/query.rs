@@ -225,9 +225,7 @@ impl Snapshot {
             }
         }
         if let Some((from, to)) = f.dates {
-            let start = p.period_start.or(p.date_added).or(p.date_updated);
-            let end = p.period_end.or(p.date_updated).or(start);
-            let (Some(start), Some(end)) = (start, end) else {
+            let Some((start, end)) = p.time_span() else {
                 return false;
             };
             if from.is_some_and(|a| end < a) || to.is_some_and(|b| start > b) {

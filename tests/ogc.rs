@@ -225,12 +225,11 @@ async fn collection_has_extent_from_the_practices_and_typed_links() {
         .map(|x| x.as_f64().unwrap())
         .collect();
     assert_eq!(b, vec![18.6389, 50.0352, 19.4168, 54.3522]);
-    // Włocławek's project ran from 2006; Dąbrowa Górnicza's entry was added
-    // last, in 2013 (Zawiercie's period has an end but no start, so the
-    // datetime filter, and the extent with it, leave it out).
+    // Włocławek's project ran from 2006; Zawiercie's partnership ran until the
+    // end of 2017 (its page gives only the end, which counts as its span).
     let interval = &c["extent"]["temporal"]["interval"][0];
     assert_eq!(interval[0], "2006-01-01T00:00:00Z");
-    assert_eq!(interval[1], "2013-06-28T23:59:59Z");
+    assert_eq!(interval[1], "2017-12-31T23:59:59Z");
     let items = link(&c, "items").unwrap();
     assert_eq!(items["type"], "application/geo+json");
     assert_eq!(
@@ -328,9 +327,19 @@ async fn bbox_datetime_and_queryables_filter_like_the_api() {
         .json(StatusCode::OK);
     let mut got = ids(&fc);
     got.sort();
-    let mut want = town_ids(&all, &["Dąbrowa Górnicza", "Gdańsk"]);
+    let mut want = town_ids(&all, &["Dąbrowa Górnicza", "Gdańsk", "Zawiercie"]);
     want.sort();
     assert_eq!(got, want);
+    // Zawiercie's page gives only the period's end; it still meets a range
+    // around that day and is left out of one that ends before it.
+    let fc = get(&app, &q("datetime=2017-06-01%2F2018-06-01"))
+        .await
+        .json(StatusCode::OK);
+    assert_eq!(ids(&fc), town_ids(&all, &["Zawiercie"]));
+    let fc = get(&app, &q("datetime=2016-01-01%2F2016-12-31"))
+        .await
+        .json(StatusCode::OK);
+    assert!(!ids(&fc).contains(&town_ids(&all, &["Zawiercie"])[0]));
     // Queryables: names with or without diacritics, TERYT codes.
     let fc = get(&app, &q("voivodeship=slaskie"))
         .await

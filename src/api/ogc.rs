@@ -208,12 +208,9 @@ async fn conformance(RawQuery(raw): RawQuery) -> Response {
 fn temporal_extent(practices: &[Practice]) -> Option<(NaiveDate, NaiveDate)> {
     let mut out: Option<(NaiveDate, NaiveDate)> = None;
     for p in practices {
-        let start = p.period_start.or(p.date_added).or(p.date_updated);
-        let end = p.period_end.or(p.date_updated).or(start);
-        let (Some(s), Some(e)) = (start, end) else {
+        let Some((s, e)) = p.time_span() else {
             continue;
         };
-        let (s, e) = (s.min(e), s.max(e));
         out = Some(match out {
             None => (s, e),
             Some((a, b)) => (a.min(s), b.max(e)),
