@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the practice R-tree at 10k, 100k and 1M synthetic
 //! practices placed at random gazetteer localities (seeded): bulk load, radius
-//! 10 km, k = 10 nearest, a map-viewport bbox (up to ~500 features), and the
-//! outline of śląskie as a polygon.
+//! 10 km (nearest first, and the unordered set), k = 10 nearest, a map-viewport
+//! bbox (up to ~500 features), and the outline of śląskie as a polygon.
 //!
 //! Run: `cargo bench --bench index`
 
@@ -97,6 +97,14 @@ fn bench(c: &mut Criterion) {
                 let (lon, lat) = qs[i % qs.len()];
                 i += 1;
                 black_box(idx.within_radius(lon, lat, 10.0))
+            })
+        });
+        // The same set in the tree's order, before the nearest-first sort.
+        grp.bench_function("radius_10km_unordered", |b| {
+            b.iter(|| {
+                let (lon, lat) = qs[i % qs.len()];
+                i += 1;
+                black_box(idx.within_radius_unordered(lon, lat, 10.0))
             })
         });
         grp.bench_function("k10_nearest", |b| {

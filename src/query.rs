@@ -12,7 +12,7 @@ use geo::MultiPolygon;
 
 use crate::gazetteer::fold;
 use crate::geojson::PreparedFeature;
-use crate::index::{Hit, PracticeIndex};
+use crate::index::{Hit, PracticeIndex, sort_nearest_first};
 use crate::practice::{Area, Practice};
 
 fn teryt(r: &Option<crate::gazetteer::AdminRef>) -> Option<&str> {
@@ -288,10 +288,12 @@ impl Snapshot {
                 _ => {
                     let mut hits: Vec<Hit> = self
                         .index
-                        .within_radius(n.lon, n.lat, n.radius_km.unwrap_or(f64::INFINITY))
+                        .within_radius_unordered(n.lon, n.lat, n.radius_km.unwrap_or(f64::INFINITY))
                         .into_iter()
                         .filter(|h| plain || self.passes(h.id, f, &words, Space::Check))
                         .collect();
+                    // Filter first, then sort what is left.
+                    sort_nearest_first(&mut hits);
                     if let Some(k) = n.k {
                         hits.truncate(k);
                     }

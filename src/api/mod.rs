@@ -272,6 +272,8 @@ fn watch_dataset(state: AppState, path: PathBuf, every: Duration) {
 /// Runs the server until SIGTERM or Ctrl-C, then shuts down gracefully.
 pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let gazetteer = Gazetteer::bundled();
+    // The typo index is built beside the start-up, not on the first misspelt query.
+    tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
     let snapshot = load_snapshot(&args.data)?;
     let state = AppState::new(snapshot, ApiConfig::from_args(&args), gazetteer);
     if args.reload_secs > 0 {

@@ -164,6 +164,13 @@ impl Gazetteer {
         })
     }
 
+    /// Builds the indexes that are otherwise built on first use (the typo
+    /// index, about a quarter of a second), so that a server's first misspelt
+    /// query does not pay for it. Idempotent and cheap once done.
+    pub fn warm_up(&self) {
+        self.t.fuzzy_index();
+    }
+
     /// Number of localities (distinct locality and gmina pairs).
     pub fn locality_count(&self) -> usize {
         self.t.localities.len()
