@@ -1,109 +1,14 @@
 //! Integration tests through the same router the binary serves (no socket), on
 //! the bundled dataset of real practices, plus one test of the real binary.
 
+mod common;
+
 use std::path::Path;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use mapa_praktyk::api::{ApiConfig, AppState, router};
-use mapa_praktyk::gazetteer::Gazetteer;
-use mapa_praktyk::query::Snapshot;
-use mapa_praktyk::{practice::Practice, store};
-use serde_json::Value;
-use tower::ServiceExt;
-
-fn dataset() -> Vec<Practice> {
-    store::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/practices.csv"))
-        .expect("the bundled dataset loads")
-}
-
-fn config() -> ApiConfig {
-    ApiConfig {
-        publish_personal: false,
-        tile_url: String::new(),
-        tile_attribution: String::new(),
-        static_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("static"),
-        request_timeout: std::time::Duration::from_secs(10),
-    }
-}
-
-fn app_with(practices: Vec<Practice>, config: ApiConfig) -> Router {
-    router(AppState::new(
-        Snapshot::new(practices),
-        config,
-        Gazetteer::bundled(),
-    ))
-}
-
-fn app() -> Router {
-    app_with(dataset(), config())
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    /// The body as JSON; a failure prints the status and the body.
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "status {}: body is not JSON ({e}): {}",
-                self.status,
-                self.text()
-            )
-        })
-    }
-
-    /// The body as a GeoJSON FeatureCollection, parsed with the geojson crate.
-    fn features(&self) -> geojson::FeatureCollection {
-        assert_eq!(self.status, StatusCode::OK, "body: {}", self.text());
-        let gj: geojson::GeoJson = self
-            .text()
-            .parse()
-            .unwrap_or_else(|e| panic!("not GeoJSON ({e}): {}", self.text()));
-        gj.try_into()
-            .unwrap_or_else(|e| panic!("not a FeatureCollection ({e}): {}", self.text()))
-    }
-
-    fn error_code(&self) -> String {
-        let v = self.json();
-        v["error"]["code"]
-            .as_str()
-            .unwrap_or_else(|| panic!("status {}: no error code in {}", self.status, self.text()))
-            .to_string()
-    }
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Reply {
-    let resp = app.clone().oneshot(req).await.expect("router answers");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        body,
-    }
-}
-
-async fn get(app: &Router, uri: &str) -> Reply {
-    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
-}
+use common::{app, app_with, config, dataset, get, send};
+use mapa_praktyk::api::ApiConfig;
 
 fn titles(fc: &geojson::FeatureCollection) -> Vec<String> {
     fc.features

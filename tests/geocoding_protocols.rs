@@ -1,56 +1,24 @@
 //! Photon- and Nominatim-compatible geocoding, through the same router the
 //! binary serves: the shapes those clients parse, and the places they resolve.
 
-use std::path::Path;
+mod common;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use mapa_praktyk::api::{ApiConfig, AppState, router};
-use mapa_praktyk::gazetteer::Gazetteer;
-use mapa_praktyk::query::Snapshot;
+use axum::http::StatusCode;
 use serde_json::Value;
-use tower::ServiceExt;
 
+/// The router with the gazetteer and no practices.
 fn app() -> Router {
-    let config = ApiConfig {
-        publish_personal: false,
-        tile_url: String::new(),
-        tile_attribution: String::new(),
-        static_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("static"),
-        request_timeout: std::time::Duration::from_secs(10),
-    };
-    router(AppState::new(
-        Snapshot::new(Vec::new()),
-        config,
-        Gazetteer::bundled(),
-    ))
+    common::app_with(Vec::new(), common::config())
 }
 
 /// GETs `uri` and returns the status and the JSON body; a body that is not
-/// JSON fails with the status and the body.
+/// JSON, or not labelled JSON, fails with the status and the body.
 async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
-    let resp = app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .expect("router answers");
-    let status = resp.status();
-    let ct = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let body = resp.into_body().collect().await.unwrap().to_bytes();
-    let v = serde_json::from_slice(&body).unwrap_or_else(|e| {
-        panic!(
-            "{uri}: status {status}: not JSON ({e}): {}",
-            String::from_utf8_lossy(&body)
-        )
-    });
+    let r = common::get(app, uri).await;
+    let ct = r.content_type();
     assert!(ct.contains("json"), "{uri}: content type {ct}");
-    (status, v)
+    (r.status, r.json())
 }
 
 async fn ok(app: &Router, uri: &str) -> Value {

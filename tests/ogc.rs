@@ -1,101 +1,17 @@
 //! OGC API – Features under `/ogc`, through the same router the binary serves:
 //! the bundled five practices, and seeded synthetic ones for paging.
 
-use std::path::Path;
+mod common;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use mapa_praktyk::api::{ApiConfig, AppState, router};
+use common::{app, config, dataset, get, send};
 use mapa_praktyk::gazetteer::Gazetteer;
 use mapa_praktyk::practice::Practice;
-use mapa_praktyk::query::Snapshot;
-use mapa_praktyk::store;
 use serde_json::Value;
-use tower::ServiceExt;
 
-fn dataset() -> Vec<Practice> {
-    store::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/practices.csv"))
-        .expect("the bundled dataset loads")
-}
-
-fn config() -> ApiConfig {
-    ApiConfig {
-        publish_personal: false,
-        tile_url: String::new(),
-        tile_attribution: String::new(),
-        static_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("static"),
-        request_timeout: std::time::Duration::from_secs(10),
-    }
-}
-
-fn app_with(practices: Vec<Practice>) -> Router {
-    router(AppState::new(
-        Snapshot::new(practices),
-        config(),
-        Gazetteer::bundled(),
-    ))
-}
-
-fn app() -> Router {
-    app_with(dataset())
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    /// The body as JSON, asserting the status; a failure prints both.
-    fn json(&self, status: StatusCode) -> Value {
-        assert_eq!(self.status, status, "body: {}", self.text());
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("status {}: not JSON ({e}): {}", self.status, self.text()))
-    }
-
-    fn content_type(&self) -> &str {
-        self.headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Reply {
-    let resp = app.clone().oneshot(req).await.expect("router answers");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        body,
-    }
-}
-
-/// A GET as a client on 127.0.0.1:8080 sends it, without an Accept header.
-async fn get(app: &Router, uri: &str) -> Reply {
-    send(
-        app,
-        Request::get(uri)
-            .header(header::HOST, "127.0.0.1:8080")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
+fn app_with(practices: Vec<Practice>) -> axum::Router {
+    common::app_with(practices, config())
 }
 
 fn link<'a>(doc: &'a Value, rel: &str) -> Option<&'a Value> {
@@ -140,7 +56,7 @@ async fn landing_page_links_every_resource_with_its_type() {
     let app = app();
     for uri in ["/ogc", "/ogc/", "/ogc?f=json"] {
         let r = get(&app, uri).await;
-        let v = r.json(StatusCode::OK);
+        let v = r.json_with(StatusCode::OK);
         assert_eq!(r.content_type(), "application/json");
         assert_eq!(href(&v, "self"), "http://127.0.0.1:8080/ogc");
         let desc = link(&v, "service-desc").unwrap();
@@ -155,7 +71,9 @@ async fn landing_page_links_every_resource_with_its_type() {
 
 #[tokio::test]
 async fn conformance_lists_core_geojson_and_oas30() {
-    let v = get(&app(), "/ogc/conformance").await.json(StatusCode::OK);
+    let v = get(&app(), "/ogc/conformance")
+        .await
+        .json_with(StatusCode::OK);
     let classes: Vec<&str> = v["conformsTo"]
         .as_array()
         .unwrap()
@@ -176,7 +94,7 @@ async fn conformance_lists_core_geojson_and_oas30() {
 #[tokio::test]
 async fn openapi_describes_limit_and_queryables() {
     let r = get(&app(), "/ogc/api").await;
-    let v = r.json(StatusCode::OK);
+    let v = r.json_with(StatusCode::OK);
     assert_eq!(
         r.content_type(),
         "application/vnd.oai.openapi+json;version=3.0"
@@ -205,11 +123,13 @@ async fn openapi_describes_limit_and_queryables() {
 #[tokio::test]
 async fn collection_has_extent_from_the_practices_and_typed_links() {
     let app = app();
-    let all = get(&app, "/ogc/collections").await.json(StatusCode::OK);
+    let all = get(&app, "/ogc/collections")
+        .await
+        .json_with(StatusCode::OK);
     assert_eq!(all["collections"].as_array().unwrap().len(), 1);
     let c = get(&app, "/ogc/collections/practices")
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     assert_eq!(c, all["collections"][0]);
     assert_eq!(c["itemType"], "feature");
     assert_eq!(
@@ -245,7 +165,7 @@ async fn items_default_to_ten_and_count_exactly() {
     let app = app_with(practices.clone());
     let r = get(&app, "/ogc/collections/practices/items").await;
     assert_eq!(r.content_type(), "application/geo+json");
-    let fc = r.json(StatusCode::OK);
+    let fc = r.json_with(StatusCode::OK);
     assert_eq!(fc["type"], "FeatureCollection");
     assert_eq!(fc["numberMatched"], 25);
     assert_eq!(fc["numberReturned"], 10);
@@ -257,7 +177,7 @@ async fn items_default_to_ten_and_count_exactly() {
     while let Some(next) = link(&page, "next") {
         assert_eq!(next["type"], "application/geo+json");
         let url = next["href"].as_str().unwrap().to_string();
-        page = get(&app, path_of(&url)).await.json(StatusCode::OK);
+        page = get(&app, path_of(&url)).await.json_with(StatusCode::OK);
         assert_eq!(page["numberMatched"], 25);
         assert!(link(&page, "prev").is_some());
         seen.extend(ids(&page));
@@ -275,13 +195,13 @@ async fn limit_is_clamped_to_the_maximum_and_zero_is_refused() {
     ));
     let fc = get(&app, "/ogc/collections/practices/items?limit=50000")
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     assert_eq!(fc["numberReturned"], 30);
     assert!(href(&fc, "self").contains("limit=10000"));
     assert!(link(&fc, "next").is_none());
     let e = get(&app, "/ogc/collections/practices/items?limit=0")
         .await
-        .json(StatusCode::BAD_REQUEST);
+        .json_with(StatusCode::BAD_REQUEST);
     assert!(e["error"]["message"].as_str().unwrap().starts_with("limit"));
 }
 
@@ -293,7 +213,7 @@ async fn bbox_datetime_and_queryables_filter_like_the_api() {
     // Silesia and Lesser Poland: Oświęcim, Dąbrowa Górnicza, Zawiercie.
     let fc = get(&app, &q("bbox=18.9,49.9,19.6,50.6"))
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     let mut got = ids(&fc);
     got.sort();
     let mut want = town_ids(&all, &["Oświęcim", "Dąbrowa Górnicza", "Zawiercie"]);
@@ -306,25 +226,25 @@ async fn bbox_datetime_and_queryables_filter_like_the_api() {
         &q("bbox=18.9,49.9,0,19.6,50.6,100&bbox-crs=http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FOGC%2F1.3%2FCRS84"),
     )
     .await
-    .json(StatusCode::OK);
+    .json_with(StatusCode::OK);
     assert_eq!(fc3["numberMatched"], 3);
     // Agreement with /api/practices for the same box.
     let api = get(&app, "/api/practices?bbox=18.9,49.9,19.6,50.6")
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     assert_eq!(api["numberMatched"], fc["numberMatched"]);
     // Włocławek's project ran 2006–2008; nothing else started by then.
     let fc = get(&app, &q("datetime=2007-06-01"))
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     assert_eq!(ids(&fc), town_ids(&all, &["Włocławek"]));
     let fc = get(&app, &q("datetime=..%2F2007-12-31"))
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     assert_eq!(ids(&fc), town_ids(&all, &["Włocławek"]));
     let fc = get(&app, &q("datetime=2013-01-01T00:00:00Z%2F.."))
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     let mut got = ids(&fc);
     got.sort();
     let mut want = town_ids(&all, &["Dąbrowa Górnicza", "Gdańsk", "Zawiercie"]);
@@ -334,33 +254,37 @@ async fn bbox_datetime_and_queryables_filter_like_the_api() {
     // around that day and is left out of one that ends before it.
     let fc = get(&app, &q("datetime=2017-06-01%2F2018-06-01"))
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     assert_eq!(ids(&fc), town_ids(&all, &["Zawiercie"]));
     let fc = get(&app, &q("datetime=2016-01-01%2F2016-12-31"))
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     assert!(!ids(&fc).contains(&town_ids(&all, &["Zawiercie"])[0]));
     // Queryables: names with or without diacritics, TERYT codes.
     let fc = get(&app, &q("voivodeship=slaskie"))
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     assert_eq!(fc["numberMatched"], 2);
-    let fc = get(&app, &q("voivodeship=22")).await.json(StatusCode::OK);
+    let fc = get(&app, &q("voivodeship=22"))
+        .await
+        .json_with(StatusCode::OK);
     assert_eq!(ids(&fc), town_ids(&all, &["Gdańsk"]));
     let fc = get(&app, &q("town=dabrowa%20gornicza"))
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     assert_eq!(ids(&fc), town_ids(&all, &["Dąbrowa Górnicza"]));
     let fc = get(&app, &q("area=uslugi-spoleczne&limit=100"))
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     assert_eq!(fc["numberMatched"], 5);
-    let fc = get(&app, &q("area=kultura")).await.json(StatusCode::OK);
+    let fc = get(&app, &q("area=kultura"))
+        .await
+        .json_with(StatusCode::OK);
     assert_eq!(fc["numberMatched"], 0);
     let gdansk = &town_ids(&all, &["Gdańsk"])[0];
     let fc = get(&app, &q(&format!("id={gdansk}")))
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     assert_eq!(ids(&fc), vec![gdansk.clone()]);
     let year = all
         .iter()
@@ -370,7 +294,7 @@ async fn bbox_datetime_and_queryables_filter_like_the_api() {
         .unwrap();
     let fc = get(&app, &q(&format!("year={year}&town=Gda%C5%84sk")))
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     assert_eq!(ids(&fc), vec![gdansk.clone()]);
 }
 
@@ -392,14 +316,14 @@ async fn bad_and_unknown_parameters_are_400_json_naming_them() {
         ("limit=5&limit=6", "limit"),
     ] {
         let r = get(&app, &format!("/ogc/collections/practices/items?{query}")).await;
-        let e = r.json(StatusCode::BAD_REQUEST);
+        let e = r.json_with(StatusCode::BAD_REQUEST);
         assert_eq!(r.content_type(), "application/json");
         let message = e["error"]["message"].as_str().unwrap();
         assert!(message.starts_with(param), "{query}: {message}");
     }
     let e = get(&app, "/ogc/conformance?limit=3")
         .await
-        .json(StatusCode::BAD_REQUEST);
+        .json_with(StatusCode::BAD_REQUEST);
     assert_eq!(e["error"]["code"], "unknown_parameter");
 }
 
@@ -413,7 +337,7 @@ async fn unknown_collection_or_feature_is_404_json() {
         "/ogc/nothing/here",
     ] {
         let r = get(&app, uri).await;
-        let e = r.json(StatusCode::NOT_FOUND);
+        let e = r.json_with(StatusCode::NOT_FOUND);
         assert_eq!(e["error"]["code"], "not_found", "{uri}");
     }
 }
@@ -428,7 +352,7 @@ async fn one_feature_has_self_alternate_and_collection_links() {
         .unwrap();
     let r = get(&app, &format!("/ogc/collections/practices/items/{}", p.id)).await;
     assert_eq!(r.content_type(), "application/geo+json");
-    let f = r.json(StatusCode::OK);
+    let f = r.json_with(StatusCode::OK);
     assert_eq!(f["type"], "Feature");
     assert_eq!(f["id"], p.id.as_str());
     assert_eq!(f["properties"]["title"], p.title.as_str());
@@ -451,7 +375,7 @@ async fn one_feature_has_self_alternate_and_collection_links() {
     // The same public view as /api: contact persons' phones and e-mails hidden.
     let api = get(&app, &format!("/api/practices/{}", p.id))
         .await
-        .json(StatusCode::OK);
+        .json_with(StatusCode::OK);
     assert_eq!(f["properties"], api["properties"]);
 }
 
@@ -467,7 +391,7 @@ async fn personal_contacts_stay_hidden() {
     let id = practices[0].id.clone();
     let app = app_with(practices);
     let r = get(&app, &format!("/ogc/collections/practices/items/{id}")).await;
-    let f = r.json(StatusCode::OK);
+    let f = r.json_with(StatusCode::OK);
     assert_eq!(f["properties"]["contacts"][0]["name"], "Jan Kowalski");
     assert!(!r.text().contains("600 000 000") && !r.text().contains("jan@example.org"));
 }
@@ -476,7 +400,7 @@ async fn personal_contacts_stay_hidden() {
 async fn queryables_are_a_json_schema() {
     let r = get(&app(), "/ogc/collections/practices/queryables").await;
     assert_eq!(r.content_type(), "application/schema+json");
-    let v = r.json(StatusCode::OK);
+    let v = r.json_with(StatusCode::OK);
     assert_eq!(v["type"], "object");
     for q in [
         "id",
@@ -515,7 +439,7 @@ async fn accept_headers_and_options() {
                 .unwrap(),
         )
         .await;
-        assert_eq!(r.json(StatusCode::OK)["numberReturned"], 2, "{accept}");
+        assert_eq!(r.json_with(StatusCode::OK)["numberReturned"], 2, "{accept}");
     }
     let r = send(
         &app,

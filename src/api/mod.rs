@@ -112,13 +112,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(regions::healthz))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found).post(api_not_found))
-        .layer(
-            CorsLayer::new()
-                .allow_origin(Any)
-                .allow_methods([axum::http::Method::GET, axum::http::Method::HEAD])
-                .allow_headers(Any)
-                .expose_headers([header::ETAG, header::CONTENT_DISPOSITION]),
-        );
+        .layer(read_only_cors().expose_headers([header::ETAG, header::CONTENT_DISPOSITION]));
     let page = Router::new()
         .fallback_service(ServeDir::new(static_dir).append_index_html_on_directories(true))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -136,6 +130,27 @@ pub fn router(state: AppState) -> Router {
             timeout,
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// CORS for read-only endpoints: any origin may GET and HEAD.
+pub(crate) fn read_only_cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([axum::http::Method::GET, axum::http::Method::HEAD])
+        .allow_headers(Any)
+}
+
+/// A JSON answer of the geocoding endpoints with its content type, cacheable
+/// for an hour (it changes only with the gazetteer, that is with the binary).
+pub(crate) fn gazetteer_json(v: serde_json::Value, content_type: &'static str) -> Response {
+    let mut r = axum::Json(v).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    r
 }
 
 async fn api_not_found(uri: axum::http::Uri) -> ApiError {

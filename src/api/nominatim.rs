@@ -11,19 +11,17 @@
 //! administrative units, no streets; `place_id` and `osm_id` are stable local
 //! identifiers, not OpenStreetMap's.
 
-use axum::Json;
 use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Map, Value, json};
-use tower_http::cors::{Any, CorsLayer};
 
 use super::AppState;
 use super::error::ApiError;
-use super::params::{Params, check_lat, check_lon, parse_f64};
+use super::params::{Params, parse_f64};
 use super::photon::{MAX_RESULTS, Place, PlaceKind, country_name, is_malformed, parse_lenient};
+use super::{gazetteer_json, read_only_cors};
 use crate::gazetteer::GeocodeQuery;
 use crate::geojson::round6;
 
@@ -40,12 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/nominatim/reverse.php", get(reverse))
         .route("/nominatim/status", get(status))
         .route("/nominatim/status.php", get(status))
-        .layer(
-            CorsLayer::new()
-                .allow_origin(Any)
-                .allow_methods([axum::http::Method::GET, axum::http::Method::HEAD])
-                .allow_headers(Any),
-        )
+        .layer(read_only_cors())
 }
 
 /// Output formats served.
@@ -143,6 +136,26 @@ fn class(p: &Place) -> &'static str {
     }
 }
 
+/// What every format says of a place: its type and rank, importance, name,
+/// display name and (with `addressdetails`) its address.
+fn describe(p: &Place, details: bool, country: &str, m: &mut Map<String, Value>) {
+    m.insert("type".into(), json!(p.kind.osm_value()));
+    m.insert("place_rank".into(), json!(p.kind.place_rank()));
+    m.insert(
+        "importance".into(),
+        json!((p.score * 1000.0).round() / 1000.0),
+    );
+    m.insert("addresstype".into(), json!(p.kind.address_type()));
+    m.insert("name".into(), json!(own_name(p)));
+    m.insert(
+        "display_name".into(),
+        json!(p.display_name_parts(country).join(", ")),
+    );
+    if details {
+        m.insert("address".into(), Value::Object(address(p, country)));
+    }
+}
+
 /// A place in `format=json` or `jsonv2`.
 fn place_json(p: &Place, f: Format, details: bool, country: &str) -> Value {
     let e = p.extent;
@@ -162,21 +175,7 @@ fn place_json(p: &Place, f: Format, details: bool, country: &str) -> Value {
         .into(),
         json!(class(p)),
     );
-    m.insert("type".into(), json!(p.kind.osm_value()));
-    m.insert("place_rank".into(), json!(p.kind.place_rank()));
-    m.insert(
-        "importance".into(),
-        json!((p.score * 1000.0).round() / 1000.0),
-    );
-    m.insert("addresstype".into(), json!(p.kind.address_type()));
-    m.insert("name".into(), json!(own_name(p)));
-    m.insert(
-        "display_name".into(),
-        json!(p.display_name_parts(country).join(", ")),
-    );
-    if details {
-        m.insert("address".into(), Value::Object(address(p, country)));
-    }
+    describe(p, details, country, &mut m);
     m.insert(
         "boundingbox".into(),
         json!([coord(e[1]), coord(e[3]), coord(e[0]), coord(e[2])]),
@@ -190,22 +189,8 @@ fn place_feature(p: &Place, details: bool, country: &str) -> Value {
     props.insert("place_id".into(), json!(p.id));
     props.insert("osm_type".into(), json!(osm_type(p)));
     props.insert("osm_id".into(), json!(p.id));
-    props.insert("place_rank".into(), json!(p.kind.place_rank()));
     props.insert("category".into(), json!(class(p)));
-    props.insert("type".into(), json!(p.kind.osm_value()));
-    props.insert(
-        "importance".into(),
-        json!((p.score * 1000.0).round() / 1000.0),
-    );
-    props.insert("addresstype".into(), json!(p.kind.address_type()));
-    props.insert("name".into(), json!(own_name(p)));
-    props.insert(
-        "display_name".into(),
-        json!(p.display_name_parts(country).join(", ")),
-    );
-    if details {
-        props.insert("address".into(), Value::Object(address(p, country)));
-    }
+    describe(p, details, country, &mut props);
     json!({
         "type": "Feature",
         "properties": props,
@@ -215,16 +200,7 @@ fn place_feature(p: &Place, details: bool, country: &str) -> Value {
 }
 
 fn respond(v: Value) -> Response {
-    let mut r = Json(v).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
-    r
+    gazetteer_json(v, "application/json; charset=utf-8")
 }
 
 fn render(places: &[Place], f: Format, details: bool, country: &str) -> Value {
@@ -462,14 +438,7 @@ async fn reverse(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
         )?;
         let f = format_of(&p)?;
         let details = flag(&p, "addressdetails", true)?;
-        let lat = p
-            .f64("lat")?
-            .ok_or_else(|| ApiError::invalid("lat", "required"))?;
-        let lon = p
-            .f64("lon")?
-            .ok_or_else(|| ApiError::invalid("lon", "required"))?;
-        check_lat("lat", lat)?;
-        check_lon("lon", lon)?;
+        let (lat, lon) = p.lat_lon()?;
         let zoom = p.int("zoom", 0, 18)?.unwrap_or(18);
         let country = country_name(p.str("accept-language"));
         let g = state.gazetteer;

@@ -26,11 +26,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
-use tower_http::cors::{Any, CorsLayer};
 
 use super::error::ApiError;
 use super::params::{Params, parse_bbox};
 use super::practices::region_param;
+use super::read_only_cors;
 use super::{AppState, cached, etag_for};
 use crate::gazetteer::{AdminLevel, fold};
 use crate::geojson::{detail_feature_with, write_collection};
@@ -89,13 +89,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ogc/collections/{cid}/items", get(items))
         .route("/ogc/collections/{cid}/items/{fid}", get(item))
         .route("/ogc/{*rest}", any(not_found))
-        .layer(
-            CorsLayer::new()
-                .allow_origin(Any)
-                .allow_methods([axum::http::Method::GET, axum::http::Method::HEAD])
-                .allow_headers(Any)
-                .expose_headers([header::ETAG]),
-        )
+        .layer(read_only_cors().expose_headers([header::ETAG]))
         .layer(axum::middleware::from_fn(allow_header))
 }
 

@@ -46,6 +46,17 @@ impl Params {
         self.str(name).map(|v| parse_f64(name, v)).transpose()
     }
 
+    /// The required `lat` and `lon` of a point, each within its range.
+    pub fn lat_lon(&self) -> Result<(f64, f64), ApiError> {
+        let lat = self
+            .f64("lat")?
+            .ok_or_else(|| ApiError::invalid("lat", "required"))?;
+        let lon = self
+            .f64("lon")?
+            .ok_or_else(|| ApiError::invalid("lon", "required"))?;
+        Ok((check_lat("lat", lat)?, check_lon("lon", lon)?))
+    }
+
     /// A whole number within `min..=max`.
     pub fn int(&self, name: &str, min: i64, max: i64) -> Result<Option<i64>, ApiError> {
         self.str(name)

@@ -9,19 +9,17 @@
 //! from its outline). This module also holds the [`Place`] both this and the
 //! Nominatim module render.
 
-use axum::Json;
 use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use geo::BoundingRect;
 use serde_json::{Map, Value, json};
-use tower_http::cors::{Any, CorsLayer};
 
 use super::AppState;
 use super::error::ApiError;
 use super::params::{Params, check_lat, check_lon, parse_bbox};
+use super::{gazetteer_json, read_only_cors};
 use crate::gazetteer::{AdminChain, Candidate, Gazetteer, GeocodeError, Precision, ReverseResult};
 use crate::geojson::round6;
 
@@ -35,12 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/photon/api/", get(search))
         .route("/photon/reverse", get(reverse))
         .route("/photon/reverse/", get(reverse))
-        .layer(
-            CorsLayer::new()
-                .allow_origin(Any)
-                .allow_methods([axum::http::Method::GET, axum::http::Method::HEAD])
-                .allow_headers(Any),
-        )
+        .layer(read_only_cors())
 }
 
 /// What kind of place an answer is.
@@ -444,16 +437,10 @@ pub fn photon_feature(p: &Place, country: &str) -> Value {
 }
 
 fn collection(features: Vec<Value>) -> Response {
-    let mut r = Json(json!({"type": "FeatureCollection", "features": features})).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json;charset=utf-8"),
-    );
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
-    r
+    gazetteer_json(
+        json!({"type": "FeatureCollection", "features": features}),
+        "application/json;charset=utf-8",
+    )
 }
 
 fn limit_of(p: &Params) -> Result<usize, ApiError> {
@@ -582,14 +569,7 @@ async fn reverse(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
             ],
             &["osm_tag", "layer"],
         )?;
-        let lat = p
-            .f64("lat")?
-            .ok_or_else(|| ApiError::invalid("lat", "required"))?;
-        let lon = p
-            .f64("lon")?
-            .ok_or_else(|| ApiError::invalid("lon", "required"))?;
-        check_lat("lat", lat)?;
-        check_lon("lon", lon)?;
+        let (lat, lon) = p.lat_lon()?;
         limit_of(&p)?;
         let radius_km = p.f64("radius")?;
         if let Some(r) = radius_km

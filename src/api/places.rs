@@ -1,28 +1,17 @@
 //! `/api/geocode` and `/api/reverse`: the gazetteer over HTTP.
 
-use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::AppState;
 use super::error::ApiError;
-use super::params::{Params, check_lat, check_lon};
+use super::params::Params;
+use super::{AppState, gazetteer_json};
 use crate::gazetteer::{Candidate, GeocodeQuery};
 use crate::geojson::{round_km, round6};
 
 fn geo_json(v: Value) -> Response {
-    let mut r = Json(v).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/geo+json"),
-    );
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
-    r
+    gazetteer_json(v, "application/geo+json")
 }
 
 /// A geocoder candidate as a GeoJSON Feature.
@@ -102,14 +91,7 @@ pub async fn geocode(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
 pub async fn reverse(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let run = || -> Result<Value, ApiError> {
         let p = Params::parse(raw.as_deref(), &["lat", "lon"])?;
-        let lat = p
-            .f64("lat")?
-            .ok_or_else(|| ApiError::invalid("lat", "required"))?;
-        let lon = p
-            .f64("lon")?
-            .ok_or_else(|| ApiError::invalid("lon", "required"))?;
-        check_lat("lat", lat)?;
-        check_lon("lon", lon)?;
+        let (lat, lon) = p.lat_lon()?;
         let r = state
             .gazetteer
             .reverse(lat, lon)

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::text::{cost, period, polish_int};
+use super::text::{polish_int, read_figures};
 use super::{PageError, Parsed};
 use crate::gazetteer::fold;
 use crate::practice::{Area, Contact, Practice, UnitType};
@@ -139,18 +139,10 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
         return Err(PageError::new(metryka + 2, "empty metryka"));
     }
 
-    let (cost_pln, funding) = match cost(&body) {
-        Some((v, s)) => (Some(v), Some(s)),
-        None => (None, None),
-    };
-    let (period_start, period_end) = period(&body);
     let mut p = Practice::new(id, title, area, source);
     p.summary = summary;
     p.body = body;
-    p.cost_pln = cost_pln;
-    p.funding = funding;
-    p.period_start = period_start;
-    p.period_end = period_end;
+    read_figures(&mut p);
     let mut warnings = Vec::new();
     for (key, values, line) in fields {
         let first = values[0].clone();

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::text::{cost, period};
+use super::text::read_figures;
 use super::{PageError, Parsed};
 use crate::gazetteer::fold;
 use crate::practice::{Area, Practice};
@@ -113,18 +113,10 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
             warnings.push("no area heading on the page; filed under Usługi społeczne".to_string());
             Area::UslugiSpoleczne
         });
-    let (cost_pln, funding) = match cost(&body) {
-        Some((v, s)) => (Some(v), Some(s)),
-        None => (None, None),
-    };
-    let (period_start, period_end) = period(&body);
     let mut practice = Practice::new(id, title, area, source);
     practice.summary = summary;
     practice.body = body;
-    practice.cost_pln = cost_pln;
-    practice.funding = funding;
-    practice.period_start = period_start;
-    practice.period_end = period_end;
+    read_figures(&mut practice);
     practice.unit = Some(unit);
     Ok(Parsed {
         practice,

@@ -117,6 +117,15 @@ fn month_of(word: &str, table: &[&str; 12]) -> Option<u32> {
     table.iter().position(|m| *m == w).map(|i| i as u32 + 1)
 }
 
+/// Cost, funding notes and project period read from a practice's body text.
+pub fn read_figures(p: &mut crate::practice::Practice) {
+    if let Some((amount, sentence)) = cost(&p.body) {
+        p.cost_pln = Some(amount);
+        p.funding = Some(sentence);
+    }
+    (p.period_start, p.period_end) = period(&p.body);
+}
+
 /// Money in złoty: the amount of the first sentence that speaks of cost
 /// (`Koszt`, `koszty`, `kosztował`) and names an amount in zł; else `None`.
 /// Returns the amount and that sentence (as funding notes).
