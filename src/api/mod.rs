@@ -124,7 +124,7 @@ pub fn router(state: AppState) -> Router {
         .merge(photon::routes())
         .merge(nominatim::routes())
         .with_state(state)
-        .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(CompressionLayer::new().gzip(true).br(true).zstd(true))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,

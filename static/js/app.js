@@ -182,6 +182,14 @@ function initMap() {
     iconCreateFunction: clusterIcon,
   });
   map.addLayer(S.clusters);
+  // One set of listeners on the group serves every marker (cheaper than
+  // listeners and popups on 10,000 markers up front).
+  S.clusters.on('click', (e) => {
+    const r = S.byId.get(e.layer.practiceId);
+    if (r && !r.marker.getPopup()) withPopup(r).openPopup();
+  });
+  S.clusters.on('mouseover', (e) => listHighlight(e.layer.practiceId, true));
+  S.clusters.on('mouseout', (e) => listHighlight(e.layer.practiceId, false));
 
   // data-moving is set while the map pans or zooms (tests wait for it to clear).
   map.on('movestart zoomstart', () => {
@@ -411,16 +419,12 @@ function addRecords(features) {
   for (const f of features) {
     const p = f.properties || {};
     const id = String(f.id ?? p.id);
-    const r = { i: S.records.length, id, p, latlng: null, marker: null, rank: 0 };
-    r.text = fold([p.title, p.summary, p.town, p.unit].filter(Boolean).join(' '));
+    const r = { i: S.records.length, id, p, latlng: null, marker: null, rank: 0, text: undefined };
     const g = f.geometry;
     if (g && g.type === 'Point' && Array.isArray(g.coordinates)) {
       r.latlng = L.latLng(g.coordinates[1], g.coordinates[0]);
       const m = L.marker(r.latlng, { icon: markerIcon(p.area), title: p.title, keyboard: true, riseOnHover: true });
       m.practiceId = id;
-      m.bindPopup(() => popupHtml(r), { maxWidth: 320, autoPanPadding: [30, 30] });
-      m.on('mouseover', () => listHighlight(id, true));
-      m.on('mouseout', () => listHighlight(id, false));
       r.marker = m;
     }
     S.records.push(r);
@@ -428,6 +432,18 @@ function addRecords(features) {
     out.push(r);
   }
   return out;
+}
+
+/** The folded words a text filter searches, computed on the first search. */
+function textOf(r) {
+  if (r.text === undefined) r.text = fold([r.p.title, r.p.summary, r.p.town, r.p.unit].filter(Boolean).join(' '));
+  return r.text;
+}
+
+/** The practice's marker with its popup bound (bound on first use). */
+function withPopup(r) {
+  if (!r.marker.getPopup()) r.marker.bindPopup(() => popupHtml(r), { maxWidth: 320, autoPanPadding: [30, 30] });
+  return r.marker;
 }
 
 function nearKey(n) {
@@ -455,7 +471,10 @@ function makeMatcher() {
   return (r) => {
     if (!areaMatches(s.area, r.p.area)) return false;
     if (s.woj && !(r.p.voivodeship && r.p.voivodeship.teryt === s.woj)) return false;
-    for (const w of ws) if (!r.text.includes(w)) return false;
+    if (ws.length) {
+      const text = textOf(r);
+      for (const w of ws) if (!text.includes(w)) return false;
+    }
     if (near && !near.has(r.id)) return false;
     return true;
   };
@@ -620,7 +639,7 @@ function openPractice(id, { fly = true } = {}) {
   return new Promise((resolve) => {
     const show = () => {
       S.clusters.zoomToShowLayer(r.marker, () => {
-        r.marker.openPopup();
+        withPopup(r).openPopup();
         resolve(true);
       });
     };

@@ -62,6 +62,12 @@ test('clicking the Oświęcim marker opens a popup with its title; Szczegóły o
   await page.goto(`${BASE}/?map=11/${lat}/${lon}`);
   await waitReady(page);
   const marker = page.locator(`.leaflet-marker-icon.pm-marker[title="${f.properties.title.replace(/"/g, '\\"')}"]`);
+  // The list and the map highlight each other on hover.
+  const row = page.locator(`#list button[data-id="${f.id}"]`);
+  await row.hover();
+  await page.waitForFunction((t) => [...document.querySelectorAll('.pm-marker.hl')].some((m) => m.title === t), f.properties.title, { timeout: 5000 });
+  await marker.hover();
+  await page.waitForFunction((id) => document.querySelector(`#list button[data-id="${id}"]`).classList.contains('hl'), f.id, { timeout: 5000 });
   await marker.click();
   const popup = page.locator('.leaflet-popup-content');
   await popup.waitFor({ state: 'visible' });
