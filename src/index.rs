@@ -99,9 +99,8 @@ impl Default for PracticeIndex {
 }
 
 /// Sorts hits nearest first: by chord length (great-circle order), ties by id.
-/// Non-negative floats order like their bit patterns, so the key is one integer.
 pub fn sort_nearest_first(hits: &mut [Hit]) {
-    hits.sort_unstable_by_key(|h| ((h.chord_sq.to_bits() as u128) << 32) | h.id as u128);
+    hits.sort_unstable_by_key(hit_key);
 }
 
 /// The squared-chord band around a radius within which rounding could matter.
@@ -174,7 +173,8 @@ fn collect_within(
 /// Children of one node the k-nearest search sorts on the stack.
 const NEAREST_ON_STACK: usize = 2 * IndexParams::MAX_SIZE;
 
-/// The order of answers: chord length, then id.
+/// The order of answers: chord length, then id. Non-negative floats order
+/// like their bit patterns, so the length compares as an integer.
 fn hit_key(h: &Hit) -> (u64, u32) {
     (h.chord_sq.to_bits(), h.id)
 }

@@ -286,12 +286,14 @@ impl Snapshot {
                         .nearest_within(n.lon, n.lat, k, n.radius_km.unwrap_or(f64::INFINITY))
                 }
                 _ => {
-                    let mut hits: Vec<Hit> = self
-                        .index
-                        .within_radius_unordered(n.lon, n.lat, n.radius_km.unwrap_or(f64::INFINITY))
-                        .into_iter()
-                        .filter(|h| plain || self.passes(h.id, f, &words, Space::Check))
-                        .collect();
+                    let mut hits: Vec<Hit> = self.index.within_radius_unordered(
+                        n.lon,
+                        n.lat,
+                        n.radius_km.unwrap_or(f64::INFINITY),
+                    );
+                    if !plain {
+                        hits.retain(|h| self.passes(h.id, f, &words, Space::Check));
+                    }
                     // Filter first, then sort what is left.
                     sort_nearest_first(&mut hits);
                     if let Some(k) = n.k {

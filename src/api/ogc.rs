@@ -29,7 +29,7 @@ use serde_json::{Map, Value, json};
 
 use super::error::ApiError;
 use super::params::{Params, parse_bbox};
-use super::practices::region_param;
+use super::practices::{area_param, region_param, text_param};
 use super::read_only_cors;
 use super::{AppState, cached, etag_for};
 use crate::gazetteer::{AdminLevel, fold};
@@ -446,21 +446,10 @@ fn parse_items(state: &AppState, p: &Params) -> Result<ItemsQuery, ApiError> {
     if let Some(d) = p.str("datetime") {
         f.dates = parse_datetime(d)?;
     }
-    if let Some(q) = p.str("q") {
-        if q.chars().count() > 200 {
-            return Err(ApiError::invalid("q", "longer than 200 characters"));
-        }
-        f.text = Some(q.to_string());
-    }
+    f.text = text_param(p)?;
     if let Some(a) = p.str("area") {
-        f.area = Some(Area::from_slug(a).ok_or_else(|| {
-            ApiError::invalid(
-                "area",
-                format!(
-                    "unknown area {a:?}; known: {}",
-                    Area::ALL.map(|a| a.slug()).join(", ")
-                ),
-            )
+        f.area = Some(area_param(a).map_err(|known| {
+            ApiError::invalid("area", format!("unknown area {a:?}; known: {known}"))
         })?);
     }
     let g = state.gazetteer;

@@ -56,6 +56,24 @@ pub struct PracticeQuery {
 }
 
 /// Resolves a region parameter (TERYT code or name) to its TERYT code.
+/// The full-text parameter `q`, at most 200 characters.
+pub fn text_param(params: &Params) -> Result<Option<String>, ApiError> {
+    params
+        .str("q")
+        .map(|q| {
+            if q.chars().count() > 200 {
+                return Err(ApiError::invalid("q", "longer than 200 characters"));
+            }
+            Ok(q.to_string())
+        })
+        .transpose()
+}
+
+/// An area by its slug; when unknown, the error is the list of known slugs.
+pub fn area_param(slug: &str) -> Result<Area, String> {
+    Area::from_slug(slug).ok_or_else(|| Area::ALL.map(|a| a.slug()).join(", "))
+}
+
 pub fn region_param(
     g: &Gazetteer,
     params: &Params,
@@ -160,20 +178,12 @@ pub fn parse_query(
             }
         }
     }
-    if let Some(q) = params.str("q") {
-        if q.chars().count() > 200 {
-            return Err(ApiError::invalid("q", "longer than 200 characters"));
-        }
-        f.text = Some(q.to_string());
-    }
+    f.text = text_param(params)?;
     if let Some(c) = params.str("category") {
-        f.area = Some(Area::from_slug(c).ok_or_else(|| {
+        f.area = Some(area_param(c).map_err(|known| {
             ApiError::bad(
                 "unknown_category",
-                format!(
-                    "category: unknown category {c:?}; known: {}",
-                    Area::ALL.map(|a| a.slug()).join(", ")
-                ),
+                format!("category: unknown category {c:?}; known: {known}"),
             )
         })?);
     }

@@ -37,39 +37,10 @@ impl GeodataText<'static> {
     };
 }
 
-/// Hashing of postal-code numbers: one multiplication (Fibonacci hashing), far
-/// cheaper than the default SipHash on the geocoder's hot path. The keys come
-/// from the bundled data, not from callers, so flooding is no concern.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct CodeHash;
-
-impl std::hash::BuildHasher for CodeHash {
-    type Hasher = CodeHasher;
-    fn build_hasher(&self) -> CodeHasher {
-        CodeHasher(0)
-    }
-}
-
-/// The hasher of [`CodeHash`].
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct CodeHasher(u64);
-
-impl std::hash::Hasher for CodeHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
+/// Maps keyed by postal-code number, hashed with foldhash (far cheaper than
+/// the default SipHash on the geocoder's hot path). The keys come from the
+/// bundled data, not from callers, so flooding is no concern.
+pub(crate) type CodeMap<V> = HashMap<u32, V, foldhash::fast::FixedState>;
 
 /// A problem in the gazetteer files.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -291,7 +262,7 @@ pub(crate) struct Tables {
     pub powiats: Vec<Admin>,
     pub gminas: Vec<Admin>,
     pub localities: Vec<Locality>,
-    pub postal: HashMap<u32, Vec<PostalEntry>, CodeHash>,
+    pub postal: CodeMap<Vec<PostalEntry>>,
     /// Every postal code in the data, ascending.
     pub postal_codes: Vec<u32>,
     /// Each locality's place in the ranking of all localities (population, then
@@ -299,7 +270,7 @@ pub(crate) struct Tables {
     /// The rows of each postal code are kept in this order.
     pub rank: Vec<u32>,
     /// The `NN-NNN` text of every postal code, shared by the answers.
-    pub postal_text: HashMap<u32, Arc<str>, CodeHash>,
+    pub postal_text: CodeMap<Arc<str>>,
     pub locality_by_key: HashMap<String, Vec<u32>>,
     pub voivodeship_by_key: HashMap<String, u8>,
     pub powiat_by_key: HashMap<String, Vec<u16>>,
@@ -533,8 +504,8 @@ impl Tables {
         let mut localities: Vec<Locality> = Vec::with_capacity(53_000);
         let mut sums: Vec<(f64, f64, u32)> = Vec::with_capacity(53_000);
         let mut locality_idx: HashMap<(&str, &str), u32> = HashMap::with_capacity(53_000);
-        let mut postal: HashMap<u32, Vec<PostalEntry>, CodeHash> =
-            HashMap::with_capacity_and_hasher(21_000, CodeHash);
+        let mut postal: CodeMap<Vec<PostalEntry>> =
+            CodeMap::with_capacity_and_hasher(21_000, Default::default());
         let mut all_rows: Vec<(u32, PostalEntry)> = Vec::with_capacity(73_000);
         for r in rows("postal.tsv", src.postal, 6) {
             let (line, f) = r?;
