@@ -184,6 +184,16 @@ async fn items_default_to_ten_and_count_exactly() {
     }
     let expected: Vec<String> = practices.iter().map(|p| p.id.clone()).collect();
     assert_eq!(seen, expected);
+    // Past the end, prev leads to the last page that holds items.
+    let past = get(&app, "/ogc/collections/practices/items?limit=10&offset=100")
+        .await
+        .json_with(StatusCode::OK);
+    assert_eq!(past["numberReturned"], 0);
+    let prev = link(&past, "prev").expect("a prev link");
+    assert!(
+        prev["href"].as_str().unwrap().contains("offset=15"),
+        "{prev}"
+    );
 }
 
 #[tokio::test]
@@ -305,6 +315,7 @@ async fn bad_and_unknown_parameters_are_400_json_naming_them() {
         ("colour=red", "colour"),
         ("bbox=1,2,3", "bbox"),
         ("bbox=20,50,19,51", "bbox"),
+        ("bbox=18.9,49.9,low,19.6,50.6,high", "bbox"),
         ("limit=ten", "limit"),
         ("datetime=2012-13-01", "datetime"),
         ("datetime=2012-01-01%2F2010-01-01", "datetime"),

@@ -28,7 +28,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
 use super::error::ApiError;
-use super::params::{Params, parse_bbox};
+use super::params::{Params, parse_bbox, parse_f64};
 use super::practices::{area_param, region_param, text_param};
 use super::read_only_cors;
 use super::{AppState, cached, etag_for};
@@ -437,6 +437,9 @@ fn parse_items(state: &AppState, p: &Params) -> Result<ItemsQuery, ApiError> {
         let parts: Vec<&str> = b.split(',').collect();
         // A 3D box is minLon,minLat,minZ,maxLon,maxLat,maxZ; heights are ignored.
         let b2 = if parts.len() == 6 {
+            // Ignored, but still numbers.
+            parse_f64("bbox", parts[2])?;
+            parse_f64("bbox", parts[5])?;
             [parts[0], parts[1], parts[3], parts[4]].join(",")
         } else {
             b.to_string()
@@ -583,7 +586,8 @@ async fn items(
             ));
         }
         if q.offset > 0 {
-            let prev = q.offset.saturating_sub(q.limit).min(matched.len());
+            // Past the end, the previous page is the last one that holds items.
+            let prev = q.offset.min(matched.len()).saturating_sub(q.limit);
             links.push(link(
                 format!("{url}?{}", page_query(&pairs, q.limit, prev)),
                 "prev",

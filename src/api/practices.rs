@@ -55,7 +55,6 @@ pub struct PracticeQuery {
     pub near: Option<Value>,
 }
 
-/// Resolves a region parameter (TERYT code or name) to its TERYT code.
 /// The full-text parameter `q`, at most 200 characters.
 pub fn text_param(params: &Params) -> Result<Option<String>, ApiError> {
     params
@@ -74,6 +73,7 @@ pub fn area_param(slug: &str) -> Result<Area, String> {
     Area::from_slug(slug).ok_or_else(|| Area::ALL.map(|a| a.slug()).join(", "))
 }
 
+/// Resolves a region parameter (TERYT code or name) to its TERYT code.
 pub fn region_param(
     g: &Gazetteer,
     params: &Params,
