@@ -116,7 +116,10 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             i += 1;
             let (lat, lon) = points[i % points.len()];
-            black_box(g.reverse(lat, lon).ok())
+            black_box(
+                g.reverse(mapa_praktyk::geo_util::LonLat::new(lon, lat))
+                    .ok(),
+            )
         })
     });
     grp.finish();

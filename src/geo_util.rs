@@ -8,22 +8,46 @@
 //! refined with [`haversine_km`] itself, so answers equal a brute-force scan.
 
 use geo::{Distance, Haversine, Point};
+use serde::{Deserialize, Serialize};
+
+/// A point on the Earth as WGS84 degrees, longitude first (x, then y), with
+/// named fields so that a swapped pair cannot compile unnoticed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LonLat {
+    /// Longitude, degrees east.
+    pub lon: f64,
+    /// Latitude, degrees north.
+    pub lat: f64,
+}
+
+impl LonLat {
+    /// A point from its longitude and latitude.
+    pub const fn new(lon: f64, lat: f64) -> LonLat {
+        LonLat { lon, lat }
+    }
+}
+
+impl From<LonLat> for Point<f64> {
+    fn from(p: LonLat) -> Point<f64> {
+        Point::new(p.lon, p.lat)
+    }
+}
 
 /// Mean Earth radius (GRS80 / WGS84 mean), kilometres; the radius `geo`'s
 /// `Haversine` uses.
 pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 
-/// Great-circle distance in kilometres between two lon/lat points (haversine
-/// on the mean Earth radius).
+/// Great-circle distance in kilometres between two points (haversine on the
+/// mean Earth radius).
 ///
 /// ```
-/// use mapa_praktyk::geo_util::haversine_km;
+/// use mapa_praktyk::geo_util::{haversine_km, LonLat};
 /// // Oświęcim to Kraków, about 51 km.
-/// let d = haversine_km(19.2343, 50.0352, 19.9366, 50.0614);
+/// let d = haversine_km(LonLat::new(19.2343, 50.0352), LonLat::new(19.9366, 50.0614));
 /// assert!((d - 50.2).abs() < 1.0, "{d}");
 /// ```
-pub fn haversine_km(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
-    Haversine.distance(Point::new(lon1, lat1), Point::new(lon2, lat2)) / 1000.0
+pub fn haversine_km(a: LonLat, b: LonLat) -> f64 {
+    Haversine.distance(Point::from(a), Point::from(b)) / 1000.0
 }
 
 /// The unit vector of a lon/lat point.
@@ -117,7 +141,10 @@ mod tests {
             let lon = 19.0 + i as f64 * 0.05;
             let v = unit_vector(lon, 50.0 + i as f64 * 0.01);
             let chord: f64 = (0..3).map(|k| (v[k] - base[k]).powi(2)).sum();
-            let km = haversine_km(19.0, 50.0, lon, 50.0 + i as f64 * 0.01);
+            let km = haversine_km(
+                LonLat::new(19.0, 50.0),
+                LonLat::new(lon, 50.0 + i as f64 * 0.01),
+            );
             assert!(chord > last.0 && km > last.1);
             assert!(chord <= chord_sq_for_km(km));
             assert!((km_for_chord_sq(chord) - km).abs() < 1e-6);

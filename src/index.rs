@@ -26,7 +26,9 @@ use rstar::{
     RTreeParams,
 };
 
-use crate::geo_util::{chord_sq_for_km, haversine_km, km_for_chord_sq, rect_envelope, unit_vector};
+use crate::geo_util::{
+    LonLat, chord_sq_for_km, haversine_km, km_for_chord_sq, rect_envelope, unit_vector,
+};
 
 /// Node sizes of the practice tree: wider nodes than rstar's default (6) make
 /// bulk loading and queries over a million points faster (measured with
@@ -134,7 +136,7 @@ impl Boundary {
         } else if chord_sq > self.surely_out {
             false
         } else {
-            haversine_km(lon, lat, p.lon, p.lat) <= self.radius_km
+            haversine_km(LonLat::new(lon, lat), LonLat::new(p.lon, p.lat)) <= self.radius_km
         }
     }
 }
@@ -361,7 +363,12 @@ mod tests {
     fn brute(points: &[(u32, f64, f64)], lon: f64, lat: f64) -> Vec<(u32, f64)> {
         let mut all: Vec<(u32, f64)> = points
             .iter()
-            .map(|&(id, plon, plat)| (id, haversine_km(lon, lat, plon, plat)))
+            .map(|&(id, plon, plat)| {
+                (
+                    id,
+                    haversine_km(LonLat::new(lon, lat), LonLat::new(plon, plat)),
+                )
+            })
             .collect();
         all.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         all

@@ -39,7 +39,7 @@ fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
         Command::Geocode { query } => geocode(&query),
         Command::Reverse { lat, lon } => {
             let g = Gazetteer::bundled();
-            match g.reverse(lat, lon) {
+            match g.reverse(mapa_praktyk::geo_util::LonLat::new(lon, lat)) {
                 Ok(r) => {
                     writeln!(std::io::stdout(), "{}", serde_json::to_string(&r)?)?;
                     Ok(ExitCode::SUCCESS)

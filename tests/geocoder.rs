@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use mapa_praktyk::gazetteer::{
     Candidate, Gazetteer, GeocodeError, GeocodeQuery, GeocodeResult, Precision, key,
 };
+use mapa_praktyk::geo_util::LonLat;
 use serde_json::Value;
 
 fn g() -> &'static Gazetteer {
@@ -201,8 +202,10 @@ fn postal_codes_alone_and_unknown_but_valid_ones() {
     assert_eq!(r.best.postal_code.as_deref(), Some("32-699"));
     assert_eq!(teryt(&r.best).2, "12");
     let osw = text("32-600");
-    let d =
-        mapa_praktyk::geo_util::haversine_km(r.best.lon, r.best.lat, osw.best.lon, osw.best.lat);
+    let d = mapa_praktyk::geo_util::haversine_km(
+        LonLat::new(r.best.lon, r.best.lat),
+        LonLat::new(osw.best.lon, osw.best.lat),
+    );
     assert!(d < 40.0, "placed near its neighbours, {d} km from 32-600");
 
     // A valid code with a town next to it: the town, carrying the code.
@@ -226,11 +229,11 @@ fn region_centres_when_no_place_is_named() {
 
 #[test]
 fn reverse_geocoding() {
-    let r = g().reverse(54.35, 18.65).unwrap();
+    let r = g().reverse(LonLat::new(18.65, 54.35)).unwrap();
     assert_eq!(&*r.name, "Gdańsk");
     assert!(r.distance_km < 2.0);
     assert_eq!(&*r.admin.voivodeship.as_ref().unwrap().teryt, "22");
-    let r = g().reverse(50.0352, 19.2343).unwrap();
+    let r = g().reverse(LonLat::new(19.2343, 50.0352)).unwrap();
     assert_eq!(&*r.name, "Oświęcim");
     assert_eq!(&*r.admin.gmina.as_ref().unwrap().teryt, "121301");
     assert_eq!(&*r.postal_code, "32-600");
@@ -238,7 +241,7 @@ fn reverse_geocoding() {
     for (lat, lon) in [(52.52, 13.40), (48.0, 17.0), (0.0, 0.0), (56.5, 19.0)] {
         assert!(
             matches!(
-                g().reverse(lat, lon),
+                g().reverse(LonLat::new(lon, lat)),
                 Err(GeocodeError::OutsideCoverage { .. })
             ),
             "({lat}, {lon})"
@@ -251,7 +254,7 @@ fn reverse_geocoding() {
         (50.0, f64::INFINITY),
     ] {
         assert!(matches!(
-            g().reverse(lat, lon),
+            g().reverse(LonLat::new(lon, lat)),
             Err(GeocodeError::InvalidCoordinates(_))
         ));
     }
@@ -563,7 +566,7 @@ fn reverse_at_a_rows_own_point_finds_that_row() {
     let mut checked = 0;
     for &(_, _, lat, lon) in rows.iter().step_by(37) {
         let r = g()
-            .reverse(lat, lon)
+            .reverse(LonLat::new(lon, lat))
             .unwrap_or_else(|e| panic!("({lat}, {lon}): {e}"));
         assert!(r.distance_km < 1e-6, "({lat}, {lon}): {r:?}");
         assert!(
@@ -581,7 +584,7 @@ fn reverse_at_a_rows_own_point_finds_that_row() {
     // Every locality's own point is covered.
     let outside: Vec<String> = g()
         .localities()
-        .filter(|&(_, lon, lat, _)| g().reverse(lat, lon).is_err())
+        .filter(|&(_, lon, lat, _)| g().reverse(LonLat::new(lon, lat)).is_err())
         .map(|(n, lon, lat, _)| format!("{n} ({lat}, {lon})"))
         .collect();
     assert!(outside.is_empty(), "{outside:?}");
@@ -688,7 +691,7 @@ mod never_panics {
 
         #[test]
         fn any_point_gets_an_answer_or_a_clear_error(lat in any::<f64>(), lon in any::<f64>()) {
-            match g().reverse(lat, lon) {
+            match g().reverse(LonLat::new(lon, lat)) {
                 Ok(r) => prop_assert!(r.distance_km.is_finite() && r.distance_km >= 0.0),
                 Err(e) => prop_assert!(
                     matches!(e.code(), "invalid_coordinates" | "outside_coverage"),
@@ -699,7 +702,7 @@ mod never_panics {
 
         #[test]
         fn points_in_and_around_poland(lat in 45.0f64..58.0, lon in 10.0f64..28.0) {
-            match g().reverse(lat, lon) {
+            match g().reverse(LonLat::new(lon, lat)) {
                 Ok(r) => prop_assert!(r.distance_km.is_finite()),
                 Err(e) => prop_assert_eq!(e.code(), "outside_coverage"),
             }

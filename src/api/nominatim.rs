@@ -442,7 +442,7 @@ async fn reverse(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
         let zoom = p.int("zoom", 0, 18)?.unwrap_or(18);
         let country = country_name(p.str("accept-language"));
         let g = state.gazetteer;
-        let r = match g.reverse(lat, lon) {
+        let r = match g.reverse(crate::geo_util::LonLat::new(lon, lat)) {
             Ok(r) => r,
             Err(e) if e.is_bad_input() => return Err(ApiError::geocode("lat,lon", e)),
             Err(_) => return Ok(json!({"error": "Unable to geocode"})),

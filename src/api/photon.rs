@@ -528,7 +528,12 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respo
             candidates.retain(|c| c.lon >= b[0] && c.lon <= b[2] && c.lat >= b[1] && c.lat <= b[3]);
         }
         if let Some((lat, lon)) = bias {
-            let d = |c: &Candidate| crate::geo_util::haversine_km(lon, lat, c.lon, c.lat);
+            let d = |c: &Candidate| {
+                crate::geo_util::haversine_km(
+                    crate::geo_util::LonLat::new(lon, lat),
+                    crate::geo_util::LonLat::new(c.lon, c.lat),
+                )
+            };
             candidates.sort_by(|a, b| {
                 let (sa, sb) = ((a.score * 100.0).round(), (b.score * 100.0).round());
                 sb.total_cmp(&sa).then(d(a).total_cmp(&d(b)))
@@ -578,7 +583,7 @@ async fn reverse(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
             return Err(ApiError::invalid("radius", "must be positive (km)"));
         }
         let g = state.gazetteer;
-        let r = match g.reverse(lat, lon) {
+        let r = match g.reverse(crate::geo_util::LonLat::new(lon, lat)) {
             Ok(r) => r,
             Err(e) if e.is_bad_input() => return Err(ApiError::geocode("lat,lon", e)),
             Err(_) => return Ok(Vec::new()),

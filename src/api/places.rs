@@ -94,7 +94,7 @@ pub async fn reverse(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
         let (lat, lon) = p.lat_lon()?;
         let r = state
             .gazetteer
-            .reverse(lat, lon)
+            .reverse(crate::geo_util::LonLat::new(lon, lat))
             .map_err(|e| ApiError::geocode("lat,lon", e))?;
         Ok(json!({
             "type": "Feature",

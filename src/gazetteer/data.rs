@@ -691,8 +691,14 @@ mod tests {
             let want = brute_nearest(&t.rows, lon, lat);
             let (g, w) = (t.rows[got as usize].1, t.rows[want as usize].1);
             // Coincident rows may tie: compare distances, not ids.
-            let dg = crate::geo_util::haversine_km(lon, lat, g.lon, g.lat);
-            let dw = crate::geo_util::haversine_km(lon, lat, w.lon, w.lat);
+            let dg = crate::geo_util::haversine_km(
+                crate::geo_util::LonLat::new(lon, lat),
+                crate::geo_util::LonLat::new(g.lon, g.lat),
+            );
+            let dw = crate::geo_util::haversine_km(
+                crate::geo_util::LonLat::new(lon, lat),
+                crate::geo_util::LonLat::new(w.lon, w.lat),
+            );
             assert!(
                 (dg - dw).abs() < 1e-9,
                 "({lat}, {lon}): grid {got} at {dg} km, brute force {want} at {dw} km"

@@ -10,6 +10,7 @@ use super::data::{PostalEntry, postal_number, postal_string};
 use super::normalize::{fold, key, nominatives};
 use super::types::*;
 use super::{Gazetteer, GeocodeError, MAX_QUERY_CHARS};
+use crate::geo_util::LonLat;
 use std::sync::Arc;
 
 /// How a locality phrase was found, best first.
@@ -872,7 +873,10 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
         let area = g.postal_area(code)?;
         let near = localities.iter().map(|(i, _)| *i).find(|&i| {
             let l = &t.localities[i as usize];
-            crate::geo_util::haversine_km(l.lon, l.lat, area.lon, area.lat) < 30.0
+            crate::geo_util::haversine_km(
+                LonLat::new(l.lon, l.lat),
+                LonLat::new(area.lon, area.lat),
+            ) < 30.0
         });
         if let Some(id) = near {
             let mut c = g.locality_candidate(id, Precision::Locality, 0.9, None);

@@ -7,6 +7,7 @@
 //!
 //! ```
 //! use mapa_praktyk::gazetteer::{Gazetteer, GeocodeQuery, Precision};
+//! use mapa_praktyk::geo_util::LonLat;
 //! let g = Gazetteer::bundled();
 //! let r = g.geocode(&GeocodeQuery::text("MOPS w Zawierciu")).unwrap();
 //! assert_eq!(&*r.best.name, "Zawiercie");
@@ -17,7 +18,7 @@
 //! assert_eq!(r.best.precision, Precision::PostalLocality);
 //! assert_eq!(&*r.best.admin.gmina.unwrap().teryt, "121301");
 //!
-//! let back = g.reverse(50.0352, 19.2343).unwrap();
+//! let back = g.reverse(LonLat::new(19.2343, 50.0352)).unwrap();
 //! assert_eq!(&*back.name, "Oświęcim");
 //! ```
 
@@ -32,7 +33,7 @@ pub use data::{GazetteerError, GeodataText};
 pub use normalize::{fold, key};
 pub use types::*;
 
-use crate::geo_util::haversine_km;
+use crate::geo_util::{LonLat, haversine_km};
 use data::Tables;
 use geocode::nominative_keys;
 
@@ -240,14 +241,14 @@ impl Gazetteer {
         geocode::geocode(self, query)
     }
 
-    /// Finds the nearest locality and the admin chain of a point (latitude,
-    /// longitude in degrees). A point outside Poland gives
-    /// [`GeocodeError::OutsideCoverage`].
-    pub fn reverse(&self, lat: f64, lon: f64) -> Result<ReverseResult, GeocodeError> {
+    /// Finds the nearest locality and the admin chain of a point. A point
+    /// outside Poland gives [`GeocodeError::OutsideCoverage`].
+    pub fn reverse(&self, p: LonLat) -> Result<ReverseResult, GeocodeError> {
+        let LonLat { lon, lat } = p;
         check_lat_lon(lat, lon)?;
         // Well away from every row (0.1° is over 6 km here) and from every
         // outline: outside, without searching.
-        if !self.t.grid.covers(lon, lat, 0.1) && !self.inside_outlines(lon, lat) {
+        if !self.t.grid.covers(lon, lat, 0.1) && !self.inside_outlines(p) {
             return Err(GeocodeError::OutsideCoverage { lat, lon });
         }
         let nearest = self
@@ -257,8 +258,8 @@ impl Gazetteer {
             .ok_or(GeocodeError::OutsideCoverage { lat, lon })?;
         let (code, row) = self.t.rows[nearest as usize];
         let loc = &self.t.localities[row.locality as usize];
-        let distance_km = haversine_km(lon, lat, row.lon, row.lat);
-        if distance_km > NEAR_LOCALITY_KM && !self.inside_outlines(lon, lat) {
+        let distance_km = haversine_km(p, LonLat::new(row.lon, row.lat));
+        if distance_km > NEAR_LOCALITY_KM && !self.inside_outlines(p) {
             return Err(GeocodeError::OutsideCoverage { lat, lon });
         }
         Ok(ReverseResult {
@@ -274,8 +275,8 @@ impl Gazetteer {
     }
 
     /// The voivodeship whose outline holds the point, if any.
-    pub fn voivodeship_at(&self, lon: f64, lat: f64) -> Option<AdminRef> {
-        let pt = geo::Point::new(lon, lat);
+    pub fn voivodeship_at(&self, p: LonLat) -> Option<AdminRef> {
+        let pt = geo::Point::from(p);
         self.t
             .voivodeships
             .iter()
@@ -286,8 +287,8 @@ impl Gazetteer {
             })
     }
 
-    fn inside_outlines(&self, lon: f64, lat: f64) -> bool {
-        self.voivodeship_at(lon, lat).is_some()
+    fn inside_outlines(&self, p: LonLat) -> bool {
+        self.voivodeship_at(p).is_some()
     }
 
     fn admin_ref(&self, a: &data::Admin) -> AdminRef {
