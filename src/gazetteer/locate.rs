@@ -46,11 +46,19 @@ mod cue {
     pub const AFTER_W: f64 = 1.5;
     /// A one-word name with no cue at all (often a surname or a word).
     pub const BARE_WORD: f64 = 0.5;
-    /// In a sentence about funding (ministries, funds, the EU, marshal's office).
+    /// Named as a locality: "w miejscowości X", "wieś X", "sołectwo X".
+    pub const LOCALITY_NAMED: f64 = 2.0;
+    /// A name that is only reduced to a place by suffix rules, not SGJP.
+    pub const RULE_READING: f64 = 0.7;
+    /// How fast the weight of a mention's other readings falls with their rank
+    /// score relative to its best one (the exponent).
+    pub const OTHER_READINGS: i32 = 4;
+    /// Just after words about funding (ministries, funds, the EU, the marshal's
+    /// office): "Ministerstwo Rodziny w Warszawie".
     pub const FUNDER: f64 = 0.2;
     /// After "filia", "oddział", "punkt", "świetlica", "sołectwo": a branch.
     pub const BRANCH: f64 = 0.6;
-    /// In a sentence about partners.
+    /// Just after words about partners.
     pub const PARTNER: f64 = 0.5;
     /// In the first lines of the page (its heading).
     pub const HEADING: f64 = 1.3;
@@ -132,6 +140,10 @@ const BRANCH_WORDS: &[&str] = &[
     "placowk",
 ];
 const PARTNER_WORDS: &[&str] = &["partner", "wspolprac"];
+const LOCALITY_WORDS: &[&str] = &[
+    "miejscowosc", "miejscowosci", "miejscowoscia", "wies", "wsi", "solectwo", "solectwa",
+    "solectwie", "osiedle", "osiedlu", "osiedla",
+];
 const PERSON_TITLES: &[&str] = &[
     "pan",
     "pani",
@@ -239,8 +251,6 @@ impl Gazetteer {
             if !m.gmina.is_empty() {
                 gmina_lines.push((m.gmina.clone(), line.to_string(), li));
             }
-            let funder = has_stem(&folded, FUNDER_WORDS);
-            let partner = has_stem(&folded, PARTNER_WORDS);
             let heading = if li < cue::HEADING_LINES {
                 cue::HEADING
             } else {
@@ -266,8 +276,13 @@ impl Gazetteer {
                 }
                 let institution = before.iter().rev().find_map(|w| Institution::of_word(w));
                 let seat = x.after_w && has_stem(before, INSTITUTION_NOUNS);
+                let named_locality = near
+                    .last()
+                    .is_some_and(|w| LOCALITY_WORDS.contains(&w.as_str()));
                 let mut mult = if seat {
                     cue::INSTITUTION_SEAT
+                } else if named_locality {
+                    cue::LOCALITY_NAMED
                 } else if x.after_w {
                     cue::AFTER_W
                 } else if x.phrase.words == 1 && x.phrase.kind == MatchKind::Exact {
@@ -275,11 +290,14 @@ impl Gazetteer {
                 } else {
                     1.0
                 };
-                if funder {
+                if has_stem(before, FUNDER_WORDS) {
                     mult *= cue::FUNDER;
                 }
-                if partner {
+                if has_stem(before, PARTNER_WORDS) {
                     mult *= cue::PARTNER;
+                }
+                if x.phrase.kind == MatchKind::Rule {
+                    mult *= cue::RULE_READING;
                 }
                 if has_stem(near, BRANCH_WORDS) {
                     mult *= cue::BRANCH;
@@ -288,17 +306,29 @@ impl Gazetteer {
                 let from = x.word.saturating_sub(6);
                 let to = (x.word + x.phrase.words).min(orig.len());
                 let evidence = orig[from..to].join(" ");
-                for &id in x.phrase.ids.iter().take(200) {
-                    let e = Evidence {
-                        id,
-                        kind: x.phrase.kind,
-                        cases: x.phrase.cases,
-                        after_w: x.after_w,
-                    };
-                    let quality = self.rank_score(&e, institution, &[]);
+                // The mention's readings: its best-ranked place counts in full
+                // (the size of a place decides between places of one name, not
+                // between the places a page names), the others far less.
+                let scored: Vec<(u32, f64)> = x
+                    .phrase
+                    .ids
+                    .iter()
+                    .take(200)
+                    .map(|&id| {
+                        let e = Evidence {
+                            id,
+                            kind: x.phrase.kind,
+                            cases: x.phrase.cases,
+                            after_w: x.after_w,
+                        };
+                        (id, self.rank_score(&e, institution, &[]))
+                    })
+                    .collect();
+                let best = scored.iter().map(|s| s.1).fold(f64::MIN, f64::max);
+                for (id, score) in scored {
                     hits.push(Hit {
                         id,
-                        weight: quality * mult,
+                        weight: mult * (score / best).powi(cue::OTHER_READINGS),
                         kind: x.phrase.kind,
                         evidence: evidence.clone(),
                     });
@@ -314,22 +344,15 @@ impl Gazetteer {
                 };
                 for &id in ids {
                     if t.localities[id as usize].gmina == Some(gm) {
-                        let e = Evidence {
-                            id,
-                            kind: MatchKind::Exact,
-                            cases: 0,
-                            after_w: false,
-                        };
                         let heading = if *li < cue::HEADING_LINES {
                             cue::HEADING
                         } else {
                             1.0
                         };
-                        let quality = self.rank_score(&e, Some(Institution::Gmina), &[]);
                         let words: Vec<&str> = line.split_whitespace().take(12).collect();
                         hits.push(Hit {
                             id,
-                            weight: quality * cue::GMINA_NAMED * heading,
+                            weight: cue::GMINA_NAMED * heading,
                             kind: MatchKind::Exact,
                             evidence: words.join(" "),
                         });
