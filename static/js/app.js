@@ -4,14 +4,18 @@
 // the server: geocoding, distances, the full record, downloads.
 
 import { pickLang, strings } from './i18n.js';
-import { parseState, formatState, apiFilterParams, DEFAULT_RADIUS_KM } from './state.js';
+import { parseState, formatState, apiFilterParams, parseRadius, parseYear, DEFAULT_RADIUS_KM } from './state.js';
 import * as api from './api.js';
-import { areaStyle, areaMatches, swatchHtml, AREA_STYLE, SOCIAL_SUBAREAS } from './areas.js';
+import { areaStyle, areaMatches, swatchHtml, AREA_STYLE, SOCIAL_SUBAREAS, SOCIAL_SERVICES } from './areas.js';
+import { queryStems, searchText, matches } from './text.js';
+import { attachSuggestions, normalisePlaceQuery, placeOf, placeLabel } from './places.js';
+import { setupShareDialog, setupEmbed, fillPrintSheet } from './share.js';
 
 const L = window.L;
 const lang = pickLang(location.search);
 const T = strings(lang);
-const collator = new Intl.Collator(T.locale);
+// Numeric, so "2, 10, 100" sort as numbers do.
+const collator = new Intl.Collator(T.locale, { numeric: true });
 const $ = (id) => document.getElementById(id);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 const coarsePointer = window.matchMedia('(pointer: coarse)').matches;
@@ -31,7 +35,8 @@ const S = {
   selected: [],
   selKey: null,
   loaded: false,
-  nearResult: null, // {key, lat, lon, name, dist: Map(id -> km)} or {key, error}
+  nearResult: null, // {key, lat, lon, name, label, precision, others, nearest, dist: Map(id -> km)} or {key, error}
+  textResult: null, // {key, ids: Set}: what the API's q matched (bodies included)
   nearLayer: null,
   categories: [],
   areaNames: new Map(),
@@ -57,18 +62,9 @@ function esc(v) {
   return String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
 
-/** Folds text like the server's search: lower case, Polish letters to ASCII. */
-function fold(s) {
-  return String(s || '')
-    .toLowerCase()
-    .replace(/ł/g, 'l')
-    .replace(/ß/g, 'ss')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '');
-}
-
-function words(q) {
-  return fold(q).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+/** An API error in the page's language: the message for its code, else a general one. */
+function apiMessage(e) {
+  return (e && e.code && T.apiErrors[e.code]) || T.loadFailed;
 }
 
 function fmtNum(n, digits = 0) {
@@ -201,6 +197,7 @@ function initMap() {
   map.on('moveend', onMoveEnd);
   map.on('popupopen', onPopupOpen);
   map.on('popupclose', onPopupClose);
+  map.getContainer().addEventListener('keydown', onMarkerKey);
   map.getContainer().addEventListener('click', (e) => {
     const a = e.target.closest('a[data-detail]');
     if (a) {
@@ -210,15 +207,44 @@ function initMap() {
   });
 }
 
+/** A div icon that names itself to screen readers (clusters have no title of their own). */
+const LabelledIcon = L.DivIcon.extend({
+  createIcon(old) {
+    const el = L.DivIcon.prototype.createIcon.call(this, old);
+    el.setAttribute('aria-label', this.options.label);
+    el.setAttribute('title', this.options.label);
+    el.setAttribute('role', 'button');
+    return el;
+  },
+});
+
 function clusterIcon(cluster) {
   const n = cluster.getChildCount();
   const size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
   const px = coarsePointer ? 48 : 40;
-  return L.divIcon({
+  return new LabelledIcon({
     html: `<div><span>${n}</span></div>`,
     className: `marker-cluster marker-cluster-${size}`,
     iconSize: L.point(px, px),
+    label: T.clusterLabel(n),
   });
+}
+
+/** Enter or Space on a focused marker opens its popup; on a cluster, zooms into it. */
+function onMarkerKey(e) {
+  if (e.key !== 'Enter' && e.key !== ' ') return;
+  const el = e.target.closest('.leaflet-marker-icon');
+  if (!el) return;
+  e.preventDefault();
+  e.stopPropagation();
+  if (el.classList.contains('marker-cluster')) {
+    S.clusters._featureGroup.eachLayer((c) => {
+      if (c._icon === el && c.zoomToBounds) c.zoomToBounds({ padding: [20, 20] });
+    });
+    return;
+  }
+  const r = S.selected.find((x) => x.marker && x.marker._icon === el);
+  if (r) withPopup(r).openPopup();
 }
 
 const iconCache = new Map();
@@ -436,7 +462,7 @@ function addRecords(features) {
 
 /** The folded words a text filter searches, computed on the first search. */
 function textOf(r) {
-  if (r.text === undefined) r.text = fold([r.p.title, r.p.summary, r.p.town, r.p.unit].filter(Boolean).join(' '));
+  if (r.text === undefined) r.text = searchText([r.p.title, r.p.summary, r.p.town, r.p.unit]);
   return r.text;
 }
 
@@ -455,9 +481,15 @@ function nearReady() {
   return S.state.near && S.nearResult && S.nearResult.key === nearKey(S.state.near) && S.nearResult.dist;
 }
 
+/** The ids the server matched for the text filter (it searches the bodies too), when known. */
+function textIds() {
+  const stems = queryStems(S.state.q);
+  return stems.length && S.textResult && S.textResult.key === stems.join(' ') ? S.textResult.ids : null;
+}
+
 function filterKey() {
   const s = S.state;
-  return JSON.stringify([s.area, s.woj, words(s.q), nearReady() ? nearKey(s.near) : '']);
+  return JSON.stringify([s.area, s.woj, s.pow, s.gmi, s.yf, s.yt, queryStems(s.q), textIds() ? 1 : 0, nearReady() ? nearKey(s.near) : '']);
 }
 
 function selectionKey() {
@@ -466,15 +498,17 @@ function selectionKey() {
 
 function makeMatcher() {
   const s = S.state;
-  const ws = words(s.q);
+  const stems = queryStems(s.q);
+  const serverIds = textIds();
   const near = nearReady() ? S.nearResult.dist : null;
   return (r) => {
     if (!areaMatches(s.area, r.p.area)) return false;
     if (s.woj && !(r.p.voivodeship && r.p.voivodeship.teryt === s.woj)) return false;
-    if (ws.length) {
-      const text = textOf(r);
-      for (const w of ws) if (!text.includes(w)) return false;
-    }
+    if (s.pow && !(r.p.powiat && r.p.powiat.teryt === s.pow)) return false;
+    if (s.gmi && !(r.p.gmina && r.p.gmina.teryt === s.gmi)) return false;
+    if ((s.yf || s.yt) && !(r.p.year && (!s.yf || r.p.year >= s.yf) && (!s.yt || r.p.year <= s.yt))) return false;
+    // The same rule as the API's q (text.js); the server's answer adds the matches in bodies.
+    if (stems.length && !matches(stems, textOf(r)) && !(serverIds && serverIds.has(r.id))) return false;
     if (near && !near.has(r.id)) return false;
     return true;
   };
@@ -545,6 +579,11 @@ function updateList() {
   });
   $('list').innerHTML = html.join('');
   $('list-more').textContent = items.length > LIST_MAX ? T.listMore(items.length - LIST_MAX) : items.length === 0 && S.loaded ? T.listEmpty : '';
+  // Nothing selected: say so on the map, with the way out.
+  const empty = S.loaded && S.selected.length === 0 && S.records.length > 0 && !(S.state.near && S.nearResult && S.nearResult.nearest && S.nearResult.nearest.length);
+  $('map-empty').hidden = !empty;
+  $('map-empty-text').textContent = empty ? T.filterEmpty : '';
+  if (updateEmbedLink) updateEmbedLink();
 }
 
 function currentBbox() {
@@ -719,7 +758,7 @@ function detailHtml(f) {
     if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) return;
     rows.push(`<dt>${esc(k)}</dt><dd>${html ? v : esc(v)}</dd>`);
   };
-  add(T.area, p.area_path || areaName(p.area, p.area_name));
+  add(T.area, areaPath(p));
   add(T.town, p.town);
   add(T.unit, p.unit);
   add(T.unitType, p.unit_type);
@@ -749,8 +788,36 @@ function detailHtml(f) {
     add(T.coordinates, T.notPlaced);
   }
   const summary = p.summary ? `<h4>${esc(T.summary)}</h4><p class="text">${esc(p.summary)}</p>` : '';
-  const text = p.body ? `<h4>${esc(T.body)}</h4><div class="text">${esc(p.body)}</div>` : '';
+  const body = bodyAfterSummary(p.body, p.summary);
+  const text = body ? `<h4>${esc(T.body)}</h4><div class="text">${esc(body)}</div>` : '';
   return `<h3 id="detail-practice-title">${esc(p.title)}</h3><dl>${rows.join('')}</dl>${summary}${text}`;
+}
+
+/** The area with its parent, in the page's language ("Social services › Culture"). */
+function areaPath(p) {
+  if (lang !== 'en' && p.area_path) return p.area_path;
+  const name = areaName(p.area, p.area_name);
+  return SOCIAL_SUBAREAS.has(p.area) ? `${areaName(SOCIAL_SERVICES)} › ${name}` : name;
+}
+
+/** The description without the summary it often starts with (imported pages repeat it). */
+function bodyAfterSummary(body, summary) {
+  const b = String(body || '').trim();
+  const sum = String(summary || '').trim();
+  if (!sum) return b;
+  let i = 0;
+  let j = 0;
+  while (i < b.length && j < sum.length) {
+    if (/\s/.test(sum[j])) j++;
+    else if (/\s/.test(b[i])) i++;
+    else if (b[i] !== sum[j]) return b;
+    else {
+      i++;
+      j++;
+    }
+  }
+  if (j < sum.length) return b;
+  return b.slice(i).replace(/^[\s.,;:–-]+/, '');
 }
 
 function linkHtml(url, label) {
@@ -778,46 +845,113 @@ function drawNear() {
   ]).addTo(S.map);
 }
 
+function fmtRadius(r) {
+  return fmtNum(r, r % 1 ? 1 : 0);
+}
+
+/** The status under the near-me form: the centre, the chosen place and its precision, the others, the nearest when none is in the radius. */
+function showNearStatus() {
+  const n = S.state.near;
+  const res = S.nearResult;
+  const status = $('near-status');
+  const extra = $('near-extra');
+  status.classList.remove('error');
+  extra.innerHTML = '';
+  if (!n || !res) {
+    status.textContent = '';
+    return;
+  }
+  if (res.error) {
+    status.textContent = res.error;
+    status.classList.add('error');
+    return;
+  }
+  const parts = [`${T.nearCentre(res.name, fmtRadius(n.radius))}.`];
+  if (res.precision) parts.push(T.nearChosen(res.label || res.name, T.precisionWords[res.precision] || T.precisionNames[res.precision] || res.precision));
+  if (!res.dist.size) parts.push(T.nearNone(fmtRadius(n.radius)));
+  status.textContent = parts.join(' ');
+  const html = [];
+  if (res.others && res.others.length) {
+    html.push(`<p class="muted">${esc(T.nearOthers)}</p><ul class="near-others">`);
+    res.others.forEach((pl, i) => {
+      html.push(`<li><button type="button" class="btn btn-ghost linkish" data-other="${i}">${esc(placeLabel(pl, T))}</button></li>`);
+    });
+    html.push('</ul>');
+  }
+  if (!res.dist.size && res.nearest && res.nearest.length) {
+    html.push(`<p class="muted">${esc(T.nearNearest)}</p><ol class="near-nearest">`);
+    for (const f of res.nearest) {
+      html.push(`<li><button type="button" class="btn btn-ghost linkish" data-nearest="${esc(f.id)}">${esc(f.title)}</button> <span class="dist">${esc(fmtKm(f.km))}</span></li>`);
+    }
+    html.push('</ol>');
+    const widen = Math.min(1000, Math.ceil(Math.max(...res.nearest.map((f) => f.km)) / 5) * 5 + 5);
+    html.push(`<button type="button" id="near-widen" class="btn btn-primary" data-radius="${widen}">${esc(T.nearWiden(fmtRadius(widen)))}</button>`);
+  }
+  extra.innerHTML = html.join('');
+}
+
 let nearAbort = null;
-/** Asks the API for the practices around the near-me centre; `fit` zooms to the circle. */
+/** Finds the centre (geocoding a typed place), the practices within the radius and, when none, the nearest few. `fit` zooms to the circle. */
 async function runNear({ fit }) {
   const n = S.state.near;
-  const status = $('near-status');
-  status.classList.remove('error');
   if (nearAbort) nearAbort.abort();
   if (!n) {
     S.nearResult = null;
-    status.textContent = '';
+    showNearStatus();
     drawNear();
     await refresh();
     return;
   }
   const key = nearKey(n);
   nearAbort = new AbortController();
-  const params = new URLSearchParams();
-  if (n.place) params.set('near', n.place.trim());
-  else {
-    params.set('lat', String(n.lat));
-    params.set('lon', String(n.lon));
-  }
-  params.set('radius_km', String(n.radius));
+  const signal = nearAbort.signal;
   const dist = new Map();
   try {
+    let centre;
+    let others = [];
+    if (n.place) {
+      const q = normalisePlaceQuery(n.place);
+      let fc;
+      try {
+        fc = await api.geocode(q, 5, signal);
+      } catch (e) {
+        if (e.code === 'not_found') throw new Error(T.nearNotFound(n.place));
+        throw e;
+      }
+      const places = (fc.features || []).map(placeOf);
+      if (!places.length) throw new Error(T.nearNotFound(n.place));
+      centre = places[0];
+      others = places.slice(1);
+    } else {
+      centre = { lat: n.lat, lon: n.lon, name: n.name || T.nearMyLocation, precision: n.prec || '' };
+    }
+    const params = new URLSearchParams({ lat: String(centre.lat), lon: String(centre.lon), radius_km: String(n.radius) });
     const limit = (S.config && S.config.max_limit) || 10000;
-    const first = await api.allPractices(params, {
+    await api.allPractices(params, {
       limit,
       parallel: 1,
-      signal: nearAbort.signal,
+      signal,
       onPage: (features) => {
-        for (const f of features) {
-          const id = String(f.id ?? f.properties.id);
-          dist.set(id, f.properties.distance_km);
-        }
+        for (const f of features) dist.set(String(f.id ?? f.properties.id), f.properties.distance_km);
       },
     });
-    const centre = first.near || { lat: n.lat, lon: n.lon, name: T.nearMyLocation };
-    S.nearResult = { key, lat: centre.lat, lon: centre.lon, name: centre.name || n.place, dist };
-    status.textContent = T.nearCentre(S.nearResult.name, fmtNum(n.radius, n.radius % 1 ? 1 : 0));
+    let nearest = [];
+    if (!dist.size) {
+      const fc = await api.nearest(centre.lat, centre.lon, 3, signal);
+      nearest = (fc.features || []).map((f) => ({ id: String(f.id ?? f.properties.id), title: f.properties.title, km: f.properties.distance_km }));
+    }
+    S.nearResult = {
+      key,
+      lat: centre.lat,
+      lon: centre.lon,
+      name: centre.name || n.place,
+      label: n.place ? placeLabel(centre, T) : centre.name,
+      precision: centre.precision,
+      others,
+      nearest,
+      dist,
+    };
+    showNearStatus();
     drawNear();
     if (fit && S.nearLayer) {
       const circle = S.nearLayer.getLayers()[0];
@@ -825,46 +959,76 @@ async function runNear({ fit }) {
     }
   } catch (e) {
     if (e.name === 'AbortError') return;
-    S.nearResult = { key, error: e };
-    status.textContent = e.message || T.loadFailed;
-    status.classList.add('error');
+    S.nearResult = { key, error: e instanceof api.ApiError ? apiMessage(e) : e.message || T.loadFailed };
+    showNearStatus();
     drawNear();
   }
   await refresh();
 }
 
-function nearRadius() {
-  const r = Number($('near-radius').value);
-  return r > 0 && r <= 1000 ? r : NaN;
+function nearError(text, field) {
+  const status = $('near-status');
+  status.textContent = text;
+  status.classList.add('error');
+  $('near-extra').innerHTML = '';
+  field.setAttribute('aria-invalid', 'true');
+  field.focus();
+}
+
+/** Moves the near-me search to a chosen place (a suggestion or one of the others). */
+function nearPlace(place) {
+  const r = parseRadius($('near-radius').value);
+  S.state.near = {
+    lat: place.lat,
+    lon: place.lon,
+    radius: Number.isFinite(r) ? r : S.state.near ? S.state.near.radius : DEFAULT_RADIUS_KM,
+    name: placeLabel(place, T),
+    prec: place.precision || '',
+  };
+  $('near-place').value = place.name;
+  $('near-place').dataset.chosen = place.name;
+  commit(true, 'near');
+  runNear({ fit: true });
 }
 
 function setupNear() {
+  attachSuggestions({ input: $('near-place'), list: $('near-suggest'), T, onPick: nearPlace });
+  for (const id of ['near-place', 'near-radius']) $(id).addEventListener('input', (e) => e.target.removeAttribute('aria-invalid'));
   $('near').addEventListener('submit', (e) => {
     e.preventDefault();
     const status = $('near-status');
     const place = $('near-place').value.trim();
-    const r = nearRadius();
+    const r = parseRadius($('near-radius').value);
     status.classList.remove('error');
-    if (!place) {
-      status.textContent = T.nearNeedPlace;
-      status.classList.add('error');
-      $('near-place').focus();
-      return;
-    }
-    if (!Number.isFinite(r)) {
-      status.textContent = T.nearBadRadius;
-      status.classList.add('error');
-      $('near-radius').focus();
-      return;
-    }
-    S.state.near = { place, radius: r };
+    if (!place) return nearError(T.nearNeedPlace, $('near-place'));
+    if (!Number.isFinite(r)) return nearError(T.nearBadRadius, $('near-radius'));
+    const n = S.state.near;
+    // The same place with another radius keeps a chosen candidate.
+    if (n && !n.place && n.name && place === $('near-place').dataset.chosen) S.state.near = { ...n, radius: r };
+    else S.state.near = { place, radius: r };
     commit(true, 'near');
     runNear({ fit: true });
+  });
+  $('near-extra').addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (!b) return;
+    if (b.dataset.other !== undefined) {
+      const pl = S.nearResult && S.nearResult.others[Number(b.dataset.other)];
+      if (pl) nearPlace(pl);
+    } else if (b.dataset.nearest) {
+      openPractice(b.dataset.nearest, { fly: true });
+    } else if (b.id === 'near-widen') {
+      const r = Number(b.dataset.radius);
+      S.state.near = { ...S.state.near, radius: r };
+      $('near-radius').value = fmtRadius(r);
+      commit(true, 'near');
+      runNear({ fit: true });
+    }
   });
   $('near-locate').addEventListener('click', () => {
     const status = $('near-status');
     status.classList.remove('error');
-    const r = nearRadius() || DEFAULT_RADIUS_KM;
+    const r = parseRadius($('near-radius').value) || DEFAULT_RADIUS_KM;
     if (!navigator.geolocation) {
       status.textContent = T.nearGeoUnavailable;
       status.classList.add('error');
@@ -891,6 +1055,37 @@ function setupNear() {
     runNear({ fit: false });
     $('near-place').focus();
   });
+}
+
+// ---------------------------------------------------------------- text search on the server
+
+let textAbort = null;
+/** Asks the API which practices match the text filter (it searches the bodies too). */
+async function runText() {
+  const stems = queryStems(S.state.q);
+  if (textAbort) textAbort.abort();
+  if (!stems.length) {
+    S.textResult = null;
+    return;
+  }
+  const key = stems.join(' ');
+  if (S.textResult && S.textResult.key === key) return;
+  textAbort = new AbortController();
+  const ids = new Set();
+  try {
+    await api.allPractices(new URLSearchParams({ q: S.state.q.trim() }), {
+      limit: (S.config && S.config.max_limit) || 10000,
+      parallel: 1,
+      signal: textAbort.signal,
+      onPage: (features) => {
+        for (const f of features) ids.add(String(f.id ?? f.properties.id));
+      },
+    });
+    S.textResult = { key, ids };
+    await refresh();
+  } catch (e) {
+    if (e.name !== 'AbortError') S.textResult = null; // the page's own matches stand
+  }
 }
 
 // ---------------------------------------------------------------- filters UI
@@ -930,18 +1125,59 @@ function fillFilterOptions() {
     .join('');
 }
 
+/** Sets a select to a state value; a value it does not offer (a bad link) falls back to "all". */
+function syncSelect(id, key) {
+  const el = $(id);
+  const options = [...el.options].map((o) => o.value);
+  // Before the options arrive, a value is kept as it is.
+  if (options.length > 1 && !options.includes(S.state[key])) S.state[key] = '';
+  el.value = S.state[key];
+  if (el.selectedIndex < 0) el.selectedIndex = 0;
+}
+
 function syncControls() {
-  $('f-area').value = S.state.area;
-  if ($('f-area').value !== S.state.area) S.state.area = '';
-  $('f-woj').value = S.state.woj;
-  if ($('f-woj').value !== S.state.woj) S.state.woj = '';
+  fillAdminOptions();
+  syncSelect('f-area', 'area');
+  syncSelect('f-woj', 'woj');
+  syncSelect('f-pow', 'pow');
+  syncSelect('f-gmi', 'gmi');
+  $('f-yf').value = S.state.yf || '';
+  $('f-yt').value = S.state.yt || '';
+  if (S.state.pow || S.state.gmi || S.state.yf || S.state.yt) $('more-filters').open = true;
   $('f-q').value = S.state.q;
   const n = S.state.near;
-  $('near-place').value = n && n.place ? n.place : '';
-  $('near-radius').value = String(n ? n.radius : $('near-radius').value || DEFAULT_RADIUS_KM);
+  const shown = n ? n.place || (n.name ? n.name.replace(/ \(.*$/, '') : '') : '';
+  $('near-place').value = shown;
+  $('near-place').dataset.chosen = n && !n.place ? shown : '';
+  if (n || !Number.isFinite(parseRadius($('near-radius').value))) $('near-radius').value = fmtRadius(n ? n.radius : DEFAULT_RADIUS_KM);
   $('near-clear').hidden = !n;
   $('l-choro').checked = S.state.choro;
   $('dl-inview').checked = S.state.inview;
+}
+
+/** Powiat and gmina options from the loaded practices: those of the chosen voivodeship (and powiat). */
+let adminKey = '';
+function fillAdminOptions() {
+  if (!S.loaded) return;
+  const key = `${S.state.woj}|${S.state.pow}|${S.records.length}`;
+  if (key === adminKey) return;
+  adminKey = key;
+  const pows = new Map();
+  const gmis = new Map();
+  for (const r of S.records) {
+    const p = r.p;
+    if (S.state.woj && !(p.voivodeship && p.voivodeship.teryt === S.state.woj)) continue;
+    if (p.powiat && p.powiat.teryt) pows.set(p.powiat.teryt, p.powiat.name);
+    if (S.state.pow && !(p.powiat && p.powiat.teryt === S.state.pow)) continue;
+    if (p.gmina && p.gmina.teryt) gmis.set(p.gmina.teryt, p.gmina.name);
+  }
+  const fill = (id, all, m) => {
+    const el = $(id);
+    const opts = [...m].sort((a, b) => collator.compare(a[1], b[1]));
+    el.innerHTML = `<option value="">${esc(all)}</option>` + opts.map(([v, name]) => `<option value="${esc(v)}">${esc(name)}</option>`).join('');
+  };
+  fill('f-pow', T.allPowiats, pows);
+  fill('f-gmi', T.allGminas, gmis);
 }
 
 function setFilter(name, value) {
@@ -954,7 +1190,33 @@ function setFilter(name, value) {
 
 function setupFilters() {
   $('f-area').addEventListener('change', (e) => setFilter('area', e.target.value));
-  $('f-woj').addEventListener('change', (e) => setFilter('woj', e.target.value));
+  $('f-woj').addEventListener('change', (e) => {
+    S.state.pow = '';
+    S.state.gmi = '';
+    setFilter('woj', e.target.value);
+  });
+  $('f-pow').addEventListener('change', (e) => {
+    S.state.gmi = '';
+    setFilter('pow', e.target.value);
+  });
+  $('f-gmi').addEventListener('change', (e) => setFilter('gmi', e.target.value));
+  const year = (id, key) => {
+    $(id).addEventListener('change', (e) => {
+      const y = parseYear(e.target.value);
+      if (Number.isNaN(y)) {
+        $('year-status').textContent = T.badYear;
+        $('year-status').classList.add('error');
+        e.target.setAttribute('aria-invalid', 'true');
+        return;
+      }
+      $('year-status').textContent = '';
+      $('year-status').classList.remove('error');
+      e.target.removeAttribute('aria-invalid');
+      setFilter(key, y);
+    });
+  };
+  year('f-yf', 'yf');
+  year('f-yt', 'yt');
   let t = null;
   $('f-q').addEventListener('input', (e) => {
     clearTimeout(t);
@@ -964,16 +1226,17 @@ function setupFilters() {
       S.state.q = v;
       commit(true, 'q');
       refresh();
+      runText();
     }, 200);
   });
-  $('f-clear').addEventListener('click', () => {
-    S.state.area = '';
-    S.state.woj = '';
-    S.state.q = '';
+  const clear = () => {
+    Object.assign(S.state, { area: '', woj: '', pow: '', gmi: '', yf: null, yt: null, q: '' });
     syncControls();
     commit(true, 'filter');
     refresh();
-  });
+  };
+  $('f-clear').addEventListener('click', clear);
+  $('map-empty-clear').addEventListener('click', clear);
   $('l-choro').addEventListener('change', (e) => {
     S.state.choro = e.target.checked;
     updateChoropleth();
@@ -1064,6 +1327,7 @@ async function applyState(next) {
         S.map.setView([next.view.lat, next.view.lon], next.view.zoom, { animate: false });
       }
     }
+    runText();
     if (nearKey(prev.near) !== nearKey(next.near)) {
       await runNear({ fit: false });
     } else {
@@ -1124,7 +1388,43 @@ async function loadPractices() {
   loading.textContent = '';
 }
 
+let updateEmbedLink = null;
+
+/** The filters in words, for the printed sheet's header. */
+function filtersInWords() {
+  const s = S.state;
+  const out = [];
+  const sel = (id) => $(id).options[$(id).selectedIndex]?.textContent.trim();
+  if (s.area) out.push(`${T.area}: ${areaName(s.area)}`);
+  if (s.woj) out.push(`${T.voivodeship}: ${sel('f-woj')}`);
+  if (s.pow) out.push(`${T.powiat}: ${sel('f-pow')}`);
+  if (s.gmi) out.push(`${T.gmina}: ${sel('f-gmi')}`);
+  if (s.yf || s.yt) out.push(`${T.year}: ${s.yf || '…'}–${s.yt || '…'}`);
+  if (s.q) out.push(`${T.search}: ${s.q}`);
+  if (s.near && S.nearResult && !S.nearResult.error) out.push(T.nearCentre(S.nearResult.label || S.nearResult.name, fmtRadius(s.near.radius)));
+  return out;
+}
+
+function preparePrint() {
+  const near = nearReady();
+  const rows = S.selected.slice();
+  if (near) rows.sort((a, b) => distOf(a) - distOf(b) || a.i - b.i);
+  else rows.sort((a, b) => a.rank - b.rank || a.i - b.i);
+  fillPrintSheet({
+    T,
+    rows: rows.map((r) => ({ title: r.p.title, town: r.p.town, area: areaName(r.p.area, r.p.area_name), year: r.p.year || '' })),
+    filters: filtersInWords(),
+    creditsHtml: T.creditsText,
+  });
+  S.map.invalidateSize({ pan: false });
+}
+
 async function main() {
+  if (S.state.embed) updateEmbedLink = setupEmbed({ current: () => S.state });
+  setupShareDialog({ T, current: () => ({ ...S.state, view: currentView() }) });
+  $('print-open').addEventListener('click', () => window.print());
+  window.addEventListener('beforeprint', preparePrint);
+  window.addEventListener('afterprint', () => S.map.invalidateSize({ pan: false }));
   applyStrings();
   initMap();
   setupChrome();
@@ -1140,6 +1440,7 @@ async function main() {
     () => false,
   );
   const nearDone = S.state.near ? runNear({ fit: !S.state.view }) : Promise.resolve();
+  const textDone = runText();
   const [cfg, cats, regions] = await Promise.allSettled([api.config(), api.categories(), api.voivodeships()]);
   performance.mark('mapa:config');
   S.config = cfg.status === 'fulfilled' ? cfg.value : { tile_url: '', tile_attribution: '', max_limit: 10000 };
@@ -1160,7 +1461,9 @@ async function main() {
   S.loaded = true;
   performance.mark('mapa:loaded');
   await nearDone;
+  syncControls();
   await refresh();
+  textDone.then(() => refresh());
   updateChoropleth();
   if (S.state.p) {
     const id = S.state.p;

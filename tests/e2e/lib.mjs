@@ -68,10 +68,12 @@ export async function openPage(browser, { viewport = { width: 1280, height: 800 
     const f = req.failure();
     if (f && /ERR_ABORTED/.test(f.errorText) && /\/api\/practices\.(geojson|csv)/.test(req.url())) return;
     // A near-me request superseded by the next one is aborted on purpose.
-    if (f && /ERR_ABORTED/.test(f.errorText) && /\/api\/practices(\?|\/)/.test(req.url())) return;
+    if (f && /ERR_ABORTED/.test(f.errorText) && /\/api\/(practices|geocode)(\?|\/)/.test(req.url())) return;
     log.failedRequests.push(`${req.method()} ${req.url()}: ${f && f.errorText}`);
   });
   page.on('response', (resp) => {
+    // A suggestion lookup for a half-typed name may find nothing: a 404 the page expects.
+    if (resp.status() === 404 && /\/api\/geocode\?/.test(resp.url())) return;
     if (resp.status() >= 400 && !isTile(resp.url())) log.errors.push(`HTTP ${resp.status()} ${resp.url()}`);
   });
   return { context, page, log };
