@@ -597,6 +597,7 @@ function updateDownloads() {
   const q = params ? `?${params}` : '';
   $('dl-geojson').href = `/api/practices.geojson${q}`;
   $('dl-csv').href = `/api/practices.csv${q}`;
+  $('dl-excel').href = `/api/practices.csv?${params ? `${params}&` : ''}excel=1`;
   $('dl-inview').checked = S.state.inview;
 }
 
@@ -992,10 +993,11 @@ function nearPlace(place) {
 }
 
 function setupNear() {
-  attachSuggestions({ input: $('near-place'), list: $('near-suggest'), T, onPick: nearPlace });
+  const suggest = attachSuggestions({ input: $('near-place'), list: $('near-suggest'), T, onPick: nearPlace });
   for (const id of ['near-place', 'near-radius']) $(id).addEventListener('input', (e) => e.target.removeAttribute('aria-invalid'));
   $('near').addEventListener('submit', (e) => {
     e.preventDefault();
+    suggest.close();
     const status = $('near-status');
     const place = $('near-place').value.trim();
     const r = parseRadius($('near-radius').value);

@@ -102,7 +102,8 @@ export function attachSuggestions({ input, list, T, onPick }) {
     abort = new AbortController();
     try {
       const fc = await api.geocode(q, 8, abort.signal);
-      if (normalisePlaceQuery(input.value) !== q) return;
+      // Typed on, or left the field meanwhile: this answer is stale.
+      if (normalisePlaceQuery(input.value) !== q || document.activeElement !== input) return;
       items = (fc.features || []).map(placeOf);
       active = -1;
       render();
