@@ -62,6 +62,7 @@ function preparePrint() {
 }
 
 async function main() {
+  performance.mark('mapa:modules');
   if (S.state.embed) S.updateEmbedLink = setupEmbed({ current: () => S.state });
   setupShareDialog({ T, current: () => ({ ...S.state, view: currentView() }) });
   $('print-open').addEventListener('click', () => window.print());
