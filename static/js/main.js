@@ -3,15 +3,16 @@
 
 import { parseState } from './state.js';
 import * as api from './api.js';
-import { setupShareDialog, setupEmbed, fillPrintSheet } from './share.js';
-import { areaName, lang, T, $, S } from './context.js';
+import { setupShareDialog, setupEmbed } from './share.js';
+import { setupPrint } from './print.js';
+import { lang, T, $, S } from './context.js';
 import { commit, updateLangLink, currentView, applyState } from './history.js';
 import { initMap, setupBase, setupOutlines } from './map.js';
 import { updateChoropleth } from './choropleth.js';
-import { nearReady, distOf, refresh, runText, loadPractices } from './data.js';
+import { refresh, runText, loadPractices } from './data.js';
 import { setupList } from './list.js';
 import { openPractice, openDetail } from './detail.js';
-import { fmtRadius, runNear, setupNear } from './near.js';
+import { runNear, setupNear } from './near.js';
 import { fillFilterOptions, syncControls, setupFilters, setupChrome } from './filters.js';
 
 function applyStrings() {
@@ -32,42 +33,11 @@ function applyStrings() {
   $('credits-text').innerHTML = T.creditsText;
 }
 
-/** The filters in words, for the printed sheet's header. */
-function filtersInWords() {
-  const s = S.state;
-  const out = [];
-  const sel = (id) => $(id).options[$(id).selectedIndex]?.textContent.trim();
-  if (s.area) out.push(`${T.area}: ${areaName(s.area)}`);
-  if (s.woj) out.push(`${T.voivodeship}: ${sel('f-woj')}`);
-  if (s.pow) out.push(`${T.powiat}: ${sel('f-pow')}`);
-  if (s.gmi) out.push(`${T.gmina}: ${sel('f-gmi')}`);
-  if (s.yf || s.yt) out.push(`${T.year}: ${s.yf || '…'}–${s.yt || '…'}`);
-  if (s.q) out.push(`${T.search}: ${s.q}`);
-  if (s.near && S.nearResult && !S.nearResult.error) out.push(T.nearCentre(S.nearResult.label || S.nearResult.name, fmtRadius(s.near.radius)));
-  return out;
-}
-
-function preparePrint() {
-  const near = nearReady();
-  const rows = S.selected.slice();
-  if (near) rows.sort((a, b) => distOf(a) - distOf(b) || a.i - b.i);
-  else rows.sort((a, b) => a.rank - b.rank || a.i - b.i);
-  fillPrintSheet({
-    T,
-    rows: rows.map((r) => ({ title: r.p.title, town: r.p.town, area: areaName(r.p.area, r.p.area_name), year: r.p.year || '' })),
-    filters: filtersInWords(),
-    creditsHtml: T.creditsText,
-  });
-  S.map.invalidateSize({ pan: false });
-}
-
 async function main() {
   performance.mark('mapa:modules');
   if (S.state.embed) S.updateEmbedLink = setupEmbed({ current: () => S.state });
   setupShareDialog({ T, current: () => ({ ...S.state, view: currentView() }) });
-  $('print-open').addEventListener('click', () => window.print());
-  window.addEventListener('beforeprint', preparePrint);
-  window.addEventListener('afterprint', () => S.map.invalidateSize({ pan: false }));
+  setupPrint();
   applyStrings();
   initMap();
   setupChrome();
