@@ -59,13 +59,14 @@ function showNearStatus() {
     html.push('</ul>');
   }
   if (!res.dist.size && res.nearest && res.nearest.length) {
+    // The way out first, then what it will bring in.
+    const widen = Math.min(1000, Math.ceil(Math.max(...res.nearest.map((f) => f.km)) / 5) * 5 + 5);
+    html.push(`<button type="button" id="near-widen" class="btn btn-primary" data-radius="${widen}">${esc(T.nearWiden(fmtRadius(widen)))}</button>`);
     html.push(`<p class="muted">${esc(T.nearNearest)}</p><ol class="near-nearest">`);
     for (const f of res.nearest) {
       html.push(`<li><button type="button" class="btn btn-ghost linkish" data-nearest="${esc(f.id)}">${esc(f.title)}</button> <span class="dist">${esc(fmtKm(f.km))}</span></li>`);
     }
     html.push('</ol>');
-    const widen = Math.min(1000, Math.ceil(Math.max(...res.nearest.map((f) => f.km)) / 5) * 5 + 5);
-    html.push(`<button type="button" id="near-widen" class="btn btn-primary" data-radius="${widen}">${esc(T.nearWiden(fmtRadius(widen)))}</button>`);
   }
   extra.innerHTML = html.join('');
 }
