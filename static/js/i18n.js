@@ -141,6 +141,7 @@ export const STRINGS = {
     admin: 'Gmina, powiat, województwo',
     source: 'Źródło',
     sourceLink: 'Strona źródłowa',
+    sourceNoUrl: 'plik z bazy praktyk; adres strony źródłowej nie został zapisany',
     coordinates: 'Współrzędne',
     precision: 'Dokładność położenia',
     precisionNames: {
@@ -297,6 +298,7 @@ export const STRINGS = {
     admin: 'Gmina, powiat, voivodeship',
     source: 'Source',
     sourceLink: 'Source page',
+    sourceNoUrl: 'a file from the practice database; the address of its page was not recorded',
     coordinates: 'Coordinates',
     precision: 'Location precision',
     precisionNames: {
