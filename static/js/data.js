@@ -162,7 +162,14 @@ export async function loadPractices() {
     },
   });
   performance.mark('mapa:received');
-  await addClusterMarkers(S.selected.filter((r) => r.marker).map((r) => r.marker));
+  // The first clustering in one go, not in chunks: measured about a quarter faster
+  // with 10,000 practices, and nothing waits for input before the markers are in.
+  S.clusters.options.chunkedLoading = false;
+  try {
+    await addClusterMarkers(S.selected.filter((r) => r.marker).map((r) => r.marker));
+  } finally {
+    S.clusters.options.chunkedLoading = true;
+  }
   performance.mark('mapa:clustered');
   // What is on the map is the selection, unless a near-me answer came meanwhile.
   if (filterKey() === key) S.selKey = selectionKey();
