@@ -52,6 +52,9 @@ export function attachSuggestions({ input, list, T, onPick }) {
   list.hidden = true;
 
   const close = () => {
+    // A lookup still under way must not reopen the list.
+    clearTimeout(timer);
+    if (abort) abort.abort();
     items = [];
     active = -1;
     list.hidden = true;

@@ -61,9 +61,10 @@ test('1. place search suggests candidates with gmina, powiat and voivodeship; th
   assert.equal(new URL(page.url()).searchParams.get('nprec'), 'locality');
 
   // A postal code: the precision says it is approximate; other candidates are offered.
+  // Enter in the field searches (the suggestions under it are not chosen).
   await page.locator('#near-place').fill('99-999');
   const r1 = await rev(page);
-  await page.getByRole('button', { name: 'Szukaj w pobliżu' }).click();
+  await page.locator('#near-place').press('Enter');
   await waitRevAfter(page, r1);
   await page.locator('#near-status').filter({ hasText: 'przybliżone położenie' }).waitFor();
   assert.match(await page.locator('#near-status').textContent(), /obszar kodu pocztowego – przybliżone położenie/);
@@ -71,7 +72,7 @@ test('1. place search suggests candidates with gmina, powiat and voivodeship; th
   // "41300" without its dash is the postal code 41-300.
   await page.locator('#near-place').fill('41300');
   const r2 = await rev(page);
-  await page.getByRole('button', { name: 'Szukaj w pobliżu' }).click();
+  await page.locator('#near-place').press('Enter');
   await waitRevAfter(page, r2);
   await page.locator('#near-status').filter({ hasText: 'W promieniu 30 km' }).waitFor();
   assert.ok((await listIds(page)).includes(byTown('Dąbrowa Górnicza').id));

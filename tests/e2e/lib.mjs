@@ -69,6 +69,8 @@ export async function openPage(browser, { viewport = { width: 1280, height: 800 
     // Downloads are handed to the download manager and show as aborted requests.
     const f = req.failure();
     if (f && /ERR_ABORTED/.test(f.errorText) && /\/api\/practices\.(geojson|csv)/.test(req.url())) return;
+    // A navigation while the icon loads aborts it.
+    if (f && /ERR_ABORTED/.test(f.errorText) && /\/favicon\.svg$/.test(req.url())) return;
     // A near-me request superseded by the next one is aborted on purpose.
     if (f && /ERR_ABORTED/.test(f.errorText) && /\/api\/(practices|geocode)(\?|\/)/.test(req.url())) return;
     log.failedRequests.push(`${req.method()} ${req.url()}: ${f && f.errorText}`);
