@@ -33,6 +33,8 @@ const byTown = (town) => {
 async function suggestions(page, text) {
   const input = page.locator('#near-place');
   await input.fill('');
+  // The list of the previous text closes first, so the options read below are the new ones.
+  await page.locator('#near-suggest').waitFor({ state: 'hidden', timeout: 5000 });
   await input.pressSequentially(text, { delay: 30 });
   await page.locator('#near-suggest li[role="option"]').first().waitFor({ timeout: 10000 });
   return page.locator('#near-suggest li[role="option"]').allTextContents();
@@ -379,6 +381,24 @@ test('screenshots of the final page: desktop', async () => {
   await page.goto(`${BASE}/`);
   await waitReady(page);
   await shot(page, '38-desktop');
+  assertClean(assert, log);
+  await context.close();
+});
+
+test('1c. suggestions as you type a prefix: "Oświę" offers Oświęcim, "Dąbrowa G" Dąbrowa Górnicza', async () => {
+  const { context, page, log } = await openPage(browser);
+  await page.goto(BASE + '/');
+  await waitReady(page);
+  for (const [prefix, name] of [['Oświę', 'Oświęcim'], ['Dąbrowa G', 'Dąbrowa Górnicza']]) {
+    const opts = await suggestions(page, prefix);
+    assert.ok(opts.some((o) => o.startsWith(name)), `${prefix} → ${opts.join(' | ')}`);
+  }
+  // Choosing with the mouse names the place in the status.
+  const r0 = await rev(page);
+  await page.locator('#near-suggest li[role="option"]', { hasText: 'Dąbrowa Górnicza' }).first().click();
+  await waitRevAfter(page, r0);
+  assert.match(await page.locator('#near-status').textContent(), /Wybrane miejsce: Dąbrowa Górnicza/);
+  assert.ok((await listIds(page)).includes(byTown('Dąbrowa Górnicza').id));
   assertClean(assert, log);
   await context.close();
 });
