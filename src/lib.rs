@@ -37,6 +37,8 @@ pub mod index;
 pub mod practice;
 /// Dataset snapshots and the filter/spatial queries over them (no HTTP here).
 pub mod query;
+/// The snapshot file beside the dataset: validated practices that load without the CSV.
+pub mod snapshot_file;
 /// The CSV dataset: load with validation, atomic save.
 pub mod store;
 /// Seeded synthetic practices for benchmarks and load tests.
