@@ -391,12 +391,66 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
     (r.errors.len() == before).then_some(p)
 }
 
+/// Offsets of the newlines a reader has passed, so that a record's line can be
+/// told from its byte offset whatever the line ending. (The CSV reader's own
+/// line count is one short for CRLF files: a record's position there points at
+/// the `\n` of the `\r\n` before it.)
+#[derive(Default)]
+struct Newlines {
+    pending: std::collections::VecDeque<u64>,
+    passed: u64,
+}
+
+impl Newlines {
+    /// The 1-based line of the byte at `offset` (a record's start); offsets
+    /// must not decrease from call to call.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.pending.front().is_some_and(|&n| n < offset) {
+            self.pending.pop_front();
+            self.passed += 1;
+        }
+        // A record that starts on the `\n` of a `\r\n` belongs to the next line.
+        let on_newline = self.pending.front() == Some(&offset);
+        1 + self.passed + u64::from(on_newline)
+    }
+}
+
+struct CountingReader<R> {
+    inner: R,
+    offset: u64,
+    newlines: std::rc::Rc<std::cell::RefCell<Newlines>>,
+}
+
+impl<R: std::io::Read> std::io::Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut nl = self.newlines.borrow_mut();
+        for (i, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
+            nl.pending.push_back(self.offset + i as u64);
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
 /// Reads and validates a dataset from any reader; `file` names it in errors.
 pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, StoreError> {
+    let newlines = std::rc::Rc::new(std::cell::RefCell::new(Newlines::default()));
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(reader);
-    let header = rdr.headers().map_err(|e| csv_error(file, &e))?.clone();
+        .from_reader(CountingReader {
+            inner: reader,
+            offset: 0,
+            newlines: newlines.clone(),
+        });
+    let csv_error = |e: &csv::Error| StoreError::Csv {
+        path: file.to_path_buf(),
+        line: e
+            .position()
+            .map_or(0, |p| newlines.borrow_mut().line_at(p.byte())),
+        message: e.to_string(),
+    };
+    let header = rdr.headers().map_err(|e| csv_error(&e))?.clone();
     if header.iter().collect::<Vec<_>>() != CSV_HEADER {
         return Err(StoreError::Header {
             path: file.to_path_buf(),
@@ -408,9 +462,16 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
     let mut practices = Vec::new();
     let mut admins = AdminInterner::default();
     let mut ids = HashSet::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| csv_error(file, &e))?;
-        let line = rec.position().map_or(0, |p| p.line());
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(&e)),
+        }
+        let line = rec
+            .position()
+            .map_or(0, |p| newlines.borrow_mut().line_at(p.byte()));
         let mut r = RowReader {
             admins: &mut admins,
             rec: &rec,
@@ -430,14 +491,6 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
         Ok(practices)
     } else {
         Err(StoreError::Invalid { errors })
-    }
-}
-
-fn csv_error(file: &Path, e: &csv::Error) -> StoreError {
-    StoreError::Csv {
-        path: file.to_path_buf(),
-        line: e.position().map_or(0, |p| p.line()),
-        message: e.to_string(),
     }
 }
 
@@ -761,5 +814,117 @@ impl ContentWatch {
     /// Records the content now in service.
     pub fn serving(&mut self, fingerprint: Fingerprint) {
         self.fingerprint = fingerprint;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::Gazetteer;
+
+    fn practices(n: usize) -> Vec<Practice> {
+        crate::synthetic::practices(Gazetteer::bundled(), n, 11)
+    }
+
+    fn temp_files(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp"))
+            .collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn save_keeps_the_file_mode_and_a_new_file_is_world_readable() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("practices.csv");
+        save(&path, &practices(3)).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode(&path), NEW_FILE_MODE);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        save(&path, &practices(4)).unwrap();
+        assert_eq!(mode(&path), 0o640);
+        assert_eq!(load(&path).unwrap().len(), 4);
+    }
+
+    #[test]
+    fn a_failed_save_leaves_no_temporary_file_and_the_old_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("practices.csv");
+        save(&path, &practices(3)).unwrap();
+        let r = write_atomically(&path, |f| {
+            f.write_all(b"id,title\n")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(r.unwrap_err().to_string().contains("disk full"));
+        assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+        assert_eq!(load(&path).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn temporary_files_of_dead_savers_are_cleaned() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("practices.csv");
+        save(&path, &practices(2)).unwrap();
+        // A pid that is not running (beyond Linux's pid_max), and this process.
+        let dead = dir.path().join(".practices.csv.tmp-4999999-Ab12Cd");
+        let live = dir
+            .path()
+            .join(format!(".practices.csv.tmp-{}-Xy34Zw", std::process::id()));
+        let other = dir.path().join(".other.csv.tmp-4999999-Ab12Cd");
+        for f in [&dead, &live, &other] {
+            std::fs::write(f, "partial").unwrap();
+        }
+        assert_eq!(clean_temp_files(&path).unwrap(), vec![dead.clone()]);
+        assert!(!dead.exists() && live.exists() && other.exists() && path.exists());
+    }
+
+    #[test]
+    fn content_watch_decides_by_content_not_by_mtime() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("practices.csv");
+        let mut ps = practices(5);
+        save(&path, &ps).unwrap();
+        let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let mut watch = ContentWatch::new(&path, fingerprint(&path).unwrap());
+        assert!(!watch.changed(&path).unwrap());
+        // The same bytes written again: no change.
+        save(&path, &ps).unwrap();
+        assert!(!watch.changed(&path).unwrap());
+        // New content of the same size with the old modification time: a change.
+        ps[0].title = ps[0].title.replace('P', "R");
+        save(&path, &ps).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), mtime);
+        assert!(watch.changed(&path).unwrap());
+        watch.serving(fingerprint(&path).unwrap());
+        assert!(!watch.changed(&path).unwrap());
+    }
+
+    #[test]
+    fn line_numbers_are_right_for_crlf_files() {
+        let mut out = Vec::new();
+        write_csv(&mut out, &practices(3)).unwrap();
+        let text = String::from_utf8(out)
+            .unwrap()
+            .replace("synth-11-0000001", "bad id");
+        for (name, body) in [
+            ("lf.csv", text.replace("\r\n", "\n")),
+            ("crlf.csv", text.replace("\r\n", "\n").replace('\n', "\r\n")),
+        ] {
+            let err = read(body.as_bytes(), Path::new(name)).unwrap_err();
+            let StoreError::Invalid { errors } = err else {
+                panic!("{name}: not a row error")
+            };
+            assert_eq!(errors[0].line, 3, "{name}: {errors:?}");
+            assert_eq!(errors[0].column, "id");
+        }
     }
 }
