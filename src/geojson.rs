@@ -237,6 +237,25 @@ pub fn write_collection<'a>(
     extra: &Map<String, Value>,
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);
+    write_collection_to(&mut out, features, number_matched, extra)
+        .expect("writing to a Vec cannot fail");
+    out
+}
+
+/// Bytes gathered before they are handed to the writer of
+/// [`write_collection_to`].
+pub const WRITE_CHUNK_BYTES: usize = 64 * 1024;
+
+/// Writes a FeatureCollection to any writer, in pieces of about
+/// [`WRITE_CHUNK_BYTES`], so a download of every practice never needs the
+/// whole answer in memory.
+pub fn write_collection_to<'a, W: std::io::Write>(
+    w: &mut W,
+    features: impl Iterator<Item = (PreparedFeature<'a>, Option<f64>)>,
+    number_matched: usize,
+    extra: &Map<String, Value>,
+) -> std::io::Result<()> {
+    let mut out = Vec::with_capacity(WRITE_CHUNK_BYTES + 4096);
     out.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
     let mut n = 0usize;
     for (f, d) in features {
@@ -245,6 +264,10 @@ pub fn write_collection<'a>(
         }
         f.write(&mut out, d);
         n += 1;
+        if out.len() >= WRITE_CHUNK_BYTES {
+            w.write_all(&out)?;
+            out.clear();
+        }
     }
     out.extend_from_slice(b"],\"numberMatched\":");
     out.extend_from_slice(number_matched.to_string().as_bytes());
@@ -257,7 +280,7 @@ pub fn write_collection<'a>(
         out.extend_from_slice(v.to_string().as_bytes());
     }
     out.push(b'}');
-    out
+    w.write_all(&out)
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@
 pub mod api;
 /// Command-line and environment configuration (clap).
 pub mod config;
+/// Downloads written in pieces through a bounded channel, a few at a time.
+pub mod download;
 /// Polish gazetteer (GeoNames, Natural Earth), the geocoder and reverse geocoder.
 pub mod gazetteer;
 /// Great-circle geometry helpers shared by the geocoder and the index.

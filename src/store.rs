@@ -508,12 +508,16 @@ fn num<T: ToString>(x: Option<T>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// Writes practices in the dataset's CSV format.
-pub fn write_csv<W: Write>(w: W, practices: &[Practice]) -> Result<(), StoreError> {
+/// Writes practices in the dataset's CSV format, one row at a time.
+pub fn write_csv<W: Write, P: std::borrow::Borrow<Practice>>(
+    w: W,
+    practices: impl IntoIterator<Item = P>,
+) -> Result<(), StoreError> {
     let mut wtr = csv::Writer::from_writer(w);
     let e = |e: csv::Error| StoreError::Write(e.to_string());
     wtr.write_record(CSV_HEADER).map_err(e)?;
     for p in practices {
+        let p = p.borrow();
         let s = |x: &Option<String>| x.clone().unwrap_or_default();
         let admin = |a: &Option<AdminRef>| {
             a.as_ref()

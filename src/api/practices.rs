@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use super::error::ApiError;
 use super::params::{Params, check_lat, check_lon, parse_bbox};
 use super::{AppState, MAX_BODY_BYTES, cached, etag_for};
+use crate::download;
 use crate::gazetteer::{AdminLevel, Gazetteer, GeocodeQuery};
 use crate::geojson::{detail_feature, round6, write_collection};
 use crate::practice::Area;
@@ -260,28 +261,79 @@ pub async fn list(
     })
 }
 
+/// How long a download waits for a place among the running ones.
+const DOWNLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A download response: the ETag answer of [`cached`], whose body, unless it is
+/// a 304, is written piece by piece by `write` on a blocking thread.
+async fn streamed(
+    snapshot: std::sync::Arc<Snapshot>,
+    headers: &HeaderMap,
+    etag: String,
+    content_type: &'static str,
+    filename: &str,
+    write: impl FnOnce(&mut download::PieceWriter, &Snapshot) -> std::io::Result<()> + Send + 'static,
+) -> Response {
+    let Some(permit) = download::slot(DOWNLOAD_WAIT).await else {
+        let mut r = ApiError::Busy(format!(
+            "{} downloads are running; try again in a few seconds",
+            download::MAX_CONCURRENT
+        ))
+        .into_response();
+        r.headers_mut().insert(
+            header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("5"),
+        );
+        return r;
+    };
+    let mut resp = cached(
+        headers,
+        etag,
+        content_type,
+        &[(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        )],
+        || Ok(Vec::new()),
+    );
+    if resp.status() == axum::http::StatusCode::OK {
+        let mut rx = download::spawn(permit, snapshot, write);
+        let pieces = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+        *resp.body_mut() = Body::from_stream(pieces);
+    }
+    resp
+}
+
 /// `GET /api/practices.geojson`: the same, as a download of every match.
 pub async fn download_geojson(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let snapshot = state.snapshot.load();
     let pq = match query_from(&state, &raw, None) {
         Ok(pq) => pq,
         Err(e) => return e.into_response(),
     };
+    let snapshot = state.snapshot.load_full();
     let etag = etag_for(&snapshot, &["geojson", &request_key(&raw)]);
-    cached(
+    let mut extra = Map::new();
+    if let Some(n) = &pq.near {
+        extra.insert("near".into(), n.clone());
+    }
+    let req = download::Request {
+        filter: pq.filter,
+        offset: pq.offset,
+        limit: pq.limit,
+    };
+    streamed(
+        snapshot,
         &headers,
         etag,
         "application/geo+json",
-        &[(
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"praktyki.geojson\"".to_string(),
-        )],
-        || Ok(collection_body(&snapshot, &pq)),
+        "praktyki.geojson",
+        move |w, s| download::write_geojson(w, s, &req, &extra),
     )
+    .await
 }
 
 /// `GET /api/practices.csv`: the matches in the dataset's CSV format (public view).
@@ -290,39 +342,30 @@ pub async fn download_csv(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let snapshot = state.snapshot.load();
     let pq = match query_from(&state, &raw, None) {
         Ok(pq) => pq,
         Err(e) => return e.into_response(),
     };
     let publish = state.config.publish_personal;
+    let snapshot = state.snapshot.load_full();
     let etag = etag_for(
         &snapshot,
         &["csv", &request_key(&raw), &publish.to_string()],
     );
-    cached(
+    let req = download::Request {
+        filter: pq.filter,
+        offset: pq.offset,
+        limit: pq.limit,
+    };
+    streamed(
+        snapshot,
         &headers,
         etag,
         "text/csv; charset=utf-8",
-        &[(
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"praktyki.csv\"".to_string(),
-        )],
-        || {
-            let matches = snapshot.query(&pq.filter);
-            let rows: Vec<_> = matches
-                .items
-                .iter()
-                .skip(pq.offset)
-                .take(pq.limit)
-                .map(|m| snapshot.practice(m.id).public_view(publish))
-                .collect();
-            let mut out = Vec::new();
-            crate::store::write_csv(&mut out, &rows)
-                .map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))?;
-            Ok(out)
-        },
+        "praktyki.csv",
+        move |w, s| download::write_csv(w, s, &req, publish),
     )
+    .await
 }
 
 /// `GET /api/practices/{id}`: one practice, public view.
