@@ -915,7 +915,7 @@ mod tests {
     #[test]
     fn line_numbers_are_right_for_crlf_files() {
         let mut out = Vec::new();
-        write_csv(&mut out, &practices(3)).unwrap();
+        write_csv(&mut out, practices(3)).unwrap();
         let text = String::from_utf8(out)
             .unwrap()
             .replace("synth-11-0000001", "bad id");
