@@ -59,7 +59,7 @@ fn serve(data: &Path, env: &[(&str, &str)]) -> Result<(Child, String), String> {
             return Err(format!("{status}: {err}"));
         }
     }
-    let _ = child.kill();
+    stop(child);
     panic!("the server neither listened nor exited within 60 s");
 }
 
