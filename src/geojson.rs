@@ -205,6 +205,19 @@ impl PreparedFeatures {
         }
     }
 
+    /// The buffer and the end offset of each feature in it, for the snapshot file.
+    pub fn raw_parts(&self) -> (&[u8], &[usize]) {
+        (&self.text, &self.ends)
+    }
+
+    /// Rebuilds from [`raw_parts`](PreparedFeatures::raw_parts); `None` unless
+    /// the offsets rise within the buffer.
+    pub fn from_raw_parts(text: Vec<u8>, ends: Vec<usize>) -> Option<PreparedFeatures> {
+        let ok =
+            ends.windows(2).all(|w| w[0] <= w[1]) && ends.last().is_none_or(|&e| e <= text.len());
+        ok.then_some(PreparedFeatures { text, ends })
+    }
+
     /// Bytes held, for memory reports.
     pub fn heap_bytes(&self) -> usize {
         self.text.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()

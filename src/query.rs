@@ -38,12 +38,19 @@ pub struct Snapshot {
 
 /// Many short strings in one buffer, without an allocation each.
 #[derive(Debug, Default)]
-struct TextColumn {
-    text: String,
-    ends: Vec<usize>,
+pub(crate) struct TextColumn {
+    pub(crate) text: String,
+    pub(crate) ends: Vec<usize>,
 }
 
 impl TextColumn {
+    /// `None` unless the offsets rise within the text, on character boundaries.
+    pub(crate) fn from_parts(text: String, ends: Vec<usize>) -> Option<TextColumn> {
+        let ok =
+            ends.windows(2).all(|w| w[0] <= w[1]) && ends.iter().all(|&e| text.is_char_boundary(e));
+        ok.then_some(TextColumn { text, ends })
+    }
+
     fn get(&self, i: u32) -> &str {
         let i = i as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
@@ -242,6 +249,47 @@ impl Snapshot {
             unplaced,
             version,
         }
+    }
+
+    /// The parts the snapshot file keeps besides the records.
+    pub(crate) fn derived_parts(&self) -> (&PreparedFeatures, &TextColumn, &[u32]) {
+        (&self.prepared, &self.search_text, &self.by_id)
+    }
+
+    /// A snapshot from records and the derived parts a snapshot file kept; the
+    /// R-tree comes from `points` (index, lon, lat of the placed practices).
+    /// `None` when the parts do not fit the records.
+    pub(crate) fn from_parts(
+        practices: Vec<Practice>,
+        index: PracticeIndex,
+        prepared: PreparedFeatures,
+        search_text: TextColumn,
+        by_id: Vec<u32>,
+        version: u64,
+    ) -> Option<Snapshot> {
+        let n = practices.len();
+        if prepared.raw_parts().1.len() != n
+            || search_text.ends.len() != n
+            || by_id.len() != n
+            || by_id.iter().any(|&i| i as usize >= n)
+        {
+            return None;
+        }
+        let unplaced = practices
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.location.is_none())
+            .map(|(i, _)| i as u32)
+            .collect();
+        Some(Snapshot {
+            practices,
+            index,
+            search_text,
+            prepared,
+            by_id,
+            unplaced,
+            version,
+        })
     }
 
     /// Heap bytes of the derived structures (prepared features, search text, id

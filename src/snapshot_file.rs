@@ -8,22 +8,28 @@
 //! missing, stale, truncated or foreign file — is ignored and the CSV is loaded.
 //!
 //! Layout: [`MAGIC`], format version (u32 LE), dataset size (u64 LE), dataset
-//! hash (u64 LE), record count (u64 LE), then the records in postcard.
+//! hash (u64 LE), record count (u64 LE), then length-prefixed sections: the
+//! records in postcard and their end offsets; the placed points (index, lon,
+//! lat); the prepared summary features and their ends; the folded search text
+//! and its ends; the id map. Everything derived is stored, so a restart decodes
+//! the records (on two threads, beside the R-tree's bulk load) and reads the rest.
 
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::gazetteer::{AdminChain, AdminRef, Precision};
+use crate::geojson::PreparedFeatures;
+use crate::index::PracticeIndex;
 use crate::practice::{Area, Contact, Location, Practice, UnitType};
-use crate::query::Snapshot;
+use crate::query::{Snapshot, TextColumn};
 use crate::store::{self, AdminInterner, Fingerprint, StoreError};
 
 /// The first bytes of a snapshot file.
 pub const MAGIC: &[u8; 14] = b"MAPA-SNAPSHOT\n";
 /// Version of the layout and of the record; bumped when either changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The snapshot file that belongs to a dataset file.
 pub fn path_for(dataset: &Path) -> PathBuf {
@@ -216,56 +222,192 @@ fn header(fp: Fingerprint, count: u64) -> Vec<u8> {
 
 const HEADER_LEN: usize = 14 + 4 + 8 + 8 + 8;
 
-/// Reads the practices from a snapshot file when it was made from a dataset
-/// with this fingerprint.
-pub fn read(path: &Path, fp: Fingerprint) -> Result<Vec<Practice>, SnapshotFileError> {
+fn put_u64s(w: &mut impl Write, xs: impl ExactSizeIterator<Item = u64>) -> std::io::Result<()> {
+    w.write_all(&(xs.len() as u64 * 8).to_le_bytes())?;
+    for x in xs {
+        w.write_all(&x.to_le_bytes())?;
+    }
+    Ok(())
+}
+
+fn put_bytes(w: &mut impl Write, b: &[u8]) -> std::io::Result<()> {
+    w.write_all(&(b.len() as u64).to_le_bytes())?;
+    w.write_all(b)
+}
+
+/// Reads one length-prefixed section, refusing lengths beyond what is left.
+fn section(r: &mut impl Read, left: &mut u64) -> std::io::Result<Vec<u8>> {
+    let mut len = [0u8; 8];
+    r.read_exact(&mut len)?;
+    let len = u64::from_le_bytes(len);
+    if len > left.saturating_sub(8) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "section longer than the file",
+        ));
+    }
+    *left -= 8 + len;
+    let mut b = vec![0u8; len as usize];
+    r.read_exact(&mut b)?;
+    Ok(b)
+}
+
+fn u64s(b: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    b.chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+}
+
+/// Decodes records `range` of the records section.
+fn decode(
+    records: &[u8],
+    ends: &[usize],
+    range: std::ops::Range<usize>,
+) -> Result<Vec<Practice>, (u64, String)> {
+    let mut admins = AdminInterner::default();
+    let mut out = Vec::with_capacity(range.len());
+    for i in range {
+        let start = if i == 0 { 0 } else { ends[i - 1] };
+        let bytes = records
+            .get(start..ends[i])
+            .ok_or((i as u64, "outside the records section".to_string()))?;
+        let r = postcard::from_bytes::<Record>(bytes).map_err(|e| (i as u64, e.to_string()))?;
+        out.push(r.practice(&mut admins).map_err(|e| (i as u64, e))?);
+    }
+    Ok(out)
+}
+
+/// Reads the snapshot a snapshot file holds when it was made from a dataset
+/// with this fingerprint: the records, decoded on two threads while the R-tree
+/// is built from the stored points, and the stored prepared features, search
+/// text and id map.
+pub fn read(path: &Path, fp: Fingerprint) -> Result<Snapshot, SnapshotFileError> {
     let io = |source| SnapshotFileError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let mut f = std::fs::File::open(path).map_err(io)?;
+    let corrupt = |record, message: String| SnapshotFileError::Corrupt {
+        path: path.to_path_buf(),
+        record,
+        message,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut left = file.metadata().map_err(io)?.len();
+    let mut f = std::io::BufReader::with_capacity(1 << 20, file);
     let mut head = [0u8; HEADER_LEN];
     f.read_exact(&mut head)
         .map_err(|_| SnapshotFileError::Stale {
             path: path.to_path_buf(),
         })?;
+    left = left.saturating_sub(HEADER_LEN as u64);
     let count = u64::from_le_bytes(head[HEADER_LEN - 8..].try_into().expect("8 bytes"));
     if head[..] != header(fp, count)[..] {
         return Err(SnapshotFileError::Stale {
             path: path.to_path_buf(),
         });
     }
-    let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes).map_err(io)?;
-    let corrupt = |record, message: String| SnapshotFileError::Corrupt {
-        path: path.to_path_buf(),
-        record,
-        message,
-    };
-    let mut rest = &bytes[..];
-    let mut admins = AdminInterner::default();
-    let mut out = Vec::with_capacity(count.min(50_000_000) as usize);
-    for i in 0..count {
-        let (r, tail) =
-            postcard::take_from_bytes::<Record>(rest).map_err(|e| corrupt(i, e.to_string()))?;
-        out.push(r.practice(&mut admins).map_err(|e| corrupt(i, e))?);
-        rest = tail;
+    let n = count as usize;
+    let mut next = || section(&mut f, &mut left).map_err(|e| corrupt(count, e.to_string()));
+    let records = next()?;
+    let record_ends: Vec<usize> = u64s(&next()?).map(|e| e as usize).collect();
+    let points = next()?;
+    let features = next()?;
+    let feature_ends: Vec<usize> = u64s(&next()?).map(|e| e as usize).collect();
+    let text = String::from_utf8(next()?).map_err(|e| corrupt(count, e.to_string()))?;
+    let text_ends: Vec<usize> = u64s(&next()?).map(|e| e as usize).collect();
+    let by_id: Vec<u32> = next()?
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+        .collect();
+    if record_ends.len() != n {
+        return Err(corrupt(
+            count,
+            "record offsets do not match the count".into(),
+        ));
     }
-    if !rest.is_empty() {
-        return Err(corrupt(count, "bytes after the last record".into()));
+    let (decoded, index) = std::thread::scope(|s| {
+        let half = n / 2;
+        let (records, record_ends) = (&records, &record_ends);
+        let second = s.spawn(move || decode(records, record_ends, half..n));
+        let index = s.spawn(|| {
+            PracticeIndex::build(points.chunks_exact(20).map(|c| {
+                let f = |r: std::ops::Range<usize>| {
+                    f64::from_le_bytes(c[r].try_into().expect("8 bytes"))
+                };
+                (
+                    u32::from_le_bytes(c[..4].try_into().expect("4 bytes")),
+                    f(4..12),
+                    f(12..20),
+                )
+            }))
+        });
+        let first = decode(records, record_ends, 0..half);
+        let decoded = first.and_then(|mut a| {
+            a.extend(second.join().expect("decoding does not panic")?);
+            Ok(a)
+        });
+        (
+            decoded,
+            index.join().expect("building the R-tree does not panic"),
+        )
+    });
+    let practices = decoded.map_err(|(i, m)| corrupt(i, m))?;
+    let bad = |what: &str| corrupt(count, format!("{what} do not fit the records"));
+    let prepared = PreparedFeatures::from_raw_parts(features, feature_ends)
+        .ok_or_else(|| bad("prepared features"))?;
+    let search = TextColumn::from_parts(text, text_ends).ok_or_else(|| bad("search texts"))?;
+    if index.len() != practices.iter().filter(|p| p.location.is_some()).count() {
+        return Err(bad("points"));
     }
-    Ok(out)
+    Snapshot::from_parts(practices, index, prepared, search, by_id, fp.hash)
+        .ok_or_else(|| bad("derived parts"))
 }
 
-/// Writes the snapshot file of practices loaded from a dataset with this
+/// Writes the snapshot file of a snapshot loaded from a dataset with this
 /// fingerprint, atomically (a temporary file renamed into place).
-pub fn write(path: &Path, fp: Fingerprint, practices: &[Practice]) -> Result<(), StoreError> {
-    store::write_atomically(path, |w| {
-        let mut w = BufWriter::with_capacity(1 << 20, w);
+pub fn write(path: &Path, fp: Fingerprint, snapshot: &Snapshot) -> Result<(), StoreError> {
+    store::write_atomically(path, |file| {
+        let practices = snapshot.practices();
+        let mut w = BufWriter::with_capacity(1 << 20, &mut *file);
         w.write_all(&header(fp, practices.len() as u64))?;
+        // The records, their length patched in once known.
+        let len_at = HEADER_LEN as u64;
+        w.write_all(&0u64.to_le_bytes())?;
+        let mut ends = Vec::with_capacity(practices.len());
+        let mut buf = Vec::with_capacity(1024);
+        let mut total = 0u64;
         for p in practices {
-            postcard::to_io(&Record::of(p), &mut w).map_err(std::io::Error::other)?;
+            buf.clear();
+            let out = postcard::to_extend(&Record::of(p), std::mem::take(&mut buf))
+                .map_err(std::io::Error::other)?;
+            w.write_all(&out)?;
+            total += out.len() as u64;
+            ends.push(total);
+            buf = out;
         }
+        w.flush()?;
+        drop(w);
+        file.seek(SeekFrom::Start(len_at))?;
+        file.write_all(&total.to_le_bytes())?;
+        file.seek(SeekFrom::End(0))?;
+        let mut w = BufWriter::with_capacity(1 << 20, &mut *file);
+        put_u64s(&mut w, ends.into_iter())?;
+        let mut points = Vec::with_capacity(practices.len() * 20);
+        for (i, p) in practices.iter().enumerate() {
+            if let Some(l) = p.location {
+                points.extend_from_slice(&(i as u32).to_le_bytes());
+                points.extend_from_slice(&l.lon.to_le_bytes());
+                points.extend_from_slice(&l.lat.to_le_bytes());
+            }
+        }
+        put_bytes(&mut w, &points)?;
+        let (prepared, search, by_id) = snapshot.derived_parts();
+        let (text, ends) = prepared.raw_parts();
+        put_bytes(&mut w, text)?;
+        put_u64s(&mut w, ends.iter().map(|&e| e as u64))?;
+        put_bytes(&mut w, search.text.as_bytes())?;
+        put_u64s(&mut w, search.ends.iter().map(|&e| e as u64))?;
+        let ids: Vec<u8> = by_id.iter().flat_map(|i| i.to_le_bytes()).collect();
+        put_bytes(&mut w, &ids)?;
         w.flush()
     })
 }
@@ -289,10 +431,10 @@ pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
     tracing::debug!(ms = t.elapsed().as_millis() as u64, "dataset hashed");
     let snap_path = path_for(dataset);
     match read(&snap_path, fingerprint) {
-        Ok(practices) => {
+        Ok(snapshot) => {
             tracing::debug!(ms = t.elapsed().as_millis() as u64, "snapshot file read");
             return Ok(Loaded {
-                snapshot: Snapshot::with_version(practices, fingerprint.hash),
+                snapshot,
                 fingerprint,
                 from_snapshot_file: true,
             });
@@ -320,7 +462,7 @@ pub fn save_for(
     if store::fingerprint(dataset)? != fingerprint {
         return Ok(false);
     }
-    write(&path_for(dataset), fingerprint, snapshot.practices())?;
+    write(&path_for(dataset), fingerprint, snapshot)?;
     Ok(true)
 }
 
@@ -359,6 +501,26 @@ mod tests {
         let again = load(&path).unwrap();
         assert!(again.from_snapshot_file);
         assert_eq!(again.snapshot.practices(), &ps[..]);
+        // The stored derived parts answer as freshly built ones do.
+        let fresh = Snapshot::new(ps.clone());
+        for i in 0..ps.len() as u32 {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            again.snapshot.prepared(i).write(&mut a, None);
+            fresh.prepared(i).write(&mut b, None);
+            assert_eq!(a, b);
+            assert!(again.snapshot.by_id(&ps[i as usize].id).is_some());
+        }
+        let near = crate::query::Filter {
+            near: Some(crate::query::Near {
+                lon: 19.9,
+                lat: 50.0,
+                radius_km: None,
+                k: Some(7),
+            }),
+            text: Some("syntetyczna".into()),
+            ..Default::default()
+        };
+        assert_eq!(again.snapshot.query(&near), fresh.query(&near));
         assert_eq!(again.snapshot.version(), loaded.snapshot.version());
         // Admin units are shared, not copied per practice.
         let g: Vec<_> = again
@@ -397,10 +559,12 @@ mod tests {
         let snap = path_for(&path);
         let bytes = std::fs::read(&snap).unwrap();
         std::fs::write(&snap, &bytes[..bytes.len() / 2]).unwrap();
-        assert!(matches!(
-            read(&snap, store::fingerprint(&path).unwrap()),
-            Err(SnapshotFileError::Corrupt { .. })
-        ));
+        let r = read(&snap, store::fingerprint(&path).unwrap());
+        assert!(
+            matches!(r, Err(SnapshotFileError::Corrupt { .. })),
+            "{:?}",
+            r.err()
+        );
         let loaded = load(&path).unwrap();
         assert!(!loaded.from_snapshot_file);
         assert_eq!(loaded.snapshot.practices(), &ps[..]);
