@@ -296,6 +296,62 @@ pub fn write_collection_to<'a, W: std::io::Write>(
     w.write_all(&out)
 }
 
+/// Writes the answer of [`crate::cluster::clusters`] as a FeatureCollection:
+/// a cell of several practices is a Point Feature with properties `cluster: true`,
+/// `count` and `bbox`; a practice alone is its summary Feature, as in the list.
+/// `numberMatched` counts every match in the viewport; `clustered` says which
+/// kind the features are.
+pub fn write_clusters<'a>(
+    answer: &crate::cluster::ClusterAnswer,
+    feature: impl Fn(u32) -> PreparedFeature<'a>,
+) -> Vec<u8> {
+    use crate::cluster::Clustered;
+    let mut out = Vec::with_capacity(16 * 1024);
+    out.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
+    let mut n = 0usize;
+    let mut sep = |out: &mut Vec<u8>| {
+        if n > 0 {
+            out.push(b',');
+        }
+        n += 1;
+    };
+    let clustered = match &answer.items {
+        Clustered::Practices(ids) => {
+            for &id in ids {
+                sep(&mut out);
+                feature(id).write(&mut out, None);
+            }
+            false
+        }
+        Clustered::Clusters(cs) => {
+            for c in cs {
+                sep(&mut out);
+                match c.single {
+                    Some(id) => feature(id).write(&mut out, None),
+                    None => {
+                        let b = c.bbox.map(round6);
+                        let v = json!({
+                            "type": "Feature",
+                            "geometry": {"type": "Point", "coordinates": [round6(c.lon), round6(c.lat)]},
+                            "properties": {"cluster": true, "count": c.count, "bbox": b},
+                        });
+                        serde_json::to_writer(&mut out, &v).expect("writing to a Vec cannot fail");
+                    }
+                }
+            }
+            true
+        }
+    };
+    out.extend_from_slice(b"],\"numberMatched\":");
+    out.extend_from_slice(answer.number_matched.to_string().as_bytes());
+    out.extend_from_slice(b",\"numberReturned\":");
+    out.extend_from_slice(n.to_string().as_bytes());
+    out.extend_from_slice(b",\"clustered\":");
+    out.extend_from_slice(if clustered { b"true" } else { b"false" });
+    out.push(b'}');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

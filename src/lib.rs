@@ -21,6 +21,8 @@
 
 /// HTTP: the axum router, one module per resource, and the HTTP error type.
 pub mod api;
+/// Server-side clustering of a viewport's matches for the map, with exact counts.
+pub mod cluster;
 /// Command-line and environment configuration (clap).
 pub mod config;
 /// Downloads written in pieces through a bounded channel, a few at a time.

@@ -4,6 +4,7 @@
 //! dataset [`Snapshot`] behind an `ArcSwap`: readers load it without locks; a
 //! reload builds a whole new snapshot and swaps it in.
 
+pub mod clusters;
 pub mod error;
 pub mod nominatim;
 pub mod ogc;
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
     let api = Router::new()
         .route("/api/practices", get(practices::list))
+        .route("/api/clusters", get(clusters::clusters_in_view))
         .route("/api/practices.geojson", get(practices::download_geojson))
         .route("/api/practices.csv", get(practices::download_csv))
         .route("/api/practices/within", post(practices::within))
