@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use tokio::sync::{Semaphore, SemaphorePermit, mpsc};
 
 use crate::geojson::{WRITE_CHUNK_BYTES, write_collection_to};
-use crate::query::{Filter, Snapshot};
+use crate::query::{Filter, Match, Snapshot};
 
 /// Downloads that may be written at the same time (each holds its list of
 /// matches and a few pieces of output).
@@ -84,14 +84,27 @@ impl Write for PieceWriter {
     }
 }
 
-/// What to download: the matches of a filter, a page of them.
-pub struct Request {
+/// What to write: a page of the matches of a filter.
+#[derive(Debug, Clone, Copy)]
+pub struct Page<'a> {
     /// The filter.
-    pub filter: Filter,
+    pub filter: &'a Filter,
     /// Matches skipped.
     pub offset: usize,
     /// Largest number written.
     pub limit: usize,
+}
+
+impl Page<'_> {
+    /// Runs the query: every match (for `numberMatched`) and this page of them.
+    fn run<'s>(&self, snapshot: &'s Snapshot) -> (usize, impl Iterator<Item = Match> + 's) {
+        let matches = snapshot.query(self.filter);
+        let n = matches.len();
+        (
+            n,
+            matches.items.into_iter().skip(self.offset).take(self.limit),
+        )
+    }
 }
 
 /// Writes the matches as a GeoJSON FeatureCollection (the summary features of
@@ -99,17 +112,12 @@ pub struct Request {
 pub fn write_geojson(
     w: &mut impl Write,
     snapshot: &Snapshot,
-    req: &Request,
+    page: Page<'_>,
     extra: &Map<String, Value>,
 ) -> std::io::Result<()> {
-    let matches = snapshot.query(&req.filter);
-    let page = matches
-        .items
-        .iter()
-        .skip(req.offset)
-        .take(req.limit)
-        .map(|m| (snapshot.prepared(m.id), m.distance_km()));
-    write_collection_to(w, page, matches.len(), extra)?;
+    let (n, items) = page.run(snapshot);
+    let features = items.map(|m| (snapshot.prepared(m.id), m.distance_km()));
+    write_collection_to(w, features, n, extra)?;
     w.flush()
 }
 
@@ -118,16 +126,11 @@ pub fn write_geojson(
 pub fn write_csv(
     w: &mut impl Write,
     snapshot: &Snapshot,
-    req: &Request,
+    page: Page<'_>,
     publish_personal: bool,
 ) -> std::io::Result<()> {
-    let matches = snapshot.query(&req.filter);
-    let rows = matches
-        .items
-        .iter()
-        .skip(req.offset)
-        .take(req.limit)
-        .map(|m| snapshot.practice(m.id).public_view(publish_personal));
+    let (_, items) = page.run(snapshot);
+    let rows = items.map(|m| snapshot.practice(m.id).public_view(publish_personal));
     crate::store::write_csv(&mut *w, rows).map_err(std::io::Error::other)?;
     w.flush()
 }
@@ -170,9 +173,9 @@ mod tests {
         )))
     }
 
-    fn all() -> Request {
-        Request {
-            filter: Filter::default(),
+    fn all(filter: &Filter) -> Page<'_> {
+        Page {
+            filter,
             offset: 0,
             limit: usize::MAX,
         }
@@ -183,7 +186,7 @@ mod tests {
         let s = snapshot(3000);
         let permit = slot(Duration::from_secs(5)).await.unwrap();
         let mut rx = spawn(permit, s.clone(), |w, s| {
-            write_geojson(w, s, &all(), &Map::new())
+            write_geojson(w, s, all(&Filter::default()), &Map::new())
         });
         let mut body = Vec::new();
         let mut pieces = 0;
@@ -207,7 +210,7 @@ mod tests {
         let permit = slot(Duration::from_secs(5)).await.unwrap();
         let (done_tx, done_rx) = std::sync::mpsc::channel();
         let mut rx = spawn(permit, s, move |w, s| {
-            let r = write_csv(w, s, &all(), false);
+            let r = write_csv(w, s, all(&Filter::default()), false);
             let _ = done_tx.send(r.as_ref().map_err(|e| e.kind()).copied());
             r
         });

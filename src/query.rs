@@ -95,6 +95,16 @@ fn search_text(practices: &[Practice]) -> TextColumn {
     col
 }
 
+/// Indexes of the practices without coordinates.
+fn unplaced(practices: &[Practice]) -> Vec<u32> {
+    practices
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.location.is_none())
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
 /// A content hash of practices, for ETags: their CSV form through xxh3.
 fn content_hash(practices: &[Practice]) -> u64 {
     struct Hashing(xxhash_rust::xxh3::Xxh3);
@@ -234,12 +244,7 @@ impl Snapshot {
                 ),
             )
         });
-        let unplaced = practices
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.location.is_none())
-            .map(|(i, _)| i as u32)
-            .collect();
+        let unplaced = unplaced(&practices);
         Snapshot {
             practices,
             index,
@@ -275,12 +280,7 @@ impl Snapshot {
         {
             return None;
         }
-        let unplaced = practices
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.location.is_none())
-            .map(|(i, _)| i as u32)
-            .collect();
+        let unplaced = unplaced(&practices);
         Some(Snapshot {
             practices,
             index,

@@ -11,7 +11,7 @@ use super::params::{Params, check_lat, check_lon, parse_bbox};
 use super::{AppState, MAX_BODY_BYTES, cached, etag_for};
 use crate::download;
 use crate::gazetteer::{AdminLevel, Gazetteer, GeocodeQuery};
-use crate::geojson::{detail_feature, round6, write_collection};
+use crate::geojson::{detail_feature, round6};
 use crate::practice::Area;
 use crate::query::{Filter, Near, Snapshot};
 
@@ -214,20 +214,32 @@ pub fn parse_query(
     })
 }
 
+impl PracticeQuery {
+    /// The page of matches this query asks for.
+    pub fn page(&self) -> download::Page<'_> {
+        download::Page {
+            filter: &self.filter,
+            offset: self.offset,
+            limit: self.limit,
+        }
+    }
+
+    /// The top-level members besides the features: the geocoded `near` centre.
+    fn extra(&self) -> Map<String, Value> {
+        let mut extra = Map::new();
+        if let Some(n) = &self.near {
+            extra.insert("near".into(), n.clone());
+        }
+        extra
+    }
+}
+
 /// Runs a query and renders the page as a FeatureCollection.
 fn collection_body(snapshot: &Snapshot, pq: &PracticeQuery) -> Vec<u8> {
-    let matches = snapshot.query(&pq.filter);
-    let page = matches
-        .items
-        .iter()
-        .skip(pq.offset)
-        .take(pq.limit)
-        .map(|m| (snapshot.prepared(m.id), m.distance_km()));
-    let mut extra = Map::new();
-    if let Some(n) = &pq.near {
-        extra.insert("near".into(), n.clone());
-    }
-    write_collection(page, matches.len(), &extra)
+    let mut out = Vec::with_capacity(4096);
+    download::write_geojson(&mut out, snapshot, pq.page(), &pq.extra())
+        .expect("writing to a Vec cannot fail");
+    out
 }
 
 /// Parses a request's query string into a practice query.
@@ -316,22 +328,14 @@ pub async fn download_geojson(
     };
     let snapshot = state.snapshot.load_full();
     let etag = etag_for(&snapshot, &["geojson", &request_key(&raw)]);
-    let mut extra = Map::new();
-    if let Some(n) = &pq.near {
-        extra.insert("near".into(), n.clone());
-    }
-    let req = download::Request {
-        filter: pq.filter,
-        offset: pq.offset,
-        limit: pq.limit,
-    };
+    let extra = pq.extra();
     streamed(
         snapshot,
         &headers,
         etag,
         "application/geo+json",
         "praktyki.geojson",
-        move |w, s| download::write_geojson(w, s, &req, &extra),
+        move |w, s| download::write_geojson(w, s, pq.page(), &extra),
     )
     .await
 }
@@ -352,18 +356,13 @@ pub async fn download_csv(
         &snapshot,
         &["csv", &request_key(&raw), &publish.to_string()],
     );
-    let req = download::Request {
-        filter: pq.filter,
-        offset: pq.offset,
-        limit: pq.limit,
-    };
     streamed(
         snapshot,
         &headers,
         etag,
         "text/csv; charset=utf-8",
         "praktyki.csv",
-        move |w, s| download::write_csv(w, s, &req, publish),
+        move |w, s| download::write_csv(w, s, pq.page(), publish),
     )
     .await
 }
