@@ -113,8 +113,11 @@ pub struct ServeArgs {
     /// Attribution shown for the tiles (HTML).
     #[arg(long, default_value = DEFAULT_TILE_ATTRIBUTION, env = "MAPA_TILE_ATTRIBUTION")]
     pub tile_attribution: String,
-    /// Publish contact persons' phones and e-mails (off by default: personal data).
-    #[arg(long, env = "MAPA_PUBLISH_PERSONAL")]
+    /// Publish contact persons' phones and e-mails (off by default: personal
+    /// data). MAPA_PUBLISH_PERSONAL takes 1/0, true/false, yes/no, on/off.
+    #[arg(long, env = "MAPA_PUBLISH_PERSONAL", value_parser = parse_bool,
+          num_args = 0..=1, require_equals = true, default_value = "false",
+          default_missing_value = "true")]
     pub publish_personal: bool,
     /// Seconds between checks of the dataset file for changes (0: never reload).
     #[arg(long, default_value_t = 2, env = "MAPA_RELOAD_SECS")]
@@ -122,4 +125,62 @@ pub struct ServeArgs {
     /// Seconds a request may take before it is answered with 503.
     #[arg(long, default_value_t = 30, env = "MAPA_REQUEST_TIMEOUT")]
     pub request_timeout_secs: u64,
+}
+
+/// Parses a yes/no setting: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`, in
+/// any case, and empty (an empty environment variable) as no; anything else is an
+/// error naming the accepted spellings.
+pub fn parse_bool(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        _ => Err(format!(
+            "{s:?} is not a yes/no value; use 1/0, true/false, yes/no or on/off"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve(args: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let mut argv = vec!["mapa-praktyk", "serve"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).map(|c| match c.command {
+            Command::Serve(a) => a,
+            _ => unreachable!("serve was asked for"),
+        })
+    }
+
+    #[test]
+    fn booleans_take_the_usual_spellings() {
+        for (s, v) in [
+            ("1", true),
+            ("0", false),
+            ("TRUE", true),
+            ("false", false),
+            ("yes", true),
+            ("No", false),
+            ("on", true),
+            ("off", false),
+            ("", false),
+        ] {
+            assert_eq!(parse_bool(s), Ok(v), "{s}");
+        }
+        let e = parse_bool("maybe").unwrap_err();
+        assert!(e.contains("\"maybe\"") && e.contains("yes/no"), "{e}");
+    }
+
+    #[test]
+    fn publish_personal_flag_alone_or_with_a_value() {
+        assert!(!serve(&[]).unwrap().publish_personal);
+        assert!(serve(&["--publish-personal"]).unwrap().publish_personal);
+        assert!(serve(&["--publish-personal=yes"]).unwrap().publish_personal);
+        assert!(!serve(&["--publish-personal=0"]).unwrap().publish_personal);
+        let e = serve(&["--publish-personal=maybe"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("use 1/0, true/false, yes/no"), "{e}");
+    }
 }

@@ -30,14 +30,12 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Writes practices for people to open: the dataset's columns, formulas
-/// neutralised, in `dialect`.
-pub fn write_user_csv<W: Write>(
+/// neutralised, in `dialect`. Streams: rows are converted a few hundred at a time.
+pub fn write_user_csv<W: Write, P: std::borrow::Borrow<Practice>>(
     mut w: W,
-    practices: &[Practice],
+    practices: impl IntoIterator<Item = P>,
     dialect: Dialect,
 ) -> Result<(), StoreError> {
-    let mut plain = Vec::new();
-    write_csv(&mut plain, practices)?;
     let err = |e: csv::Error| StoreError::Write(e.to_string());
     if dialect == Dialect::Excel {
         w.write_all("\u{feff}".as_bytes())
@@ -50,13 +48,28 @@ pub fn write_user_csv<W: Write>(
     let mut wtr = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .from_writer(w);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(plain.as_slice());
-    for record in rdr.records() {
-        let record = record.map_err(err)?;
-        wtr.write_record(record.iter().map(|c| neutralise(c).into_owned()))
-            .map_err(err)?;
+    let mut it = practices.into_iter();
+    let mut first = true;
+    loop {
+        let chunk: Vec<P> = it.by_ref().take(256).collect();
+        if chunk.is_empty() && !first {
+            break;
+        }
+        let mut plain = Vec::new();
+        write_csv(&mut plain, chunk.iter().map(|p| p.borrow()))?;
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(plain.as_slice());
+        // Each chunk comes with the header; only the first is kept.
+        for record in rdr.records().skip(usize::from(!first)) {
+            let record = record.map_err(err)?;
+            wtr.write_record(record.iter().map(|c| neutralise(c).into_owned()))
+                .map_err(err)?;
+        }
+        first = false;
+        if chunk.is_empty() {
+            break;
+        }
     }
     wtr.flush().map_err(|e| StoreError::Write(e.to_string()))
 }

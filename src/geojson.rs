@@ -22,45 +22,78 @@ pub fn round_km(x: f64) -> f64 {
     (x * 1e3).round() / 1e3
 }
 
-fn admin(a: &Option<AdminRef>) -> Value {
-    match a {
-        Some(a) => json!({"teryt": a.teryt, "name": a.name}),
-        None => Value::Null,
-    }
-}
-
 /// The point geometry of a practice, or `None` when it is not placed.
 pub fn geometry(p: &Practice) -> Option<geojson::Geometry> {
     p.location
         .map(|l| geojson::Geometry::new(geojson::Value::Point(vec![round6(l.lon), round6(l.lat)])))
 }
 
+/// An administrative unit as the summary view writes it.
+#[derive(serde::Serialize)]
+struct AdminOut<'a> {
+    teryt: &'a str,
+    name: &'a str,
+}
+
+fn admin_out(a: &Option<AdminRef>) -> Option<AdminOut<'_>> {
+    a.as_ref().map(|a| AdminOut {
+        teryt: &a.teryt,
+        name: &a.name,
+    })
+}
+
+/// The list view's properties as one struct that serialises directly: what a
+/// map popup and a list row need. Both the prepared features and
+/// [`summary_properties`] come from it.
+#[derive(serde::Serialize)]
+struct Summary<'a> {
+    area: &'static str,
+    area_name: &'static str,
+    area_path: String,
+    cost_pln: Option<u64>,
+    gmina: Option<AdminOut<'a>>,
+    id: &'a str,
+    powiat: Option<AdminOut<'a>>,
+    precision: Option<&'static str>,
+    score: Option<f64>,
+    source: &'a str,
+    summary: &'a str,
+    title: &'a str,
+    town: Option<&'a str>,
+    unit: Option<&'a str>,
+    voivodeship: Option<AdminOut<'a>>,
+    year: Option<i32>,
+}
+
+impl<'a> Summary<'a> {
+    fn of(p: &'a Practice) -> Summary<'a> {
+        Summary {
+            area: p.area.slug(),
+            area_name: p.area.name_pl(),
+            area_path: p.area.path_pl(),
+            cost_pln: p.cost_pln,
+            gmina: admin_out(&p.admin.gmina),
+            id: &p.id,
+            powiat: admin_out(&p.admin.powiat),
+            precision: p.location.map(|l| l.precision.as_str()),
+            score: p.location.map(|l| (l.score * 1000.0).round() / 1000.0),
+            source: &p.source,
+            summary: &p.summary,
+            title: &p.title,
+            town: p.town.as_deref(),
+            unit: p.unit.as_deref(),
+            voivodeship: admin_out(&p.admin.voivodeship),
+            year: p.year(),
+        }
+    }
+}
+
 /// The list view's properties: what a map popup and a list row need.
 pub fn summary_properties(p: &Practice) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("id".into(), json!(p.id));
-    m.insert("title".into(), json!(p.title));
-    m.insert("area".into(), json!(p.area.slug()));
-    m.insert("area_name".into(), json!(p.area.name_pl()));
-    m.insert("area_path".into(), json!(p.area.path_pl()));
-    m.insert("town".into(), json!(p.town));
-    m.insert("unit".into(), json!(p.unit));
-    m.insert("cost_pln".into(), json!(p.cost_pln));
-    m.insert("year".into(), json!(p.year()));
-    m.insert("summary".into(), json!(p.summary));
-    m.insert("voivodeship".into(), admin(&p.admin.voivodeship));
-    m.insert("powiat".into(), admin(&p.admin.powiat));
-    m.insert("gmina".into(), admin(&p.admin.gmina));
-    m.insert(
-        "precision".into(),
-        json!(p.location.map(|l| l.precision.as_str())),
-    );
-    m.insert(
-        "score".into(),
-        json!(p.location.map(|l| (l.score * 1000.0).round() / 1000.0)),
-    );
-    m.insert("source".into(), json!(p.source));
-    m
+    match serde_json::to_value(Summary::of(p)) {
+        Ok(Value::Object(m)) => m,
+        _ => unreachable!("a struct of strings and numbers serialises as an object"),
+    }
 }
 
 /// The detail view's properties: the whole record as given (pass the public view).
@@ -120,43 +153,87 @@ pub fn detail_feature_with(p: &Practice, extra: Map<String, Value>) -> geojson::
     f
 }
 
-/// A summary Feature serialised without its two closing braces, so that a
-/// `distance_km` member can be appended to its properties without re-serialising.
-#[derive(Debug, Clone)]
-pub struct PreparedFeature {
-    open: String,
+/// Appends the summary Feature of a practice without its two closing braces,
+/// serialised once and directly, so that a `distance_km` member can be added to
+/// its properties later without re-serialising.
+pub fn write_summary_open(out: &mut Vec<u8>, p: &Practice) {
+    out.extend_from_slice(b"{\"type\":\"Feature\",\"geometry\":");
+    match p.location {
+        Some(l) => {
+            out.extend_from_slice(b"{\"type\":\"Point\",\"coordinates\":");
+            serde_json::to_writer(&mut *out, &[round6(l.lon), round6(l.lat)])
+                .expect("writing to a Vec cannot fail");
+            out.push(b'}');
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"id\":");
+    serde_json::to_writer(&mut *out, &p.id).expect("writing to a Vec cannot fail");
+    out.extend_from_slice(b",\"properties\":");
+    serde_json::to_writer(&mut *out, &Summary::of(p)).expect("writing to a Vec cannot fail");
+    // A struct always serialises as `{...}`: drop its closing brace.
+    out.pop();
 }
 
-impl PreparedFeature {
-    /// Serialises the summary Feature of a practice once.
-    pub fn new(p: &Practice) -> PreparedFeature {
-        let mut s = serde_json::to_string(&feature(p, summary_properties(p)))
-            .expect("a Feature always serialises");
-        // The Feature serialises as {...,"properties":{...}} with properties last
-        // or not; find the properties object's closing brace robustly by
-        // rebuilding the object with properties as the final member.
-        let v: Value = serde_json::from_str(&s).expect("just serialised");
-        let mut obj = v.as_object().cloned().unwrap_or_default();
-        let props = obj
-            .remove("properties")
-            .unwrap_or(Value::Object(Map::new()));
-        s.clear();
-        s.push('{');
-        for (k, val) in &obj {
-            s.push_str(&serde_json::to_string(k).expect("string"));
-            s.push(':');
-            s.push_str(&val.to_string());
-            s.push(',');
+/// The summary Features of a whole dataset, each serialised once, held
+/// compactly in one buffer (no allocation per practice).
+#[derive(Debug, Clone, Default)]
+pub struct PreparedFeatures {
+    text: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl PreparedFeatures {
+    /// Serialises the summary Feature of every practice, in order.
+    pub fn new(practices: &[Practice]) -> PreparedFeatures {
+        let mut text = Vec::with_capacity(practices.len() * 512);
+        let mut ends = Vec::with_capacity(practices.len());
+        for p in practices {
+            write_summary_open(&mut text, p);
+            ends.push(text.len());
         }
-        s.push_str("\"properties\":");
-        let props = props.to_string();
-        s.push_str(&props[..props.len() - 1]);
-        PreparedFeature { open: s }
+        text.shrink_to_fit();
+        PreparedFeatures { text, ends }
     }
 
+    /// The prepared Feature of the practice at an index.
+    pub fn get(&self, i: u32) -> PreparedFeature<'_> {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        PreparedFeature {
+            open: &self.text[start..self.ends[i]],
+        }
+    }
+
+    /// The buffer and the end offset of each feature in it, for the snapshot file.
+    pub fn raw_parts(&self) -> (&[u8], &[usize]) {
+        (&self.text, &self.ends)
+    }
+
+    /// Rebuilds from [`raw_parts`](PreparedFeatures::raw_parts); `None` unless
+    /// the offsets rise within the buffer.
+    pub fn from_raw_parts(text: Vec<u8>, ends: Vec<usize>) -> Option<PreparedFeatures> {
+        let ok =
+            ends.windows(2).all(|w| w[0] <= w[1]) && ends.last().is_none_or(|&e| e <= text.len());
+        ok.then_some(PreparedFeatures { text, ends })
+    }
+
+    /// Bytes held, for memory reports.
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()
+    }
+}
+
+/// One prepared summary Feature: its JSON without the two closing braces.
+#[derive(Debug, Clone, Copy)]
+pub struct PreparedFeature<'a> {
+    open: &'a [u8],
+}
+
+impl PreparedFeature<'_> {
     /// Writes the complete Feature, with `distance_km` when given.
     pub fn write(&self, out: &mut Vec<u8>, distance_km: Option<f64>) {
-        out.extend_from_slice(self.open.as_bytes());
+        out.extend_from_slice(self.open);
         if let Some(d) = distance_km {
             out.extend_from_slice(b",\"distance_km\":");
             out.extend_from_slice(round_km(d).to_string().as_bytes());
@@ -168,11 +245,30 @@ impl PreparedFeature {
 /// Writes a FeatureCollection of prepared features with `numberMatched`,
 /// `numberReturned` and any extra top-level members.
 pub fn write_collection<'a>(
-    features: impl Iterator<Item = (&'a PreparedFeature, Option<f64>)>,
+    features: impl Iterator<Item = (PreparedFeature<'a>, Option<f64>)>,
     number_matched: usize,
     extra: &Map<String, Value>,
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);
+    write_collection_to(&mut out, features, number_matched, extra)
+        .expect("writing to a Vec cannot fail");
+    out
+}
+
+/// Bytes gathered before they are handed to the writer of
+/// [`write_collection_to`].
+pub const WRITE_CHUNK_BYTES: usize = 64 * 1024;
+
+/// Writes a FeatureCollection to any writer, in pieces of about
+/// [`WRITE_CHUNK_BYTES`], so a download of every practice never needs the
+/// whole answer in memory.
+pub fn write_collection_to<'a, W: std::io::Write>(
+    w: &mut W,
+    features: impl Iterator<Item = (PreparedFeature<'a>, Option<f64>)>,
+    number_matched: usize,
+    extra: &Map<String, Value>,
+) -> std::io::Result<()> {
+    let mut out = Vec::with_capacity(WRITE_CHUNK_BYTES + 4096);
     out.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
     let mut n = 0usize;
     for (f, d) in features {
@@ -181,6 +277,10 @@ pub fn write_collection<'a>(
         }
         f.write(&mut out, d);
         n += 1;
+        if out.len() >= WRITE_CHUNK_BYTES {
+            w.write_all(&out)?;
+            out.clear();
+        }
     }
     out.extend_from_slice(b"],\"numberMatched\":");
     out.extend_from_slice(number_matched.to_string().as_bytes());
@@ -192,6 +292,62 @@ pub fn write_collection<'a>(
         out.push(b':');
         out.extend_from_slice(v.to_string().as_bytes());
     }
+    out.push(b'}');
+    w.write_all(&out)
+}
+
+/// Writes the answer of [`crate::cluster::clusters`] as a FeatureCollection:
+/// a cell of several practices is a Point Feature with properties `cluster: true`,
+/// `count` and `bbox`; a practice alone is its summary Feature, as in the list.
+/// `numberMatched` counts every match in the viewport; `clustered` says which
+/// kind the features are.
+pub fn write_clusters<'a>(
+    answer: &crate::cluster::ClusterAnswer,
+    feature: impl Fn(u32) -> PreparedFeature<'a>,
+) -> Vec<u8> {
+    use crate::cluster::Clustered;
+    let mut out = Vec::with_capacity(16 * 1024);
+    out.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
+    let mut n = 0usize;
+    let mut sep = |out: &mut Vec<u8>| {
+        if n > 0 {
+            out.push(b',');
+        }
+        n += 1;
+    };
+    let clustered = match &answer.items {
+        Clustered::Practices(ids) => {
+            for &id in ids {
+                sep(&mut out);
+                feature(id).write(&mut out, None);
+            }
+            false
+        }
+        Clustered::Clusters(cs) => {
+            for c in cs {
+                sep(&mut out);
+                match c.single {
+                    Some(id) => feature(id).write(&mut out, None),
+                    None => {
+                        let b = c.bbox.map(round6);
+                        let v = json!({
+                            "type": "Feature",
+                            "geometry": {"type": "Point", "coordinates": [round6(c.lon), round6(c.lat)]},
+                            "properties": {"cluster": true, "count": c.count, "bbox": b},
+                        });
+                        serde_json::to_writer(&mut out, &v).expect("writing to a Vec cannot fail");
+                    }
+                }
+            }
+            true
+        }
+    };
+    out.extend_from_slice(b"],\"numberMatched\":");
+    out.extend_from_slice(answer.number_matched.to_string().as_bytes());
+    out.extend_from_slice(b",\"numberReturned\":");
+    out.extend_from_slice(n.to_string().as_bytes());
+    out.extend_from_slice(b",\"clustered\":");
+    out.extend_from_slice(if clustered { b"true" } else { b"false" });
     out.push(b'}');
     out
 }
@@ -225,8 +381,8 @@ mod tests {
             score: 0.98,
         };
         let p = practice(Some(loc));
-        let f = PreparedFeature::new(&p);
-        let body = write_collection([(&f, Some(1.23456))].into_iter(), 7, &Map::new());
+        let all = PreparedFeatures::new(std::slice::from_ref(&p));
+        let body = write_collection([(all.get(0), Some(1.23456))].into_iter(), 7, &Map::new());
         let gj: geojson::GeoJson = std::str::from_utf8(&body).unwrap().parse().unwrap();
         let geojson::GeoJson::FeatureCollection(fc) = gj else {
             panic!("not a collection")
@@ -242,10 +398,45 @@ mod tests {
     }
 
     #[test]
-    fn unplaced_practice_has_null_geometry() {
-        let f = PreparedFeature::new(&practice(None));
+    fn prepared_feature_is_the_summary_feature() {
+        let loc = Location {
+            lon: 19.2343,
+            lat: 50.0352,
+            precision: Precision::PostalLocality,
+            score: 0.98765,
+        };
+        let mut p = practice(Some(loc));
+        p.admin.gmina = Some(AdminRef::new("121301", "Oświęcim"));
+        let all = PreparedFeatures::new(std::slice::from_ref(&p));
         let mut out = Vec::new();
-        f.write(&mut out, None);
+        all.get(0).write(&mut out, None);
+        let direct: Value = serde_json::from_slice(&out).unwrap();
+        let via_geojson = serde_json::to_value(feature(&p, summary_properties(&p))).unwrap();
+        assert_eq!(direct, via_geojson);
+        assert_eq!(direct["properties"]["score"], 0.988);
+        assert_eq!(direct["properties"]["gmina"]["name"], "Oświęcim");
+    }
+
+    #[test]
+    fn prepared_features_keep_their_order() {
+        let a = practice(None);
+        let mut b = practice(None);
+        b.id = "p2".into();
+        let all = PreparedFeatures::new(&[a, b]);
+        for (i, id) in [(0, "p1"), (1, "p2")] {
+            let mut out = Vec::new();
+            all.get(i).write(&mut out, Some(0.5));
+            let v: Value = serde_json::from_slice(&out).unwrap();
+            assert_eq!(v["id"], id);
+            assert_eq!(v["properties"]["distance_km"], 0.5);
+        }
+    }
+
+    #[test]
+    fn unplaced_practice_has_null_geometry() {
+        let all = PreparedFeatures::new(&[practice(None)]);
+        let mut out = Vec::new();
+        all.get(0).write(&mut out, None);
         let v: Value = serde_json::from_slice(&out).unwrap();
         assert!(v["geometry"].is_null());
         assert_eq!(v["properties"]["title"], "Tytuł \"z cudzysłowem\"");

@@ -21,10 +21,14 @@
 
 /// HTTP: the axum router, one module per resource, and the HTTP error type.
 pub mod api;
+/// Server-side clustering of a viewport's matches for the map, with exact counts.
+pub mod cluster;
 /// Command-line and environment configuration (clap).
 pub mod config;
 /// CSV for people: formulas neutralised, plain or Excel dialect.
 pub mod csv_out;
+/// Downloads written in pieces through a bounded channel, a few at a time.
+pub mod download;
 /// Polish gazetteer (GeoNames, Natural Earth), the geocoder and reverse geocoder.
 pub mod gazetteer;
 /// Great-circle geometry helpers shared by the geocoder and the index.
@@ -39,6 +43,8 @@ pub mod index;
 pub mod practice;
 /// Dataset snapshots and the filter/spatial queries over them (no HTTP here).
 pub mod query;
+/// The snapshot file beside the dataset: validated practices that load without the CSV.
+pub mod snapshot_file;
 /// The CSV dataset: load with validation, atomic save.
 pub mod store;
 /// Seeded synthetic practices for benchmarks and load tests.

@@ -4,13 +4,10 @@
 //! their ids, the folded search text and the pre-serialised summary features.
 //! It is never changed; when the dataset changes a new snapshot replaces it whole.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
-
 use chrono::NaiveDate;
 use geo::MultiPolygon;
 
-use crate::geojson::PreparedFeature;
+use crate::geojson::{PreparedFeature, PreparedFeatures};
 use crate::index::{Hit, PracticeIndex, sort_nearest_first};
 use crate::practice::{Area, Practice};
 
@@ -30,10 +27,93 @@ enum Space {
 pub struct Snapshot {
     practices: Vec<Practice>,
     index: PracticeIndex,
-    search_text: Vec<String>,
-    prepared: Vec<PreparedFeature>,
+    search_text: TextColumn,
+    prepared: PreparedFeatures,
+    /// Indexes of the practices sorted by id: the id → practice map.
+    by_id: Vec<u32>,
     unplaced: Vec<u32>,
     version: u64,
+}
+
+/// Many short strings in one buffer, without an allocation each.
+#[derive(Debug, Default)]
+pub(crate) struct TextColumn {
+    pub(crate) text: String,
+    pub(crate) ends: Vec<usize>,
+}
+
+impl TextColumn {
+    /// `None` unless the offsets rise within the text, on character boundaries.
+    pub(crate) fn from_parts(text: String, ends: Vec<usize>) -> Option<TextColumn> {
+        let ok =
+            ends.windows(2).all(|w| w[0] <= w[1]) && ends.iter().all(|&e| text.is_char_boundary(e));
+        ok.then_some(TextColumn { text, ends })
+    }
+
+    fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()
+    }
+}
+
+/// The text a text query searches, folded and stemmed as
+/// [`crate::text_match`] does it (the page does the same): title, summary,
+/// description, town and unit.
+fn search_text(practices: &[Practice]) -> TextColumn {
+    let mut col = TextColumn {
+        text: String::with_capacity(practices.len() * 128),
+        ends: Vec::with_capacity(practices.len()),
+    };
+    for p in practices {
+        col.text.push_str(&crate::text_match::search_text(
+            [
+                Some(p.title.as_str()),
+                Some(p.summary.as_str()),
+                Some(p.body.as_str()),
+                p.town.as_deref(),
+                p.unit.as_deref(),
+            ]
+            .into_iter()
+            .flatten(),
+        ));
+        col.ends.push(col.text.len());
+    }
+    col.text.shrink_to_fit();
+    col
+}
+
+/// Indexes of the practices without coordinates.
+fn unplaced(practices: &[Practice]) -> Vec<u32> {
+    practices
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.location.is_none())
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
+/// A content hash of practices, for ETags: their CSV form through xxh3.
+fn content_hash(practices: &[Practice]) -> u64 {
+    struct Hashing(xxhash_rust::xxh3::Xxh3);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hashing(xxhash_rust::xxh3::Xxh3::new());
+    // Writing to a hasher cannot fail; a record that cannot be written as CSV
+    // would not have loaded.
+    let _ = crate::store::write_csv(std::io::BufWriter::new(&mut h), practices);
+    h.0.digest()
 }
 
 /// A distance query's centre and limits.
@@ -114,49 +194,103 @@ impl Matches {
 }
 
 impl Snapshot {
-    /// Builds a snapshot: bulk-loads the R-tree and prepares the features.
+    /// Builds a snapshot: bulk-loads the R-tree and prepares the features. Its
+    /// [`version`](Snapshot::version) is a hash of the practices' content.
     pub fn new(practices: Vec<Practice>) -> Snapshot {
-        let index = PracticeIndex::build(
-            practices
-                .iter()
-                .enumerate()
-                .filter_map(|(i, p)| p.location.map(|l| (i as u32, l.lon, l.lat))),
-        );
-        let unplaced = practices
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.location.is_none())
-            .map(|(i, _)| i as u32)
-            .collect();
-        let search_text = practices
-            .iter()
-            .map(|p| {
-                crate::text_match::search_text(
-                    [
-                        Some(p.title.as_str()),
-                        Some(p.summary.as_str()),
-                        Some(p.body.as_str()),
-                        p.town.as_deref(),
-                        p.unit.as_deref(),
-                    ]
-                    .into_iter()
-                    .flatten(),
-                )
-            })
-            .collect();
-        let prepared = practices.iter().map(PreparedFeature::new).collect();
-        let mut h = DefaultHasher::new();
-        for p in &practices {
-            serde_json::to_string(p).unwrap_or_default().hash(&mut h);
-        }
+        let version = content_hash(&practices);
+        Snapshot::with_version(practices, version)
+    }
+
+    /// Builds a snapshot whose version is already known, such as the content
+    /// fingerprint of the file the practices came from. The R-tree, the
+    /// prepared features, the search text and the id map are built side by side.
+    pub fn with_version(practices: Vec<Practice>, version: u64) -> Snapshot {
+        let ps = &practices;
+        let t = std::time::Instant::now();
+        let ms = move || t.elapsed().as_millis() as u64;
+        let ((index, by_id), (prepared, search_text)) = std::thread::scope(|s| {
+            let features = s.spawn(|| {
+                let f = PreparedFeatures::new(ps);
+                tracing::debug!(ms = ms(), "features prepared");
+                f
+            });
+            let text = s.spawn(|| {
+                let t = search_text(ps);
+                tracing::debug!(ms = ms(), "search text folded");
+                t
+            });
+            let index = PracticeIndex::build(
+                ps.iter()
+                    .enumerate()
+                    .filter_map(|(i, p)| p.location.map(|l| (i as u32, l.lon, l.lat))),
+            );
+            tracing::debug!(ms = ms(), "R-tree built");
+            let mut by_id: Vec<u32> = (0..ps.len() as u32).collect();
+            by_id.sort_unstable_by(|&a, &b| ps[a as usize].id.cmp(&ps[b as usize].id));
+            tracing::debug!(ms = ms(), "id map sorted");
+            (
+                (index, by_id),
+                (
+                    features.join().expect("preparing features does not panic"),
+                    text.join().expect("folding text does not panic"),
+                ),
+            )
+        });
+        let unplaced = unplaced(&practices);
         Snapshot {
             practices,
             index,
             search_text,
             prepared,
+            by_id,
             unplaced,
-            version: h.finish(),
+            version,
         }
+    }
+
+    /// The parts the snapshot file keeps besides the records.
+    pub(crate) fn derived_parts(&self) -> (&PreparedFeatures, &TextColumn, &[u32]) {
+        (&self.prepared, &self.search_text, &self.by_id)
+    }
+
+    /// A snapshot from records and the derived parts a snapshot file kept; the
+    /// R-tree comes from `points` (index, lon, lat of the placed practices).
+    /// `None` when the parts do not fit the records.
+    pub(crate) fn from_parts(
+        practices: Vec<Practice>,
+        index: PracticeIndex,
+        prepared: PreparedFeatures,
+        search_text: TextColumn,
+        by_id: Vec<u32>,
+        version: u64,
+    ) -> Option<Snapshot> {
+        let n = practices.len();
+        if prepared.raw_parts().1.len() != n
+            || search_text.ends.len() != n
+            || by_id.len() != n
+            || by_id.iter().any(|&i| i as usize >= n)
+        {
+            return None;
+        }
+        let unplaced = unplaced(&practices);
+        Some(Snapshot {
+            practices,
+            index,
+            search_text,
+            prepared,
+            by_id,
+            unplaced,
+            version,
+        })
+    }
+
+    /// Heap bytes of the derived structures (prepared features, search text, id
+    /// map), for memory reports; the records and the R-tree are not counted.
+    pub fn derived_bytes(&self) -> usize {
+        self.prepared.heap_bytes()
+            + self.search_text.heap_bytes()
+            + self.by_id.capacity() * 4
+            + self.unplaced.capacity() * 4
     }
 
     /// Every practice, in dataset order.
@@ -171,12 +305,15 @@ impl Snapshot {
 
     /// Finds a practice by its id.
     pub fn by_id(&self, id: &str) -> Option<&Practice> {
-        self.practices.iter().find(|p| p.id == id)
+        self.by_id
+            .binary_search_by(|&i| self.practices[i as usize].id.as_str().cmp(id))
+            .ok()
+            .map(|k| &self.practices[self.by_id[k] as usize])
     }
 
     /// The pre-serialised summary feature of the practice at an index.
-    pub fn prepared(&self, i: u32) -> &PreparedFeature {
-        &self.prepared[i as usize]
+    pub fn prepared(&self, i: u32) -> PreparedFeature<'_> {
+        self.prepared.get(i)
     }
 
     /// Indexes of the practices without coordinates.
@@ -245,7 +382,7 @@ impl Snapshot {
                 return false;
             }
         }
-        crate::text_match::matches(words, &self.search_text[i as usize])
+        crate::text_match::matches(words, self.search_text.get(i))
     }
 
     /// Runs a query: the spatial part through the R-tree, the rest as filters.
@@ -315,5 +452,57 @@ impl Snapshot {
                 .map(|id| Match { id, hit: None })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::Gazetteer;
+
+    fn sample(n: usize) -> Vec<Practice> {
+        crate::synthetic::practices(Gazetteer::bundled(), n, 3)
+    }
+
+    #[test]
+    fn by_id_finds_every_practice_and_nothing_else() {
+        let mut ps = sample(300);
+        ps.reverse(); // ids out of order in the dataset
+        let s = Snapshot::new(ps.clone());
+        for p in &ps {
+            assert_eq!(s.by_id(&p.id).map(|q| &q.title), Some(&p.title));
+        }
+        assert!(s.by_id("synth-3-9999999").is_none());
+        assert!(s.by_id("").is_none());
+    }
+
+    #[test]
+    fn version_follows_content() {
+        let ps = sample(20);
+        let a = Snapshot::new(ps.clone()).version();
+        assert_eq!(a, Snapshot::new(ps.clone()).version());
+        let mut changed = ps;
+        changed[7].body = "Nowy opis".into();
+        assert_ne!(a, Snapshot::new(changed).version());
+    }
+
+    #[test]
+    fn text_query_reads_each_practice_own_text() {
+        let mut ps = sample(50);
+        ps[10].summary = "Żółta łódź".into();
+        ps[40].unit = Some("Urząd Qwęzłęki".into());
+        let s = Snapshot::new(ps);
+        let ids = |q: &str| {
+            s.query(&Filter {
+                text: Some(q.into()),
+                ..Filter::default()
+            })
+            .items
+            .iter()
+            .map(|m| m.id)
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("zolta lodz"), vec![10]);
+        assert_eq!(ids("QWEZLEKI"), vec![40]);
     }
 }

@@ -5,7 +5,7 @@
 //! fields: `websites` joined by ` | `, `contacts` as a JSON array of
 //! `{"name", "role", "phone", "email"}` objects. Empty cells are absent values.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -129,7 +129,32 @@ fn opt(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| s.to_string())
 }
 
+/// Shares one [`AdminRef`] between every practice in the same unit, so a
+/// million practices hold a few thousand names instead of six million.
+#[derive(Default)]
+pub struct AdminInterner {
+    known: HashMap<Box<str>, AdminRef, foldhash::fast::RandomState>,
+    key: String,
+}
+
+impl AdminInterner {
+    /// The shared reference for a TERYT code and name.
+    pub fn get(&mut self, teryt: &str, name: &str) -> AdminRef {
+        self.key.clear();
+        self.key.push_str(teryt);
+        self.key.push('\t');
+        self.key.push_str(name);
+        if let Some(a) = self.known.get(self.key.as_str()) {
+            return a.clone();
+        }
+        let a = AdminRef::new(teryt, name);
+        self.known.insert(self.key.as_str().into(), a.clone());
+        a
+    }
+}
+
 struct RowReader<'a> {
+    admins: &'a mut AdminInterner,
     rec: &'a csv::StringRecord,
     file: &'a Path,
     line: u64,
@@ -202,7 +227,7 @@ impl RowReader<'_> {
             (false, false)
                 if teryt.len() == digits && teryt.bytes().all(|b| b.is_ascii_digit()) =>
             {
-                Some(AdminRef::new(teryt, name))
+                Some(self.admins.get(&teryt, &name))
             }
             (false, false) => {
                 self.err(
@@ -366,12 +391,66 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
     (r.errors.len() == before).then_some(p)
 }
 
+/// Offsets of the newlines a reader has passed, so that a record's line can be
+/// told from its byte offset whatever the line ending. (The CSV reader's own
+/// line count is one short for CRLF files: a record's position there points at
+/// the `\n` of the `\r\n` before it.)
+#[derive(Default)]
+struct Newlines {
+    pending: std::collections::VecDeque<u64>,
+    passed: u64,
+}
+
+impl Newlines {
+    /// The 1-based line of the byte at `offset` (a record's start); offsets
+    /// must not decrease from call to call.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.pending.front().is_some_and(|&n| n < offset) {
+            self.pending.pop_front();
+            self.passed += 1;
+        }
+        // A record that starts on the `\n` of a `\r\n` belongs to the next line.
+        let on_newline = self.pending.front() == Some(&offset);
+        1 + self.passed + u64::from(on_newline)
+    }
+}
+
+struct CountingReader<R> {
+    inner: R,
+    offset: u64,
+    newlines: std::rc::Rc<std::cell::RefCell<Newlines>>,
+}
+
+impl<R: std::io::Read> std::io::Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut nl = self.newlines.borrow_mut();
+        for (i, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
+            nl.pending.push_back(self.offset + i as u64);
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
 /// Reads and validates a dataset from any reader; `file` names it in errors.
 pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, StoreError> {
+    let newlines = std::rc::Rc::new(std::cell::RefCell::new(Newlines::default()));
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(reader);
-    let header = rdr.headers().map_err(|e| csv_error(file, &e))?.clone();
+        .from_reader(CountingReader {
+            inner: reader,
+            offset: 0,
+            newlines: newlines.clone(),
+        });
+    let csv_error = |e: &csv::Error| StoreError::Csv {
+        path: file.to_path_buf(),
+        line: e
+            .position()
+            .map_or(0, |p| newlines.borrow_mut().line_at(p.byte())),
+        message: e.to_string(),
+    };
+    let header = rdr.headers().map_err(|e| csv_error(&e))?.clone();
     if header.iter().collect::<Vec<_>>() != CSV_HEADER {
         return Err(StoreError::Header {
             path: file.to_path_buf(),
@@ -381,11 +460,20 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
     }
     let mut errors = Vec::new();
     let mut practices = Vec::new();
+    let mut admins = AdminInterner::default();
     let mut ids = HashSet::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| csv_error(file, &e))?;
-        let line = rec.position().map_or(0, |p| p.line());
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(&e)),
+        }
+        let line = rec
+            .position()
+            .map_or(0, |p| newlines.borrow_mut().line_at(p.byte()));
         let mut r = RowReader {
+            admins: &mut admins,
             rec: &rec,
             file,
             line,
@@ -406,14 +494,6 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
     }
 }
 
-fn csv_error(file: &Path, e: &csv::Error) -> StoreError {
-    StoreError::Csv {
-        path: file.to_path_buf(),
-        line: e.position().map_or(0, |p| p.line()),
-        message: e.to_string(),
-    }
-}
-
 /// Loads and validates the dataset. Every bad row is reported as
 /// `file:line: column: problem`; if any row is bad, nothing is loaded.
 pub fn load(path: &Path) -> Result<Vec<Practice>, StoreError> {
@@ -428,12 +508,16 @@ fn num<T: ToString>(x: Option<T>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// Writes practices in the dataset's CSV format.
-pub fn write_csv<W: Write>(w: W, practices: &[Practice]) -> Result<(), StoreError> {
+/// Writes practices in the dataset's CSV format, one row at a time.
+pub fn write_csv<W: Write, P: std::borrow::Borrow<Practice>>(
+    w: W,
+    practices: impl IntoIterator<Item = P>,
+) -> Result<(), StoreError> {
     let mut wtr = csv::Writer::from_writer(w);
     let e = |e: csv::Error| StoreError::Write(e.to_string());
     wtr.write_record(CSV_HEADER).map_err(e)?;
     for p in practices {
+        let p = p.borrow();
         let s = |x: &Option<String>| x.clone().unwrap_or_default();
         let admin = |a: &Option<AdminRef>| {
             a.as_ref()
@@ -495,9 +579,46 @@ pub fn write_csv<W: Write>(w: W, practices: &[Practice]) -> Result<(), StoreErro
     Ok(())
 }
 
-/// Saves the dataset atomically: a temporary file in the same folder, written,
-/// flushed to disk, then renamed over the old file. Rows are sorted by id.
+/// Saves the dataset atomically (see [`write_atomically`]). Rows are sorted by id.
 pub fn save(path: &Path, practices: &[Practice]) -> Result<(), StoreError> {
+    let mut sorted: Vec<&Practice> = practices.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let sorted: Vec<Practice> = sorted.into_iter().cloned().collect();
+    let mut csv_error = None;
+    let r = write_atomically(path, |w| {
+        write_csv(w, &sorted).map_err(|e| {
+            let io = std::io::Error::other(e.to_string());
+            csv_error = Some(e);
+            io
+        })
+    });
+    match (r, csv_error) {
+        (Err(_), Some(e)) => Err(e),
+        (r, _) => r,
+    }
+}
+
+/// Mode of a dataset file created new (an existing file keeps its own).
+pub const NEW_FILE_MODE: u32 = 0o644;
+
+/// The prefix of the temporary files a save of `path` writes beside it:
+/// `.practices.csv.tmp-<pid>-`.
+fn temp_prefix(path: &Path) -> String {
+    format!(
+        ".{}.tmp-",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    )
+}
+
+/// Writes a file atomically: a temporary file in the same folder
+/// (`.NAME.tmp-PID-XXXXXX`), written, flushed to disk, then renamed over the old
+/// file. The new file keeps the old one's mode and owner (a new file gets
+/// [`NEW_FILE_MODE`]), so a server running as another user can still read it.
+/// When writing fails the temporary file is removed.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), StoreError> {
     let io = |source| StoreError::Io {
         path: path.to_path_buf(),
         source,
@@ -507,19 +628,307 @@ pub fn save(path: &Path, practices: &[Practice]) -> Result<(), StoreError> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(io)?;
-    let mut sorted: Vec<&Practice> = practices.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    let sorted: Vec<Practice> = sorted.into_iter().cloned().collect();
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
-    {
-        let mut buf = std::io::BufWriter::new(tmp.as_file_mut());
-        write_csv(&mut buf, &sorted)?;
-        buf.flush().map_err(io)?;
-    }
+    let old = std::fs::metadata(path).ok();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!("{}{}-", temp_prefix(path), std::process::id()))
+        .tempfile_in(&dir)
+        .map_err(io)?;
+    write(tmp.as_file_mut()).map_err(io)?;
+    keep_mode_and_owner(tmp.as_file(), old.as_ref()).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn keep_mode_and_owner(f: &std::fs::File, old: Option<&std::fs::Metadata>) -> std::io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let mode = old.map_or(NEW_FILE_MODE, |m| m.mode() & 0o7777);
+    f.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    if let Some(m) = old {
+        let mine = f.metadata()?;
+        if (mine.uid(), mine.gid()) != (m.uid(), m.gid()) {
+            // Only the owner's own files or root may do this; otherwise the file
+            // becomes the saver's, and the mode still lets the old owner read it
+            // when it did before.
+            if let Err(e) = std::os::unix::fs::fchown(f, Some(m.uid()), Some(m.gid())) {
+                tracing::warn!(error = %e, uid = m.uid(), gid = m.gid(), "could not keep the dataset file's owner");
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn keep_mode_and_owner(f: &std::fs::File, old: Option<&std::fs::Metadata>) -> std::io::Result<()> {
+    if let Some(m) = old {
+        f.set_permissions(m.permissions())?;
+    }
+    Ok(())
+}
+
+/// Removes the temporary files that saves of `path` left behind when their
+/// process was killed (the process that wrote them is gone). Returns what was
+/// removed.
+pub fn clean_temp_files(path: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let io = |source| StoreError::Io {
+        path: dir.clone(),
+        source,
+    };
+    let prefix = temp_prefix(path);
+    let mut removed = Vec::new();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(removed),
+        Err(e) => return Err(io(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(process_alive) {
+            continue; // a save in progress
+        }
+        std::fs::remove_file(entry.path()).map_err(io)?;
+        removed.push(entry.path());
+    }
+    Ok(removed)
+}
+
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        // Without a process table to ask, assume the writer may still be alive.
+        true
+    }
+}
+
+/// What identifies a dataset file's content: its size and the xxh3 hash of its
+/// bytes. Reloads and the snapshot file decide by it, not by modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint {
+    /// Size in bytes.
+    pub len: u64,
+    /// xxh3-64 of the bytes.
+    pub hash: u64,
+}
+
+/// The fingerprint of a file, read in 1 MiB pieces.
+pub fn fingerprint(path: &Path) -> Result<Fingerprint, StoreError> {
+    use std::io::Read;
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut len = 0u64;
+    loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        h.update(&buf[..n]);
+        len += n as u64;
+    }
+    Ok(Fingerprint {
+        len,
+        hash: h.digest(),
+    })
+}
+
+/// What the file system says about a file without reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode_and_ctime: (u64, i64, i64),
+}
+
+fn stamp(path: &Path) -> std::io::Result<Stamp> {
+    let m = std::fs::metadata(path)?;
+    Ok(Stamp {
+        len: m.len(),
+        modified: m.modified().ok(),
+        #[cfg(unix)]
+        inode_and_ctime: {
+            use std::os::unix::fs::MetadataExt;
+            (m.ino(), m.ctime(), m.ctime_nsec())
+        },
+    })
+}
+
+/// Tells whether a dataset file's content changed. Any sign from the file
+/// system (size, modification or change time, a new inode after a rename) makes
+/// it hash the file; the content alone decides, so a rewrite with the same bytes
+/// is no change and a new content is seen even with an unchanged mtime.
+#[derive(Debug, Clone)]
+pub struct ContentWatch {
+    stamp: Option<Stamp>,
+    fingerprint: Fingerprint,
+}
+
+impl ContentWatch {
+    /// Starts from the content that is in service.
+    pub fn new(path: &Path, fingerprint: Fingerprint) -> ContentWatch {
+        ContentWatch {
+            stamp: stamp(path).ok(),
+            fingerprint,
+        }
+    }
+
+    /// The fingerprint of the content in service.
+    pub fn fingerprint(&self) -> Fingerprint {
+        self.fingerprint
+    }
+
+    /// Whether the content differs from the one in service. A file that cannot
+    /// be read is an error (the content in service stays).
+    pub fn changed(&mut self, path: &Path) -> Result<bool, StoreError> {
+        let now = stamp(path).map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if self.stamp.as_ref() == Some(&now) {
+            return Ok(false);
+        }
+        let fp = fingerprint(path)?;
+        self.stamp = Some(now);
+        Ok(fp != self.fingerprint)
+    }
+
+    /// Records the content now in service.
+    pub fn serving(&mut self, fingerprint: Fingerprint) {
+        self.fingerprint = fingerprint;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::Gazetteer;
+
+    fn practices(n: usize) -> Vec<Practice> {
+        crate::synthetic::practices(Gazetteer::bundled(), n, 11)
+    }
+
+    fn temp_files(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp"))
+            .collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn save_keeps_the_file_mode_and_a_new_file_is_world_readable() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("practices.csv");
+        save(&path, &practices(3)).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode(&path), NEW_FILE_MODE);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        save(&path, &practices(4)).unwrap();
+        assert_eq!(mode(&path), 0o640);
+        assert_eq!(load(&path).unwrap().len(), 4);
+    }
+
+    #[test]
+    fn a_failed_save_leaves_no_temporary_file_and_the_old_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("practices.csv");
+        save(&path, &practices(3)).unwrap();
+        let r = write_atomically(&path, |f| {
+            f.write_all(b"id,title\n")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(r.unwrap_err().to_string().contains("disk full"));
+        assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+        assert_eq!(load(&path).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn temporary_files_of_dead_savers_are_cleaned() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("practices.csv");
+        save(&path, &practices(2)).unwrap();
+        // A pid that is not running (beyond Linux's pid_max), and this process.
+        let dead = dir.path().join(".practices.csv.tmp-4999999-Ab12Cd");
+        let live = dir
+            .path()
+            .join(format!(".practices.csv.tmp-{}-Xy34Zw", std::process::id()));
+        let other = dir.path().join(".other.csv.tmp-4999999-Ab12Cd");
+        for f in [&dead, &live, &other] {
+            std::fs::write(f, "partial").unwrap();
+        }
+        assert_eq!(clean_temp_files(&path).unwrap(), vec![dead.clone()]);
+        assert!(!dead.exists() && live.exists() && other.exists() && path.exists());
+    }
+
+    #[test]
+    fn content_watch_decides_by_content_not_by_mtime() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("practices.csv");
+        let mut ps = practices(5);
+        save(&path, &ps).unwrap();
+        let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let mut watch = ContentWatch::new(&path, fingerprint(&path).unwrap());
+        assert!(!watch.changed(&path).unwrap());
+        // The same bytes written again: no change.
+        save(&path, &ps).unwrap();
+        assert!(!watch.changed(&path).unwrap());
+        // New content of the same size with the old modification time: a change.
+        ps[0].title = ps[0].title.replace('P', "R");
+        save(&path, &ps).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), mtime);
+        assert!(watch.changed(&path).unwrap());
+        watch.serving(fingerprint(&path).unwrap());
+        assert!(!watch.changed(&path).unwrap());
+    }
+
+    #[test]
+    fn line_numbers_are_right_for_crlf_files() {
+        let mut out = Vec::new();
+        write_csv(&mut out, practices(3)).unwrap();
+        let text = String::from_utf8(out)
+            .unwrap()
+            .replace("synth-11-0000001", "bad id");
+        for (name, body) in [
+            ("lf.csv", text.replace("\r\n", "\n")),
+            ("crlf.csv", text.replace("\r\n", "\n").replace('\n', "\r\n")),
+        ] {
+            let err = read(body.as_bytes(), Path::new(name)).unwrap_err();
+            let StoreError::Invalid { errors } = err else {
+                panic!("{name}: not a row error")
+            };
+            assert_eq!(errors[0].line, 3, "{name}: {errors:?}");
+            assert_eq!(errors[0].column, "id");
+        }
+    }
 }

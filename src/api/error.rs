@@ -21,6 +21,8 @@ pub enum ApiError {
     NotFound(String),
     /// A server fault: logged in full, answered with a generic message.
     Internal(String),
+    /// Too much at once (every download place taken): 503, try again shortly.
+    Busy(String),
 }
 
 impl ApiError {
@@ -59,6 +61,7 @@ impl IntoResponse for ApiError {
         let (status, code, message) = match self {
             ApiError::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message),
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message),
+            ApiError::Busy(message) => (StatusCode::SERVICE_UNAVAILABLE, "busy", message),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (

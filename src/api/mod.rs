@@ -4,6 +4,7 @@
 //! dataset [`Snapshot`] behind an `ArcSwap`: readers load it without locks; a
 //! reload builds a whole new snapshot and swaps it in.
 
+pub mod clusters;
 /// The `excel` parameter of the CSV download.
 pub mod csv_dialect;
 pub mod error;
@@ -101,6 +102,7 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
     let api = Router::new()
         .route("/api/practices", get(practices::list))
+        .route("/api/clusters", get(clusters::clusters_in_view))
         .route("/api/practices.geojson", get(practices::download_geojson))
         .route("/api/practices.csv", get(practices::download_csv))
         .route("/api/practices/within", post(practices::within))
@@ -237,13 +239,15 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// Loads a dataset file into a snapshot, logging practices without coordinates.
-pub fn load_snapshot(path: &std::path::Path) -> Result<Snapshot, ServeError> {
-    let practices = crate::store::load(path).map_err(|source| ServeError::Load {
+/// Loads a dataset file into a snapshot (from its snapshot file when that
+/// matches the dataset's content), logging practices without coordinates.
+pub fn load_snapshot(path: &std::path::Path) -> Result<crate::snapshot_file::Loaded, ServeError> {
+    let started = std::time::Instant::now();
+    let loaded = crate::snapshot_file::load(path).map_err(|source| ServeError::Load {
         path: path.to_path_buf(),
         source,
     })?;
-    let snapshot = Snapshot::new(practices);
+    let snapshot = &loaded.snapshot;
     for &i in snapshot.unplaced() {
         let p = snapshot.practice(i);
         tracing::warn!(id = %p.id, title = %p.title, "practice has no coordinates: listed, but not on the map");
@@ -252,29 +256,74 @@ pub fn load_snapshot(path: &std::path::Path) -> Result<Snapshot, ServeError> {
         practices = snapshot.practices().len(),
         placed = snapshot.index().len(),
         path = %path.display(),
+        from_snapshot_file = loaded.from_snapshot_file,
+        ms = started.elapsed().as_millis() as u64,
         "dataset loaded"
     );
-    Ok(snapshot)
+    Ok(loaded)
 }
 
-/// Watches the dataset file and swaps in a new snapshot when it changes. A file
-/// that fails to load is reported and the current snapshot stays.
-fn watch_dataset(state: AppState, path: PathBuf, every: Duration) {
+/// Writes the snapshot file of a dataset just loaded from its CSV, on a
+/// blocking thread, so the next start skips the CSV.
+fn save_snapshot_file(
+    path: PathBuf,
+    fingerprint: crate::store::Fingerprint,
+    snapshot: Arc<Snapshot>,
+) {
+    tokio::task::spawn_blocking(move || {
+        match crate::snapshot_file::save_for(&path, fingerprint, &snapshot) {
+            Ok(true) => {
+                tracing::info!(path = %crate::snapshot_file::path_for(&path).display(), "snapshot file written")
+            }
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "snapshot file not written"),
+        }
+    });
+}
+
+/// Watches the dataset file and swaps in a new snapshot when its content
+/// changes (by size and hash, see [`crate::store::ContentWatch`]). A file that
+/// fails to load is reported and the current snapshot stays.
+fn watch_dataset(
+    state: AppState,
+    path: PathBuf,
+    every: Duration,
+    fingerprint: crate::store::Fingerprint,
+) {
     tokio::spawn(async move {
-        let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-        let mut last = modified(&path);
+        let mut watch = crate::store::ContentWatch::new(&path, fingerprint);
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            let now = modified(&path);
-            if now == last {
+            let p = path.clone();
+            let mut w = watch.clone();
+            let checked = tokio::task::spawn_blocking(move || (w.changed(&p), w)).await;
+            let changed = match checked {
+                Ok((Ok(changed), w)) => {
+                    watch = w;
+                    changed
+                }
+                Ok((Err(e), _)) => {
+                    tracing::error!(error = %e, "dataset cannot be read; keeping the previous snapshot");
+                    continue;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "reload check failed");
+                    continue;
+                }
+            };
+            if !changed {
                 continue;
             }
-            last = now;
             let p = path.clone();
             match tokio::task::spawn_blocking(move || load_snapshot(&p)).await {
-                Ok(Ok(s)) => {
-                    state.snapshot.store(Arc::new(s));
+                Ok(Ok(loaded)) => {
+                    watch.serving(loaded.fingerprint);
+                    let snapshot = Arc::new(loaded.snapshot);
+                    state.snapshot.store(snapshot.clone());
+                    if !loaded.from_snapshot_file {
+                        save_snapshot_file(path.clone(), loaded.fingerprint, snapshot);
+                    }
                     tracing::info!(path = %path.display(), "dataset changed: new snapshot in service");
                 }
                 Ok(Err(e)) => {
@@ -291,13 +340,32 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let gazetteer = Gazetteer::bundled();
     // The typo index is built beside the start-up, not on the first misspelt query.
     tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
-    let snapshot = load_snapshot(&args.data)?;
-    let state = AppState::new(snapshot, ApiConfig::from_args(&args), gazetteer);
+    let cleaned = crate::store::clean_temp_files(&args.data).and_then(|mut a| {
+        a.extend(crate::store::clean_temp_files(
+            &crate::snapshot_file::path_for(&args.data),
+        )?);
+        Ok(a)
+    });
+    match cleaned {
+        Ok(removed) => {
+            for f in removed {
+                tracing::warn!(file = %f.display(), "removed a temporary file left by an interrupted save");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not look for temporary files left by saves"),
+    }
+    let loaded = load_snapshot(&args.data)?;
+    let fingerprint = loaded.fingerprint;
+    let state = AppState::new(loaded.snapshot, ApiConfig::from_args(&args), gazetteer);
+    if !loaded.from_snapshot_file {
+        save_snapshot_file(args.data.clone(), fingerprint, state.snapshot.load_full());
+    }
     if args.reload_secs > 0 {
         watch_dataset(
             state.clone(),
             args.data.clone(),
             Duration::from_secs(args.reload_secs),
+            fingerprint,
         );
     }
     let listener = tokio::net::TcpListener::bind(args.addr)

@@ -9,8 +9,9 @@ use serde_json::{Map, Value, json};
 use super::error::ApiError;
 use super::params::{Params, check_lat, check_lon, parse_bbox};
 use super::{AppState, MAX_BODY_BYTES, cached, etag_for};
+use crate::download;
 use crate::gazetteer::{AdminLevel, Gazetteer, GeocodeQuery};
-use crate::geojson::{detail_feature, round6, write_collection};
+use crate::geojson::{detail_feature, round6};
 use crate::practice::Area;
 use crate::query::{Filter, Near, Snapshot};
 
@@ -213,20 +214,32 @@ pub fn parse_query(
     })
 }
 
+impl PracticeQuery {
+    /// The page of matches this query asks for.
+    pub fn page(&self) -> download::Page<'_> {
+        download::Page {
+            filter: &self.filter,
+            offset: self.offset,
+            limit: self.limit,
+        }
+    }
+
+    /// The top-level members besides the features: the geocoded `near` centre.
+    fn extra(&self) -> Map<String, Value> {
+        let mut extra = Map::new();
+        if let Some(n) = &self.near {
+            extra.insert("near".into(), n.clone());
+        }
+        extra
+    }
+}
+
 /// Runs a query and renders the page as a FeatureCollection.
 fn collection_body(snapshot: &Snapshot, pq: &PracticeQuery) -> Vec<u8> {
-    let matches = snapshot.query(&pq.filter);
-    let page = matches
-        .items
-        .iter()
-        .skip(pq.offset)
-        .take(pq.limit)
-        .map(|m| (snapshot.prepared(m.id), m.distance_km()));
-    let mut extra = Map::new();
-    if let Some(n) = &pq.near {
-        extra.insert("near".into(), n.clone());
-    }
-    write_collection(page, matches.len(), &extra)
+    let mut out = Vec::with_capacity(4096);
+    download::write_geojson(&mut out, snapshot, pq.page(), &pq.extra())
+        .expect("writing to a Vec cannot fail");
+    out
 }
 
 /// Parses a request's query string into a practice query.
@@ -260,28 +273,71 @@ pub async fn list(
     })
 }
 
+/// How long a download waits for a place among the running ones.
+const DOWNLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A download response: the ETag answer of [`cached`], whose body, unless it is
+/// a 304, is written piece by piece by `write` on a blocking thread.
+async fn streamed(
+    snapshot: std::sync::Arc<Snapshot>,
+    headers: &HeaderMap,
+    etag: String,
+    content_type: &'static str,
+    filename: &str,
+    write: impl FnOnce(&mut download::PieceWriter, &Snapshot) -> std::io::Result<()> + Send + 'static,
+) -> Response {
+    let Some(permit) = download::slot(DOWNLOAD_WAIT).await else {
+        let mut r = ApiError::Busy(format!(
+            "{} downloads are running; try again in a few seconds",
+            download::MAX_CONCURRENT
+        ))
+        .into_response();
+        r.headers_mut().insert(
+            header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("5"),
+        );
+        return r;
+    };
+    let mut resp = cached(
+        headers,
+        etag,
+        content_type,
+        &[(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        )],
+        || Ok(Vec::new()),
+    );
+    if resp.status() == axum::http::StatusCode::OK {
+        let mut rx = download::spawn(permit, snapshot, write);
+        let pieces = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+        *resp.body_mut() = Body::from_stream(pieces);
+    }
+    resp
+}
+
 /// `GET /api/practices.geojson`: the same, as a download of every match.
 pub async fn download_geojson(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let snapshot = state.snapshot.load();
     let pq = match query_from(&state, &raw, None) {
         Ok(pq) => pq,
         Err(e) => return e.into_response(),
     };
+    let snapshot = state.snapshot.load_full();
     let etag = etag_for(&snapshot, &["geojson", &request_key(&raw)]);
-    cached(
+    let extra = pq.extra();
+    streamed(
+        snapshot,
         &headers,
         etag,
         "application/geo+json",
-        &[(
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"praktyki.geojson\"".to_string(),
-        )],
-        || Ok(collection_body(&snapshot, &pq)),
+        "praktyki.geojson",
+        move |w, s| download::write_geojson(w, s, pq.page(), &extra),
     )
+    .await
 }
 
 /// `GET /api/practices.csv`: the matches in the dataset's CSV format (public view).
@@ -290,7 +346,6 @@ pub async fn download_csv(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let snapshot = state.snapshot.load();
     // `excel=1` picks the dialect; the rest is the filter.
     let (dialect, raw) = match crate::api::csv_dialect::split(raw) {
         Ok(x) => x,
@@ -301,6 +356,7 @@ pub async fn download_csv(
         Err(e) => return e.into_response(),
     };
     let publish = state.config.publish_personal;
+    let snapshot = state.snapshot.load_full();
     let etag = etag_for(
         &snapshot,
         &[
@@ -310,29 +366,15 @@ pub async fn download_csv(
             &format!("{dialect:?}"),
         ],
     );
-    cached(
+    streamed(
+        snapshot,
         &headers,
         etag,
         "text/csv; charset=utf-8",
-        &[(
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"praktyki.csv\"".to_string(),
-        )],
-        || {
-            let matches = snapshot.query(&pq.filter);
-            let rows: Vec<_> = matches
-                .items
-                .iter()
-                .skip(pq.offset)
-                .take(pq.limit)
-                .map(|m| snapshot.practice(m.id).public_view(publish))
-                .collect();
-            let mut out = Vec::new();
-            crate::csv_out::write_user_csv(&mut out, &rows, dialect)
-                .map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))?;
-            Ok(out)
-        },
+        "praktyki.csv",
+        move |w, s| download::write_csv(w, s, pq.page(), publish, dialect),
     )
+    .await
 }
 
 /// `GET /api/practices/{id}`: one practice, public view.
