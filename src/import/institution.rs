@@ -278,7 +278,6 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
     let summary = paragraphs[0].clone();
 
     // The area: a heading naming one ("POMOC SPOŁECZNA"), else the parent area.
-    let mut warnings = Vec::new();
     let area = text
         .lines()
         .map(|l| fold(l.trim()))

@@ -458,20 +458,94 @@ mod tests {
     }
 
     #[test]
-    fn bad_pages_give_errors_not_panics() {
-        let p = Path::new("x.txt");
-        assert_eq!(read_page(p, b"").unwrap_err(), "empty file");
+    fn bad_pages_give_errors_naming_the_file() {
+        let p = Path::new("x/strona.txt");
+        let e = read_page(p, b"").unwrap_err();
+        assert_eq!(e.to_string(), "x/strona.txt: empty file");
         assert!(
             read_page(p, b"\x00\x01\x02binary")
                 .unwrap_err()
+                .to_string()
                 .contains("binary")
         );
-        assert!(
-            read_page(p, &[0xff, 0xfe, 0x41])
-                .unwrap_err()
-                .contains("UTF-8")
-        );
-        assert!(read_page(p, "Metryka praktyki\nKlucz: wartość".as_bytes()).is_err());
-        assert!(read_page(p, "zwykły tekst bez niczego".as_bytes()).is_err());
+        // Not enough words for a title.
+        let e = read_page(p, "12 . 34".as_bytes()).unwrap_err();
+        assert!(e.to_string().starts_with("x/strona.txt: no text"), "{e}");
+        // A metryka without the practice-database layout names its line.
+        let e = read_page(p, "Metryka praktyki\nKlucz: wartość".as_bytes()).unwrap_err();
+        assert!(e.to_string().starts_with("x/strona.txt"), "{e}");
+        // HTML nested past the bound names the file and the line.
+        let deep = format!("<html>\n<body>\n{}", "<div>".repeat(100_000));
+        let e = read_page(Path::new("g.html"), deep.as_bytes()).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.to_string().starts_with("g.html:3: HTML nested deeper"), "{e}");
+    }
+
+    #[test]
+    fn a_page_with_few_details_still_gives_a_record() {
+        let p = Path::new("krotka.txt");
+        let parsed = read_page(p, "Zwykły tekst bez niczego więcej".as_bytes()).unwrap();
+        assert_eq!(parsed.practice.title, "Zwykły tekst bez niczego więcej");
+        assert_eq!(parsed.practice.unit, None);
+        assert!(parsed.warnings.iter().any(|w| w.contains("no implementing institution")));
+    }
+
+    #[test]
+    fn encodings_are_read_and_noted() {
+        let text = "Gminny Ośrodek Pomocy Społecznej w Łące realizuje projekt „Aktywna Łąka”.";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1250.encode(text);
+        let parsed = read_page(Path::new("a.txt"), &bytes).unwrap();
+        assert_eq!(parsed.practice.title, "Aktywna Łąka");
+        assert!(parsed.warnings.iter().any(|w| w.starts_with("read as windows-1250")));
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let parsed = read_page(Path::new("b.txt"), &utf16).unwrap();
+        assert_eq!(parsed.practice.unit.as_deref(), Some("Gminny Ośrodek Pomocy Społecznej"));
+    }
+
+    #[test]
+    fn text_and_body_are_capped() {
+        let sentence = "Mieszkańcy gminy spotkali się w świetlicy na wspólnych zajęciach. ";
+        let page = sentence.repeat(MAX_TEXT_BYTES / sentence.len() + 10);
+        let parsed = read_page(Path::new("dluga.txt"), page.as_bytes()).unwrap();
+        assert!(parsed.text.len() <= MAX_TEXT_BYTES);
+        assert!(parsed.practice.body.chars().count() <= MAX_BODY_CHARS + 1);
+        assert!(parsed.warnings.iter().any(|w| w.contains("bytes; the rest is left out")));
+        assert!(parsed.warnings.iter().any(|w| w.contains("cut at a word")));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Any bytes give a record or an error naming the file; never a panic.
+        #[test]
+        fn any_bytes_give_a_record_or_an_error_naming_the_file(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+            html in proptest::prelude::any::<bool>(),
+        ) {
+            let path = Path::new(if html { "los.html" } else { "los.txt" });
+            match read_page(path, &bytes) {
+                Ok(p) => proptest::prop_assert!(!p.practice.title.trim().is_empty()),
+                Err(e) => proptest::prop_assert!(e.to_string().starts_with(&path.display().to_string())),
+            }
+        }
+
+        /// Text made of Polish words, quotes and tags gives a record or a named error.
+        #[test]
+        fn page_like_text_gives_a_record_or_an_error_naming_the_file(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "Gminny Ośrodek Pomocy Społecznej w ", "Lipnicy", " projekt ", "„", "”", "\"", "''", ",,",
+                "«", "»", "?", "'", "pn. ", "\n", "\n\n", "<div>", "</div>", "<p>", "Wójt Gminy ", "GOPS ",
+                "w ", "Stowarzyszenie ", ". ", "Metryka praktyki", ".: Skrót :.", "Miejscowość: ", "ŁÓDŹ ",
+                "<script>", "</script>", "&amp;", "47-220 ", "Kędzierzyn-Koźle ", "im. bł. o. ",
+            ]), 0..80),
+        ) {
+            let page: String = parts.concat();
+            let path = Path::new("strona.html");
+            match read_page(path, page.as_bytes()) {
+                Ok(p) => proptest::prop_assert!(!p.practice.title.trim().is_empty()),
+                Err(e) => proptest::prop_assert!(e.to_string().starts_with("strona.html")),
+            }
+        }
     }
 }

@@ -125,14 +125,22 @@ const CHROME_STARTS: &[&str] = &[
     "rotator",
     "wybor",
     "bip",
+    "tresc strony",
+    "zawartosc strony",
+    "nawigacja",
+    "mapa strony",
+    "zdj",
+    "inf",
+    "zrodlo",
+    "na podstawie",
 ];
 
 /// Words inside a line that make it chrome, folded.
-const CHROME_WORDS: &[&str] = &["cookie", "ciasteczk", "rodo", "polityka prywatnosci"];
+const CHROME_WORDS: &[&str] = &["cookie", "ciastecz", "rodo", "polityka prywatnosci"];
 
 /// Leading markers that are not part of a heading: bullets, numbering, `Image`.
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[•·|\-–—*>»]+\s*|(?:[IVX]{1,4}|\d{1,2})[.)]\s+|(?:Image|Zdjęcie|Foto)\s+)+")
+    Regex::new(r"^(?:[•·|\-–—*>».,;:]+\s*|(?:[IVX]{1,4}|\d{1,2})[.)]\s+|(?:Image|Zdjęcie|Foto)\s+)+")
         .expect("regex")
 });
 
@@ -146,10 +154,35 @@ static FILE_NAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Name after a project word and a colon: `na zadanie: Budowa drogi w Lipnicy.`
+/// The word before the keyword is captured to tell a role (`Koordynator
+/// projektu: Anna Nowak`) from a name.
 static AFTER_COLON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:projekt\p{L}*|program\p{L}*|zadani\p{L}*|pn\.|pt\.)\s*:\s*(\p{Lu}[^.:;!?\n]{8,200})")
+    Regex::new(r"(?i)(\p{L}*)\s+(?:projekt\p{L}*|program\p{L}*|zadani\p{L}*|pn\.|pt\.)\s*:\s*(\p{Lu}[^.:;!?\n]{8,200})")
         .expect("regex")
 });
+
+/// Words before `projektu:` that make what follows a person, a date or a sum.
+const ROLE_WORDS: &[&str] = &[
+    "koordynator",
+    "kierownik",
+    "lider",
+    "opiekun",
+    "asystent",
+    "partner",
+    "uczestni",
+    "biuro",
+    "wartosc",
+    "koszt",
+    "okres",
+    "termin",
+    "numer",
+    "nr",
+    "cel",
+    "budzet",
+    "czas",
+    "realizator",
+    "beneficjent",
+];
 
 fn letters(s: &str) -> usize {
     s.chars().filter(|c| c.is_alphabetic()).count()
@@ -176,7 +209,11 @@ pub fn is_chrome(line: &str) -> bool {
     CHROME_STARTS
         .iter()
         .any(|c| f == *c || f.starts_with(&format!("{c} ")) || f.starts_with(&format!("{c}:")))
-        || CHROME_WORDS.iter().any(|w| f.contains(w))
+        || CHROME_WORDS.iter().any(|w| {
+            f.match_indices(w).any(|(i, _)| {
+                f[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+            })
+        })
         || DATE_LINE.is_match(line.trim()) && line.chars().count() < 60
         || FILE_NAME.is_match(line) && line.split_whitespace().count() <= 3
         || line.contains(" » ")
@@ -201,10 +238,12 @@ pub fn shorten(s: &str, max: usize) -> String {
 fn words_before(text: &str, at: usize, n: usize) -> Vec<String> {
     let before = &text[..at];
     // Only within the sentence (or line) of the quote.
-    let start = before
-        .rfind(['\n', '!', '?'])
-        .map_or(0, |i| i + 1)
-        .max(before.rfind(". ").map_or(0, |i| i + 2));
+    static SENTENCE_END: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"[.!?]\s+\p{Lu}|\n").expect("regex"));
+    let start = SENTENCE_END
+        .find_iter(before)
+        .last()
+        .map_or(0, |m| m.start() + 1);
     before[start..]
         .split_whitespace()
         .rev()
@@ -331,19 +370,56 @@ pub fn heading(lines: &[&str], is_site_name: impl Fn(&str) -> bool) -> Option<St
 /// without a line of text. `is_site_name` tells lines that are only an
 /// institution's name (the site's own header).
 pub fn title(text: &str, is_site_name: impl Fn(&str) -> bool) -> Option<String> {
-    let quoted = quoted_names(text);
+    let lines: Vec<&str> = text.lines().collect();
+    // A practice-database page without its metryka: the title stands just
+    // before the navigation line `.: Skrót i Metryka -> … :.`.
+    if let Some(i) = lines.iter().position(|l| {
+        let t = l.trim();
+        t.starts_with(".:") && t.ends_with(":.")
+    }) && let Some(t) = lines[..i].iter().rev().map(|l| l.trim()).find(|l| !l.is_empty())
+        && letters(t) >= 8
+    {
+        return Some(shorten(t, MAX_TITLE_CHARS));
+    }
+    // The top of the page: up to the end of its third line of prose. A project
+    // named further down is more often a neighbour than the page's subject.
+    let top = {
+        let mut end = text.len();
+        let mut prose = 0;
+        let mut offset = 0;
+        for l in text.split_inclusive('\n') {
+            offset += l.len();
+            if l.split_whitespace().count() >= 8 {
+                prose += 1;
+                if prose == 3 {
+                    end = offset;
+                    break;
+                }
+            }
+        }
+        &text[..end]
+    };
+    let quoted = quoted_names(top);
     if let Some(q) = quoted.iter().find(|q| q.after_project_word && !q.garbled) {
         return Some(shorten(&q.name, MAX_TITLE_CHARS));
     }
     if let Some(q) = quoted.iter().find(|q| q.after_project_word) {
         return Some(shorten(&q.name, MAX_TITLE_CHARS));
     }
-    if let Some(c) = AFTER_COLON.captures(text) {
-        return Some(shorten(c[1].trim(), MAX_TITLE_CHARS));
+    if let Some(c) = AFTER_COLON.captures_iter(top).find(|c| {
+        let before = fold(&c[1]);
+        !ROLE_WORDS.iter().any(|r| before.starts_with(r))
+    }) {
+        return Some(shorten(c[2].trim(), MAX_TITLE_CHARS));
     }
-    let lines: Vec<&str> = text.lines().collect();
     if let Some(h) = heading(&lines, &is_site_name) {
-        return Some(h);
+        // A lead line taken for a heading keeps its first sentence.
+        let first = super::text::sentences(&h)
+            .map(|s| s.trim_end_matches(['.', ' ']))
+            .find(|s| letters(s) >= 3)
+            .unwrap_or(&h)
+            .to_string();
+        return Some(first);
     }
     if let Some(q) = quoted
         .iter()
@@ -351,22 +427,18 @@ pub fn title(text: &str, is_site_name: impl Fn(&str) -> bool) -> Option<String> 
     {
         return Some(shorten(&q.name, MAX_TITLE_CHARS));
     }
-    // The first sentence of the first line of prose.
-    let prose = lines
+    // The first sentence (with words) of the first line of prose.
+    lines
         .iter()
         .map(|l| LEAD.replace(l.trim(), "").trim().to_string())
-        .find(|l| !is_chrome(l) && l.split_whitespace().count() >= 4)
-        .or_else(|| {
-            lines
-                .iter()
-                .map(|l| l.trim().to_string())
-                .find(|l| letters(l) >= 3)
-        })?;
-    let first = super::text::sentences(&prose).next().unwrap_or(&prose);
-    Some(shorten(
-        first.trim_end_matches(['.', ' ']),
-        MAX_TITLE_CHARS.min(120),
-    ))
+        .filter(|l| !is_chrome(l))
+        .flat_map(|l| {
+            super::text::sentences(&l)
+                .map(|s| s.trim_end_matches(['.', ' ']).to_string())
+                .collect::<Vec<_>>()
+        })
+        .find(|s| letters(s) >= 3)
+        .map(|s| shorten(&s, MAX_TITLE_CHARS.min(120)))
 }
 
 #[cfg(test)]
