@@ -19,21 +19,23 @@ const HEADS: &str = r"Ośrod\p{L}*|Centr\p{L}*|Dom|Domu|Domem|Zesp[oó]ł\p{L}*|
 const TOWN: &str = r"(\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+){0,2})";
 
 /// An institution named with its town: "<Name …> w(e) <Town>", the name being
-/// capitalised words around a head word, with a patron (`im. bł. o. Rafała
+/// capitalised adjectives before a head word (`Gminny Ośrodek`, not
+/// `Uczniowie Szkoły`) and capitalised words after it, with a patron (`im. bł. o. Rafała
 /// Chylińskiego`) or a number inside.
 static INSTITUTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b((?:\p{{Lu}}[\p{{L}}-]*\s+){{0,3}}(?:{HEADS})(?:\s+(?:\p{{Lu}}[\p{{L}}.-]*|i|dla|im\.|bł\.|o\.|św\.|ks\.|nr|\d+)){{0,10}}?)\s+(we?)\s+{TOWN}"
+        r"\b((?:\p{{Lu}}[\p{{L}}-]*(?:[nkwcz]y|[nkwcz]a|[nkwcz]e|ki|ego|ej|[nkwcz]ym|kim|[nkwcz]ą)\s+){{0,3}}(?:{HEADS})(?:\s+(?:\p{{Lu}}[\p{{L}}.-]*|\p{{Ll}}+(?:ow|n|sk|ck|icz)(?:a|y|e|ej|ego|ym|ą)|i|dla|im\.|bł\.|o\.|św\.|ks\.|nr|\d+)){{0,10}}?)\s+(we?)\s+{TOWN}"
     ))
     .expect("regex")
 });
 
 /// A local government or its office named by the town: `Gmina Tułowice`, `Wójt
 /// Gminy Legnickie Pole`, `Urząd Gminy w Lipnicy`, `Sołectwo Gościcino`,
-/// `Starostwo Powiatowe w Wąbrzeźnie`, in any case.
+/// `Starostwo Powiatowe w Wąbrzeźnie`; offices in any case, `Gmina` and
+/// `Sołectwo` capitalised (`w gminie Lipnica` is a territory, not an institution).
 static GOVERNMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i:\b((?:wójt\p{{L}}*|burmistrz\p{{L}}*|prezydent\p{{L}}*)\s+(?:miasta\s+i\s+gminy|gminy\s+i\s+miasta|gminy|miasta)|urz[ąę]d\p{{L}}*\s+(?:miasta\s+i\s+gminy|gminy\s+i\s+miasta|gminy|miasta|miejsk\p{{L}}*|gminn\p{{L}}*)|starostw\p{{L}}*\s+powiatow\p{{L}}*|gmin(?:a|y|ie|ą|ę)|sołectw\p{{L}}*))\s+(?:(we?)\s+)?{TOWN}"
+        r"\b((?i:(?:wójt\p{{L}}*|burmistrz\p{{L}}*|prezydent\p{{L}}*)\s+(?:miasta\s+i\s+gminy|gminy\s+i\s+miasta|gminy|miasta)|urz[ąę]d\p{{L}}*\s+(?:miasta\s+i\s+gminy|gminy\s+i\s+miasta|gminy|miasta|miejsk\p{{L}}*|gminn\p{{L}}*)|starostw\p{{L}}*\s+powiatow\p{{L}}*)|Gmin(?:a|y|ie|ą|ę)|Sołectw\p{{L}}*)\s+(?:(we?)\s+)?{TOWN}"
     ))
     .expect("regex")
 });
@@ -88,7 +90,8 @@ pub struct Mention {
 fn town_words(town: &str) -> String {
     const FEMININE_PLACE_WORDS: &[&str] = &[
         "wielka", "mała", "dolna", "górna", "stara", "nowa", "wola", "wieś", "góra", "kościelna",
-        "duża", "średnia", "szlachecka", "królewska", "wólka",
+        "duża", "średnia", "szlachecka", "królewska", "wólka", "biała", "czarna", "zielona",
+        "długa", "sucha", "ruda", "kamienna", "wysoka", "szeroka",
     ];
     let mut words = town.split_whitespace();
     let mut out = words.next().unwrap_or_default().to_string();
@@ -304,6 +307,10 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
 mod tests {
     use super::*;
 
+    fn phrase(text: &str) -> Option<String> {
+        institution(text).map(|(_, p)| p)
+    }
+
     #[test]
     fn finds_the_institution_and_its_town_phrase() {
         let (name, phrase) =
@@ -314,5 +321,43 @@ mod tests {
         let (_, phrase) = institution("Dom Pomocy Społecznej we Włocławku zaprasza").unwrap();
         assert_eq!(phrase, "Dom Pomocy Społecznej we Włocławku");
         assert!(institution("Nic tu nie ma w Polsce").is_none());
+    }
+
+    #[test]
+    fn institutions_in_any_case_and_form() {
+        for (text, want) in [
+            ("Dziękujemy pracownikom Gminnego Ośrodka Pomocy Społecznej w Lipnicy Wielkiej za pomoc.", "Gminnego Ośrodka Pomocy Społecznej w Lipnicy Wielkiej"),
+            ("GMINNY OŚRODEK POMOCY SPOŁECZNEJ W LIPNICY\nZaproszenie", "Gminny Ośrodek Pomocy Społecznej w Lipnicy"),
+            ("Zajęcia prowadzi GOPS w Lipnicy od maja.", "GOPS w Lipnicy"),
+            ("W ramach programu GOPS Wyry wspólnie z domem kultury", "GOPS Wyry"),
+            ("Koordynatorem jest PCPR w Słupsku.", "PCPR w Słupsku"),
+            ("Gmina Tułowice przystąpiła do realizacji projektu.", "Gmina Tułowice"),
+            ("Wójt Gminy Legnickie Pole Aleksander Kowal pogratulował uczestnikom.", "Wójt Gminy Legnickie Pole"),
+            ("Wniosek złożył Urząd Gminy w Lipnicy.", "Urząd Gminy w Lipnicy"),
+            ("Sołectwo Gościcino otrzymało grant.", "Sołectwo Gościcino"),
+            ("Starostwo Powiatowe w Wąbrzeźnie", "Starostwo Powiatowe w Wąbrzeźnie"),
+            ("Uczniowie Szkoły Podstawowej im. bł. o. Rafała Chylińskiego w Łagowie wzięli udział.", "Szkoły Podstawowej im. bł. o. Rafała Chylińskiego w Łagowie"),
+            ("Spotkanie prowadziła kierownik GOPS w Kolbuszowej Katarzyna Nowak.", "GOPS w Kolbuszowej"),
+        ] {
+            assert_eq!(phrase(text).as_deref(), Some(want), "{text}");
+        }
+        // A page that names no institution: none, and no panic.
+        assert_eq!(phrase("Piękna pogoda dopisała mieszkańcom."), None);
+        // An abbreviation alone is a unit without a town.
+        assert_eq!(phrase("Zapraszamy do GOPS po odbiór paczek."), Some("GOPS".into()));
+    }
+
+    #[test]
+    fn the_implementing_institution_is_preferred() {
+        let text = "Starostwo Powiatowe w Lipnie\nNowości\nW uroczystości udział wzięła Fundacja Razem w Toruniu. Ośrodek Pomocy Społecznej w Skępem realizuje projekt od maja.";
+        assert_eq!(phrase(text).as_deref(), Some("Ośrodek Pomocy Społecznej w Skępem"));
+    }
+
+    #[test]
+    fn site_name_lines() {
+        assert!(is_only_an_institution("Starostwo Powiatowe w Wąbrzeźnie"));
+        assert!(is_only_an_institution("MOPS Miasteczko Śląskie"));
+        assert!(is_only_an_institution("GMINNY OŚRODEK POMOCY SPOŁECZNEJ W OSIEKU JASIELSKIM"));
+        assert!(!is_only_an_institution("Otwarcie Domu Samopomocy we Wroniu dla mieszkańców powiatu"));
     }
 }
