@@ -148,9 +148,7 @@ impl RowReader<'_> {
             .iter()
             .position(|c| *c == col)
             .expect("known column");
-        self.columns[i]
-            .and_then(|i| self.rec.get(i))
-            .unwrap_or("")
+        self.columns[i].and_then(|i| self.rec.get(i)).unwrap_or("")
     }
 
     fn err(&mut self, column: &str, problem: impl Into<String>) {

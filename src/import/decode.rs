@@ -108,7 +108,8 @@ mod tests {
     use super::*;
     use encoding_rs::{ISO_8859_2, WINDOWS_1250};
 
-    const PL: &str = "Gminny Ośrodek Pomocy Społecznej w Łące zaprasza na zajęcia. Źródło: urząd gminy, żółć.";
+    const PL: &str =
+        "Gminny Ośrodek Pomocy Społecznej w Łące zaprasza na zajęcia. Źródło: urząd gminy, żółć.";
 
     #[test]
     fn windows_1250_is_detected() {

@@ -89,9 +89,30 @@ pub struct Mention {
 /// Podhalańskiej`) rather than a following person's name (`Lipnicy Katarzyna`).
 fn town_words(town: &str) -> String {
     const FEMININE_PLACE_WORDS: &[&str] = &[
-        "wielka", "mała", "dolna", "górna", "stara", "nowa", "wola", "wieś", "góra", "kościelna",
-        "duża", "średnia", "szlachecka", "królewska", "wólka", "biała", "czarna", "zielona",
-        "długa", "sucha", "ruda", "kamienna", "wysoka", "szeroka",
+        "wielka",
+        "mała",
+        "dolna",
+        "górna",
+        "stara",
+        "nowa",
+        "wola",
+        "wieś",
+        "góra",
+        "kościelna",
+        "duża",
+        "średnia",
+        "szlachecka",
+        "królewska",
+        "wólka",
+        "biała",
+        "czarna",
+        "zielona",
+        "długa",
+        "sucha",
+        "ruda",
+        "kamienna",
+        "wysoka",
+        "szeroka",
     ];
     let mut words = town.split_whitespace();
     let mut out = words.next().unwrap_or_default().to_string();
@@ -141,32 +162,33 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             raw.to_string()
         };
         let mut found: Vec<(usize, usize, Mention)> = Vec::new();
-        let mut push = |start: usize, end: usize, name: &str, prep: Option<&str>, town: Option<&str>| {
-            let name = name.trim().to_string();
-            let town = town.map(town_words);
-            let phrase = match (prep, &town) {
-                (Some(p), Some(t)) => format!("{name} {} {t}", p.to_lowercase()),
-                (None, Some(t)) => format!("{name} {t}"),
-                _ => name.clone(),
+        let mut push =
+            |start: usize, end: usize, name: &str, prep: Option<&str>, town: Option<&str>| {
+                let name = name.trim().to_string();
+                let town = town.map(town_words);
+                let phrase = match (prep, &town) {
+                    (Some(p), Some(t)) => format!("{name} {} {t}", p.to_lowercase()),
+                    (None, Some(t)) => format!("{name} {t}"),
+                    _ => name.clone(),
+                };
+                let rest = fold(line.get(end..).unwrap_or_default());
+                let sentence = rest.split(['.', '!', '?']).next().unwrap_or_default();
+                let implements = sentence
+                    .split_whitespace()
+                    .take(12)
+                    .any(|w| IMPLEMENTS.iter().any(|v| w.starts_with(v)));
+                found.push((
+                    start,
+                    end,
+                    Mention {
+                        name,
+                        phrase,
+                        has_town: town.is_some(),
+                        at: line_start + start.min(raw.len()),
+                        implements,
+                    },
+                ));
             };
-            let rest = fold(line.get(end..).unwrap_or_default());
-            let sentence = rest.split(['.', '!', '?']).next().unwrap_or_default();
-            let implements = sentence
-                .split_whitespace()
-                .take(12)
-                .any(|w| IMPLEMENTS.iter().any(|v| w.starts_with(v)));
-            found.push((
-                start,
-                end,
-                Mention {
-                    name,
-                    phrase,
-                    has_town: town.is_some(),
-                    at: line_start + start.min(raw.len()),
-                    implements,
-                },
-            ));
-        };
         for c in INSTITUTION.captures_iter(&line) {
             let m = c.get(0).expect("match");
             push(m.start(), m.end(), &c[1], Some(&c[2]), Some(&c[3]));
@@ -228,9 +250,9 @@ pub fn is_only_an_institution(line: &str) -> bool {
     } else {
         line.to_string()
     };
-    mentions(&line).first().is_some_and(|m| {
-        m.at == 0 && m.phrase.chars().count() * 10 >= line.chars().count() * 8
-    })
+    mentions(&line)
+        .first()
+        .is_some_and(|m| m.at == 0 && m.phrase.chars().count() * 10 >= line.chars().count() * 8)
 }
 
 /// Parses an institution page. Never refused for a missing detail: a page
@@ -326,38 +348,75 @@ mod tests {
     #[test]
     fn institutions_in_any_case_and_form() {
         for (text, want) in [
-            ("Dziękujemy pracownikom Gminnego Ośrodka Pomocy Społecznej w Lipnicy Wielkiej za pomoc.", "Gminnego Ośrodka Pomocy Społecznej w Lipnicy Wielkiej"),
-            ("GMINNY OŚRODEK POMOCY SPOŁECZNEJ W LIPNICY\nZaproszenie", "Gminny Ośrodek Pomocy Społecznej w Lipnicy"),
+            (
+                "Dziękujemy pracownikom Gminnego Ośrodka Pomocy Społecznej w Lipnicy Wielkiej za pomoc.",
+                "Gminnego Ośrodka Pomocy Społecznej w Lipnicy Wielkiej",
+            ),
+            (
+                "GMINNY OŚRODEK POMOCY SPOŁECZNEJ W LIPNICY\nZaproszenie",
+                "Gminny Ośrodek Pomocy Społecznej w Lipnicy",
+            ),
             ("Zajęcia prowadzi GOPS w Lipnicy od maja.", "GOPS w Lipnicy"),
-            ("W ramach programu GOPS Wyry wspólnie z domem kultury", "GOPS Wyry"),
+            (
+                "W ramach programu GOPS Wyry wspólnie z domem kultury",
+                "GOPS Wyry",
+            ),
             ("Koordynatorem jest PCPR w Słupsku.", "PCPR w Słupsku"),
-            ("Gmina Tułowice przystąpiła do realizacji projektu.", "Gmina Tułowice"),
-            ("Wójt Gminy Legnickie Pole Aleksander Kowal pogratulował uczestnikom.", "Wójt Gminy Legnickie Pole"),
-            ("Wniosek złożył Urząd Gminy w Lipnicy.", "Urząd Gminy w Lipnicy"),
+            (
+                "Gmina Tułowice przystąpiła do realizacji projektu.",
+                "Gmina Tułowice",
+            ),
+            (
+                "Wójt Gminy Legnickie Pole Aleksander Kowal pogratulował uczestnikom.",
+                "Wójt Gminy Legnickie Pole",
+            ),
+            (
+                "Wniosek złożył Urząd Gminy w Lipnicy.",
+                "Urząd Gminy w Lipnicy",
+            ),
             ("Sołectwo Gościcino otrzymało grant.", "Sołectwo Gościcino"),
-            ("Starostwo Powiatowe w Wąbrzeźnie", "Starostwo Powiatowe w Wąbrzeźnie"),
-            ("Uczniowie Szkoły Podstawowej im. bł. o. Rafała Chylińskiego w Łagowie wzięli udział.", "Szkoły Podstawowej im. bł. o. Rafała Chylińskiego w Łagowie"),
-            ("Spotkanie prowadziła kierownik GOPS w Kolbuszowej Katarzyna Nowak.", "GOPS w Kolbuszowej"),
+            (
+                "Starostwo Powiatowe w Wąbrzeźnie",
+                "Starostwo Powiatowe w Wąbrzeźnie",
+            ),
+            (
+                "Uczniowie Szkoły Podstawowej im. bł. o. Rafała Chylińskiego w Łagowie wzięli udział.",
+                "Szkoły Podstawowej im. bł. o. Rafała Chylińskiego w Łagowie",
+            ),
+            (
+                "Spotkanie prowadziła kierownik GOPS w Kolbuszowej Katarzyna Nowak.",
+                "GOPS w Kolbuszowej",
+            ),
         ] {
             assert_eq!(phrase(text).as_deref(), Some(want), "{text}");
         }
         // A page that names no institution: none, and no panic.
         assert_eq!(phrase("Piękna pogoda dopisała mieszkańcom."), None);
         // An abbreviation alone is a unit without a town.
-        assert_eq!(phrase("Zapraszamy do GOPS po odbiór paczek."), Some("GOPS".into()));
+        assert_eq!(
+            phrase("Zapraszamy do GOPS po odbiór paczek."),
+            Some("GOPS".into())
+        );
     }
 
     #[test]
     fn the_implementing_institution_is_preferred() {
         let text = "Starostwo Powiatowe w Lipnie\nNowości\nW uroczystości udział wzięła Fundacja Razem w Toruniu. Ośrodek Pomocy Społecznej w Skępem realizuje projekt od maja.";
-        assert_eq!(phrase(text).as_deref(), Some("Ośrodek Pomocy Społecznej w Skępem"));
+        assert_eq!(
+            phrase(text).as_deref(),
+            Some("Ośrodek Pomocy Społecznej w Skępem")
+        );
     }
 
     #[test]
     fn site_name_lines() {
         assert!(is_only_an_institution("Starostwo Powiatowe w Wąbrzeźnie"));
         assert!(is_only_an_institution("MOPS Miasteczko Śląskie"));
-        assert!(is_only_an_institution("GMINNY OŚRODEK POMOCY SPOŁECZNEJ W OSIEKU JASIELSKIM"));
-        assert!(!is_only_an_institution("Otwarcie Domu Samopomocy we Wroniu dla mieszkańców powiatu"));
+        assert!(is_only_an_institution(
+            "GMINNY OŚRODEK POMOCY SPOŁECZNEJ W OSIEKU JASIELSKIM"
+        ));
+        assert!(!is_only_an_institution(
+            "Otwarcie Domu Samopomocy we Wroniu dla mieszkańców powiatu"
+        ));
     }
 }

@@ -105,7 +105,15 @@ impl ImportReport {
     /// The records to check as a table: file, id, precision, score, the words
     /// that placed it, the reason, and the title.
     pub fn review_table(&self) -> String {
-        let header = ["file", "id", "precision", "score", "placed from", "reason", "title"];
+        let header = [
+            "file",
+            "id",
+            "precision",
+            "score",
+            "placed from",
+            "reason",
+            "title",
+        ];
         let rows: Vec<[String; 7]> = self
             .review
             .iter()
@@ -293,7 +301,11 @@ pub fn read_page(path: &Path, bytes: &[u8]) -> Result<Parsed, PageReadError> {
         text::html_to_text(&raw).map_err(|e| {
             fail(
                 e.line as usize,
-                format!("HTML nested deeper than {} elements (<{}>)", text::MAX_HTML_DEPTH, e.element),
+                format!(
+                    "HTML nested deeper than {} elements (<{}>)",
+                    text::MAX_HTML_DEPTH,
+                    e.element
+                ),
             )
         })?
     } else {
@@ -478,7 +490,10 @@ mod tests {
         let deep = format!("<html>\n<body>\n{}", "<div>".repeat(100_000));
         let e = read_page(Path::new("g.html"), deep.as_bytes()).unwrap_err();
         assert_eq!(e.line, 3);
-        assert!(e.to_string().starts_with("g.html:3: HTML nested deeper"), "{e}");
+        assert!(
+            e.to_string().starts_with("g.html:3: HTML nested deeper"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -487,7 +502,12 @@ mod tests {
         let parsed = read_page(p, "Zwykły tekst bez niczego więcej".as_bytes()).unwrap();
         assert_eq!(parsed.practice.title, "Zwykły tekst bez niczego więcej");
         assert_eq!(parsed.practice.unit, None);
-        assert!(parsed.warnings.iter().any(|w| w.contains("no implementing institution")));
+        assert!(
+            parsed
+                .warnings
+                .iter()
+                .any(|w| w.contains("no implementing institution"))
+        );
     }
 
     #[test]
@@ -496,11 +516,19 @@ mod tests {
         let (bytes, _, _) = encoding_rs::WINDOWS_1250.encode(text);
         let parsed = read_page(Path::new("a.txt"), &bytes).unwrap();
         assert_eq!(parsed.practice.title, "Aktywna Łąka");
-        assert!(parsed.warnings.iter().any(|w| w.starts_with("read as windows-1250")));
+        assert!(
+            parsed
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("read as windows-1250"))
+        );
         let mut utf16 = vec![0xff, 0xfe];
         utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
         let parsed = read_page(Path::new("b.txt"), &utf16).unwrap();
-        assert_eq!(parsed.practice.unit.as_deref(), Some("Gminny Ośrodek Pomocy Społecznej"));
+        assert_eq!(
+            parsed.practice.unit.as_deref(),
+            Some("Gminny Ośrodek Pomocy Społecznej")
+        );
     }
 
     #[test]
@@ -510,7 +538,12 @@ mod tests {
         let parsed = read_page(Path::new("dluga.txt"), page.as_bytes()).unwrap();
         assert!(parsed.text.len() <= MAX_TEXT_BYTES);
         assert!(parsed.practice.body.chars().count() <= MAX_BODY_CHARS + 1);
-        assert!(parsed.warnings.iter().any(|w| w.contains("bytes; the rest is left out")));
+        assert!(
+            parsed
+                .warnings
+                .iter()
+                .any(|w| w.contains("bytes; the rest is left out"))
+        );
         assert!(parsed.warnings.iter().any(|w| w.contains("cut at a word")));
     }
 

@@ -7,14 +7,14 @@
 //! implementing institution's phrase (`Gminny Ośrodek Pomocy Społecznej w
 //! Lipnicy`), then the other places the page names with an institution, an
 //! office or a postal address, each through the geocoder's free text, in
-//! [`place_in_text`]. Every placement records the words that gave it
+//! [`place_in_text`], then places named as territories (`w gminie X`). Every placement records the words that gave it
 //! ([`Practice::placed_from`]).
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::gazetteer::{GeocodeError, GeocodeQuery, GeocodeResult, Gazetteer, Precision};
+use crate::gazetteer::{Gazetteer, GeocodeError, GeocodeQuery, GeocodeResult, Precision};
 use crate::practice::{Location, Practice};
 
 /// A placement whose score is below this is listed for checking.
@@ -32,6 +32,15 @@ pub struct WordsPlace {
 /// A postal address anywhere in a text: `47-220 Kędzierzyn-Koźle`.
 static POSTAL_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(\d{2}-\d{3})\s+(\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+)?)").expect("regex")
+});
+
+/// A place named as a territory: `w gminie Potok Górny`, `w miejscowości
+/// Żoruchowo`, `we wsi Lipnica`.
+static TERRITORY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?i:gmin(?:a|y|ie|ą|ę)|miejscowoś(?:ć|ci)|sołectw(?:o|a|ie)|wsi|wieś|mieście|miasta)\s+(\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+)?)",
+    )
+    .expect("regex")
 });
 
 /// The place a page's words give. `hint` is the implementing institution's
@@ -55,6 +64,7 @@ pub fn place_in_text(
             .filter(|m| m.has_town)
             .map(|m| m.phrase),
     );
+    phrases.extend(TERRITORY.find_iter(text).map(|m| m.as_str().to_string()));
     let mut first_error = None;
     for phrase in phrases.iter().take(20) {
         match g.geocode(&GeocodeQuery::text(phrase)) {
@@ -159,8 +169,7 @@ pub fn place_page(
         }));
     };
     let b = r.best;
-    if p.town.is_none() && matches!(b.precision, Precision::Locality | Precision::PostalLocality)
-    {
+    if p.town.is_none() && matches!(b.precision, Precision::Locality | Precision::PostalLocality) {
         p.town = Some(b.name.to_string());
     }
     p.location = Some(Location {
@@ -186,10 +195,9 @@ pub fn needs_review(p: &Practice) -> Option<String> {
         Precision::Gmina | Precision::Powiat | Precision::Voivodeship | Precision::PostalArea => {
             Some(format!("placed only at {} level", l.precision.as_str()))
         }
-        _ if l.score < REVIEW_SCORE => Some(format!(
-            "low score {:.2} (below {REVIEW_SCORE})",
-            l.score
-        )),
+        _ if l.score < REVIEW_SCORE => {
+            Some(format!("low score {:.2} (below {REVIEW_SCORE})", l.score))
+        }
         _ => None,
     }
 }
@@ -211,8 +219,14 @@ mod tests {
         let text = "Gminny Ośrodek Pomocy Społecznej w Krzeszowicach realizuje projekt.";
         let mut p = page(text);
         let mut w = Vec::new();
-        place_page(g, &mut p, text, Some("Gminny Ośrodek Pomocy Społecznej w Krzeszowicach"), &mut w)
-            .unwrap();
+        place_page(
+            g,
+            &mut p,
+            text,
+            Some("Gminny Ośrodek Pomocy Społecznej w Krzeszowicach"),
+            &mut w,
+        )
+        .unwrap();
         assert_eq!(p.town.as_deref(), Some("Krzeszowice"));
         assert_eq!(
             p.placed_from.as_deref(),
@@ -248,7 +262,16 @@ mod tests {
     fn unplaced_and_coarse_records_are_for_review() {
         let g = Gazetteer::bundled();
         let mut p = page("Nic tu nie ma o żadnym miejscu.");
-        assert!(place_page(g, &mut p, "Nic tu nie ma o żadnym miejscu.", None, &mut Vec::new()).is_err());
+        assert!(
+            place_page(
+                g,
+                &mut p,
+                "Nic tu nie ma o żadnym miejscu.",
+                None,
+                &mut Vec::new()
+            )
+            .is_err()
+        );
         assert_eq!(needs_review(&p).as_deref(), Some("not placed"));
         assert_eq!(p.placed_from, None);
         p.location = Some(Location {
@@ -257,7 +280,10 @@ mod tests {
             precision: Precision::Powiat,
             score: 0.9,
         });
-        assert_eq!(needs_review(&p).as_deref(), Some("placed only at powiat level"));
+        assert_eq!(
+            needs_review(&p).as_deref(),
+            Some("placed only at powiat level")
+        );
         p.location = Some(Location {
             lon: 20.0,
             lat: 50.0,

@@ -83,9 +83,13 @@ impl TextSink {
         }
     }
 
-    fn tag(&mut self, tag: html5ever::tokenizer::Tag, line: u64) -> html5ever::tokenizer::TokenSinkResult<()> {
-        use html5ever::tokenizer::{TagKind, TokenSinkResult};
+    fn tag(
+        &mut self,
+        tag: html5ever::tokenizer::Tag,
+        line: u64,
+    ) -> html5ever::tokenizer::TokenSinkResult<()> {
         use html5ever::tokenizer::states::RawKind;
+        use html5ever::tokenizer::{TagKind, TokenSinkResult};
         let name = tag.name.clone();
         let n: &str = &name;
         if let Some((skip, depth)) = &mut self.skipping {
@@ -110,7 +114,9 @@ impl TextSink {
                     self.skipping = Some((name.clone(), 1));
                     return match n {
                         "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-                        "style" | "noscript" | "iframe" => TokenSinkResult::RawData(RawKind::Rawtext),
+                        "style" | "noscript" | "iframe" => {
+                            TokenSinkResult::RawData(RawKind::Rawtext)
+                        }
                         "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
                         _ => TokenSinkResult::Continue,
                     };
@@ -383,7 +389,11 @@ mod tests {
     #[test]
     fn deep_or_unclosed_html_is_refused_quickly() {
         // 100,000 nested elements: no stack overflow, an error with the line.
-        let deep = format!("<p>x</p>\n{}{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+        let deep = format!(
+            "<p>x</p>\n{}{}",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
         let e = html_to_text(&deep).unwrap_err();
         assert_eq!(e.line, 2);
         assert_eq!(e.element, "div");
@@ -394,6 +404,13 @@ mod tests {
         let ok = format!("{}Tekst{}", "<span>".repeat(500), "</span>".repeat(500));
         assert_eq!(html_to_text(&ok).unwrap(), "Tekst");
         let list = format!("<ul>{}</ul>", "<li>punkt".repeat(5_000));
-        assert_eq!(html_to_text(&list).unwrap().lines().filter(|l| *l == "punkt").count(), 5_000);
+        assert_eq!(
+            html_to_text(&list)
+                .unwrap()
+                .lines()
+                .filter(|l| *l == "punkt")
+                .count(),
+            5_000
+        );
     }
 }

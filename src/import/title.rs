@@ -140,13 +140,17 @@ const CHROME_WORDS: &[&str] = &["cookie", "ciastecz", "rodo", "polityka prywatno
 
 /// Leading markers that are not part of a heading: bullets, numbering, `Image`.
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[•·|\-–—*>».,;:]+\s*|(?:[IVX]{1,4}|\d{1,2})[.)]\s+|(?:Image|Zdjęcie|Foto)\s+)+")
-        .expect("regex")
+    Regex::new(
+        r"^(?:[•·|\-–—*>».,;:]+\s*|(?:[IVX]{1,4}|\d{1,2})[.)]\s+|(?:Image|Zdjęcie|Foto)\s+)+",
+    )
+    .expect("regex")
 });
 
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\(?\s*(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+\p{L}+\s+\d{4})")
-        .expect("regex")
+    Regex::new(
+        r"^\(?\s*(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+\p{L}+\s+\d{4})",
+    )
+    .expect("regex")
 });
 
 static FILE_NAME: LazyLock<Regex> = LazyLock::new(|| {
@@ -190,13 +194,16 @@ fn letters(s: &str) -> usize {
 
 /// Whether a line is in capitals (a section or site heading).
 pub fn is_all_caps(s: &str) -> bool {
-    let (up, low) = s.chars().filter(|c| c.is_alphabetic()).fold((0, 0), |(u, l), c| {
-        if c.is_uppercase() {
-            (u + 1, l)
-        } else {
-            (u, l + 1)
-        }
-    });
+    let (up, low) = s
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .fold((0, 0), |(u, l), c| {
+            if c.is_uppercase() {
+                (u + 1, l)
+            } else {
+                (u, l + 1)
+            }
+        });
     up >= 3 && low * 5 < up
 }
 
@@ -211,7 +218,10 @@ pub fn is_chrome(line: &str) -> bool {
         .any(|c| f == *c || f.starts_with(&format!("{c} ")) || f.starts_with(&format!("{c}:")))
         || CHROME_WORDS.iter().any(|w| {
             f.match_indices(w).any(|(i, _)| {
-                f[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+                f[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
             })
         })
         || DATE_LINE.is_match(line.trim()) && line.chars().count() < 60
@@ -295,7 +305,10 @@ fn judge(text: &str, start: usize, end: usize, inner: &str) -> Option<Quoted> {
         .chars()
         .next_back()
         .is_some_and(char::is_alphanumeric);
-    let glued_after = text[end..].chars().next().is_some_and(char::is_alphanumeric);
+    let glued_after = text[end..]
+        .chars()
+        .next()
+        .is_some_and(char::is_alphanumeric);
     if glued_before || glued_after {
         return None;
     }
@@ -376,7 +389,11 @@ pub fn title(text: &str, is_site_name: impl Fn(&str) -> bool) -> Option<String> 
     if let Some(i) = lines.iter().position(|l| {
         let t = l.trim();
         t.starts_with(".:") && t.ends_with(":.")
-    }) && let Some(t) = lines[..i].iter().rev().map(|l| l.trim()).find(|l| !l.is_empty())
+    }) && let Some(t) = lines[..i]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
         && letters(t) >= 8
     {
         return Some(shorten(t, MAX_TITLE_CHARS));
@@ -461,9 +478,18 @@ mod tests {
             ("Gmina realizuje projekt 'Lepsze jutro'.", "Lepsze jutro"),
             ("Gmina realizuje projekt ”Lepsze jutro”.", "Lepsze jutro"),
             ("Gmina realizuje projekt 'Lepsze jutro”.", "Lepsze jutro"),
-            ("Gmina realizuje projekt pn. ?Lepsze jutro? od maja.", "Lepsze jutro"),
-            ("Otwarto dzienny dom w ramach programu „Senior+”.", "Senior+"),
-            ("Ruszył program ,,Asystent osobisty'' w gminie.", "Asystent osobisty"),
+            (
+                "Gmina realizuje projekt pn. ?Lepsze jutro? od maja.",
+                "Lepsze jutro",
+            ),
+            (
+                "Otwarto dzienny dom w ramach programu „Senior+”.",
+                "Senior+",
+            ),
+            (
+                "Ruszył program ,,Asystent osobisty'' w gminie.",
+                "Asystent osobisty",
+            ),
         ] {
             assert_eq!(t(text), want, "{text}");
         }
@@ -512,7 +538,10 @@ mod tests {
 
     #[test]
     fn the_first_sentence_is_shortened_at_a_word() {
-        let long = format!("{} koniec.", "Mieszkańcy gminy spotkali się w świetlicy".repeat(6));
+        let long = format!(
+            "{} koniec.",
+            "Mieszkańcy gminy spotkali się w świetlicy".repeat(6)
+        );
         let got = t(&long);
         assert!(got.chars().count() <= 121, "{got}");
         assert!(got.ends_with('…'));
