@@ -256,9 +256,29 @@ fn bad_input_names_the_file_and_writes_nothing() {
     for i in (0..garbled.len()).step_by(7) {
         garbled[i] = garbled[i].wrapping_mul(31).wrapping_add(17);
     }
-    let cases: Vec<(&str, Vec<u8>)> = vec![
+    // A practice-database page cut before its metryka, and one with every
+    // seventh byte garbled, are pages with a missing detail: they give a
+    // record (or, for the garbled one, an error naming the file), never a
+    // refusal of the whole page for the missing metryka.
+    for (name, bytes) in [
         ("truncated.txt", truncated.as_bytes().to_vec()),
         ("garbled.txt", garbled),
+    ] {
+        let one = dir.path().join(format!("{name}.csv"));
+        let page = dir.path().join(name);
+        std::fs::write(&page, bytes).unwrap();
+        match import::run(std::slice::from_ref(&page), &one, Gazetteer::bundled()) {
+            Ok(report) => assert_eq!(report.added, 1, "{name}: {report}"),
+            Err(e) => assert!(e.to_string().contains(name), "{e}"),
+        }
+    }
+    let cut = import::read_page(Path::new("truncated.txt"), truncated.as_bytes()).unwrap();
+    assert_eq!(
+        cut.practice.title,
+        "Program pomocy dla mieszkańców budynku przy ul. Leszczyńskiej 2 realizowany przez MOPS w Oświęcimiu"
+    );
+
+    let cases: Vec<(&str, Vec<u8>)> = vec![
         ("empty.txt", Vec::new()),
         ("binary.html", vec![0, 159, 146, 150, 0, 1, 2, 3]),
         (

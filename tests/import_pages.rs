@@ -7,7 +7,7 @@
 //! Ustrzykach Dolnych`, `w Zbójnie`, `w Łubniance` — are left unchecked here:
 //! the whole-page reading in the gazetteer is to place them.)
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use mapa_praktyk::gazetteer::Gazetteer;
 use mapa_praktyk::import;
@@ -252,7 +252,7 @@ fn low_confidence_records_are_listed_for_review_not_dropped() {
     )
     .unwrap();
     let into = dir.path().join("out.csv");
-    let report = import::run(&[nowhere.clone()], &into, Gazetteer::bundled()).unwrap();
+    let report = import::run(std::slice::from_ref(&nowhere), &into, Gazetteer::bundled()).unwrap();
     assert_eq!(report.added, 1);
     assert_eq!(report.review.len(), 1);
     assert_eq!(report.review[0].file, nowhere);
@@ -264,5 +264,4 @@ fn low_confidence_records_are_listed_for_review_not_dropped() {
     assert!(table.starts_with("file"), "{table}");
     assert!(table.contains("Piękny dzień"), "{table}");
     assert_eq!(store::load(&into).unwrap().len(), 1);
-    let _ = Path::new("");
 }
