@@ -84,10 +84,10 @@ pub struct Mention {
     pub implements: bool,
 }
 
-/// Words of a town after a preposition: the first, and further ones only
+/// Words of a town after a preposition (or after `Gmina`): the first, and further ones only
 /// while they look like parts of a place name (`Legnickim Polu`, `Bystrej
 /// Podhalańskiej`) rather than a following person's name (`Lipnicy Katarzyna`).
-fn town_words(town: &str) -> String {
+pub fn town_words(town: &str) -> String {
     const FEMININE_PLACE_WORDS: &[&str] = &[
         "wielka",
         "mała",
@@ -118,6 +118,9 @@ fn town_words(town: &str) -> String {
     let mut out = words.next().unwrap_or_default().to_string();
     for w in words {
         let l = w.to_lowercase();
+        if ["pan", "pani", "panią", "panem", "pana", "państwo"].contains(&l.as_str()) {
+            break;
+        }
         let place_like = l.ends_with(['u', 'e', 'm', 'j', 'h', 'i', 'y'])
             || ["ska", "cka", "dzka"].iter().any(|s| l.ends_with(s))
             || FEMININE_PLACE_WORDS.contains(&l.as_str());
@@ -189,29 +192,14 @@ pub fn mentions(text: &str) -> Vec<Mention> {
                     },
                 ));
             };
-        for c in INSTITUTION.captures_iter(&line) {
-            let m = c.get(0).expect("match");
-            push(m.start(), m.end(), &c[1], Some(&c[2]), Some(&c[3]));
-        }
-        for c in GOVERNMENT.captures_iter(&line) {
-            let m = c.get(0).expect("match");
-            push(
-                m.start(),
-                m.end(),
-                &c[1],
-                c.get(2).map(|x| x.as_str()),
-                Some(&c[3]),
-            );
-        }
-        for c in ABBREVIATION.captures_iter(&line) {
-            let m = c.get(0).expect("match");
-            push(
-                m.start(),
-                m.end(),
-                &c[1],
-                c.get(2).map(|x| x.as_str()),
-                c.get(3).map(|x| x.as_str()),
-            );
+        // Each pattern captures the name, the preposition and the town (the
+        // last two optional).
+        for re in [&*INSTITUTION, &*GOVERNMENT, &*ABBREVIATION] {
+            for c in re.captures_iter(&line) {
+                let m = c.get(0).expect("match");
+                let group = |i| c.get(i).map(|x: regex::Match<'_>| x.as_str());
+                push(m.start(), m.end(), &c[1], group(2), group(3));
+            }
         }
         // Overlapping finds: the one starting first, then the longest.
         found.sort_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));

@@ -184,8 +184,8 @@ pub fn place_page(
 }
 
 /// Why a placed or unplaced record should be checked by a person, if it should:
-/// not placed, placed no finer than a gmina, or with a score below
-/// [`REVIEW_SCORE`].
+/// not placed, placed no finer than a gmina, with a score below
+/// [`REVIEW_SCORE`], or at a town named by fewer words than the page gives.
 pub fn needs_review(p: &Practice) -> Option<String> {
     let Some(l) = p.location else {
         return Some("not placed".to_string());
@@ -198,8 +198,21 @@ pub fn needs_review(p: &Practice) -> Option<String> {
         _ if l.score < REVIEW_SCORE => {
             Some(format!("low score {:.2} (below {REVIEW_SCORE})", l.score))
         }
-        _ => None,
+        _ => partial_town(p),
     }
+}
+
+/// A town placed by fewer words than the page gives (`w Legnickim Polu`
+/// placed at `Pole`): the geocoder may have found a namesake.
+fn partial_town(p: &Practice) -> Option<String> {
+    static AFTER_W: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\bwe?\s+(\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+){0,2})\s*$").expect("regex")
+    });
+    let evidence = p.placed_from.as_deref()?;
+    let said = super::institution::town_words(&AFTER_W.captures(evidence)?[1]);
+    let town = p.town.as_deref()?;
+    (said.split_whitespace().count() > town.split_whitespace().count())
+        .then(|| format!("placed at {town}, but the page says \"{said}\""))
 }
 
 #[cfg(test)]
@@ -291,5 +304,20 @@ mod tests {
             score: 0.3,
         });
         assert!(needs_review(&p).unwrap().starts_with("low score 0.30"));
+        // A namesake found for part of the town's words.
+        p.location = Some(Location {
+            lon: 20.0,
+            lat: 50.0,
+            precision: Precision::Locality,
+            score: 0.9,
+        });
+        p.placed_from = Some("Gminny Ośrodek Pomocy Społecznej w Legnickim Polu".into());
+        p.town = Some("Pole".into());
+        assert_eq!(
+            needs_review(&p).as_deref(),
+            Some("placed at Pole, but the page says \"Legnickim Polu\"")
+        );
+        p.town = Some("Legnickie Pole".into());
+        assert_eq!(needs_review(&p), None);
     }
 }
