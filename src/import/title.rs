@@ -246,7 +246,12 @@ pub fn shorten(s: &str, max: usize) -> String {
 }
 
 fn words_before(text: &str, at: usize, n: usize) -> Vec<String> {
-    let before = &text[..at];
+    // At most the 300 bytes before the quote: bounded work however long the line.
+    let mut from = at.saturating_sub(300);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &text[from..at];
     // Only within the sentence (or line) of the quote.
     static SENTENCE_END: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"[.!?]\s+\p{Lu}|\n").expect("regex"));
