@@ -175,11 +175,11 @@ pub fn mentions(text: &str) -> Vec<Mention> {
                     _ => name.clone(),
                 };
                 // The words after the name, at most 300 bytes of them.
-            let mut stop = (end + 300).min(line.len());
-            while !line.is_char_boundary(stop) {
-                stop -= 1;
-            }
-            let rest = fold(line.get(end..stop).unwrap_or_default());
+                let mut stop = (end + 300).min(line.len());
+                while !line.is_char_boundary(stop) {
+                    stop -= 1;
+                }
+                let rest = fold(line.get(end..stop).unwrap_or_default());
                 let sentence = rest.split(['.', '!', '?']).next().unwrap_or_default();
                 let implements = sentence
                     .split_whitespace()
