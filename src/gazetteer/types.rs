@@ -169,6 +169,36 @@ impl GeocodeQuery {
     }
 }
 
+/// What kind of place a candidate is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceKind {
+    /// A town or village (a locality of the postal data).
+    #[default]
+    Locality,
+    /// A district or estate of a town ("Mokotów", "Psie Pole"), inside its gmina.
+    District,
+    /// A gmina, placed at its centre.
+    Gmina,
+    /// A powiat, placed at its centre.
+    Powiat,
+    /// A voivodeship, placed at its centre.
+    Voivodeship,
+}
+
+impl PlaceKind {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceKind::Locality => "locality",
+            PlaceKind::District => "district",
+            PlaceKind::Gmina => "gmina",
+            PlaceKind::Powiat => "powiat",
+            PlaceKind::Voivodeship => "voivodeship",
+        }
+    }
+}
+
 /// One place the geocoder proposes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
@@ -182,6 +212,12 @@ pub struct Candidate {
     pub score: f64,
     /// Name of the place (locality, or the unit for admin-level answers).
     pub name: Arc<str>,
+    /// What kind of place it is.
+    #[serde(default)]
+    pub kind: PlaceKind,
+    /// For a district, the town it lies in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub town: Option<Arc<str>>,
     /// Postal code, when the answer is tied to one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<Arc<str>>,
