@@ -141,7 +141,11 @@ fn locate(paths: &[std::path::PathBuf]) -> Result<ExitCode, Box<dyn std::error::
         let text = match std::fs::read(path) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(e) => {
-                writeln!(out, "{}", serde_json::json!({"file": file, "error": e.to_string()}))?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"file": file, "error": e.to_string()})
+                )?;
                 code = ExitCode::FAILURE;
                 continue;
             }

@@ -141,8 +141,17 @@ const BRANCH_WORDS: &[&str] = &[
 ];
 const PARTNER_WORDS: &[&str] = &["partner", "wspolprac"];
 const LOCALITY_WORDS: &[&str] = &[
-    "miejscowosc", "miejscowosci", "miejscowoscia", "wies", "wsi", "solectwo", "solectwa",
-    "solectwie", "osiedle", "osiedlu", "osiedla",
+    "miejscowosc",
+    "miejscowosci",
+    "miejscowoscia",
+    "wies",
+    "wsi",
+    "solectwo",
+    "solectwa",
+    "solectwie",
+    "osiedle",
+    "osiedlu",
+    "osiedla",
 ];
 const PERSON_TITLES: &[&str] = &[
     "pan",

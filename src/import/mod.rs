@@ -399,13 +399,9 @@ pub fn run(paths: &[PathBuf], into: &Path, g: &Gazetteer) -> Result<ImportReport
         .map(|(i, p)| (p.id.clone(), i))
         .collect();
     for (path, mut parsed) in incoming {
-        let unit_text = parsed
-            .free_text
-            .clone()
-            .or_else(|| parsed.practice.unit.clone());
         let mut warnings = std::mem::take(&mut parsed.warnings);
         let mut p = parsed.practice;
-        let placed = place_page(g, &mut p, &parsed.text, unit_text.as_deref(), &mut warnings);
+        let placed = place_page(g, &mut p, &parsed.text, &mut warnings);
         let key = match (&placed, p.location) {
             (Ok(()), Some(l)) => l.precision.as_str().to_string(),
             _ => "unplaced".to_string(),
