@@ -122,7 +122,7 @@ impl ImportReport {
                     r.file.display().to_string(),
                     r.id.clone(),
                     r.precision.clone().unwrap_or_else(|| "-".into()),
-                    r.score.map_or("-".into(), |s| format!("{s:.2}")),
+                    r.score.map_or("-".into(), |s| s.to_string()),
                     r.placed_from
                         .as_deref()
                         .map_or("-".into(), |s| title::shorten(s, 50)),

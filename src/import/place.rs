@@ -149,7 +149,7 @@ pub fn needs_review(p: &Practice) -> Option<String> {
             Some(format!("placed only at {} level", l.precision.as_str()))
         }
         _ if l.score < REVIEW_SCORE => {
-            Some(format!("low score {:.2} (below {REVIEW_SCORE})", l.score))
+            Some(format!("low score {} (below {REVIEW_SCORE})", l.score))
         }
         _ => partial_town(p),
     }
@@ -253,7 +253,11 @@ mod tests {
             precision: Precision::Locality,
             score: 0.3,
         });
-        assert!(needs_review(&p).unwrap().starts_with("low score 0.30"));
+        assert!(
+            needs_review(&p)
+                .unwrap()
+                .starts_with("low score 0.3 (below 0.6)")
+        );
         // A namesake found for part of the town's words.
         p.location = Some(Location {
             lon: 20.0,
