@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the gazetteer and geocoder: loading the embedded
-//! gazetteer, postal-code lookup, free-text lookup and reverse lookup, each on
-//! real data cycling through many inputs.
+//! gazetteer, postal-code lookup, free-text lookup, prefix lookup (search as you
+//! type) and reverse lookup, each on real data cycling through many inputs.
 //!
 //! Run: `cargo bench --bench geocoder`
 
@@ -83,6 +83,21 @@ fn bench(c: &mut Criterion) {
     }
     let texts: Vec<GeocodeQuery> = texts.into_iter().map(GeocodeQuery::text).collect();
 
+    // What a person types into a search box: the first 2 to 6 letters of a
+    // town's name (a word and the start of the next for multi-word names).
+    let prefixes: Vec<GeocodeQuery> = towns
+        .iter()
+        .enumerate()
+        .map(|(i, (town, _))| {
+            let n = 2 + i % 5;
+            let cut: String = town
+                .chars()
+                .take(n.max(town.find(' ').map_or(0, |s| s + 2)))
+                .collect();
+            GeocodeQuery::text(cut)
+        })
+        .collect();
+
     // Points inside Poland: jittered localities.
     let points: Vec<(f64, f64)> = {
         let all: Vec<(f64, f64)> = g.localities().map(|(_, lon, lat, _)| (lat, lon)).collect();
@@ -110,6 +125,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             i += 1;
             black_box(g.geocode(&texts[i % texts.len()]).ok())
+        })
+    });
+    grp.bench_function("prefix", |b| {
+        b.iter(|| {
+            i += 1;
+            black_box(g.geocode(&prefixes[i % prefixes.len()]).ok())
         })
     });
     grp.bench_function("reverse", |b| {

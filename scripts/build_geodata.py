@@ -183,6 +183,13 @@ def haversine_km(lat1, lon1, lat2, lon2):
     return 2 * 6371.0088 * math.asin(math.sqrt(a))
 
 
+def lookup_key(s):
+    """The geocoder's key of a name (src/gazetteer/normalize.rs `key`): folded,
+    every run of characters other than letters and digits one space."""
+    f = fold(s)
+    return " ".join("".join(c if c.isalnum() else " " for c in f).split())
+
+
 def coord(x):
     return f"{x:.4f}".rstrip("0").rstrip(".")
 
@@ -362,28 +369,40 @@ def main():
     infl_rows, lacking = [], 0
 
     def cells(name, forms):
-        # A case whose only form is the name itself is left empty.
-        return ("|".join(f for f in forms.get(c, []) if f != name) for c in CASES)
+        # Forms as lookup keys (folded like the geocoder folds text: lower case,
+        # no diacritics, other characters as single spaces); a case whose only
+        # form is the name itself is left empty.
+        own = lookup_key(name)
+        out = []
+        for c in CASES:
+            keys = []
+            for f in forms.get(c, []):
+                k = lookup_key(f)
+                if k != own and k not in keys:
+                    keys.append(k)
+            out.append("|".join(keys))
+        return out
 
     for n in names:
         forms = inf.phrase(n)
         if forms is None:
             lacking += 1
             continue
-        infl_rows.append((n, "place", *cells(n, forms)))
+        infl_rows.append((lookup_key(n), "place", *cells(n, forms)))
     for n in sorted(set(powiats.values())):
         forms = inf.adjective(n, "m") if n[:1].islower() else None
         if forms:
-            infl_rows.append((n, "powiat", *cells(n, forms)))
+            infl_rows.append((lookup_key(n), "powiat", *cells(n, forms)))
     for v in VOIVODESHIPS:
         forms = inf.adjective(v[1], "n")
         if forms:
-            infl_rows.append((v[1], "voivodeship", *cells(v[1], forms)))
+            infl_rows.append((lookup_key(v[1]), "voivodeship", *cells(v[1], forms)))
         for alias in v[5].split("|"):
             forms = inf.phrase(alias) if is_latin(alias) and not alias.isascii() or alias[:1].isupper() else None
             if forms and fold(alias) not in by_fold:
-                infl_rows.append((alias, "voivodeship", *cells(alias, forms)))
-    write("inflections.tsv", ["name", "of", *CASES], infl_rows)
+                infl_rows.append((lookup_key(alias), "voivodeship", *cells(alias, forms)))
+    infl_rows = sorted(set(infl_rows))
+    write("inflections.tsv", ["key", "of", *CASES], infl_rows)
     print(f"SGJP: forms for {len(infl_rows)} names; {lacking} place names it cannot decline",
           file=sys.stderr)
 

@@ -92,8 +92,10 @@ pub enum Command {
 pub enum ExportFormat {
     /// RFC 7946 GeoJSON FeatureCollection.
     Geojson,
-    /// The dataset's CSV format.
+    /// The dataset's CSV format (formulas neutralised).
     Csv,
+    /// The same for Excel: UTF-8 with a byte-order mark, `;` between cells.
+    ExcelCsv,
 }
 
 /// Options of `serve`.

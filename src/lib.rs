@@ -23,6 +23,8 @@
 pub mod api;
 /// Command-line and environment configuration (clap).
 pub mod config;
+/// CSV for people: formulas neutralised, plain or Excel dialect.
+pub mod csv_out;
 /// Polish gazetteer (GeoNames, Natural Earth), the geocoder and reverse geocoder.
 pub mod gazetteer;
 /// Great-circle geometry helpers shared by the geocoder and the index.
@@ -41,3 +43,5 @@ pub mod query;
 pub mod store;
 /// Seeded synthetic practices for benchmarks and load tests.
 pub mod synthetic;
+/// The free-text filter's rule (folding and stems), shared with the map page.
+pub mod text_match;

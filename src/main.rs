@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use mapa_praktyk::config::{Cli, Command, ExportFormat};
 use mapa_praktyk::gazetteer::{Gazetteer, GeocodeQuery};
-use mapa_praktyk::{api, geojson, import, store, synthetic};
+use mapa_praktyk::{api, csv_out, geojson, import, store, synthetic};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -89,7 +89,12 @@ fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 .collect();
             let mut out = std::io::stdout().lock();
             match format {
-                ExportFormat::Csv => store::write_csv(&mut out, &practices)?,
+                ExportFormat::Csv => {
+                    csv_out::write_user_csv(&mut out, &practices, csv_out::Dialect::Plain)?
+                }
+                ExportFormat::ExcelCsv => {
+                    csv_out::write_user_csv(&mut out, &practices, csv_out::Dialect::Excel)?
+                }
                 ExportFormat::Geojson => {
                     let fc = ::geojson::FeatureCollection {
                         bbox: None,

@@ -10,7 +10,6 @@ use std::hash::{Hash, Hasher};
 use chrono::NaiveDate;
 use geo::MultiPolygon;
 
-use crate::gazetteer::fold;
 use crate::geojson::PreparedFeature;
 use crate::index::{Hit, PracticeIndex, sort_nearest_first};
 use crate::practice::{Area, Practice};
@@ -132,20 +131,17 @@ impl Snapshot {
         let search_text = practices
             .iter()
             .map(|p| {
-                let mut s = String::new();
-                for part in [
-                    Some(p.title.as_str()),
-                    Some(p.summary.as_str()),
-                    p.town.as_deref(),
-                    p.unit.as_deref(),
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    s.push_str(&fold(part));
-                    s.push(' ');
-                }
-                s
+                crate::text_match::search_text(
+                    [
+                        Some(p.title.as_str()),
+                        Some(p.summary.as_str()),
+                        Some(p.body.as_str()),
+                        p.town.as_deref(),
+                        p.unit.as_deref(),
+                    ]
+                    .into_iter()
+                    .flatten(),
+                )
             })
             .collect();
         let prepared = practices.iter().map(PreparedFeature::new).collect();
@@ -249,8 +245,7 @@ impl Snapshot {
                 return false;
             }
         }
-        let text = &self.search_text[i as usize];
-        words.iter().all(|w| text.contains(w.as_str()))
+        crate::text_match::matches(words, &self.search_text[i as usize])
     }
 
     /// Runs a query: the spatial part through the R-tree, the rest as filters.
@@ -260,13 +255,7 @@ impl Snapshot {
         let words: Vec<String> = f
             .text
             .as_deref()
-            .map(|t| {
-                fold(t)
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
+            .map(crate::text_match::query_stems)
             .unwrap_or_default();
         if let Some(n) = f.near {
             let plain = f.area.is_none()

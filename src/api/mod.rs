@@ -4,6 +4,8 @@
 //! dataset [`Snapshot`] behind an `ArcSwap`: readers load it without locks; a
 //! reload builds a whole new snapshot and swaps it in.
 
+/// The `excel` parameter of the CSV download.
+pub mod csv_dialect;
 pub mod error;
 pub mod nominatim;
 pub mod ogc;

@@ -18,6 +18,8 @@ impl Params {
             })?,
             _ => Vec::new(),
         };
+        // `_` is a browser cache-buster (`?_=1700000000`): accepted and ignored.
+        let pairs: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != "_").collect();
         for (i, (k, _)) in pairs.iter().enumerate() {
             if !allowed.contains(&k.as_str()) {
                 return Err(ApiError::bad(
@@ -157,6 +159,7 @@ mod tests {
     #[test]
     fn rejects_unknown_and_repeated_parameters() {
         assert!(Params::parse(Some("a=1&b=2"), &["a"]).is_err());
+        assert!(Params::parse(Some("a=1&_=123"), &["a"]).is_ok());
         assert!(Params::parse(Some("a=1&a=2"), &["a"]).is_err());
         let p = Params::parse(Some("a=%C5%9Bl%C4%85skie&b="), &["a", "b"]).unwrap();
         assert_eq!(p.str("a"), Some("śląskie"));

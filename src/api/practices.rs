@@ -291,6 +291,11 @@ pub async fn download_csv(
     headers: HeaderMap,
 ) -> Response {
     let snapshot = state.snapshot.load();
+    // `excel=1` picks the dialect; the rest is the filter.
+    let (dialect, raw) = match crate::api::csv_dialect::split(raw) {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
     let pq = match query_from(&state, &raw, None) {
         Ok(pq) => pq,
         Err(e) => return e.into_response(),
@@ -298,7 +303,12 @@ pub async fn download_csv(
     let publish = state.config.publish_personal;
     let etag = etag_for(
         &snapshot,
-        &["csv", &request_key(&raw), &publish.to_string()],
+        &[
+            "csv",
+            &request_key(&raw),
+            &publish.to_string(),
+            &format!("{dialect:?}"),
+        ],
     );
     cached(
         &headers,
@@ -318,7 +328,7 @@ pub async fn download_csv(
                 .map(|m| snapshot.practice(m.id).public_view(publish))
                 .collect();
             let mut out = Vec::new();
-            crate::store::write_csv(&mut out, &rows)
+            crate::csv_out::write_user_csv(&mut out, &rows, dialect)
                 .map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))?;
             Ok(out)
         },

@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use geo::{BoundingRect, MultiPolygon, Rect};
 
+use super::forms::{Forms, PrefixIndex};
 use super::normalize::key;
 use crate::geo_util::unit_vector;
 
@@ -97,18 +98,7 @@ pub(crate) struct Locality {
     pub district_of: Option<u32>,
 }
 
-/// What an inflected form in `inflections.tsv` is a form of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FormOf {
-    /// A locality, district or gmina name.
-    Place,
-    /// A powiat's adjective ("zawierciański").
-    Powiat,
-    /// A voivodeship's adjective or noun ("śląskie", "Małopolska").
-    Voivodeship,
-}
-
-/// Grammatical cases as bits of [`FormHit::cases`].
+/// Grammatical cases as bits of a form's cases.
 pub(crate) mod case {
     /// Genitive (dopełniacz): "Gminy Paradyż", "z Zawiercia".
     pub const GEN: u8 = 1;
@@ -124,15 +114,6 @@ pub(crate) mod case {
     pub const VOC: u8 = 32;
     /// The columns of `inflections.tsv`, in order.
     pub const COLUMNS: [u8; 6] = [GEN, DAT, ACC, INST, LOC, VOC];
-}
-
-/// One name an inflected form belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct FormHit {
-    /// Index into [`Tables::form_names`]: the name's key and what it names.
-    pub name: u32,
-    /// The cases this form stands for (bits of [`case`]).
-    pub cases: u8,
 }
 
 /// One (postal code, locality) row.
@@ -335,21 +316,14 @@ pub(crate) struct Tables {
     /// Single-deletion variants of locality keys for typo tolerance, built on
     /// first use so that start-up stays fast.
     pub fuzzy: OnceLock<HashMap<String, Vec<u32>>>,
-    /// Inflected forms (keys) of names, from SGJP: form → the names it is a form of.
-    pub forms: HashMap<String, Vec<FormHit>>,
-    /// The names of [`Tables::forms`]: their keys and what they name.
-    pub form_names: Vec<(String, FormOf)>,
-    /// Keys of the place names SGJP declines: suffix rules are not used for them.
-    pub declined: std::collections::HashSet<String>,
+    /// Inflected forms of names, from SGJP.
+    pub forms: Forms,
     /// Keys that are alternate or foreign names ("warsaw"), not a place's own.
     pub alternate: std::collections::HashSet<String>,
     /// The seat of each powiat: its most populous locality (not a district).
     pub powiat_seat: Vec<Option<u32>>,
-    /// Prefix search: every locality key with its id, in ranking order.
-    pub prefix_entries: Vec<(Box<str>, u32)>,
-    /// Prefix search: the first one to three characters of a key → indexes into
-    /// `prefix_entries`, ascending (so in ranking order).
-    pub prefix_buckets: HashMap<Box<str>, Vec<u32>>,
+    /// Prefix search (search as you type), built on first use.
+    pub prefix: OnceLock<PrefixIndex>,
 }
 
 fn rows<'a>(
@@ -467,80 +441,6 @@ fn load_districts(
         localities.push(district);
     }
     Ok(())
-}
-
-/// The forms of `inflections.tsv` by key, the names they belong to, and the
-/// keys of the place names SGJP declines.
-#[allow(clippy::type_complexity)]
-fn load_inflections(
-    text: &str,
-) -> Result<
-    (
-        HashMap<String, Vec<FormHit>>,
-        Vec<(String, FormOf)>,
-        std::collections::HashSet<String>,
-    ),
-    GazetteerError,
-> {
-    let mut forms: HashMap<String, Vec<FormHit>> = HashMap::with_capacity(120_000);
-    let mut names = Vec::with_capacity(34_000);
-    let mut declined = std::collections::HashSet::with_capacity(34_000);
-    for r in rows("inflections.tsv", text, 8) {
-        let (line, f) = r?;
-        let of = match f[1] {
-            "place" => FormOf::Place,
-            "powiat" => FormOf::Powiat,
-            "voivodeship" => FormOf::Voivodeship,
-            other => {
-                return Err(GazetteerError {
-                    file: "inflections.tsv",
-                    line,
-                    problem: format!("unknown kind of name {other:?}"),
-                });
-            }
-        };
-        let name_key = key(f[0]);
-        let name = names.len() as u32;
-        for (cell, bit) in f[2..].iter().zip(case::COLUMNS) {
-            for form in cell.split('|').filter(|s| !s.is_empty()) {
-                let hits = forms.entry(key(form)).or_default();
-                match hits.iter_mut().find(|h| h.name == name) {
-                    Some(h) => h.cases |= bit,
-                    None => hits.push(FormHit { name, cases: bit }),
-                }
-            }
-        }
-        if of == FormOf::Place {
-            declined.insert(name_key.clone());
-        }
-        names.push((name_key, of));
-    }
-    Ok((forms, names, declined))
-}
-
-/// The prefix-search index: every key with its locality in ranking order, and
-/// buckets by the key's first one, two and three characters.
-#[allow(clippy::type_complexity)]
-fn prefix_index(
-    locality_by_key: &HashMap<String, Vec<u32>>,
-    rank: &[u32],
-) -> (Vec<(Box<str>, u32)>, HashMap<Box<str>, Vec<u32>>) {
-    let mut entries: Vec<(Box<str>, u32)> = locality_by_key
-        .iter()
-        .flat_map(|(k, ids)| ids.iter().map(move |&i| (Box::<str>::from(k.as_str()), i)))
-        .collect();
-    entries.sort_unstable_by(|a, b| {
-        rank[a.1 as usize]
-            .cmp(&rank[b.1 as usize])
-            .then(a.0.cmp(&b.0))
-    });
-    let mut buckets: HashMap<Box<str>, Vec<u32>> = HashMap::with_capacity(8_000);
-    for (i, (k, _)) in entries.iter().enumerate() {
-        for (end, _) in k.char_indices().skip(1).chain([(k.len(), ' ')]).take(3) {
-            buckets.entry(k[..end].into()).or_default().push(i as u32);
-        }
-    }
-    (entries, buckets)
 }
 
 /// The place of every locality in the ranking used to order candidates: more
@@ -791,7 +691,7 @@ impl Tables {
             }
             alternate.insert(k);
         }
-        let (forms, form_names, declined) = load_inflections(src.inflections)?;
+        let forms = Forms::load(src.inflections)?;
         let mut postal_codes: Vec<u32> = postal.keys().copied().collect();
         postal_codes.sort_unstable();
         let rank = ranking(&localities, &gminas);
@@ -799,7 +699,6 @@ impl Tables {
             entries.sort_by_key(|e| rank[e.locality as usize]);
         }
         let grid = RowGrid::build(&all_rows);
-        let (prefix_entries, prefix_buckets) = prefix_index(&locality_by_key, &rank);
         let mut powiat_seat: Vec<Option<u32>> = vec![None; powiats.len()];
         for (i, l) in localities.iter().enumerate() {
             if let (Some(p), None) = (l.powiat, l.district_of) {
@@ -812,11 +711,8 @@ impl Tables {
         Ok(Tables {
             powiat_seat,
             forms,
-            form_names,
-            declined,
             alternate,
-            prefix_entries,
-            prefix_buckets,
+            prefix: OnceLock::new(),
             voivodeships,
             powiats,
             gminas,
@@ -847,6 +743,12 @@ impl Tables {
             .get(&code)
             .cloned()
             .unwrap_or_else(|| postal_string(code).into())
+    }
+
+    /// The prefix index (built once, on first use).
+    pub fn prefix_index(&self) -> &PrefixIndex {
+        self.prefix
+            .get_or_init(|| PrefixIndex::build(&self.locality_by_key, &self.rank))
     }
 
     /// Deletion-variant index for typo tolerance (built once, on first use).

@@ -371,8 +371,11 @@ impl Gazetteer {
                     i += 1;
                     continue;
                 }
+                // "koło" is "near" before a name ("Wola k. Krakowa") and the
+                // town Koło on its own.
+                let near_marker = w == "kolo" && i + 1 < words.len();
                 if TOWN_MARK.contains(&w)
-                    || STOP.contains(&w)
+                    || (STOP.contains(&w) && (w != "kolo" || near_marker))
                     || w.chars().any(|c| c.is_ascii_digit())
                 {
                     if !run.1.is_empty() {
@@ -389,14 +392,17 @@ impl Gazetteer {
                 let max_n = (words.len() - i).min(t.max_words.max(3));
                 for n in (1..=max_n).rev() {
                     let slice = &words[i..i + n];
+                    let k = slice.join(" ");
+                    // Institution words and "w" join no name ("Ośrodek Pomocy"),
+                    // unless a locality is so named ("Nowe Miasto nad Pilicą").
                     if n > 1
                         && slice
                             .iter()
                             .any(|s| STOP.contains(s) || LOCATIVE.contains(s))
+                        && !t.locality_by_key.contains_key(&k)
                     {
                         continue;
                     }
-                    let k = slice.join(" ");
                     if let Some(&v) = t.voivodeship_by_key.get(&k) {
                         m.voivodeship.get_or_insert(v);
                         used = n;

@@ -23,6 +23,7 @@
 //! ```
 
 mod data;
+mod forms;
 mod geocode;
 mod locate;
 mod mention;
@@ -174,6 +175,7 @@ impl Gazetteer {
     /// query does not pay for it. Idempotent and cheap once done.
     pub fn warm_up(&self) {
         self.t.fuzzy_index();
+        self.t.prefix_index();
     }
 
     /// Number of localities (distinct locality and gmina pairs).

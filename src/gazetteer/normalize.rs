@@ -29,9 +29,16 @@ fn fold_char(c: char, out: &mut String) {
             out.push_str("ss");
             return;
         }
+        c if c.is_ascii() => c.to_ascii_lowercase(),
         c => {
+            // Anything else as the page folds it: lower case, canonical
+            // decomposition, marks dropped ("ș" → "s"); tests/fixtures/folding.json.
             for l in c.to_lowercase() {
-                out.push(l);
+                unicode_normalization::char::decompose_canonical(l, |d| {
+                    if !unicode_normalization::char::is_combining_mark(d) {
+                        out.push(d);
+                    }
+                });
             }
             return;
         }
@@ -119,6 +126,17 @@ pub fn nominatives(word: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The folding cases shared with the page's `static/js/text.js` tests.
+    #[test]
+    fn folds_like_the_page() {
+        let cases: Vec<(String, String)> =
+            serde_json::from_str(include_str!("../../tests/fixtures/folding.json")).unwrap();
+        assert!(cases.len() >= 10);
+        for (input, folded) in cases {
+            assert_eq!(fold(&input), folded, "fold({input:?})");
+        }
+    }
 
     #[test]
     fn folds_polish_letters() {

@@ -4,7 +4,7 @@
 //! Region names (voivodeship, powiat, gmina) are resolved the same way.
 
 use super::Gazetteer;
-use super::data::FormOf;
+use super::forms::FormOf;
 use super::normalize::{key, nominatives};
 
 /// How a phrase matched a locality's name, best first.
@@ -99,20 +99,17 @@ impl Gazetteer {
         let joined = words.join(" ");
         let mut ids: Vec<u32> = Vec::new();
         let mut cases = 0u8;
-        if let Some(hits) = t.forms.get(&joined) {
-            for h in hits {
-                let (name, of) = &t.form_names[h.name as usize];
-                if *of == FormOf::Place
-                    && let Some(found) = t.locality_by_key.get(name)
-                {
-                    push_unique(&mut ids, found);
-                    cases |= h.cases;
-                }
+        for (name, of, c) in t.forms.of(&joined) {
+            if of == FormOf::Place
+                && let Some(found) = t.locality_by_key.get(name)
+            {
+                push_unique(&mut ids, found);
+                cases |= c;
             }
         }
         let declined = !ids.is_empty();
         for k in nominative_keys(words) {
-            if k == joined || t.declined.contains(&k) || t.alternate.contains(&k) {
+            if k == joined || t.forms.declines(&k) || t.alternate.contains(&k) {
                 continue;
             }
             if let Some(found) = t.locality_by_key.get(&k) {
@@ -152,22 +149,7 @@ impl Gazetteer {
     /// characters is kept in ranking order, so the walk stops at the first
     /// `limit` matches.
     pub(super) fn prefix_phrase(&self, prefix: &str, limit: usize) -> Option<Phrase> {
-        let t = &self.t;
-        let end = prefix
-            .char_indices()
-            .nth(3)
-            .map_or(prefix.len(), |(i, _)| i);
-        let bucket = t.prefix_buckets.get(&prefix[..end])?;
-        let mut ids = Vec::with_capacity(limit);
-        for &e in bucket {
-            let (k, id) = &t.prefix_entries[e as usize];
-            if k.starts_with(prefix) && !ids.contains(id) {
-                ids.push(*id);
-                if ids.len() == limit {
-                    break;
-                }
-            }
-        }
+        let ids = self.t.prefix_index().best(prefix, limit);
         (!ids.is_empty()).then_some(Phrase {
             ids,
             kind: MatchKind::Prefix,
@@ -227,17 +209,12 @@ impl Gazetteer {
         })
     }
 
-    /// The names of one level that a key is, in any case (SGJP's forms of
-    /// region names, then suffix rules): as indexes into `t.form_names`.
-    fn region_forms(&self, k: &str, level: FormOf) -> Vec<&str> {
-        let t = &self.t;
+    /// The keys of the names of one level that a key is a form of (SGJP).
+    fn region_forms<'a>(&'a self, k: &'a str, level: FormOf) -> Vec<&'a str> {
         let mut out: Vec<&str> = Vec::new();
-        if let Some(hits) = t.forms.get(k) {
-            for h in hits {
-                let (name, of) = &t.form_names[h.name as usize];
-                if *of == level && !out.contains(&name.as_str()) {
-                    out.push(name);
-                }
+        for (name, of, _) in self.t.forms.of(k) {
+            if of == level && !out.contains(&name) {
+                out.push(name);
             }
         }
         out
@@ -309,7 +286,7 @@ impl Gazetteer {
         }
         if out.is_empty() {
             for cand in nominative_keys(&k.split(' ').collect::<Vec<_>>()) {
-                if t.declined.contains(&cand) {
+                if t.forms.declines(&cand) {
                     continue;
                 }
                 if let Some(v) = t.gmina_by_key.get(&cand) {

@@ -84,3 +84,15 @@ export async function allPractices(params, { limit, parallel = 2, onPage, signal
   }
   return first;
 }
+
+/** The geocoder's candidates for a place name or postal code, best first (a FeatureCollection). */
+export function geocode(q, limit, signal) {
+  const p = new URLSearchParams({ q, limit: String(limit) });
+  return getJson('/api/geocode?' + p.toString(), signal);
+}
+
+/** The `k` practices nearest to a point, whatever their distance (nearest first). */
+export function nearest(lat, lon, k, signal) {
+  const p = new URLSearchParams({ lat: String(lat), lon: String(lon), k: String(k) });
+  return getJson('/api/practices?' + p.toString(), signal);
+}

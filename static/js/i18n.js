@@ -1,9 +1,68 @@
 // Every string the page shows, in Polish (default) and English (?lang=en).
 // Area and voivodeship names come from the API (/api/categories, /api/regions/...).
+// Counts take their plural form from Intl.PluralRules (plural.js).
+
+import { countOf } from './plural.js';
+
+const PL_PRACTICES = { one: 'praktyka', few: 'praktyki', many: 'praktyk' };
+const PL_PRACTICES_GEN = { one: 'praktyki', few: 'praktyk', many: 'praktyk' };
+const EN_PRACTICES = { one: 'practice', other: 'practices' };
 
 export const STRINGS = {
   pl: {
     htmlLang: 'pl',
+    skipToMap: 'Przejdź do mapy',
+    moreFilters: 'Więcej filtrów: powiat, gmina, lata',
+    powiat: 'Powiat',
+    allPowiats: 'Wszystkie powiaty',
+    gmina: 'Gmina',
+    allGminas: 'Wszystkie gminy',
+    yearFrom: 'Rok od',
+    yearTo: 'Rok do',
+    badYear: 'Rok musi być liczbą czterocyfrową, np. 2010.',
+    gminaShort: 'gm.',
+    powiatShort: 'pow.',
+    placeKinds: { locality: 'miejscowość', district: 'dzielnica', gmina: 'gmina', powiat: 'powiat', voivodeship: 'województwo' },
+    precisionWords: {
+      manual: 'położenie ustalone ręcznie', postal_locality: 'miejscowość z kodem pocztowym – dokładne położenie',
+      locality: 'miejscowość – środek miejscowości', district: 'dzielnica – środek dzielnicy',
+      postal_code: 'kod pocztowy – przybliżone położenie', postal_area: 'obszar kodu pocztowego – przybliżone położenie',
+      gmina: 'gmina – przybliżone położenie (środek gminy)', powiat: 'powiat – bardzo przybliżone położenie',
+      voivodeship: 'województwo – bardzo przybliżone położenie',
+    },
+    nearChosen: (name, prec) => `Wybrane miejsce: ${name}${prec ? ` (${prec})` : ''}.`,
+    nearOthers: 'Inne miejsca o tej nazwie:',
+    nearNone: (r) => `W promieniu ${r} km nie ma praktyk.`,
+    nearNearest: 'Najbliższe praktyki:',
+    nearWiden: (r) => `Poszerz promień do ${r} km`,
+    nearNotFound: (q) => `Nie znaleziono miejsca „${q}”. Sprawdź pisownię albo wpisz kod pocztowy (np. 41-300).`,
+    nearBadRadius: 'Promień musi być liczbą większą od 0 i nie większą niż 1000 km (np. 2,5).',
+    apiErrors: {
+      not_found: 'Nie znaleziono.',
+      invalid_parameter: 'Nieprawidłowa wartość w zapytaniu.',
+      unknown_parameter: 'Nieznany parametr w adresie.',
+      invalid_query: 'Nieprawidłowy adres zapytania.',
+      rate_limited: 'Zbyt wiele zapytań; spróbuj za chwilę.',
+      internal: 'Błąd serwera; spróbuj ponownie.',
+    },
+    filterEmpty: 'Żadna praktyka nie spełnia wybranych kryteriów.',
+    filterEmptyAction: 'Wyczyść filtry',
+    share: 'Udostępnij',
+    shareTitle: 'Udostępnij ten widok',
+    shareLink: 'Link do tego widoku',
+    shareEmbed: 'Kod do osadzenia na stronie (iframe)',
+    shareCopy: 'Kopiuj',
+    shareCopied: 'Skopiowano.',
+    shareClose: 'Zamknij',
+    print: 'Drukuj',
+    openFullMap: 'Otwórz pełną mapę',
+    embedTitle: 'Mapa dobrych praktyk samorządowych',
+    printFilters: 'Filtry',
+    printDate: 'Stan na',
+    printNone: 'bez filtrów',
+    downloadExcel: 'CSV dla Excela',
+    orderCol: 'Lp.',
+
     locale: 'pl-PL',
     appTitle: 'Mapa dobrych praktyk samorządowych',
     appShort: 'Mapa praktyk',
@@ -36,7 +95,6 @@ export const STRINGS = {
     nearGeoUnavailable: 'Przeglądarka nie udostępnia lokalizacji. Wpisz kod pocztowy lub miejscowość.',
     nearGeoDenied: 'Nie udało się ustalić lokalizacji. Wpisz kod pocztowy lub miejscowość.',
     nearNeedPlace: 'Wpisz kod pocztowy lub nazwę miejscowości.',
-    nearBadRadius: 'Promień musi być liczbą od 1 do 1000 km.',
     layers: 'Warstwy',
     choropleth: 'Województwa według liczby praktyk',
     choroplethLegend: 'Liczba praktyk (wg filtrów)',
@@ -48,9 +106,9 @@ export const STRINGS = {
     listInView: 'w widoku mapy',
     listNear: 'w pobliżu, od najbliższej',
     listEmpty: 'Brak praktyk spełniających kryteria w tym obszarze.',
-    listMore: (n) => `…i ${fmtInt('pl-PL', n)} więcej. Przybliż mapę lub zawęź filtry.`,
+    listMore: (n) => `…i ${countOf('pl-PL', n, PL_PRACTICES)} więcej. Przybliż mapę lub zawęź filtry.`,
     countSummary: (shown, total, inView) =>
-      `Wybrano ${fmtInt('pl-PL', shown)} z ${fmtInt('pl-PL', total)} praktyk; w widoku: ${fmtInt('pl-PL', inView)}.`,
+      `Wybrano ${fmtInt('pl-PL', shown)} z ${countOf('pl-PL', total, PL_PRACTICES_GEN)}; w widoku: ${fmtInt('pl-PL', inView)}.`,
     countNear: (n) => `W promieniu: ${fmtInt('pl-PL', n)}.`,
     loading: 'Wczytywanie praktyk…',
     loadingProgress: (a, b) => `Wczytywanie praktyk: ${fmtInt('pl-PL', a)} z ${fmtInt('pl-PL', b)}…`,
@@ -83,6 +141,7 @@ export const STRINGS = {
     admin: 'Gmina, powiat, województwo',
     source: 'Źródło',
     sourceLink: 'Strona źródłowa',
+    sourceNoUrl: 'plik z bazy praktyk; adres strony źródłowej nie został zapisany',
     coordinates: 'Współrzędne',
     precision: 'Dokładność położenia',
     precisionNames: {
@@ -101,13 +160,66 @@ export const STRINGS = {
       'Geokodowanie: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0). ' +
       'Granice województw: <a href="https://www.naturalearthdata.com/">Natural Earth</a> (domena publiczna). ' +
       'Mapa podkładowa: © <a href="https://www.openstreetmap.org/copyright">autorzy OpenStreetMap</a>. ' +
+      'Odmiana nazw: <a href="http://sgjp.pl/">SGJP</a> (Słownik gramatyczny języka polskiego, BSD-2-Clause). ' +
       'Mapa: <a href="https://leafletjs.com/">Leaflet</a> i Leaflet.markercluster.',
     outlinesAttribution: 'Granice: <a href="https://www.naturalearthdata.com/">Natural Earth</a>; geokodowanie: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)',
-    clusterLabel: (n) => `Grupa ${n} praktyk; przybliż`,
-    practicesInRegion: (name, n) => `${name}: ${fmtInt('pl-PL', n)} praktyk`,
+    clusterLabel: (n) => `Grupa: ${countOf('pl-PL', n, PL_PRACTICES)}; naciśnij, aby przybliżyć`,
+    practicesInRegion: (name, n) => `${name}: ${countOf('pl-PL', n, PL_PRACTICES)}`,
   },
   en: {
     htmlLang: 'en',
+    skipToMap: 'Skip to the map',
+    moreFilters: 'More filters: powiat, gmina, years',
+    powiat: 'Powiat (county)',
+    allPowiats: 'All powiats',
+    gmina: 'Gmina (municipality)',
+    allGminas: 'All gminas',
+    yearFrom: 'Year from',
+    yearTo: 'Year to',
+    badYear: 'A year is a four-digit number, e.g. 2010.',
+    gminaShort: 'gmina',
+    powiatShort: 'powiat',
+    placeKinds: { locality: 'town or village', district: 'district', gmina: 'gmina', powiat: 'powiat', voivodeship: 'voivodeship' },
+    precisionWords: {
+      manual: 'location set by hand', postal_locality: 'town with its postal code – exact location',
+      locality: 'town – its centre', district: 'district – its centre',
+      postal_code: 'postal code – approximate location', postal_area: 'postal code area – approximate location',
+      gmina: 'gmina – approximate location (its centre)', powiat: 'powiat – very approximate location',
+      voivodeship: 'voivodeship – very approximate location',
+    },
+    nearChosen: (name, prec) => `Chosen place: ${name}${prec ? ` (${prec})` : ''}.`,
+    nearOthers: 'Other places of this name:',
+    nearNone: (r) => `No practices within ${r} km.`,
+    nearNearest: 'Nearest practices:',
+    nearWiden: (r) => `Widen the radius to ${r} km`,
+    nearNotFound: (q) => `No place called “${q}” was found. Check the spelling or type a postal code (e.g. 41-300).`,
+    nearBadRadius: 'The radius must be a number above 0 and at most 1000 km (e.g. 2.5).',
+    apiErrors: {
+      not_found: 'Not found.',
+      invalid_parameter: 'A value in the request is not valid.',
+      unknown_parameter: 'An unknown parameter in the address.',
+      invalid_query: 'The request address is not valid.',
+      rate_limited: 'Too many requests; try again in a moment.',
+      internal: 'Server error; please try again.',
+    },
+    filterEmpty: 'No practice matches the chosen filters.',
+    filterEmptyAction: 'Clear filters',
+    share: 'Share',
+    shareTitle: 'Share this view',
+    shareLink: 'Link to this view',
+    shareEmbed: 'Code to embed in a web page (iframe)',
+    shareCopy: 'Copy',
+    shareCopied: 'Copied.',
+    shareClose: 'Close',
+    print: 'Print',
+    openFullMap: 'Open the full map',
+    embedTitle: 'Map of local-government good practices',
+    printFilters: 'Filters',
+    printDate: 'As of',
+    printNone: 'no filters',
+    downloadExcel: 'CSV for Excel',
+    orderCol: 'No.',
+
     locale: 'en-GB',
     appTitle: 'Map of local-government good practices',
     appShort: 'Practice map',
@@ -140,7 +252,6 @@ export const STRINGS = {
     nearGeoUnavailable: 'The browser does not share a location. Type a postal code or town.',
     nearGeoDenied: 'Your location could not be found. Type a postal code or town.',
     nearNeedPlace: 'Type a postal code or a town name.',
-    nearBadRadius: 'The radius must be a number from 1 to 1000 km.',
     layers: 'Layers',
     choropleth: 'Voivodeships by number of practices',
     choroplethLegend: 'Number of practices (filtered)',
@@ -154,7 +265,7 @@ export const STRINGS = {
     listEmpty: 'No practices match in this area.',
     listMore: (n) => `…and ${fmtInt('en-GB', n)} more. Zoom in or narrow the filters.`,
     countSummary: (shown, total, inView) =>
-      `${fmtInt('en-GB', shown)} of ${fmtInt('en-GB', total)} practices selected; in view: ${fmtInt('en-GB', inView)}.`,
+      `${fmtInt('en-GB', shown)} of ${countOf('en-GB', total, EN_PRACTICES)} selected; in view: ${fmtInt('en-GB', inView)}.`,
     countNear: (n) => `Within the radius: ${fmtInt('en-GB', n)}.`,
     loading: 'Loading practices…',
     loadingProgress: (a, b) => `Loading practices: ${fmtInt('en-GB', a)} of ${fmtInt('en-GB', b)}…`,
@@ -187,6 +298,7 @@ export const STRINGS = {
     admin: 'Gmina, powiat, voivodeship',
     source: 'Source',
     sourceLink: 'Source page',
+    sourceNoUrl: 'a file from the practice database; the address of its page was not recorded',
     coordinates: 'Coordinates',
     precision: 'Location precision',
     precisionNames: {
@@ -205,10 +317,11 @@ export const STRINGS = {
       'Geocoding: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0). ' +
       'Voivodeship outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a> (public domain). ' +
       'Base map: © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>. ' +
+      'Inflection of names: <a href="http://sgjp.pl/">SGJP</a> (Grammatical Dictionary of Polish, BSD-2-Clause). ' +
       'Map: <a href="https://leafletjs.com/">Leaflet</a> and Leaflet.markercluster.',
     outlinesAttribution: 'Outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a>; geocoding: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)',
-    clusterLabel: (n) => `Group of ${n} practices; zoom in`,
-    practicesInRegion: (name, n) => `${name}: ${fmtInt('en-GB', n)} practices`,
+    clusterLabel: (n) => `Group of ${countOf('en-GB', n, EN_PRACTICES)}; press to zoom in`,
+    practicesInRegion: (name, n) => `${name}: ${countOf('en-GB', n, EN_PRACTICES)}`,
   },
 };
 

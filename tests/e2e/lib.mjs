@@ -59,6 +59,8 @@ export async function openPage(browser, { viewport = { width: 1280, height: 800 
     if (msg.type() !== 'error') return;
     const loc = msg.location() || {};
     if (isTile(loc.url) && /Failed to load resource/.test(msg.text())) log.tileErrors.push(loc.url);
+    // A place the geocoder does not know is a 404 the page expects (and reports in words).
+    else if (/\/api\/geocode\?/.test(loc.url || '') && /status of 404/.test(msg.text())) return;
     else log.errors.push(`console.error: ${msg.text()} at ${loc.url || '?'}:${loc.lineNumber ?? '?'}`);
   });
   page.on('pageerror', (err) => log.errors.push(`pageerror: ${err.message}\n${err.stack || ''}`));
@@ -67,11 +69,15 @@ export async function openPage(browser, { viewport = { width: 1280, height: 800 
     // Downloads are handed to the download manager and show as aborted requests.
     const f = req.failure();
     if (f && /ERR_ABORTED/.test(f.errorText) && /\/api\/practices\.(geojson|csv)/.test(req.url())) return;
+    // A navigation while the icon loads aborts it.
+    if (f && /ERR_ABORTED/.test(f.errorText) && /\/favicon\.svg$/.test(req.url())) return;
     // A near-me request superseded by the next one is aborted on purpose.
-    if (f && /ERR_ABORTED/.test(f.errorText) && /\/api\/practices(\?|\/)/.test(req.url())) return;
+    if (f && /ERR_ABORTED/.test(f.errorText) && /\/api\/(practices|geocode)(\?|\/)/.test(req.url())) return;
     log.failedRequests.push(`${req.method()} ${req.url()}: ${f && f.errorText}`);
   });
   page.on('response', (resp) => {
+    // A suggestion lookup for a half-typed name may find nothing: a 404 the page expects.
+    if (resp.status() === 404 && /\/api\/geocode\?/.test(resp.url())) return;
     if (resp.status() >= 400 && !isTile(resp.url())) log.errors.push(`HTTP ${resp.status()} ${resp.url()}`);
   });
   return { context, page, log };
