@@ -57,6 +57,9 @@ pub enum Command {
         /// The dataset to update (created when missing).
         #[arg(long, default_value = "data/practices.csv", env = "MAPA_DATA")]
         into: PathBuf,
+        /// Print the records to check (placed with low confidence or not at all) as a table.
+        #[arg(long)]
+        review: bool,
     },
     /// Export the dataset (public view) as GeoJSON or CSV to standard output.
     Export {

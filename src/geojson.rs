@@ -117,6 +117,7 @@ pub fn detail_properties(p: &Practice) -> Map<String, Value> {
     m.insert("websites".into(), json!(p.websites));
     m.insert("population".into(), json!(p.population));
     m.insert("contacts".into(), json!(p.contacts));
+    m.insert("placed_from".into(), json!(p.placed_from));
     m.insert(
         "coordinates".into(),
         match p.location {

@@ -62,9 +62,20 @@ fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
             rt.block_on(api::serve(args))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { paths, into } => {
+        Command::Import {
+            paths,
+            into,
+            review,
+        } => {
             let report = import::run(&paths, &into, Gazetteer::bundled())?;
             write!(std::io::stdout(), "{report}")?;
+            if review {
+                if report.review.is_empty() {
+                    writeln!(std::io::stdout(), "nothing to check")?;
+                } else {
+                    write!(std::io::stdout(), "\n{}", report.review_table())?;
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Export {

@@ -294,6 +294,9 @@ pub struct Practice {
     pub source: String,
     /// Coordinates, when placed.
     pub location: Option<Location>,
+    /// The words of the source that gave the place (`Miejski Ośrodek Pomocy
+    /// Społecznej w Zawierciu`, `Miejscowość: Gorlice`), when placed.
+    pub placed_from: Option<String>,
     /// Gmina, powiat and voivodeship from the gazetteer, when placed.
     pub admin: AdminChain,
 }
@@ -328,6 +331,7 @@ impl Practice {
             contacts: Vec::new(),
             source,
             location: None,
+            placed_from: None,
             admin: AdminChain::default(),
         }
     }

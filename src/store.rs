@@ -45,6 +45,7 @@ pub const CSV_HEADER: &[&str] = &[
     "lat",
     "precision",
     "score",
+    "placed_from",
     "gmina_teryt",
     "gmina_name",
     "powiat_teryt",
@@ -52,6 +53,9 @@ pub const CSV_HEADER: &[&str] = &[
     "voivodeship_teryt",
     "voivodeship_name",
 ];
+
+/// Columns a file may lack (it was written before they existed); they read as empty.
+pub const OPTIONAL_COLUMNS: &[&str] = &["placed_from"];
 
 /// Separator of the `websites` column.
 pub const WEBSITE_SEPARATOR: &str = " | ";
@@ -156,6 +160,8 @@ impl AdminInterner {
 struct RowReader<'a> {
     admins: &'a mut AdminInterner,
     rec: &'a csv::StringRecord,
+    /// For each column of [`CSV_HEADER`], its position in the file.
+    columns: &'a [Option<usize>],
     file: &'a Path,
     line: u64,
     errors: &'a mut Vec<RowError>,
@@ -167,7 +173,7 @@ impl RowReader<'_> {
             .iter()
             .position(|c| *c == col)
             .expect("known column");
-        self.rec.get(i).unwrap_or("")
+        self.columns[i].and_then(|i| self.rec.get(i)).unwrap_or("")
     }
 
     fn err(&mut self, column: &str, problem: impl Into<String>) {
@@ -375,6 +381,7 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
         contacts,
         source: r.required("source"),
         location,
+        placed_from: r.text("placed_from"),
         admin,
     };
     if let Some(pc) = &p.postal_code {
@@ -451,7 +458,18 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
         message: e.to_string(),
     };
     let header = rdr.headers().map_err(|e| csv_error(&e))?.clone();
-    if header.iter().collect::<Vec<_>>() != CSV_HEADER {
+    let found: Vec<&str> = header.iter().collect();
+    let columns: Vec<Option<usize>> = CSV_HEADER
+        .iter()
+        .map(|c| found.iter().position(|f| f == c))
+        .collect();
+    // A file written before `placed_from` existed loads with that column empty.
+    let legacy: Vec<&str> = CSV_HEADER
+        .iter()
+        .copied()
+        .filter(|c| !OPTIONAL_COLUMNS.contains(c))
+        .collect();
+    if found != CSV_HEADER && found != legacy {
         return Err(StoreError::Header {
             path: file.to_path_buf(),
             expected: CSV_HEADER.join(","),
@@ -475,6 +493,7 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
         let mut r = RowReader {
             admins: &mut admins,
             rec: &rec,
+            columns: &columns,
             file,
             line,
             errors: &mut errors,
@@ -566,6 +585,7 @@ pub fn write_csv<W: Write, P: std::borrow::Borrow<Practice>>(
                 .map(|l| l.precision.as_str().to_string())
                 .unwrap_or_default(),
             num(p.location.map(|l| l.score)),
+            s(&p.placed_from),
             gt,
             gn,
             pt,

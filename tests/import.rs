@@ -256,9 +256,29 @@ fn bad_input_names_the_file_and_writes_nothing() {
     for i in (0..garbled.len()).step_by(7) {
         garbled[i] = garbled[i].wrapping_mul(31).wrapping_add(17);
     }
-    let cases: Vec<(&str, Vec<u8>)> = vec![
+    // A practice-database page cut before its metryka, and one with every
+    // seventh byte garbled, are pages with a missing detail: they give a
+    // record (or, for the garbled one, an error naming the file), never a
+    // refusal of the whole page for the missing metryka.
+    for (name, bytes) in [
         ("truncated.txt", truncated.as_bytes().to_vec()),
         ("garbled.txt", garbled),
+    ] {
+        let one = dir.path().join(format!("{name}.csv"));
+        let page = dir.path().join(name);
+        std::fs::write(&page, bytes).unwrap();
+        match import::run(std::slice::from_ref(&page), &one, Gazetteer::bundled()) {
+            Ok(report) => assert_eq!(report.added, 1, "{name}: {report}"),
+            Err(e) => assert!(e.to_string().contains(name), "{e}"),
+        }
+    }
+    let cut = import::read_page(Path::new("truncated.txt"), truncated.as_bytes()).unwrap();
+    assert_eq!(
+        cut.practice.title,
+        "Program pomocy dla mieszkańców budynku przy ul. Leszczyńskiej 2 realizowany przez MOPS w Oświęcimiu"
+    );
+
+    let cases: Vec<(&str, Vec<u8>)> = vec![
         ("empty.txt", Vec::new()),
         ("binary.html", vec![0, 159, 146, 150, 0, 1, 2, 3]),
         (
@@ -375,6 +395,7 @@ prop_compose! {
         source in text(),
         location in prop::option::of((-180.0f64..180.0, -90.0f64..90.0, prop::sample::select(Precision::ALL.to_vec()), 0.0f64..1.0)
             .prop_map(|(lon, lat, precision, score)| Location { lon, lat, precision, score })),
+        placed_from in opt_text(),
         chain in (admin(6), admin(4), admin(2)),
     ) -> Practice {
         Practice {
@@ -382,7 +403,7 @@ prop_compose! {
             date_added: dates.0, date_updated: dates.1, period_start: dates.2, period_end: dates.3,
             unit_type,
             town: place.0, powiat: place.1, voivodeship: place.2, postal_code: place.3, post_office: place.4, street: place.5,
-            unit, phone, websites, email, population, contacts, source, location,
+            unit, phone, websites, email, population, contacts, source, location, placed_from,
             admin: AdminChain { gmina: chain.0, powiat: chain.1, voivodeship: chain.2 },
         }
     }

@@ -204,6 +204,7 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
         warnings.push("metryka names no town and no postal code".to_string());
     }
     Ok(Parsed {
+        text: String::new(),
         practice: p,
         warnings,
         free_text: None,

@@ -12,16 +12,28 @@
 //! record.
 
 pub mod bdp;
+pub mod decode;
 pub mod institution;
+pub mod place;
 pub mod text;
+pub mod title;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::gazetteer::{Gazetteer, GeocodeError, GeocodeQuery, Precision};
-use crate::practice::{Location, Practice};
+use crate::gazetteer::Gazetteer;
+use crate::practice::Practice;
 use crate::store;
+
+pub use place::{needs_review, place_page};
+
+/// The most text the importer reads from one page, in bytes (after decoding and
+/// HTML to text); the rest is cut off with a warning.
+pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
+/// The longest `body` kept, in characters; longer prose is cut at a word with a warning.
+pub const MAX_BODY_CHARS: usize = 50_000;
 
 /// A problem in a page, with the line it was found at (0: the page as a whole).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +58,8 @@ impl PageError {
 /// text for the geocoder when the page has no address fields.
 #[derive(Debug, Clone)]
 pub struct Parsed {
+    /// The page's whole text (for a CSV row: its title and body), read for the place.
+    pub text: String,
     /// The record.
     pub practice: Practice,
     /// Things the reader noticed and left out.
@@ -68,6 +82,79 @@ pub enum ImportError {
     Save(store::StoreError),
 }
 
+/// An imported record to check by hand: placed with low confidence or not at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    /// The file it came from.
+    pub file: PathBuf,
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Precision, when placed.
+    pub precision: Option<String>,
+    /// Score, when placed.
+    pub score: Option<f64>,
+    /// The words that gave the place.
+    pub placed_from: Option<String>,
+    /// Why it should be checked.
+    pub reason: String,
+}
+
+impl ImportReport {
+    /// The records to check as a table: file, id, precision, score, the words
+    /// that placed it, the reason, and the title.
+    pub fn review_table(&self) -> String {
+        let header = [
+            "file",
+            "id",
+            "precision",
+            "score",
+            "placed from",
+            "reason",
+            "title",
+        ];
+        let rows: Vec<[String; 7]> = self
+            .review
+            .iter()
+            .map(|r| {
+                [
+                    r.file.display().to_string(),
+                    r.id.clone(),
+                    r.precision.clone().unwrap_or_else(|| "-".into()),
+                    r.score.map_or("-".into(), |s| s.to_string()),
+                    r.placed_from
+                        .as_deref()
+                        .map_or("-".into(), |s| title::shorten(s, 50)),
+                    title::shorten(&r.reason, 70),
+                    title::shorten(&r.title, 60),
+                ]
+            })
+            .collect();
+        let mut widths = header.map(|h| h.chars().count());
+        for r in &rows {
+            for (w, c) in widths.iter_mut().zip(r) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+        let line = |cells: &[String]| {
+            let s = cells
+                .iter()
+                .zip(widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect::<Vec<_>>()
+                .join(" | ");
+            format!("{}\n", s.trim_end())
+        };
+        let mut out = line(&header.map(String::from));
+        out += &line(&widths.map(|w| "-".repeat(w)));
+        for r in &rows {
+            out += &line(r);
+        }
+        out
+    }
+}
+
 /// What an import did.
 #[derive(Debug, Default)]
 pub struct ImportReport {
@@ -83,6 +170,8 @@ pub struct ImportReport {
     pub by_precision: BTreeMap<String, usize>,
     /// Imported records that could not be placed: (file, id, reason).
     pub unplaced: Vec<(PathBuf, String, String)>,
+    /// Imported records placed with low confidence or not at all, to check.
+    pub review: Vec<Review>,
     /// Warnings: (file, message).
     pub warnings: Vec<(PathBuf, String)>,
 }
@@ -112,6 +201,16 @@ impl fmt::Display for ImportReport {
             )?;
             for (file, id, why) in &self.unplaced {
                 writeln!(f, "  {}: {id}: {why}", file.display())?;
+            }
+        }
+        if !self.review.is_empty() {
+            writeln!(
+                f,
+                "check these ({}), placed with low confidence or not at all (`import --review` prints a table):",
+                self.review.len()
+            )?;
+            for r in &self.review {
+                writeln!(f, "  {}: {}: {}", r.file.display(), r.id, r.reason)?;
             }
         }
         for (file, w) in &self.warnings {
@@ -146,30 +245,81 @@ pub fn page_id(path: &Path, prefix: &str) -> String {
     format!("{prefix}-{}", slug.trim_matches('-'))
 }
 
-/// Reads one page (text or HTML) into a record, not yet placed.
-pub fn read_page(path: &Path, bytes: &[u8]) -> Result<Parsed, String> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err("empty file".into());
+/// Why a page could not be read: the file, the line (0: the page as a whole), the problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}: {problem}", file.display(), if *line > 0 { format!(":{line}") } else { String::new() })]
+pub struct PageReadError {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line, 0 for the page as a whole.
+    pub line: usize,
+    /// What is wrong.
+    pub problem: String,
+}
+
+impl PageReadError {
+    /// The line and the problem, without the file (`line 3: ...`).
+    pub fn detail(&self) -> String {
+        if self.line > 0 {
+            format!("line {}: {}", self.line, self.problem)
+        } else {
+            self.problem.clone()
+        }
     }
-    if bytes.contains(&0) {
-        return Err("binary data (NUL bytes), not a text or HTML page".into());
+}
+
+/// Cuts `s` to at most `max` bytes at a character boundary; whether it cut.
+fn cap(s: &mut String, max: usize) -> bool {
+    if s.len() <= max {
+        return false;
     }
-    let raw = std::str::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.valid_up_to()
-        )
-    })?;
+    let mut at = max;
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    s.truncate(at);
+    true
+}
+
+/// Reads one page (text or HTML, in UTF-8, UTF-16, Windows-1250 or ISO-8859-2)
+/// into a record, not yet placed. Errors name the file and, where there is one,
+/// the line.
+pub fn read_page(path: &Path, bytes: &[u8]) -> Result<Parsed, PageReadError> {
+    let fail = |line: usize, problem: String| PageReadError {
+        file: path.to_path_buf(),
+        line,
+        problem,
+    };
+    let decoded = decode::decode(bytes).map_err(|e| fail(0, e.to_string()))?;
+    let raw = decoded.text;
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     let looks_html = raw.trim_start().starts_with('<');
-    let text = if ext == "html" || ext == "htm" || looks_html {
-        text::html_to_text(raw)
+    let mut text = if ext == "html" || ext == "htm" || looks_html {
+        text::html_to_text(&raw).map_err(|e| {
+            fail(
+                e.line as usize,
+                format!(
+                    "HTML nested deeper than {} elements (<{}>)",
+                    text::MAX_HTML_DEPTH,
+                    e.element
+                ),
+            )
+        })?
     } else {
         raw.replace("\r\n", "\n")
     };
+    let mut notes = Vec::new();
+    if decoded.encoding != "UTF-8" {
+        notes.push(format!("read as {} ({})", decoded.encoding, decoded.how));
+    }
+    if cap(&mut text, MAX_TEXT_BYTES) {
+        notes.push(format!(
+            "text longer than {MAX_TEXT_BYTES} bytes; the rest is left out"
+        ));
+    }
     let source = path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
@@ -179,89 +329,16 @@ pub fn read_page(path: &Path, bytes: &[u8]) -> Result<Parsed, String> {
     } else {
         institution::parse(&text, page_id(path, "page"), source)
     };
-    result.map_err(|e| {
-        if e.line > 0 {
-            format!("line {}: {}", e.line, e.problem)
-        } else {
-            e.problem
-        }
-    })
-}
-
-/// Places a record with everything it carries. A powiat or voivodeship written
-/// on the page that contradicts the town (the database files Gdańsk under
-/// "gdański", the neighbouring powiat) is dropped with a warning rather than
-/// leaving the record unplaced; the answer then still lies in the town named.
-pub fn geocode(
-    g: &Gazetteer,
-    p: &mut Practice,
-    free_text: Option<&str>,
-    warnings: &mut Vec<String>,
-) -> Result<(), GeocodeError> {
-    if p.location.is_some_and(|l| l.precision == Precision::Manual) {
-        return Ok(());
+    let mut parsed = result.map_err(|e| fail(e.line, e.problem))?;
+    if parsed.practice.body.chars().count() > MAX_BODY_CHARS {
+        parsed.practice.body = title::shorten(&parsed.practice.body, MAX_BODY_CHARS);
+        notes.push(format!(
+            "body longer than {MAX_BODY_CHARS} characters; cut at a word"
+        ));
     }
-    let full = GeocodeQuery {
-        text: None,
-        postal_code: p.postal_code.clone(),
-        town: p.town.clone(),
-        gmina: None,
-        powiat: p.powiat.clone(),
-        voivodeship: p.voivodeship.clone(),
-    };
-    let mut attempts = vec![full.clone()];
-    if full.powiat.is_some() {
-        attempts.push(GeocodeQuery {
-            powiat: None,
-            ..full.clone()
-        });
-    }
-    if let Some(t) = free_text {
-        attempts.push(GeocodeQuery::text(t));
-    }
-    let mut first_error = None;
-    for (i, q) in attempts.iter().enumerate() {
-        if q.town.is_none()
-            && q.postal_code.is_none()
-            && q.text.is_none()
-            && q.voivodeship.is_none()
-        {
-            continue;
-        }
-        match g.geocode(q) {
-            Ok(r) => {
-                if i > 0 && q.text.is_none() {
-                    warnings.push(format!(
-                        "powiat {:?} does not contain {}; placed without it",
-                        full.powiat.as_deref().unwrap_or_default(),
-                        r.best.name
-                    ));
-                }
-                let b = r.best;
-                if p.town.is_none()
-                    && matches!(b.precision, Precision::Locality | Precision::PostalLocality)
-                {
-                    p.town = Some(b.name.to_string());
-                }
-                p.location = Some(Location {
-                    lon: b.lon,
-                    lat: b.lat,
-                    precision: b.precision,
-                    score: b.score,
-                });
-                p.admin = b.admin;
-                return Ok(());
-            }
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    p.location = None;
-    p.admin = Default::default();
-    Err(first_error.unwrap_or_else(|| {
-        GeocodeError::NotFound("the record names no postal code, town or region".into())
-    }))
+    parsed.warnings.extend(notes);
+    parsed.text = text;
+    Ok(parsed)
 }
 
 /// Imports `paths` into the dataset at `into` (created when missing).
@@ -290,6 +367,7 @@ pub fn run(paths: &[PathBuf], into: &Path, g: &Gazetteer) -> Result<ImportReport
                     (
                         path.clone(),
                         Parsed {
+                            text: format!("{}\n\n{}", practice.title, practice.body),
                             practice,
                             warnings: Vec::new(),
                             free_text: None,
@@ -301,7 +379,7 @@ pub fn run(paths: &[PathBuf], into: &Path, g: &Gazetteer) -> Result<ImportReport
         } else {
             match read_page(path, &bytes) {
                 Ok(p) => incoming.push((path.clone(), p)),
-                Err(e) => failures.push((path.clone(), e)),
+                Err(e) => failures.push((path.clone(), e.detail())),
             }
         }
     }
@@ -313,33 +391,50 @@ pub fn run(paths: &[PathBuf], into: &Path, g: &Gazetteer) -> Result<ImportReport
         into: into.to_path_buf(),
         ..Default::default()
     };
+    // Re-import replaces by id: one map from id to position, so each record is
+    // merged in O(1) and the whole import stays linear.
+    let mut position: HashMap<String, usize> = existing
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
     for (path, mut parsed) in incoming {
-        let unit_text = parsed
-            .free_text
-            .clone()
-            .or_else(|| parsed.practice.unit.clone());
         let mut warnings = std::mem::take(&mut parsed.warnings);
         let mut p = parsed.practice;
-        let placed = geocode(g, &mut p, unit_text.as_deref(), &mut warnings);
+        let placed = place_page(g, &mut p, &parsed.text, &mut warnings);
         let key = match (&placed, p.location) {
             (Ok(()), Some(l)) => l.precision.as_str().to_string(),
             _ => "unplaced".to_string(),
         };
         *report.by_precision.entry(key).or_default() += 1;
-        if let Err(e) = placed {
-            report
-                .unplaced
-                .push((path.clone(), p.id.clone(), e.to_string()));
+        let failed = placed.err().map(|e| e.to_string());
+        if let Some(reason) = needs_review(&p) {
+            report.review.push(Review {
+                file: path.clone(),
+                id: p.id.clone(),
+                title: p.title.clone(),
+                precision: p.location.map(|l| l.precision.as_str().to_string()),
+                score: p.location.map(|l| l.score),
+                placed_from: p.placed_from.clone(),
+                reason: match &failed {
+                    Some(e) => format!("{reason}: {e}"),
+                    None => reason,
+                },
+            });
+        }
+        if let Some(e) = failed {
+            report.unplaced.push((path.clone(), p.id.clone(), e));
         }
         report
             .warnings
             .extend(warnings.into_iter().map(|w| (path.clone(), w)));
-        match existing.iter_mut().find(|e| e.id == p.id) {
-            Some(slot) => {
-                *slot = p;
+        match position.get(&p.id) {
+            Some(&i) => {
+                existing[i] = p;
                 report.updated += 1;
             }
             None => {
+                position.insert(p.id.clone(), existing.len());
                 existing.push(p);
                 report.added += 1;
             }
@@ -371,20 +466,115 @@ mod tests {
     }
 
     #[test]
-    fn bad_pages_give_errors_not_panics() {
-        let p = Path::new("x.txt");
-        assert_eq!(read_page(p, b"").unwrap_err(), "empty file");
+    fn bad_pages_give_errors_naming_the_file() {
+        let p = Path::new("x/strona.txt");
+        let e = read_page(p, b"").unwrap_err();
+        assert_eq!(e.to_string(), "x/strona.txt: empty file");
         assert!(
             read_page(p, b"\x00\x01\x02binary")
                 .unwrap_err()
+                .to_string()
                 .contains("binary")
         );
+        // Not enough words for a title.
+        let e = read_page(p, "12 . 34".as_bytes()).unwrap_err();
+        assert!(e.to_string().starts_with("x/strona.txt: no text"), "{e}");
+        // A metryka without the practice-database layout names its line.
+        let e = read_page(p, "Metryka praktyki\nKlucz: wartość".as_bytes()).unwrap_err();
+        assert!(e.to_string().starts_with("x/strona.txt"), "{e}");
+        // HTML nested past the bound names the file and the line.
+        let deep = format!("<html>\n<body>\n{}", "<div>".repeat(100_000));
+        let e = read_page(Path::new("g.html"), deep.as_bytes()).unwrap_err();
+        assert_eq!(e.line, 3);
         assert!(
-            read_page(p, &[0xff, 0xfe, 0x41])
-                .unwrap_err()
-                .contains("UTF-8")
+            e.to_string().starts_with("g.html:3: HTML nested deeper"),
+            "{e}"
         );
-        assert!(read_page(p, "Metryka praktyki\nKlucz: wartość".as_bytes()).is_err());
-        assert!(read_page(p, "zwykły tekst bez niczego".as_bytes()).is_err());
+    }
+
+    #[test]
+    fn a_page_with_few_details_still_gives_a_record() {
+        let p = Path::new("krotka.txt");
+        let parsed = read_page(p, "Zwykły tekst bez niczego więcej".as_bytes()).unwrap();
+        assert_eq!(parsed.practice.title, "Zwykły tekst bez niczego więcej");
+        assert_eq!(parsed.practice.unit, None);
+        assert!(
+            parsed
+                .warnings
+                .iter()
+                .any(|w| w.contains("no implementing institution"))
+        );
+    }
+
+    #[test]
+    fn encodings_are_read_and_noted() {
+        let text = "Gminny Ośrodek Pomocy Społecznej w Łące realizuje projekt „Aktywna Łąka”.";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1250.encode(text);
+        let parsed = read_page(Path::new("a.txt"), &bytes).unwrap();
+        assert_eq!(parsed.practice.title, "Aktywna Łąka");
+        assert!(
+            parsed
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("read as windows-1250"))
+        );
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let parsed = read_page(Path::new("b.txt"), &utf16).unwrap();
+        assert_eq!(
+            parsed.practice.unit.as_deref(),
+            Some("Gminny Ośrodek Pomocy Społecznej")
+        );
+    }
+
+    #[test]
+    fn text_and_body_are_capped() {
+        let sentence = "Mieszkańcy gminy spotkali się w świetlicy na wspólnych zajęciach. ";
+        let page = sentence.repeat(MAX_TEXT_BYTES / sentence.len() + 10);
+        let parsed = read_page(Path::new("dluga.txt"), page.as_bytes()).unwrap();
+        assert!(parsed.text.len() <= MAX_TEXT_BYTES);
+        assert!(parsed.practice.body.chars().count() <= MAX_BODY_CHARS + 1);
+        assert!(
+            parsed
+                .warnings
+                .iter()
+                .any(|w| w.contains("bytes; the rest is left out"))
+        );
+        assert!(parsed.warnings.iter().any(|w| w.contains("cut at a word")));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Any bytes give a record or an error naming the file; never a panic.
+        #[test]
+        fn any_bytes_give_a_record_or_an_error_naming_the_file(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+            html in proptest::prelude::any::<bool>(),
+        ) {
+            let path = Path::new(if html { "los.html" } else { "los.txt" });
+            match read_page(path, &bytes) {
+                Ok(p) => proptest::prop_assert!(!p.practice.title.trim().is_empty()),
+                Err(e) => proptest::prop_assert!(e.to_string().starts_with(&path.display().to_string())),
+            }
+        }
+
+        /// Text made of Polish words, quotes and tags gives a record or a named error.
+        #[test]
+        fn page_like_text_gives_a_record_or_an_error_naming_the_file(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "Gminny Ośrodek Pomocy Społecznej w ", "Lipnicy", " projekt ", "„", "”", "\"", "''", ",,",
+                "«", "»", "?", "'", "pn. ", "\n", "\n\n", "<div>", "</div>", "<p>", "Wójt Gminy ", "GOPS ",
+                "w ", "Stowarzyszenie ", ". ", "Metryka praktyki", ".: Skrót :.", "Miejscowość: ", "ŁÓDŹ ",
+                "<script>", "</script>", "&amp;", "47-220 ", "Kędzierzyn-Koźle ", "im. bł. o. ",
+            ]), 0..80),
+        ) {
+            let page: String = parts.concat();
+            let path = Path::new("strona.html");
+            match read_page(path, page.as_bytes()) {
+                Ok(p) => proptest::prop_assert!(!p.practice.title.trim().is_empty()),
+                Err(e) => proptest::prop_assert!(e.to_string().starts_with("strona.html")),
+            }
+        }
     }
 }
