@@ -19,10 +19,12 @@
 //! everything else lives here so tests and benchmarks use exactly what the binary uses.
 #![forbid(unsafe_code)]
 
-/// HTTP: the axum router, one module per resource, and the HTTP error type.
+/// HTTP: the router, the server, and one folder per protocol (`/api`, `/ogc`, geocoding).
 pub mod api;
 /// Command-line and environment configuration (clap).
 pub mod config;
+/// The served dataset over time: first load and hot reload of the CSV file.
+pub mod dataset;
 /// Polish gazetteer (GeoNames, Natural Earth), the geocoder and reverse geocoder.
 pub mod gazetteer;
 /// Great-circle geometry helpers shared by the geocoder and the index.
@@ -33,6 +35,8 @@ pub mod geojson;
 pub mod import;
 /// The R-tree over practices and its radius, k-nearest and region queries.
 pub mod index;
+/// The neutral geocoding result and search pipeline the HTTP protocols translate.
+pub mod places;
 /// The practice record and its vocabulary (areas, unit types).
 pub mod practice;
 /// Dataset snapshots and the filter/spatial queries over them (no HTTP here).

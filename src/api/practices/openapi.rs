@@ -3,7 +3,7 @@
 use axum::Json;
 use serde_json::{Value, json};
 
-use super::practices::{DEFAULT_LIMIT, MAX_K, MAX_LIMIT, MAX_RADIUS_KM};
+use super::{DEFAULT_LIMIT, MAX_K, MAX_LIMIT, MAX_RADIUS_KM};
 use crate::practice::Area;
 
 fn param(name: &str, description: &str, schema: Value) -> Value {
