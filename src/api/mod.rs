@@ -8,6 +8,7 @@
 //! filters.rs    q, area and region parameters that /api and /ogc share
 //! response.rs   conditional GET (ETag), cache presets, content types
 //! cors.rs       read-only CORS
+//! openapi.rs    /api/openapi.json, assembled from the protocol folders
 //! security.rs   security headers; the page's files only from inside their folder
 //! practices/    /api: practices, regions, categories, config, its OpenAPI
 //! ogc/          /ogc: OGC API – Features
@@ -23,6 +24,7 @@ pub mod extract;
 pub mod filters;
 pub mod geocoding;
 pub mod ogc;
+pub mod openapi;
 pub mod practices;
 pub mod response;
 pub mod security;
@@ -61,7 +63,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/categories", get(practices::regions::categories))
         .route("/api/config", get(practices::regions::config))
-        .route("/api/openapi.json", get(practices::openapi::openapi))
+        .route("/api/openapi.json", get(openapi::openapi))
         .route("/healthz", get(practices::regions::healthz))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found).post(api_not_found))

@@ -94,15 +94,35 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         let _ = writeln!(out, "mapa-praktyk listening on http://{addr}/");
         let _ = out.flush();
     }
-    run(
-        listener,
-        router(state),
-        ConnectionLimits::from_args(&args),
-        shutdown_signal(),
-    )
-    .await;
+    let mut limits = ConnectionLimits::from_args(&args);
+    limits.max_connections = within_file_limit(limits.max_connections);
+    tracing::info!(
+        max_connections = limits.max_connections,
+        header_timeout = ?limits.header_timeout,
+        "connection limits"
+    );
+    run(listener, router(state), limits, shutdown_signal()).await;
     tracing::info!("shut down");
     Ok(())
+}
+
+/// File descriptors kept for the dataset, logs and the blocking pool.
+const RESERVED_FDS: u64 = 128;
+
+/// Raises the open-file limit to what the system allows and caps the number
+/// of connections below it, so that idle clients can never use up the file
+/// descriptors the server needs to accept the next one.
+fn within_file_limit(wanted: usize) -> usize {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(fds) => {
+            let room = fds.saturating_sub(RESERVED_FDS).max(16);
+            wanted.min(usize::try_from(room).unwrap_or(usize::MAX))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the open-file limit; keeping max_connections");
+            wanted
+        }
+    }
 }
 
 /// Serves `app` on `listener` within `limits` until `shutdown` completes, then

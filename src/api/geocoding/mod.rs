@@ -4,5 +4,6 @@
 
 pub mod native;
 pub mod nominatim;
+pub mod openapi;
 pub mod osm;
 pub mod photon;

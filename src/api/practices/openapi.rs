@@ -1,6 +1,6 @@
-//! `GET /api/openapi.json`: the OpenAPI 3.0 description of the API.
+//! The OpenAPI 3.0 description of the `/api` paths (the geocoding protocols add
+//! theirs in [`crate::api::openapi`]).
 
-use axum::Json;
 use serde_json::{Value, json};
 
 use super::{DEFAULT_LIMIT, MAX_K, MAX_LIMIT, MAX_RADIUS_KM};
@@ -99,7 +99,13 @@ fn responses(ok: &str, content_type: &str, schema: &str) -> Value {
     })
 }
 
-/// The OpenAPI document.
+/// `responses` with one more JSON error answer.
+fn with(mut responses: Value, status: &str, description: &str) -> Value {
+    responses[status] = json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    responses
+}
+
+/// The OpenAPI document of the `/api` paths.
 pub fn document() -> Value {
     let filters = filter_params();
     json!({
@@ -118,18 +124,18 @@ pub fn document() -> Value {
             "/api/practices.geojson": {"get": {
                 "summary": "The same filters, as a GeoJSON download (every match unless limit is given)",
                 "parameters": filters,
-                "responses": responses("GeoJSON attachment", "application/geo+json", "PracticeCollection"),
+                "responses": with(responses("GeoJSON attachment", "application/geo+json", "PracticeCollection"), "503", "Too many full downloads at once; Retry-After says when to try again"),
             }},
             "/api/practices.csv": {"get": {
                 "summary": "The same filters, as a CSV download in the dataset's format (public view)",
                 "parameters": filters,
-                "responses": {"200": {"description": "CSV attachment", "content": {"text/csv": {"schema": {"type": "string"}}}}, "400": {"description": "Bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+                "responses": with(json!({"200": {"description": "CSV attachment", "content": {"text/csv": {"schema": {"type": "string"}}}}, "400": {"description": "Bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}), "503", "Too many full downloads at once; Retry-After says when to try again"),
             }},
             "/api/practices/within": {"post": {
                 "summary": "Practices inside a GeoJSON Polygon, MultiPolygon or Feature (holes honoured), with the same filters as query parameters",
                 "parameters": filters,
-                "requestBody": {"required": true, "content": {"application/geo+json": {"schema": {"type": "object"}}, "application/json": {"schema": {"type": "object"}}}},
-                "responses": responses("Practices", "application/geo+json", "PracticeCollection"),
+                "requestBody": {"required": true, "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/Polygon"}}, "application/json": {"schema": {"$ref": "#/components/schemas/Polygon"}}}},
+                "responses": with(responses("Practices", "application/geo+json", "PracticeCollection"), "413", "Body over 2 MiB or polygon over 10,000 positions"),
             }},
             "/api/practices/{id}": {"get": {
                 "summary": "One practice with its full public record",
@@ -184,6 +190,11 @@ pub fn document() -> Value {
             "/healthz": {"get": {"summary": "Liveness and dataset counts", "responses": {"200": {"description": "OK"}}}},
         },
         "components": {"schemas": {
+            "Polygon": {"type": "object", "required": ["type"], "properties": {
+                "type": {"type": "string", "enum": ["Polygon", "MultiPolygon", "Feature"]},
+                "coordinates": {"type": "array"},
+                "geometry": {"type": "object"},
+            }},
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
             "Feature": {"type": "object", "required": ["type", "geometry", "properties"], "properties": {
                 "type": {"type": "string", "enum": ["Feature"]},
@@ -200,9 +211,4 @@ pub fn document() -> Value {
             }},
         }},
     })
-}
-
-/// `GET /api/openapi.json`.
-pub async fn openapi() -> Json<Value> {
-    Json(document())
 }

@@ -1,0 +1,23 @@
+//! `GET /api/openapi.json`: the OpenAPI 3.0 document of `/api`, `/photon` and
+//! `/nominatim`, assembled from what each protocol folder describes. (`/ogc`
+//! has its own document at `/ogc/api`.)
+
+use axum::response::Response;
+use serde_json::Value;
+
+use super::error::ApiError;
+use super::response::{CachePolicy, content_type, json};
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut doc = super::practices::openapi::document();
+    for (path, item) in super::geocoding::openapi::paths() {
+        doc["paths"][path] = item;
+    }
+    doc
+}
+
+/// `GET /api/openapi.json`.
+pub async fn openapi() -> Result<Response, ApiError> {
+    json(&document(), content_type::JSON, CachePolicy::Gazetteer)
+}
