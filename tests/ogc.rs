@@ -650,3 +650,43 @@ async fn forwarded_headers_are_trusted_only_when_configured() {
     let behind = send(&proxied, req()).await.json_with(StatusCode::OK);
     assert_eq!(href(&behind, "self"), "https://evil.example/ogc");
 }
+
+#[tokio::test]
+async fn queryable_values_as_the_ogc_checker_sends_them() {
+    // ogctests' queryables-query-parameters class: a plausible value of the
+    // last queryable (town) is answered, a malformed one is 400.
+    let app = app();
+    let q = get(&app, "/ogc/collections/practices/queryables")
+        .await
+        .text();
+    let at = |key: &str| q.find(&format!("\"{key}\":{{")).unwrap();
+    for other in ["id", "year", "voivodeship_teryt", "gmina_teryt", "geometry"] {
+        assert!(at("town") > at(other), "town is not last: {q}");
+    }
+    let r = get(&app, "/ogc/collections/practices/items?town=valid-value").await;
+    assert_eq!(r.json_with(StatusCode::OK)["numberMatched"], 0);
+    let r = get(
+        &app,
+        "/ogc/collections/practices/items?town=%5Binvalid-value%5D",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    // HEAD of the items carries the queryables link.
+    let r = send(
+        &app,
+        Request::head("/ogc/collections/practices/items")
+            .header(header::HOST, "127.0.0.1:8080")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let links = r.headers[header::LINK].to_str().unwrap();
+    assert!(
+        links.contains("rel=\"http://www.opengis.net/def/rel/ogc/1.0/queryables\""),
+        "{links}"
+    );
+    assert_eq!(
+        r.headers["content-crs"],
+        "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"
+    );
+}

@@ -45,8 +45,12 @@ pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 10_000;
 /// OGC's URI of WGS 84 with longitude, latitude axis order.
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+/// The header naming the CRS of the coordinates in a response (Part 2).
+static CONTENT_CRS: header::HeaderName = header::HeaderName::from_static("content-crs");
+
 /// The conformance classes implemented.
-pub const CONFORMANCE: [&str; 5] = [
+pub const CONFORMANCE: [&str; 6] = [
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
@@ -367,51 +371,82 @@ async fn collection(
     ogc_json(&collection_json(&snapshot, &base), JSON)
 }
 
+/// Schema members in a fixed order (a JSON object whose member order is
+/// the order given).
+#[derive(Debug, Clone)]
+struct Ordered(Vec<(String, Value)>);
+
+impl Serialize for Ordered {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 /// The queryables as JSON Schema properties: each typed as the property is
 /// served, with the equality `name=value` applies.
-fn queryable_schemas() -> Map<String, Value> {
-    let mut m = Map::new();
+fn queryable_schemas() -> Vec<(String, Value)> {
     let s = |t: &str, d: &str| json!({"type": t, "title": d});
-    m.insert("id".into(), s("string", "Practice id (exact)"));
-    m.insert(
-        "title".into(),
-        s("string", "Title (whole, case- and diacritic-insensitive)"),
-    );
-    m.insert(
-        "area".into(),
-        json!({"type": "string", "title": "Area slug (exact)", "enum": Area::ALL.map(|a| a.slug())}),
-    );
-    m.insert(
-        "area_group".into(),
-        json!({"type": "string", "title": "Area slug; a parent area also matches its subareas (not a property)",
-               "enum": Area::ALL.map(|a| a.slug())}),
-    );
-    m.insert(
-        "town".into(),
-        s("string", "Town (whole, case- and diacritic-insensitive)"),
-    );
+    let mut m = vec![
+        ("id".to_string(), s("string", "Practice id (exact)")),
+        (
+            "title".into(),
+            s("string", "Title (whole, case- and diacritic-insensitive)"),
+        ),
+        (
+            "area".into(),
+            json!({"type": "string", "title": "Area slug (exact)", "enum": Area::ALL.map(|a| a.slug())}),
+        ),
+        (
+            "area_group".into(),
+            json!({"type": "string", "title": "Area slug; a parent area also matches its subareas (not a property)",
+                   "enum": Area::ALL.map(|a| a.slug())}),
+        ),
+        (
+            "year".into(),
+            json!({"type": "integer", "title": "Year the practice is filed under", "minimum": 1900, "maximum": 2100}),
+        ),
+    ];
     for (unit, pl) in [
         ("voivodeship", "Voivodeship"),
         ("powiat", "Powiat"),
         ("gmina", "Gmina"),
     ] {
-        m.insert(
+        m.push((
             unit.into(),
             s(
                 "string",
                 &format!("{pl}: Polish name (case- and diacritic-insensitive)"),
             ),
-        );
-        m.insert(
+        ));
+        m.push((
             format!("{unit}_teryt"),
             s("string", &format!("{pl}: TERYT code (exact)")),
-        );
+        ));
     }
-    m.insert(
-        "year".into(),
-        json!({"type": "integer", "title": "Year the practice is filed under", "minimum": 1900, "maximum": 2100}),
-    );
+    m.push((
+        "town".into(),
+        s("string", "Town (whole, case- and diacritic-insensitive)"),
+    ));
     m
+}
+
+/// The queryables document.
+#[derive(Serialize)]
+struct QueryablesDoc {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    #[serde(rename = "$id")]
+    id: String,
+    r#type: &'static str,
+    title: &'static str,
+    properties: Ordered,
+    #[serde(rename = "additionalProperties")]
+    additional_properties: bool,
 }
 
 /// `GET /ogc/collections/{collectionId}/queryables`: a JSON Schema.
@@ -425,19 +460,24 @@ async fn queryables(
     only_format(p)?;
     let base = base_url(&headers, state.config.trust_forwarded);
     let mut props = queryable_schemas();
-    props.insert(
+    // The location last but one, the town (a string) last.
+    let town = props.pop();
+    props.push((
         "geometry".into(),
         json!({"format": "geometry-point", "title": "Location (CRS84)"}),
-    );
-    let v = json!({
-        "$schema": "https://json-schema.org/draft/2019-09/schema",
-        "$id": format!("{base}/ogc/collections/{COLLECTION_ID}/queryables"),
-        "type": "object",
-        "title": "Dobre praktyki samorządowe",
-        "properties": props,
-        "additionalProperties": false,
-    });
-    ogc_json(&v, SCHEMA)
+    ));
+    props.extend(town);
+    ogc_json(
+        &QueryablesDoc {
+            schema: "https://json-schema.org/draft/2019-09/schema",
+            id: format!("{base}/ogc/collections/{COLLECTION_ID}/queryables"),
+            r#type: "object",
+            title: "Dobre praktyki samorządowe",
+            properties: Ordered(props),
+            additional_properties: false,
+        },
+        SCHEMA,
+    )
 }
 
 /// A parsed `/items` request.
@@ -532,6 +572,21 @@ pub const ITEM_PROPERTIES: [&str; 19] = [
     "powiat_teryt",
     "gmina_teryt",
 ];
+
+/// A town name: letters, digits, spaces and `-.'()`, as Polish place names
+/// are written.
+fn town_param(v: &str) -> Result<String, ApiError> {
+    if let Some(c) = v
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || c == ' ' || "-.'()".contains(c)))
+    {
+        return Err(ApiError::invalid(
+            "town",
+            format!("{v:?}: {c:?} does not occur in town names"),
+        ));
+    }
+    Ok(v.to_string())
+}
 
 /// A boolean parameter (`true`/`false`, any case).
 fn boolean(p: &Params, name: &str) -> Result<bool, ApiError> {
@@ -641,7 +696,7 @@ fn parse_items(state: &AppState, p: &Params) -> Result<ItemsQuery, ApiError> {
     }
     f.id = f.id.or(p.str("id").map(str::to_string));
     f.title = p.str("title").map(str::to_string);
-    f.town = p.str("town").map(str::to_string);
+    f.town = p.str("town").map(town_param).transpose()?;
     if let Some(s) = p.str("sortby") {
         f.sort = parse_sortby(s)?;
     }
@@ -802,13 +857,23 @@ async fn items(
     }
     let key = serde_urlencoded::to_string(pairs).unwrap_or_default();
     let etag = etag_for(&snapshot, &["ogc-items", &base, &key]);
-    let link_value = link_header(&links);
+    let mut header_links = links.clone();
+    header_links.push(link(
+        format!("{base}/ogc/collections/{COLLECTION_ID}/queryables"),
+        REL_QUERYABLES,
+        SCHEMA,
+        "Queryable properties",
+    ));
+    let link_value = link_header(&header_links);
     cached(
         &headers,
         etag,
         GEOJSON,
         CachePolicy::PerClient,
-        &[(header::LINK, link_value)],
+        &[
+            (header::LINK, link_value),
+            (CONTENT_CRS.clone(), format!("<{CRS84}>")),
+        ],
         || {
             let body = ItemsPage {
                 r#type: "FeatureCollection",
@@ -863,7 +928,10 @@ async fn item(
         etag,
         GEOJSON,
         CachePolicy::PerClient,
-        &[(header::LINK, link_value)],
+        &[
+            (header::LINK, link_value),
+            (CONTENT_CRS.clone(), format!("<{CRS84}>")),
+        ],
         || {
             let view = practice.public_view(publish);
             let mut f = feature(&view, flat_properties(&view, true));
@@ -895,7 +963,12 @@ async fn api_doc(
 pub fn openapi(base: &str) -> Value {
     let f = json!({"name": "f", "in": "query", "required": false, "description": "Output format; only JSON is served",
                    "schema": {"type": "string", "enum": ["json"]}, "style": "form", "explode": false});
-    let json_ok = |d: &str, t: &str| json!({"200": {"description": d, "content": {t: {"schema": {"type": "object"}}}}});
+    let json_ok = |d: &str, t: &str| {
+        json!({
+            "200": {"description": d, "content": {t: {"schema": {"type": "object"}}}},
+            "400": {"description": "A bad, unknown or repeated parameter", "content": {JSON: {"schema": {"$ref": "#/components/schemas/error"}}}},
+        })
+    };
     let mut item_params = vec![
         json!({"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
                "description": "minLon,minLat,maxLon,maxLat in CRS84 (edges included)",

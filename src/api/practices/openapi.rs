@@ -96,6 +96,7 @@ fn responses(ok: &str, content_type: &str, schema: &str) -> Value {
         "200": {"description": ok, "content": {content_type: {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}},
         "400": {"description": "Bad input, naming the parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "304": {"description": "Not modified (If-None-Match matched the ETag)"},
+        "404": {"description": "near= names no place the gazetteer knows", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
     })
 }
 
@@ -129,7 +130,7 @@ pub fn document() -> Value {
             "/api/practices.csv": {"get": {
                 "summary": "The same filters, as a CSV download in the dataset's format (public view)",
                 "parameters": filters,
-                "responses": with(json!({"200": {"description": "CSV attachment", "content": {"text/csv": {"schema": {"type": "string"}}}}, "400": {"description": "Bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}), "503", "Too many full downloads at once; Retry-After says when to try again"),
+                "responses": with(json!({"200": {"description": "CSV attachment", "content": {"text/csv": {"schema": {"type": "string"}}}}, "400": {"description": "Bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "404": {"description": "near= names no place the gazetteer knows", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}), "503", "Too many full downloads at once; Retry-After says when to try again"),
             }},
             "/api/practices/within": {"post": {
                 "summary": "Practices inside a GeoJSON Polygon, MultiPolygon or Feature (holes honoured), with the same filters as query parameters",
