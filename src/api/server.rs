@@ -17,7 +17,8 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-use super::{ApiConfig, AppState, router};
+use super::router;
+use super::state::{ApiConfig, AppState};
 use crate::config::ServeArgs;
 use crate::dataset::{self, LoadError};
 use crate::gazetteer::Gazetteer;
