@@ -274,3 +274,40 @@ async fn options_and_head_still_work_through_the_layers() {
     .await;
     assert_eq!(r.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_for_a_free_one() {
+    let (addr, tx, task) = start(ConnectionLimits {
+        header_timeout: Duration::from_secs(1),
+        max_connections: 1,
+        shutdown_grace: Duration::from_secs(1),
+    })
+    .await;
+    // The one permitted connection: idle.
+    let mut idle = TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The next client is queued, not refused, and answered once the idle
+    // connection has been closed by the header timeout.
+    let mut next = TcpStream::connect(addr).await.unwrap();
+    next.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    // While the idle connection holds the only permit, no answer comes
+    // (without a cap, one would come at once).
+    let mut first = [0u8; 1];
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), next.peek(&mut first))
+            .await
+            .is_err(),
+        "answered beyond the cap"
+    );
+    let guard = Duration::from_secs(20);
+    let reply = closed_within(&mut next, guard)
+        .await
+        .expect("never answered");
+    assert!(String::from_utf8_lossy(&reply).starts_with("HTTP/1.1 200"));
+    // By then the idle one was closed by its header timeout.
+    assert!(closed_within(&mut idle, guard).await.is_some());
+    tx.send(()).unwrap();
+    tokio::time::timeout(guard, task).await.unwrap().unwrap();
+}
