@@ -49,6 +49,8 @@ pub use state::{ApiConfig, AppState};
 pub fn router(state: AppState) -> Router {
     let static_dir = state.config.static_dir.clone();
     let timeout = state.config.request_timeout;
+    let csp = HeaderValue::from_str(&security::content_security_policy(&state.config.tile_url))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors *"));
     let api = Router::new()
         .route("/api/practices", get(practices::list))
         .route("/api/practices.geojson", get(practices::download_geojson))
@@ -85,7 +87,7 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,
         ))
-        .layer(from_fn(security::headers))
+        .layer(from_fn_with_state(csp, security::headers))
         .layer(from_fn(error::json_errors))
         .layer(TraceLayer::new_for_http())
 }

@@ -11,20 +11,41 @@ use axum::response::{IntoResponse, Response};
 use super::error::ApiError;
 
 /// The page's Content Security Policy. Scripts and data come only from this
-/// origin; tiles may come from any HTTPS tile server the operator configures;
-/// inline styles are used by the markers. `frame-ancestors *` keeps the embed
-/// mode (`?embed=1` in an `<iframe>` on a municipality's site) working.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
-style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; connect-src 'self'; \
-object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors *";
+/// origin; images also from any HTTPS origin and from the operator's tile
+/// server (whatever its scheme); inline styles are used by the markers.
+/// `frame-ancestors *` keeps the embed mode (`?embed=1` in an `<iframe>` on a
+/// municipality's site) working.
+pub fn content_security_policy(tile_url: &str) -> String {
+    let tiles = tile_origin(tile_url)
+        .map(|o| format!(" {o}"))
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data: blob: https:{tiles}; connect-src 'self'; object-src 'none'; \
+base-uri 'self'; form-action 'self'; frame-ancestors *"
+    )
+}
 
-/// Adds `Content-Security-Policy`, `X-Content-Type-Options` and
-/// `Referrer-Policy` to every answer that has none.
-pub async fn headers(req: Request, next: Next) -> Response {
+/// The origin of a tile URL template as a CSP source
+/// (`http://{s}.tiles.local:8080/{z}/…` → `http://*.tiles.local:8080`).
+fn tile_origin(tile_url: &str) -> Option<String> {
+    let (scheme, rest) = tile_url.split_once("://")?;
+    let host = rest.split('/').next()?;
+    let host = host.replace("{s}", "*");
+    let ok = |c: char| c.is_ascii_alphanumeric() || "-.:*[]".contains(c);
+    (matches!(scheme, "http" | "https") && !host.is_empty() && host.chars().all(ok))
+        .then(|| format!("{scheme}://{host}"))
+}
+
+/// Adds `Content-Security-Policy` (the given value), `X-Content-Type-Options`
+/// and `Referrer-Policy` to every answer that has none.
+pub async fn headers(State(csp): State<HeaderValue>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     for (name, value) in [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
     ] {
@@ -78,6 +99,17 @@ pub async fn inside_static_dir(State(root): State<PathBuf>, req: Request, next: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tile_server_may_serve_images() {
+        let csp = content_security_policy("http://{s}.tiles.local:8080/{z}/{x}/{y}.png");
+        assert!(csp.contains("img-src 'self' data: blob: https: http://*.tiles.local:8080;"));
+        let csp = content_security_policy("");
+        assert!(csp.contains("img-src 'self' data: blob: https:;"));
+        // A template that is no URL adds nothing.
+        assert_eq!(tile_origin("javascript:alert(1)"), None);
+        assert_eq!(tile_origin("http://evil'; script-src */x"), None);
+    }
 
     #[tokio::test]
     async fn symlinks_out_of_the_folder_are_refused() {
