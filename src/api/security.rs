@@ -10,9 +10,14 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::ApiError;
 
+/// The one inline event handler the page uses (`onsubmit="return false"` on
+/// its two forms), allowed by its hash: no other inline script runs.
+const INLINE_HANDLER_HASH: &str = "'sha256-GZIcz60Uwd6wT3vaYke/atSr53TehbYAPepOa3d03Vw='";
+
 /// The page's Content Security Policy. Scripts and data come only from this
-/// origin; images also from any HTTPS origin and from the operator's tile
-/// server (whatever its scheme); inline styles are used by the markers.
+/// origin (plus the one inline handler, [`INLINE_HANDLER_HASH`]); images also
+/// from any HTTPS origin and from the operator's tile server (whatever its
+/// scheme); inline styles are used by the markers.
 /// `frame-ancestors *` keeps the embed mode (`?embed=1` in an `<iframe>` on a
 /// municipality's site) working.
 pub fn content_security_policy(tile_url: &str) -> String {
@@ -20,7 +25,8 @@ pub fn content_security_policy(tile_url: &str) -> String {
         .map(|o| format!(" {o}"))
         .unwrap_or_default();
     format!(
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+        "default-src 'self'; script-src 'self' 'unsafe-hashes' {INLINE_HANDLER_HASH}; \
+style-src 'self' 'unsafe-inline'; \
 img-src 'self' data: blob: https:{tiles}; connect-src 'self'; object-src 'none'; \
 base-uri 'self'; form-action 'self'; frame-ancestors *"
     )

@@ -168,6 +168,14 @@ fn link_header(links: &[Link]) -> String {
         .join(", ")
 }
 
+/// The headers of an answer holding features: its links and its CRS.
+fn feature_headers(links: &[Link]) -> [(header::HeaderName, String); 2] {
+    [
+        (header::LINK, link_header(links)),
+        (CONTENT_CRS.clone(), format!("<{CRS84}>")),
+    ]
+}
+
 /// An OGC document: its links depend on the request's host, so only the
 /// client may cache it.
 fn ogc_json<T: Serialize>(v: &T, content_type: &'static str) -> Result<Response, ApiError> {
@@ -864,16 +872,12 @@ async fn items(
         SCHEMA,
         "Queryable properties",
     ));
-    let link_value = link_header(&header_links);
     cached(
         &headers,
         etag,
         GEOJSON,
         CachePolicy::PerClient,
-        &[
-            (header::LINK, link_value),
-            (CONTENT_CRS.clone(), format!("<{CRS84}>")),
-        ],
+        &feature_headers(&header_links),
         || {
             let body = ItemsPage {
                 r#type: "FeatureCollection",
@@ -922,16 +926,12 @@ async fn item(
         ),
         link(c, "collection", JSON, "The collection"),
     ];
-    let link_value = link_header(&links);
     cached(
         &headers,
         etag,
         GEOJSON,
         CachePolicy::PerClient,
-        &[
-            (header::LINK, link_value),
-            (CONTENT_CRS.clone(), format!("<{CRS84}>")),
-        ],
+        &feature_headers(&links),
         || {
             let view = practice.public_view(publish);
             let mut f = feature(&view, flat_properties(&view, true));
