@@ -128,6 +128,23 @@ pub struct ServeArgs {
     /// Seconds a request may take before it is answered with 503.
     #[arg(long, default_value_t = 30, env = "MAPA_REQUEST_TIMEOUT")]
     pub request_timeout_secs: u64,
+    /// Seconds a client may take to send a request's headers, and a kept-alive
+    /// connection may stay idle, before it is closed.
+    #[arg(long, default_value_t = 10, env = "MAPA_HEADER_TIMEOUT")]
+    pub header_timeout_secs: u64,
+    /// Connections served at once; more wait in the kernel's queue.
+    #[arg(long, default_value_t = 4096, env = "MAPA_MAX_CONNECTIONS")]
+    pub max_connections: usize,
+    /// Seconds shutdown waits for requests in flight before it closes them.
+    #[arg(long, default_value_t = 3, env = "MAPA_SHUTDOWN_GRACE")]
+    pub shutdown_grace_secs: u64,
+    /// Full downloads (practices.geojson, practices.csv) served at once.
+    #[arg(long, default_value_t = 4, env = "MAPA_MAX_DOWNLOADS")]
+    pub max_downloads: usize,
+    /// Trust X-Forwarded-Host and X-Forwarded-Proto for absolute links (only
+    /// behind a proxy that sets them).
+    #[arg(long, env = "MAPA_TRUST_FORWARDED")]
+    pub trust_forwarded: bool,
 }
 
 /// Parses a yes/no setting: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`, in

@@ -1,33 +1,21 @@
 //! Downloads written as they are produced: a blocking writer hands the answer
 //! over in pieces through a bounded channel, so a download of a million
-//! practices holds a few pieces in memory, not the whole file; and at most
-//! [`MAX_CONCURRENT`] downloads run at once.
+//! practices holds a few pieces in memory, not the whole file. The caller
+//! limits how many run at once: each writer holds a permit until it has ended.
 //!
 //! No HTTP here: the handler turns the receiving end into a response body.
 
 use std::io::Write;
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde_json::{Map, Value};
-use tokio::sync::{Semaphore, SemaphorePermit, mpsc};
+use tokio::sync::mpsc;
 
 use crate::geojson::{WRITE_CHUNK_BYTES, write_collection_to};
 use crate::query::{Filter, Match, Snapshot};
 
-/// Downloads that may be written at the same time (each holds its list of
-/// matches and a few pieces of output).
-pub const MAX_CONCURRENT: usize = 4;
 /// Pieces in flight between a writer and its reader.
 pub const PIECES_IN_FLIGHT: usize = 4;
-
-static SLOTS: Semaphore = Semaphore::const_new(MAX_CONCURRENT);
-
-/// A place among the running downloads, waiting at most `wait` for one; `None`
-/// when every place stayed taken.
-pub async fn slot(wait: Duration) -> Option<SemaphorePermit<'static>> {
-    tokio::time::timeout(wait, SLOTS.acquire()).await.ok()?.ok()
-}
 
 /// A piece of a download, or the error that ended it.
 pub type Piece = std::io::Result<Vec<u8>>;
@@ -139,7 +127,7 @@ pub fn write_csv(
 /// Runs a download writer on a blocking thread, holding its place among the
 /// running downloads until it ends; returns the receiver of its pieces.
 pub fn spawn(
-    permit: SemaphorePermit<'static>,
+    permit: impl Send + 'static,
     snapshot: Arc<Snapshot>,
     write: impl FnOnce(&mut PieceWriter, &Snapshot) -> std::io::Result<()> + Send + 'static,
 ) -> mpsc::Receiver<Piece> {
@@ -185,7 +173,8 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_download_arrives_in_bounded_pieces_and_whole() {
         let s = snapshot(3000);
-        let permit = slot(Duration::from_secs(5)).await.unwrap();
+        let slots = Arc::new(tokio::sync::Semaphore::new(1));
+        let permit = slots.acquire_owned().await.unwrap();
         let mut rx = spawn(permit, s.clone(), |w, s| {
             write_geojson(w, s, all(&Filter::default()), &Map::new())
         });
@@ -207,8 +196,8 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_hung_up_client_stops_the_writer_and_frees_its_place() {
         let s = snapshot(3000);
-        let before = SLOTS.available_permits();
-        let permit = slot(Duration::from_secs(5)).await.unwrap();
+        let slots = Arc::new(tokio::sync::Semaphore::new(1));
+        let permit = slots.clone().acquire_owned().await.unwrap();
         let (done_tx, done_rx) = std::sync::mpsc::channel();
         let mut rx = spawn(permit, s, move |w, s| {
             let r = write_csv(
@@ -229,11 +218,11 @@ mod tests {
         assert!(r.is_err(), "the writer went on after the reader left");
         // The place is given back once the writer has ended.
         for _ in 0..500 {
-            if SLOTS.available_permits() >= before {
+            if slots.available_permits() == 1 {
                 break;
             }
-            tokio::time::sleep(Duration::from_millis(10)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
-        assert!(SLOTS.available_permits() >= before);
+        assert_eq!(slots.available_permits(), 1);
     }
 }

@@ -128,6 +128,30 @@ pub fn detail_properties(p: &Practice) -> Map<String, Value> {
     m
 }
 
+/// The properties of the OGC API view: the summary (or, with `detail`, the
+/// detail) properties with each administrative unit flat, as GIS clients and
+/// CSV exports want them: `voivodeship` (Polish name) and `voivodeship_teryt`,
+/// the same for `powiat` and `gmina`.
+pub fn flat_properties(p: &Practice, detail: bool) -> Map<String, Value> {
+    let mut m = if detail {
+        detail_properties(p)
+    } else {
+        summary_properties(p)
+    };
+    for (key, unit) in [
+        ("voivodeship", &p.admin.voivodeship),
+        ("powiat", &p.admin.powiat),
+        ("gmina", &p.admin.gmina),
+    ] {
+        m.insert(key.into(), json!(unit.as_ref().map(|a| &*a.name)));
+        m.insert(
+            format!("{key}_teryt"),
+            json!(unit.as_ref().map(|a| &*a.teryt)),
+        );
+    }
+    m
+}
+
 /// A Feature with the given properties.
 pub fn feature(p: &Practice, properties: Map<String, Value>) -> geojson::Feature {
     geojson::Feature {

@@ -19,7 +19,7 @@
 //! everything else lives here so tests and benchmarks use exactly what the binary uses.
 #![forbid(unsafe_code)]
 
-/// HTTP: the axum router, one module per resource, and the HTTP error type.
+/// HTTP: the router, the server, and one folder per protocol (`/api`, `/ogc`, geocoding).
 pub mod api;
 /// Server-side clustering of a viewport's matches for the map, with exact counts.
 pub mod cluster;
@@ -27,6 +27,8 @@ pub mod cluster;
 pub mod config;
 /// CSV for people: formulas neutralised, plain or Excel dialect.
 pub mod csv_out;
+/// The served dataset over time: first load and hot reload of the CSV file.
+pub mod dataset;
 /// Downloads written in pieces through a bounded channel, a few at a time.
 pub mod download;
 /// Polish gazetteer (GeoNames, Natural Earth), the geocoder and reverse geocoder.
@@ -39,6 +41,8 @@ pub mod geojson;
 pub mod import;
 /// The R-tree over practices and its radius, k-nearest and region queries.
 pub mod index;
+/// The neutral geocoding result and search pipeline the HTTP protocols translate.
+pub mod places;
 /// The practice record and its vocabulary (areas, unit types).
 pub mod practice;
 /// Dataset snapshots and the filter/spatial queries over them (no HTTP here).

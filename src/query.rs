@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use geo::MultiPolygon;
 
+use crate::gazetteer::fold;
 use crate::geojson::{PreparedFeature, PreparedFeatures};
 use crate::index::{Hit, PracticeIndex, sort_nearest_first};
 use crate::practice::{Area, Practice};
@@ -156,6 +157,98 @@ pub struct Filter {
     /// Practices whose time span (project period, else database dates) meets this
     /// interval; `None` ends are open.
     pub dates: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
+    /// Exactly this practice id.
+    pub id: Option<String>,
+    /// The whole title, case- and diacritic-insensitive.
+    pub title: Option<String>,
+    /// The whole town, case- and diacritic-insensitive.
+    pub town: Option<String>,
+    /// Exactly this area (not its subareas; for those use `area`).
+    pub area_exact: Option<Area>,
+    /// Order of the answer (after the filters; ignored with a centre, whose
+    /// answer is nearest first); ties keep dataset order.
+    pub sort: Vec<SortKey>,
+}
+
+/// A property the answer may be ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortField {
+    /// Practice id.
+    Id,
+    /// Title, folded.
+    Title,
+    /// Town, folded (practices without one last).
+    Town,
+    /// Area slug.
+    Area,
+    /// Year (practices without one last).
+    Year,
+}
+
+/// One ordering key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortKey {
+    /// The property.
+    pub field: SortField,
+    /// Largest first.
+    pub descending: bool,
+}
+
+impl Filter {
+    /// Whether any property predicate (beyond space and text) is set.
+    fn has_property_predicates(&self) -> bool {
+        self.id.is_some()
+            || self.title.is_some()
+            || self.town.is_some()
+            || self.area_exact.is_some()
+    }
+
+    /// Whether a practice passes the id, title, town and exact-area predicates.
+    fn passes_properties(&self, p: &Practice) -> bool {
+        let same = |want: &Option<String>, have: Option<&str>| {
+            want.as_deref()
+                .is_none_or(|w| have.is_some_and(|h| fold(h).trim() == fold(w).trim()))
+        };
+        self.id.as_deref().is_none_or(|id| p.id == id)
+            && same(&self.title, Some(&p.title))
+            && same(&self.town, p.town.as_deref())
+            && self.area_exact.is_none_or(|a| p.area == a)
+    }
+}
+
+/// Orders matches by the sort keys (a stable sort: ties keep dataset order).
+fn sort_matches(practices: &[Practice], items: &mut [Match], keys: &[SortKey]) {
+    use std::cmp::Ordering;
+    let cmp_opt = |a: Option<String>, b: Option<String>| match (a, b) {
+        (Some(a), Some(b)) => a.cmp(&b),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    items.sort_by(|x, y| {
+        let (a, b) = (&practices[x.id as usize], &practices[y.id as usize]);
+        for k in keys {
+            let o = match k.field {
+                SortField::Id => a.id.cmp(&b.id),
+                SortField::Title => fold(&a.title).cmp(&fold(&b.title)),
+                SortField::Town => {
+                    cmp_opt(a.town.as_deref().map(fold), b.town.as_deref().map(fold))
+                }
+                SortField::Area => a.area.slug().cmp(b.area.slug()),
+                SortField::Year => match (a.year(), b.year()) {
+                    (Some(a), Some(b)) => a.cmp(&b),
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => Ordering::Equal,
+                },
+            };
+            let o = if k.descending { o.reverse() } else { o };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    });
 }
 
 /// One matching practice.
@@ -333,6 +426,9 @@ impl Snapshot {
 
     fn passes(&self, i: u32, f: &Filter, words: &[String], space: Space) -> bool {
         let p = &self.practices[i as usize];
+        if f.has_property_predicates() && !f.passes_properties(p) {
+            return false;
+        }
         if let Some(a) = f.area
             && p.area != a
             && p.area.parent() != Some(a)
@@ -404,6 +500,7 @@ impl Snapshot {
                 && f.dates.is_none()
                 && f.bbox.is_none()
                 && f.within.is_none()
+                && !f.has_property_predicates()
                 && words.is_empty();
             let hits: Vec<Hit> = match (n.k, plain) {
                 // No other filter: the tree's k-nearest search is the answer.
@@ -445,13 +542,15 @@ impl Snapshot {
         } else {
             ((0..self.practices.len() as u32).collect(), Space::Check)
         };
-        Matches {
-            items: candidates
-                .into_iter()
-                .filter(|&i| self.passes(i, f, &words, space))
-                .map(|id| Match { id, hit: None })
-                .collect(),
+        let mut items: Vec<Match> = candidates
+            .into_iter()
+            .filter(|&i| self.passes(i, f, &words, space))
+            .map(|id| Match { id, hit: None })
+            .collect();
+        if !f.sort.is_empty() {
+            sort_matches(&self.practices, &mut items, &f.sort);
         }
+        Matches { items }
     }
 }
 

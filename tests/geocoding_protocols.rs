@@ -267,3 +267,85 @@ async fn nominatim_bad_requests_are_400() {
         assert!(m.starts_with(param), "{uri}: {m}");
     }
 }
+
+#[tokio::test]
+async fn nominatim_takes_trailing_slashes() {
+    let app = app();
+    for path in [
+        "/nominatim/search/?q=Gda%C5%84sk",
+        "/nominatim/reverse/?lat=54.35&lon=18.65",
+    ] {
+        let v = ok(&app, path).await;
+        assert!(v.to_string().contains("Gdańsk"), "{path}: {v}");
+    }
+    let r = common::get(&app, "/nominatim/status/").await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn nominatim_polygon_geojson_gives_a_voivodeship_its_outline() {
+    let app = app();
+    let v = ok(
+        &app,
+        "/nominatim/search?q=wojew%C3%B3dztwo%20%C5%9Bl%C4%85skie&polygon_geojson=1&format=json",
+    )
+    .await;
+    let first = &v[0];
+    assert_eq!(first["addresstype"], "state", "{v}");
+    let kind = first["geojson"]["type"].as_str().unwrap_or("");
+    assert!(kind == "MultiPolygon" || kind == "Polygon", "{first}");
+    // Without the flag, no outline.
+    let v = ok(
+        &app,
+        "/nominatim/search?q=wojew%C3%B3dztwo%20%C5%9Bl%C4%85skie&format=json",
+    )
+    .await;
+    assert!(v[0].get("geojson").is_none());
+    // In format=geojson the outline is the feature's geometry.
+    let v = ok(
+        &app,
+        "/nominatim/search?q=wojew%C3%B3dztwo%20%C5%9Bl%C4%85skie&polygon_geojson=1&format=geojson",
+    )
+    .await;
+    assert_ne!(v["features"][0]["geometry"]["type"], "Point", "{v}");
+}
+
+#[tokio::test]
+async fn nominatim_answers_geocodejson() {
+    let app = app();
+    let v = ok(&app, "/nominatim/search?q=Zawiercie&format=geocodejson").await;
+    assert_eq!(v["type"], "FeatureCollection");
+    assert_eq!(v["geocoding"]["version"], "0.1.0");
+    let g = &v["features"][0]["properties"]["geocoding"];
+    assert_eq!(g["name"], "Zawiercie", "{v}");
+    assert_eq!(g["city"], "Zawiercie");
+    assert!(g["label"].as_str().unwrap().contains("województwo śląskie"));
+    let c = &v["features"][0]["geometry"]["coordinates"];
+    assert!(km(num(&c[1]), num(&c[0]), 50.49, 19.42) < 10.0, "{c}");
+    let r = ok(
+        &app,
+        "/nominatim/reverse?lat=54.35&lon=18.65&format=geocodejson",
+    )
+    .await;
+    assert_eq!(
+        r["features"][0]["properties"]["geocoding"]["name"],
+        "Gdańsk"
+    );
+}
+
+#[tokio::test]
+async fn a_street_not_in_the_gazetteer_falls_back_to_the_town() {
+    let app = app();
+    let v = ok(
+        &app,
+        "/nominatim/search?q=ul.%20Pi%C5%82sudskiego%20Zawiercie&format=json",
+    )
+    .await;
+    assert_eq!(v[0]["name"], "Zawiercie", "{v}");
+    let v = ok(
+        &app,
+        "/photon/api?q=ul.%20Pi%C5%82sudskiego%2012%2C%20Zawiercie",
+    )
+    .await;
+    assert_eq!(v["features"][0]["properties"]["name"], "Zawiercie", "{v}");
+}

@@ -283,10 +283,20 @@ async fn bbox_datetime_and_queryables_filter_like_the_api() {
         .await
         .json_with(StatusCode::OK);
     assert_eq!(ids(&fc), town_ids(&all, &["Dąbrowa Górnicza"]));
+    // `area` is the property's own value, as GDAL evaluates `area = '...'`;
+    // the hierarchical match has its own name.
     let fc = get(&app, &q("area=uslugi-spoleczne&limit=100"))
         .await
         .json_with(StatusCode::OK);
+    assert_eq!(fc["numberMatched"], 0);
+    let fc = get(&app, &q("area_group=uslugi-spoleczne&limit=100"))
+        .await
+        .json_with(StatusCode::OK);
     assert_eq!(fc["numberMatched"], 5);
+    let fc = get(&app, &q("voivodeship_teryt=24"))
+        .await
+        .json_with(StatusCode::OK);
+    assert_eq!(fc["numberMatched"], 2);
     let fc = get(&app, &q("area=kultura"))
         .await
         .json_with(StatusCode::OK);
@@ -383,11 +393,20 @@ async fn one_feature_has_self_alternate_and_collection_links() {
         href(&f, "collection"),
         "http://127.0.0.1:8080/ogc/collections/practices"
     );
-    // The same public view as /api: contact persons' phones and e-mails hidden.
+    // The same public view as /api (contact persons' phones and e-mails
+    // hidden), with the administrative units flat.
     let api = get(&app, &format!("/api/practices/{}", p.id))
         .await
         .json_with(StatusCode::OK);
-    assert_eq!(f["properties"], api["properties"]);
+    let mut want = api["properties"].as_object().unwrap().clone();
+    for unit in ["voivodeship", "powiat", "gmina"] {
+        let nested = want[unit].clone();
+        want.insert(unit.into(), nested["name"].clone());
+        want.insert(format!("{unit}_teryt"), nested["teryt"].clone());
+    }
+    assert_eq!(f["properties"], serde_json::Value::Object(want));
+    assert_eq!(f["properties"]["gmina"], "Oświęcim");
+    assert_eq!(f["properties"]["gmina_teryt"], "121301");
 }
 
 #[tokio::test]
@@ -498,4 +517,176 @@ async fn items_honour_if_none_match() {
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn skip_geometry_properties_and_sortby_as_ogc_client_sends_them() {
+    let app = app();
+    let all = dataset();
+    // @camptocamp/ogc-client always sends skipGeometry with a bbox query.
+    let fc = get(
+        &app,
+        "/ogc/collections/practices/items?bbox=14,49,24,55&skipGeometry=true&limit=100",
+    )
+    .await
+    .json_with(StatusCode::OK);
+    assert_eq!(fc["numberMatched"], 5);
+    assert!(
+        fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["geometry"].is_null())
+    );
+    let fc = get(
+        &app,
+        "/ogc/collections/practices/items?properties=title,town&sortby=-town&limit=100",
+    )
+    .await
+    .json_with(StatusCode::OK);
+    let features = fc["features"].as_array().unwrap();
+    let keys: Vec<&String> = features[0]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(keys, ["title", "town"]);
+    assert!(features[0]["geometry"].is_object());
+    let towns: Vec<&str> = features
+        .iter()
+        .map(|f| f["properties"]["town"].as_str().unwrap())
+        .collect();
+    let mut want: Vec<String> = all.iter().filter_map(|p| p.town.clone()).collect();
+    want.sort_by_key(|t| std::cmp::Reverse(mapa_praktyk::gazetteer::fold(t)));
+    assert_eq!(towns, want);
+    let fc = get(
+        &app,
+        "/ogc/collections/practices/items?sortby=%2Byear,title",
+    )
+    .await
+    .json_with(StatusCode::OK);
+    let years: Vec<i64> = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["properties"]["year"].as_i64())
+        .collect();
+    assert!(years.windows(2).all(|w| w[0] <= w[1]), "{years:?}");
+    for bad in ["properties=nope", "sortby=summary", "skipGeometry=maybe"] {
+        let r = get(&app, &format!("/ogc/collections/practices/items?{bad}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.text());
+        assert_eq!(r.error_code(), "invalid_parameter");
+    }
+}
+
+#[tokio::test]
+async fn items_are_flat_with_link_headers_and_a_time_stamp() {
+    let app = app();
+    let r = get(&app, "/ogc/collections/practices/items?limit=2").await;
+    let fc = r.json_with(StatusCode::OK);
+    let props = &fc["features"][0]["properties"];
+    assert!(props["voivodeship"].is_string(), "{props}");
+    assert!(props["voivodeship_teryt"].is_string(), "{props}");
+    assert!(props["gmina"].is_string() && props["powiat"].is_string());
+    let ts = fc["timeStamp"].as_str().unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(ts).is_ok(),
+        "timeStamp {ts:?}"
+    );
+    let links = r.headers[header::LINK].to_str().unwrap();
+    assert!(links.contains("rel=\"next\""), "{links}");
+    assert!(links.contains("rel=\"self\""), "{links}");
+    assert!(links.contains("limit=2&offset=2"), "{links}");
+    // Links are per host: never kept by a shared cache.
+    assert!(
+        r.headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .starts_with("private")
+    );
+    let q = get(&app, "/ogc/collections/practices/queryables")
+        .await
+        .json_with(StatusCode::OK);
+    assert_eq!(q["properties"]["voivodeship"]["type"], "string");
+    assert!(q["properties"]["area_group"].is_object());
+    let c = get(&app, "/ogc/conformance")
+        .await
+        .json_with(StatusCode::OK);
+    let classes = c["conformsTo"].to_string();
+    assert!(classes.contains("ogcapi-features-3/1.0/conf/queryables\""));
+    assert!(classes.contains("ogcapi-features-3/1.0/conf/queryables-query-parameters"));
+}
+
+#[tokio::test]
+async fn f_is_case_insensitive_and_takes_geo_json() {
+    let app = app();
+    for f in ["JSON", "GeoJSON", "geo%2Bjson", "application%2Fgeo%2Bjson"] {
+        let r = get(&app, &format!("/ogc/collections/practices/items?f={f}")).await;
+        assert_eq!(r.status, StatusCode::OK, "f={f}: {}", r.text());
+    }
+    let r = get(&app, "/ogc?f=html").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn forwarded_headers_are_trusted_only_when_configured() {
+    let req = || {
+        Request::get("/ogc")
+            .header(header::HOST, "127.0.0.1:8080")
+            .header("x-forwarded-host", "evil.example")
+            .header("x-forwarded-proto", "https")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let plain = send(&app(), req()).await.json_with(StatusCode::OK);
+    assert_eq!(href(&plain, "self"), "http://127.0.0.1:8080/ogc");
+    let proxied = common::app_with(
+        dataset(),
+        mapa_praktyk::api::ApiConfig {
+            trust_forwarded: true,
+            ..config()
+        },
+    );
+    let behind = send(&proxied, req()).await.json_with(StatusCode::OK);
+    assert_eq!(href(&behind, "self"), "https://evil.example/ogc");
+}
+
+#[tokio::test]
+async fn queryable_values_as_the_ogc_checker_sends_them() {
+    // ogctests' queryables-query-parameters class: a plausible value of the
+    // last queryable (town) is answered, a malformed one is 400.
+    let app = app();
+    let q = get(&app, "/ogc/collections/practices/queryables")
+        .await
+        .text();
+    let at = |key: &str| q.find(&format!("\"{key}\":{{")).unwrap();
+    for other in ["id", "year", "voivodeship_teryt", "gmina_teryt", "geometry"] {
+        assert!(at("town") > at(other), "town is not last: {q}");
+    }
+    let r = get(&app, "/ogc/collections/practices/items?town=valid-value").await;
+    assert_eq!(r.json_with(StatusCode::OK)["numberMatched"], 0);
+    let r = get(
+        &app,
+        "/ogc/collections/practices/items?town=%5Binvalid-value%5D",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    // HEAD of the items carries the queryables link.
+    let r = send(
+        &app,
+        Request::head("/ogc/collections/practices/items")
+            .header(header::HOST, "127.0.0.1:8080")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let links = r.headers[header::LINK].to_str().unwrap();
+    assert!(
+        links.contains("rel=\"http://www.opengis.net/def/rel/ogc/1.0/queryables\""),
+        "{links}"
+    );
+    assert_eq!(
+        r.headers["content-crs"],
+        "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"
+    );
 }

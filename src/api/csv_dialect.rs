@@ -35,6 +35,16 @@ pub fn split(raw: Option<String>) -> Result<(Dialect, Option<String>), ApiError>
     Ok((dialect, Some(rest)))
 }
 
+/// [`split`] for parsed parameters: the dialect, and the other parameters.
+pub fn split_params(
+    params: super::extract::Params,
+) -> Result<(Dialect, super::extract::Params), ApiError> {
+    let raw = serde_urlencoded::to_string(params.pairs())
+        .map_err(|e| ApiError::bad("invalid_query", format!("malformed query string: {e}")))?;
+    let (dialect, rest) = split(Some(raw))?;
+    Ok((dialect, super::extract::Params::decode(rest.as_deref())?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

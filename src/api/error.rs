@@ -1,9 +1,13 @@
-//! The HTTP error type: the only place domain errors become status codes.
+//! The HTTP error type: the only place domain errors become status codes, and
+//! the layer that gives every error of the router and the HTTP stack (405,
+//! 413, 503 of the timeout, ...) the same JSON body.
 
-use axum::Json;
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::extract::rejection::PathRejection;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
 
 use crate::gazetteer::GeocodeError;
 
@@ -19,10 +23,29 @@ pub enum ApiError {
     },
     /// No such resource: 404.
     NotFound(String),
+    /// The request body is larger than accepted: 413.
+    TooLarge(String),
+    /// The server is busy with this kind of request; try again: 503 with
+    /// `Retry-After`.
+    Busy(String),
     /// A server fault: logged in full, answered with a generic message.
     Internal(String),
-    /// Too much at once (every download place taken): 503, try again shortly.
-    Busy(String),
+}
+
+/// The JSON body of every error.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody<'a> {
+    /// The error.
+    pub error: ErrorDetail<'a>,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize)]
+pub struct ErrorDetail<'a> {
+    /// Machine-readable code.
+    pub code: &'a str,
+    /// A sentence for a person, naming the parameter.
+    pub message: &'a str,
 }
 
 impl ApiError {
@@ -56,25 +79,104 @@ impl ApiError {
     }
 }
 
+/// A JSON error answer with a status, a code and a message.
+pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::to_vec(&ErrorBody {
+        error: ErrorDetail { code, message },
+    })
+    .unwrap_or_default();
+    let mut r = (status, body).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code, message) = match self {
-            ApiError::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message),
-            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message),
-            ApiError::Busy(message) => (StatusCode::SERVICE_UNAVAILABLE, "busy", message),
+        match self {
+            ApiError::BadRequest { code, message } => {
+                error_response(StatusCode::BAD_REQUEST, code, &message)
+            }
+            ApiError::NotFound(message) => {
+                error_response(StatusCode::NOT_FOUND, "not_found", &message)
+            }
+            ApiError::TooLarge(message) => {
+                error_response(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", &message)
+            }
+            ApiError::Busy(message) => {
+                let mut r = error_response(StatusCode::SERVICE_UNAVAILABLE, "busy", &message);
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                r
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                (
+                error_response(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
-                    "internal server error".to_string(),
+                    "internal server error",
                 )
             }
-        };
-        (
-            status,
-            Json(json!({"error": {"code": code, "message": message}})),
-        )
-            .into_response()
+        }
     }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(e: PathRejection) -> ApiError {
+        ApiError::bad("invalid_path", format!("path: {}", e.body_text()))
+    }
+}
+
+/// The code of an error status that no handler shaped.
+fn code_of(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::NOT_ACCEPTABLE => "not_acceptable",
+        StatusCode::REQUEST_TIMEOUT => "request_timeout",
+        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+        StatusCode::URI_TOO_LONG => "uri_too_long",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::SERVICE_UNAVAILABLE => "timeout",
+        s if s.is_server_error() => "internal",
+        _ => "error",
+    }
+}
+
+/// Gives every error answer that is not JSON yet (axum's rejections, 405, the
+/// body limit's 413, the timeout's 503) the JSON body of [`ApiError`].
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"));
+    if is_json {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let message = match text.trim() {
+        "" => status.canonical_reason().unwrap_or("error").to_string(),
+        t => t.to_string(),
+    };
+    let mut r = error_response(status, code_of(status), &message);
+    for (k, v) in parts.headers.iter() {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH && !r.headers().contains_key(k)
+        {
+            r.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    r
 }

@@ -32,6 +32,8 @@ pub fn config() -> ApiConfig {
         tile_attribution: String::new(),
         static_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("static"),
         request_timeout: std::time::Duration::from_secs(10),
+        trust_forwarded: false,
+        max_downloads: 4,
     }
 }
 

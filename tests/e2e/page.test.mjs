@@ -101,7 +101,10 @@ test('clicking the Oświęcim marker opens a popup with its title; Szczegóły o
 test('Blisko mnie with 41-300 and 30 km lists the Dąbrowa Górnicza practice first with its distance', async () => {
   const expected = await apiJson('/api/practices?near=41-300&radius_km=30');
   assert.ok(expected.numberMatched > 0);
-  const { context, page, log } = await openPage(browser);
+  // Playwright's string predicates (waitReady) are eval, which the page's CSP
+  // forbids; these tests navigate twice, so they run with the CSP bypassed (the
+  // others run under it and assert a clean console).
+  const { context, page, log } = await openPage(browser, { bypassCSP: true });
   await page.goto(BASE + '/');
   await waitReady(page);
   const r0 = await rev(page);
@@ -192,7 +195,10 @@ test('an area filter hides the others; the GeoJSON and CSV downloads hold exactl
 
 test('a permalink reopens the same state, open popup included; the back button works', async () => {
   const f = findPractice(/Dąbrowa Górnicza/);
-  const { context, page, log } = await openPage(browser);
+  // Playwright's string predicates (waitReady) are eval, which the page's CSP
+  // forbids; these tests navigate twice, so they run with the CSP bypassed (the
+  // others run under it and assert a clean console).
+  const { context, page, log } = await openPage(browser, { bypassCSP: true });
   await page.goto(BASE + '/');
   await waitReady(page);
   // Near-me, a text filter, then open the first practice from the list.
@@ -267,7 +273,10 @@ test('keyboard alone: the list is focusable and Enter opens a practice', async (
 });
 
 test('English with ?lang=en, and a switch back to Polish', async () => {
-  const { context, page, log } = await openPage(browser);
+  // Playwright's string predicates (waitReady) are eval, which the page's CSP
+  // forbids; these tests navigate twice, so they run with the CSP bypassed (the
+  // others run under it and assert a clean console).
+  const { context, page, log } = await openPage(browser, { bypassCSP: true });
   await page.goto(BASE + '/?lang=en');
   await waitReady(page);
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');

@@ -156,6 +156,25 @@ def _():
             raise AssertionError(f"queryable {name} missing: {q}")
 
 
+@check("GDAL -where on area and voivodeship: pushed-down and GDAL-evaluated answers agree")
+def _():
+    import re
+
+    def count(where):
+        out = run("ogrinfo", "-ro", "-al", "-so", "-where", where, f"OAPIF:{OGC}")
+        m = re.search(r"Feature Count: (\d+)", out)
+        if not m:
+            raise AssertionError(f"no feature count for {where!r} in\n{out}")
+        return int(m.group(1))
+
+    area = PRACTICES[0]["area"]
+    eq(count(f"area = '{area}'"), sum(p["area"] == area for p in PRACTICES), f"area = {area}")
+    # A parent area is not any practice's own value: GDAL's own evaluation
+    # finds nothing, and so does the server.
+    eq(count("area = 'uslugi-spoleczne'"), 0, "area = a parent area")
+    eq(count("voivodeship = 'śląskie'"), 2, "voivodeship = śląskie")
+
+
 # ---------------------------------------------------------------- geopy
 
 @check("geopy Photon geocodes 32-600 Oświęcim and Dąbrowa Górnicza, reverses Gdańsk")

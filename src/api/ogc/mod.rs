@@ -18,24 +18,24 @@
 //! absolute, built from the `Host` header (`X-Forwarded-Host` and
 //! `X-Forwarded-Proto` when a proxy sets them).
 
-use axum::Json;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{any, get};
 use chrono::NaiveDate;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::error::ApiError;
-use super::params::{Params, parse_bbox, parse_f64};
-use super::practices::{area_param, region_param, text_param};
-use super::read_only_cors;
-use super::{AppState, cached, etag_for};
-use crate::gazetteer::{AdminLevel, fold};
-use crate::geojson::{detail_feature_with, write_collection};
+use crate::api::error::ApiError;
+use crate::api::extract::{Bbox, Params, PathParam, parse_f64};
+use crate::api::filters::{area_param, region_param, text_param};
+use crate::api::response::{CachePolicy, cached, etag_for, json as json_response};
+use crate::api::{AppState, cors};
+use crate::gazetteer::AdminLevel;
+use crate::geojson::{feature, flat_properties};
 use crate::practice::{Area, Practice};
-use crate::query::{Filter, Snapshot};
+use crate::query::{Filter, Snapshot, SortField, SortKey};
 
 /// The one collection's id.
 pub const COLLECTION_ID: &str = "practices";
@@ -45,35 +45,57 @@ pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 10_000;
 /// OGC's URI of WGS 84 with longitude, latitude axis order.
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+/// The header naming the CRS of the coordinates in a response (Part 2).
+static CONTENT_CRS: header::HeaderName = header::HeaderName::from_static("content-crs");
+
 /// The conformance classes implemented.
-pub const CONFORMANCE: [&str; 3] = [
+pub const CONFORMANCE: [&str; 6] = [
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
 ];
-/// Feature properties that may be filtered on as `name=value`.
-pub const QUERYABLES: [&str; 8] = [
+/// Feature properties that may be filtered on as `name=value`, each with the
+/// equality of the value served; `area_group` is the hierarchical area (a
+/// parent area matches its subareas), which no single property holds.
+pub const QUERYABLES: [&str; 12] = [
     "id",
     "title",
     "area",
+    "area_group",
     "town",
     "voivodeship",
+    "voivodeship_teryt",
     "powiat",
+    "powiat_teryt",
     "gmina",
+    "gmina_teryt",
     "year",
 ];
 
-const GEOJSON: &str = "application/geo+json";
-const JSON: &str = "application/json";
-const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
-const SCHEMA: &str = "application/schema+json";
+/// Properties `sortby` accepts.
+pub const SORTABLES: [&str; 5] = ["id", "title", "town", "area", "year"];
+
+use crate::api::response::content_type::{GEOJSON, JSON, OPENAPI, SCHEMA};
 const REL_QUERYABLES: &str = "http://www.opengis.net/def/rel/ogc/1.0/queryables";
 const GREGORIAN: &str = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian";
 const ALLOW: &str = "GET, HEAD, OPTIONS";
 
 /// The parameters `/items` accepts besides the queryables.
-const ITEM_PARAMS: [&str; 8] = [
-    "f", "bbox", "bbox-crs", "crs", "limit", "offset", "datetime", "q",
+const ITEM_PARAMS: [&str; 11] = [
+    "f",
+    "bbox",
+    "bbox-crs",
+    "crs",
+    "limit",
+    "offset",
+    "datetime",
+    "q",
+    "skipGeometry",
+    "properties",
+    "sortby",
 ];
 
 /// The `/ogc` routes, to be merged into the application router.
@@ -89,12 +111,14 @@ pub fn routes() -> Router<AppState> {
         .route("/ogc/collections/{cid}/items", get(items))
         .route("/ogc/collections/{cid}/items/{fid}", get(item))
         .route("/ogc/{*rest}", any(not_found))
-        .layer(read_only_cors().expose_headers([header::ETAG]))
+        .layer(cors::read_only())
         .layer(axum::middleware::from_fn(allow_header))
 }
 
-/// The scheme and authority the client used, e.g. `http://127.0.0.1:8080`.
-fn base_url(headers: &HeaderMap) -> String {
+/// The scheme and authority the client used, e.g. `http://127.0.0.1:8080`:
+/// from `X-Forwarded-Host` and `X-Forwarded-Proto` only when the operator
+/// trusts a proxy to set them, else from `Host`.
+fn base_url(headers: &HeaderMap, trust_forwarded: bool) -> String {
     let h = |name: &str| {
         headers
             .get(name)
@@ -102,41 +126,78 @@ fn base_url(headers: &HeaderMap) -> String {
             .map(|v| v.split(',').next().unwrap_or("").trim().to_string())
             .filter(|v| !v.is_empty())
     };
-    let scheme = h("x-forwarded-proto")
+    let forwarded = |name: &str| h(name).filter(|_| trust_forwarded);
+    let scheme = forwarded("x-forwarded-proto")
         .filter(|s| s == "http" || s == "https")
         .unwrap_or_else(|| "http".into());
     let plausible = |h: &String| {
         h.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c))
     };
-    let host = h("x-forwarded-host")
+    let host = forwarded("x-forwarded-host")
         .filter(plausible)
         .or_else(|| h(header::HOST.as_str()).filter(plausible))
         .unwrap_or_else(|| "localhost".into());
     format!("{scheme}://{host}")
 }
 
-fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
-    json!({"href": href, "rel": rel, "type": kind, "title": title})
+/// A link of an OGC document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    href: String,
+    rel: &'static str,
+    r#type: &'static str,
+    title: &'static str,
 }
 
-fn json_response(v: &Value, content_type: &'static str) -> Response {
-    let mut r = Json(v).into_response();
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    r
+fn link(href: String, rel: &'static str, kind: &'static str, title: &'static str) -> Link {
+    Link {
+        href,
+        rel,
+        r#type: kind,
+        title,
+    }
+}
+
+/// The links as an HTTP `Link` header value (RFC 8288).
+fn link_header(links: &[Link]) -> String {
+    links
+        .iter()
+        .map(|l| format!("<{}>; rel=\"{}\"; type=\"{}\"", l.href, l.rel, l.r#type))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The headers of an answer holding features: its links and its CRS.
+fn feature_headers(links: &[Link]) -> [(header::HeaderName, String); 2] {
+    [
+        (header::LINK, link_header(links)),
+        (CONTENT_CRS.clone(), format!("<{CRS84}>")),
+    ]
+}
+
+/// An OGC document: its links depend on the request's host, so only the
+/// client may cache it.
+fn ogc_json<T: Serialize>(v: &T, content_type: &'static str) -> Result<Response, ApiError> {
+    json_response(v, content_type, CachePolicy::PerClient)
 }
 
 /// Checks the query of a resource that takes only `f`.
-fn only_format(raw: &Option<String>) -> Result<(), ApiError> {
-    let p = Params::parse(raw.as_deref(), &["f"])?;
-    check_format(&p)
+fn only_format(p: Params) -> Result<(), ApiError> {
+    check_format(&p.only(&["f"])?)
 }
 
+/// `f` names JSON, in any case: `json`, `geojson`, `geo+json` or a media type.
 fn check_format(p: &Params) -> Result<(), ApiError> {
     match p.str("f") {
         None => Ok(()),
-        Some(f) if ["json", "geojson", JSON, GEOJSON].contains(&f) => Ok(()),
+        Some(f)
+            if ["json", "geojson", "geo+json", JSON, GEOJSON]
+                .iter()
+                .any(|ok| ok.eq_ignore_ascii_case(f)) =>
+        {
+            Ok(())
+        }
         Some(f) => Err(ApiError::bad(
             "unsupported_format",
             format!("f: format {f:?} is not served; use f=json"),
@@ -170,31 +231,63 @@ async fn not_found(uri: axum::http::Uri) -> ApiError {
     ApiError::NotFound(format!("no such OGC API resource: {}", uri.path()))
 }
 
+/// The landing page.
+#[derive(Serialize)]
+struct Landing {
+    title: &'static str,
+    description: &'static str,
+    links: Vec<Link>,
+}
+
 /// `GET /ogc`: the landing page.
-async fn landing(RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
-    if let Err(e) = only_format(&raw) {
-        return e.into_response();
-    }
-    let b = format!("{}/ogc", base_url(&headers));
-    let v = json!({
-        "title": "Mapa dobrych praktyk samorządowych",
-        "description": "Good practices of Polish local governments as OGC API – Features (one collection: practices).",
-        "links": [
-            link(b.clone(), "self", JSON, "This document"),
-            link(format!("{b}/api"), "service-desc", OPENAPI, "The API definition (OpenAPI 3.0)"),
-            link(format!("{b}/conformance"), "conformance", JSON, "Conformance classes implemented"),
-            link(format!("{b}/collections"), "data", JSON, "The collections"),
-        ],
-    });
-    json_response(&v, JSON)
+async fn landing(
+    State(state): State<AppState>,
+    p: Params,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    only_format(p)?;
+    let b = format!("{}/ogc", base_url(&headers, state.config.trust_forwarded));
+    ogc_json(
+        &Landing {
+            title: "Mapa dobrych praktyk samorządowych",
+            description: "Good practices of Polish local governments as OGC API – Features (one collection: practices).",
+            links: vec![
+                link(b.clone(), "self", JSON, "This document"),
+                link(
+                    format!("{b}/api"),
+                    "service-desc",
+                    OPENAPI,
+                    "The API definition (OpenAPI 3.0)",
+                ),
+                link(
+                    format!("{b}/conformance"),
+                    "conformance",
+                    JSON,
+                    "Conformance classes implemented",
+                ),
+                link(format!("{b}/collections"), "data", JSON, "The collections"),
+            ],
+        },
+        JSON,
+    )
+}
+
+#[derive(Serialize)]
+struct Conformance {
+    #[serde(rename = "conformsTo")]
+    conforms_to: &'static [&'static str],
 }
 
 /// `GET /ogc/conformance`.
-async fn conformance(RawQuery(raw): RawQuery) -> Response {
-    if let Err(e) = only_format(&raw) {
-        return e.into_response();
-    }
-    json_response(&json!({ "conformsTo": CONFORMANCE }), JSON)
+async fn conformance(p: Params) -> Result<Response, ApiError> {
+    only_format(p)?;
+    json_response(
+        &Conformance {
+            conforms_to: &CONFORMANCE,
+        },
+        JSON,
+        CachePolicy::Gazetteer,
+    )
 }
 
 /// The first and last date of the practices' time spans, as the `datetime`
@@ -259,107 +352,151 @@ fn collection_json(snapshot: &Snapshot, base: &str) -> Value {
 /// `GET /ogc/collections`.
 async fn collections(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    p: Params,
     headers: HeaderMap,
-) -> Response {
-    if let Err(e) = only_format(&raw) {
-        return e.into_response();
-    }
-    let base = base_url(&headers);
+) -> Result<Response, ApiError> {
+    only_format(p)?;
+    let base = base_url(&headers, state.config.trust_forwarded);
     let snapshot = state.snapshot.load();
     let v = json!({
         "links": [link(format!("{base}/ogc/collections"), "self", JSON, "The collections")],
         "collections": [collection_json(&snapshot, &base)],
     });
-    json_response(&v, JSON)
+    ogc_json(&v, JSON)
 }
 
 /// `GET /ogc/collections/{collectionId}`.
 async fn collection(
     State(state): State<AppState>,
-    Path(cid): Path<String>,
-    RawQuery(raw): RawQuery,
+    PathParam(cid): PathParam<String>,
+    p: Params,
     headers: HeaderMap,
-) -> Response {
-    if let Err(e) = check_collection(&cid).and_then(|_| only_format(&raw)) {
-        return e.into_response();
-    }
+) -> Result<Response, ApiError> {
+    check_collection(&cid)?;
+    only_format(p)?;
     let snapshot = state.snapshot.load();
-    json_response(&collection_json(&snapshot, &base_url(&headers)), JSON)
+    let base = base_url(&headers, state.config.trust_forwarded);
+    ogc_json(&collection_json(&snapshot, &base), JSON)
 }
 
-/// The queryables as JSON Schema properties.
-fn queryable_schemas() -> Map<String, Value> {
-    let mut m = Map::new();
+/// Schema members in a fixed order (a JSON object whose member order is
+/// the order given).
+#[derive(Debug, Clone)]
+struct Ordered(Vec<(String, Value)>);
+
+impl Serialize for Ordered {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// The queryables as JSON Schema properties: each typed as the property is
+/// served, with the equality `name=value` applies.
+fn queryable_schemas() -> Vec<(String, Value)> {
     let s = |t: &str, d: &str| json!({"type": t, "title": d});
-    m.insert("id".into(), s("string", "Practice id"));
-    m.insert(
-        "title".into(),
-        s("string", "Title (whole, case- and diacritic-insensitive)"),
-    );
-    m.insert(
-        "area".into(),
-        json!({"type": "string", "title": "Area slug; a parent area also matches its subareas",
-               "enum": Area::ALL.map(|a| a.slug())}),
-    );
-    m.insert(
+    let mut m = vec![
+        ("id".to_string(), s("string", "Practice id (exact)")),
+        (
+            "title".into(),
+            s("string", "Title (whole, case- and diacritic-insensitive)"),
+        ),
+        (
+            "area".into(),
+            json!({"type": "string", "title": "Area slug (exact)", "enum": Area::ALL.map(|a| a.slug())}),
+        ),
+        (
+            "area_group".into(),
+            json!({"type": "string", "title": "Area slug; a parent area also matches its subareas (not a property)",
+                   "enum": Area::ALL.map(|a| a.slug())}),
+        ),
+        (
+            "year".into(),
+            json!({"type": "integer", "title": "Year the practice is filed under", "minimum": 1900, "maximum": 2100}),
+        ),
+    ];
+    for (unit, pl) in [
+        ("voivodeship", "Voivodeship"),
+        ("powiat", "Powiat"),
+        ("gmina", "Gmina"),
+    ] {
+        m.push((
+            unit.into(),
+            s(
+                "string",
+                &format!("{pl}: Polish name (case- and diacritic-insensitive)"),
+            ),
+        ));
+        m.push((
+            format!("{unit}_teryt"),
+            s("string", &format!("{pl}: TERYT code (exact)")),
+        ));
+    }
+    m.push((
         "town".into(),
-        s("string", "Town (case- and diacritic-insensitive)"),
-    );
-    m.insert(
-        "voivodeship".into(),
-        s("string", "Voivodeship: TERYT code or Polish name"),
-    );
-    m.insert(
-        "powiat".into(),
-        s("string", "Powiat: TERYT code or Polish name"),
-    );
-    m.insert(
-        "gmina".into(),
-        s("string", "Gmina: TERYT code or Polish name"),
-    );
-    m.insert(
-        "year".into(),
-        json!({"type": "integer", "title": "Year the practice is filed under", "minimum": 1900, "maximum": 2100}),
-    );
+        s("string", "Town (whole, case- and diacritic-insensitive)"),
+    ));
     m
+}
+
+/// The queryables document.
+#[derive(Serialize)]
+struct QueryablesDoc {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    #[serde(rename = "$id")]
+    id: String,
+    r#type: &'static str,
+    title: &'static str,
+    properties: Ordered,
+    #[serde(rename = "additionalProperties")]
+    additional_properties: bool,
 }
 
 /// `GET /ogc/collections/{collectionId}/queryables`: a JSON Schema.
 async fn queryables(
-    Path(cid): Path<String>,
-    RawQuery(raw): RawQuery,
+    State(state): State<AppState>,
+    PathParam(cid): PathParam<String>,
+    p: Params,
     headers: HeaderMap,
-) -> Response {
-    if let Err(e) = check_collection(&cid).and_then(|_| only_format(&raw)) {
-        return e.into_response();
-    }
-    let base = base_url(&headers);
+) -> Result<Response, ApiError> {
+    check_collection(&cid)?;
+    only_format(p)?;
+    let base = base_url(&headers, state.config.trust_forwarded);
     let mut props = queryable_schemas();
-    props.insert(
+    // The location last but one, the town (a string) last.
+    let town = props.pop();
+    props.push((
         "geometry".into(),
         json!({"format": "geometry-point", "title": "Location (CRS84)"}),
-    );
-    let v = json!({
-        "$schema": "https://json-schema.org/draft/2019-09/schema",
-        "$id": format!("{base}/ogc/collections/{COLLECTION_ID}/queryables"),
-        "type": "object",
-        "title": "Dobre praktyki samorządowe",
-        "properties": props,
-        "additionalProperties": false,
-    });
-    json_response(&v, SCHEMA)
+    ));
+    props.extend(town);
+    ogc_json(
+        &QueryablesDoc {
+            schema: "https://json-schema.org/draft/2019-09/schema",
+            id: format!("{base}/ogc/collections/{COLLECTION_ID}/queryables"),
+            r#type: "object",
+            title: "Dobre praktyki samorządowe",
+            properties: Ordered(props),
+            additional_properties: false,
+        },
+        SCHEMA,
+    )
 }
 
 /// A parsed `/items` request.
 #[derive(Debug)]
 struct ItemsQuery {
     filter: Filter,
-    id: Option<String>,
-    title: Option<String>,
-    town: Option<String>,
     limit: usize,
     offset: usize,
+    skip_geometry: bool,
+    /// Only these properties (`properties=`), in the order given.
+    properties: Option<Vec<String>>,
 }
 
 /// A `datetime` filter: first and last day, `None` for an open end.
@@ -420,6 +557,89 @@ pub fn parse_datetime(v: &str) -> Result<Option<DaySpan>, ApiError> {
     }
 }
 
+/// The properties of an item in the list, in the order served; what
+/// `properties=` may name.
+pub const ITEM_PROPERTIES: [&str; 19] = [
+    "id",
+    "title",
+    "area",
+    "area_name",
+    "area_path",
+    "town",
+    "unit",
+    "cost_pln",
+    "year",
+    "summary",
+    "voivodeship",
+    "powiat",
+    "gmina",
+    "precision",
+    "score",
+    "source",
+    "voivodeship_teryt",
+    "powiat_teryt",
+    "gmina_teryt",
+];
+
+/// A town name: letters, digits, spaces and `-.'()`, as Polish place names
+/// are written.
+fn town_param(v: &str) -> Result<String, ApiError> {
+    if let Some(c) = v
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || c == ' ' || "-.'()".contains(c)))
+    {
+        return Err(ApiError::invalid(
+            "town",
+            format!("{v:?}: {c:?} does not occur in town names"),
+        ));
+    }
+    Ok(v.to_string())
+}
+
+/// A boolean parameter (`true`/`false`, any case).
+fn boolean(p: &Params, name: &str) -> Result<bool, ApiError> {
+    match p.str(name) {
+        None => Ok(false),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Some(v) => Err(ApiError::invalid(
+            name,
+            format!("{v:?} is not true or false"),
+        )),
+    }
+}
+
+/// Parses `sortby=+title,-year` (a name alone is ascending).
+fn parse_sortby(v: &str) -> Result<Vec<SortKey>, ApiError> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(|k| {
+            let (descending, name) = match k.strip_prefix('-') {
+                Some(n) => (true, n),
+                None => (false, k.strip_prefix('+').unwrap_or(k)),
+            };
+            let field = match name {
+                "id" => SortField::Id,
+                "title" => SortField::Title,
+                "town" => SortField::Town,
+                "area" => SortField::Area,
+                "year" => SortField::Year,
+                _ => {
+                    return Err(ApiError::invalid(
+                        "sortby",
+                        format!(
+                            "cannot sort by {name:?}; sortable: {}",
+                            SORTABLES.join(", ")
+                        ),
+                    ));
+                }
+            };
+            Ok(SortKey { field, descending })
+        })
+        .collect()
+}
+
 fn parse_items(state: &AppState, p: &Params) -> Result<ItemsQuery, ApiError> {
     check_format(p)?;
     for name in ["bbox-crs", "crs"] {
@@ -444,25 +664,69 @@ fn parse_items(state: &AppState, p: &Params) -> Result<ItemsQuery, ApiError> {
         } else {
             b.to_string()
         };
-        f.bbox = Some(parse_bbox("bbox", &b2)?);
+        f.bbox = Some(Bbox::parse("bbox", &b2)?.to_array());
     }
     if let Some(d) = p.str("datetime") {
         f.dates = parse_datetime(d)?;
     }
     f.text = text_param(p)?;
-    if let Some(a) = p.str("area") {
-        f.area = Some(area_param(a).map_err(|known| {
-            ApiError::invalid("area", format!("unknown area {a:?}; known: {known}"))
-        })?);
-    }
+    let area = |name: &str| {
+        p.str(name)
+            .map(|a| {
+                area_param(a).map_err(|known| {
+                    ApiError::invalid(name, format!("unknown area {a:?}; known: {known}"))
+                })
+            })
+            .transpose()
+    };
+    f.area_exact = area("area")?;
+    f.area = area("area_group")?;
     let g = state.gazetteer;
     f.voivodeship = region_param(g, p, "voivodeship", AdminLevel::Voivodeship)?;
     f.powiat = region_param(g, p, "powiat", AdminLevel::Powiat)?;
     f.gmina = region_param(g, p, "gmina", AdminLevel::Gmina)?;
+    for (name, slot) in [
+        ("voivodeship_teryt", &mut f.voivodeship),
+        ("powiat_teryt", &mut f.powiat),
+        ("gmina_teryt", &mut f.gmina),
+    ] {
+        if let Some(code) = p.str(name) {
+            if slot.as_deref().is_some_and(|c| c != code) {
+                // Both given and different: nothing can match.
+                f.id = Some(String::new());
+            }
+            *slot = Some(code.to_string());
+        }
+    }
     if let Some(y) = p.int("year", 1900, 2100)? {
         f.year_from = Some(y as i32);
         f.year_to = Some(y as i32);
     }
+    f.id = f.id.or(p.str("id").map(str::to_string));
+    f.title = p.str("title").map(str::to_string);
+    f.town = p.str("town").map(town_param).transpose()?;
+    if let Some(s) = p.str("sortby") {
+        f.sort = parse_sortby(s)?;
+    }
+    let properties = p
+        .str("properties")
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(|n| {
+                    if ITEM_PROPERTIES.contains(&n) {
+                        Ok(n.to_string())
+                    } else {
+                        Err(ApiError::invalid(
+                            "properties",
+                            format!("no property {n:?}; served: {}", ITEM_PROPERTIES.join(", ")),
+                        ))
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
     let limit = match p.str("limit") {
         None => DEFAULT_LIMIT,
         Some(v) => {
@@ -481,34 +745,11 @@ fn parse_items(state: &AppState, p: &Params) -> Result<ItemsQuery, ApiError> {
     let offset = p.int("offset", 0, i64::from(u32::MAX))?.unwrap_or(0) as usize;
     Ok(ItemsQuery {
         filter: f,
-        id: p.str("id").map(str::to_string),
-        title: p.str("title").map(fold),
-        town: p.str("town").map(fold),
         limit,
         offset,
+        skip_geometry: boolean(p, "skipGeometry")?,
+        properties,
     })
-}
-
-/// The matching practices' indexes, in dataset order.
-fn run(snapshot: &Snapshot, q: &ItemsQuery) -> Vec<u32> {
-    snapshot
-        .query(&q.filter)
-        .items
-        .into_iter()
-        .map(|m| m.id)
-        .filter(|&i| {
-            let p = snapshot.practice(i);
-            q.id.as_deref().is_none_or(|id| p.id == id)
-                && q.title
-                    .as_deref()
-                    .is_none_or(|t| fold(&p.title).trim() == t.trim())
-                && q.town.as_deref().is_none_or(|t| {
-                    p.town
-                        .as_deref()
-                        .is_some_and(|pt| fold(pt).trim() == t.trim())
-                })
-        })
-        .collect()
 }
 
 /// The request's query pairs without `limit` and `offset`, then the given ones.
@@ -525,142 +766,209 @@ fn page_query(pairs: &[(String, String)], limit: usize, offset: usize) -> String
     serde_urlencoded::to_string(&out).unwrap_or_default()
 }
 
+/// One page of items.
+#[derive(Serialize)]
+struct ItemsPage {
+    r#type: &'static str,
+    features: Vec<geojson::Feature>,
+    #[serde(rename = "numberMatched")]
+    number_matched: usize,
+    #[serde(rename = "numberReturned")]
+    number_returned: usize,
+    #[serde(rename = "timeStamp")]
+    time_stamp: String,
+    links: Vec<Link>,
+}
+
+/// An item as served in a page: flat properties, optionally only some of
+/// them, optionally without geometry.
+fn item_feature(p: &Practice, q: &ItemsQuery) -> geojson::Feature {
+    let mut props = flat_properties(p, false);
+    if let Some(only) = &q.properties {
+        props = only
+            .iter()
+            .filter_map(|k| props.remove_entry(k.as_str()))
+            .collect();
+    }
+    let mut f = feature(p, props);
+    if q.skip_geometry {
+        f.geometry = None;
+    }
+    f
+}
+
+/// Now, as RFC 3339 in UTC to the second.
+fn time_stamp() -> String {
+    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
 /// `GET /ogc/collections/{collectionId}/items`.
 async fn items(
     State(state): State<AppState>,
-    Path(cid): Path<String>,
-    RawQuery(raw): RawQuery,
+    PathParam(cid): PathParam<String>,
+    p: Params,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
+    check_collection(&cid)?;
     let mut allowed: Vec<&str> = ITEM_PARAMS.to_vec();
     allowed.extend(QUERYABLES);
-    let parsed = check_collection(&cid)
-        .and_then(|_| Params::parse(raw.as_deref(), &allowed))
-        .and_then(|p| parse_items(&state, &p));
-    let q = match parsed {
-        Ok(q) => q,
-        Err(e) => return e.into_response(),
-    };
-    let pairs: Vec<(String, String)> = raw
-        .as_deref()
-        .and_then(|r| serde_urlencoded::from_str(r).ok())
-        .unwrap_or_default();
-    let base = base_url(&headers);
+    let p = p.only(&allowed)?;
+    let q = parse_items(&state, &p)?;
+    let pairs = p.pairs();
+    let base = base_url(&headers, state.config.trust_forwarded);
     let snapshot = state.snapshot.load();
-    let etag = etag_for(
-        &snapshot,
-        &["ogc-items", &base, raw.as_deref().unwrap_or("")],
-    );
-    cached(&headers, etag, GEOJSON, &[], || {
-        let matched = run(&snapshot, &q);
-        let page: Vec<u32> = matched
-            .iter()
-            .copied()
-            .skip(q.offset)
-            .take(q.limit)
-            .collect();
-        let url = format!("{base}/ogc/collections/{COLLECTION_ID}/items");
-        let mut links = vec![
-            link(
-                format!("{url}?{}", page_query(&pairs, q.limit, q.offset)),
-                "self",
-                GEOJSON,
-                "This page",
+    let matches = snapshot.query(&q.filter);
+    let page: Vec<u32> = matches
+        .items
+        .iter()
+        .map(|m| m.id)
+        .skip(q.offset)
+        .take(q.limit)
+        .collect();
+    let url = format!("{base}/ogc/collections/{COLLECTION_ID}/items");
+    let mut links = vec![
+        link(
+            format!("{url}?{}", page_query(pairs, q.limit, q.offset)),
+            "self",
+            GEOJSON,
+            "This page",
+        ),
+        link(
+            format!("{base}/ogc/collections/{COLLECTION_ID}"),
+            "collection",
+            JSON,
+            "The collection",
+        ),
+    ];
+    if q.offset + page.len() < matches.len() {
+        links.push(link(
+            format!(
+                "{url}?{}",
+                page_query(pairs, q.limit, q.offset + page.len())
             ),
-            link(
-                format!("{base}/ogc/collections/{COLLECTION_ID}"),
-                "collection",
-                JSON,
-                "The collection",
-            ),
-        ];
-        if q.offset + page.len() < matched.len() {
-            links.push(link(
-                format!(
-                    "{url}?{}",
-                    page_query(&pairs, q.limit, q.offset + page.len())
-                ),
-                "next",
-                GEOJSON,
-                "Next page",
-            ));
-        }
-        if q.offset > 0 {
-            // Past the end, the previous page is the last one that holds items.
-            let prev = q.offset.min(matched.len()).saturating_sub(q.limit);
-            links.push(link(
-                format!("{url}?{}", page_query(&pairs, q.limit, prev)),
-                "prev",
-                GEOJSON,
-                "Previous page",
-            ));
-        }
-        let mut extra = Map::new();
-        extra.insert("links".into(), Value::Array(links));
-        Ok(write_collection(
-            page.iter().map(|&i| (snapshot.prepared(i), None)),
-            matched.len(),
-            &extra,
-        ))
-    })
+            "next",
+            GEOJSON,
+            "Next page",
+        ));
+    }
+    if q.offset > 0 {
+        // Past the end, the previous page is the last one that holds items.
+        let prev = q.offset.min(matches.len()).saturating_sub(q.limit);
+        links.push(link(
+            format!("{url}?{}", page_query(pairs, q.limit, prev)),
+            "prev",
+            GEOJSON,
+            "Previous page",
+        ));
+    }
+    let key = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    let etag = etag_for(&snapshot, &["ogc-items", &base, &key]);
+    let mut header_links = links.clone();
+    header_links.push(link(
+        format!("{base}/ogc/collections/{COLLECTION_ID}/queryables"),
+        REL_QUERYABLES,
+        SCHEMA,
+        "Queryable properties",
+    ));
+    cached(
+        &headers,
+        etag,
+        GEOJSON,
+        CachePolicy::PerClient,
+        &feature_headers(&header_links),
+        || {
+            let body = ItemsPage {
+                r#type: "FeatureCollection",
+                features: page
+                    .iter()
+                    .map(|&i| item_feature(snapshot.practice(i), &q))
+                    .collect(),
+                number_matched: matches.len(),
+                number_returned: page.len(),
+                time_stamp: time_stamp(),
+                links,
+            };
+            serde_json::to_vec(&body).map_err(|e| ApiError::Internal(e.to_string()))
+        },
+    )
 }
 
 /// `GET /ogc/collections/{collectionId}/items/{featureId}`: the detail view.
 async fn item(
     State(state): State<AppState>,
-    Path((cid, fid)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
+    PathParam((cid, fid)): PathParam<(String, String)>,
+    p: Params,
     headers: HeaderMap,
-) -> Response {
-    if let Err(e) = check_collection(&cid).and_then(|_| only_format(&raw)) {
-        return e.into_response();
-    }
+) -> Result<Response, ApiError> {
+    check_collection(&cid)?;
+    only_format(p)?;
     let snapshot = state.snapshot.load();
-    let Some(p) = snapshot.by_id(&fid) else {
-        return ApiError::NotFound(format!("no practice with id {fid:?} in {COLLECTION_ID}"))
-            .into_response();
-    };
-    let base = base_url(&headers);
+    let practice = snapshot.by_id(&fid).ok_or_else(|| {
+        ApiError::NotFound(format!("no practice with id {fid:?} in {COLLECTION_ID}"))
+    })?;
+    let base = base_url(&headers, state.config.trust_forwarded);
     let publish = state.config.publish_personal;
     let etag = etag_for(&snapshot, &["ogc-item", &base, &fid, &publish.to_string()]);
-    cached(&headers, etag, GEOJSON, &[], || {
-        let c = format!("{base}/ogc/collections/{COLLECTION_ID}");
-        let enc: String = serde_urlencoded::to_string([("", &fid)])
-            .unwrap_or_default()
-            .trim_start_matches('=')
-            .replace('+', "%20");
-        let mut extra = Map::new();
-        extra.insert(
-            "links".into(),
-            json!([
-                link(format!("{c}/items/{enc}"), "self", GEOJSON, "This practice"),
-                link(
-                    format!("{base}/api/practices/{enc}"),
-                    "alternate",
-                    GEOJSON,
-                    "This practice in the map API"
-                ),
-                link(c, "collection", JSON, "The collection"),
-            ]),
-        );
-        serde_json::to_vec(&detail_feature_with(&p.public_view(publish), extra))
-            .map_err(|e| ApiError::Internal(e.to_string()))
-    })
+    let c = format!("{base}/ogc/collections/{COLLECTION_ID}");
+    let enc: String = serde_urlencoded::to_string([("", &fid)])
+        .unwrap_or_default()
+        .trim_start_matches('=')
+        .replace('+', "%20");
+    let links = vec![
+        link(format!("{c}/items/{enc}"), "self", GEOJSON, "This practice"),
+        link(
+            format!("{base}/api/practices/{enc}"),
+            "alternate",
+            GEOJSON,
+            "This practice in the map API",
+        ),
+        link(c, "collection", JSON, "The collection"),
+    ];
+    cached(
+        &headers,
+        etag,
+        GEOJSON,
+        CachePolicy::PerClient,
+        &feature_headers(&links),
+        || {
+            let view = practice.public_view(publish);
+            let mut f = feature(&view, flat_properties(&view, true));
+            let mut extra = Map::new();
+            extra.insert(
+                "links".into(),
+                serde_json::to_value(&links).map_err(|e| ApiError::Internal(e.to_string()))?,
+            );
+            f.foreign_members = Some(extra);
+            serde_json::to_vec(&f).map_err(|e| ApiError::Internal(e.to_string()))
+        },
+    )
 }
 
 /// `GET /ogc/api`: the OpenAPI 3.0 definition of the `/ogc` paths.
-async fn api_doc(RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
-    if let Err(e) = only_format(&raw) {
-        return e.into_response();
-    }
-    json_response(&openapi(&base_url(&headers)), OPENAPI)
+async fn api_doc(
+    State(state): State<AppState>,
+    p: Params,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    only_format(p)?;
+    ogc_json(
+        &openapi(&base_url(&headers, state.config.trust_forwarded)),
+        OPENAPI,
+    )
 }
 
 /// The OpenAPI 3.0 document; paths are relative to the server `{base}/ogc`.
 pub fn openapi(base: &str) -> Value {
     let f = json!({"name": "f", "in": "query", "required": false, "description": "Output format; only JSON is served",
                    "schema": {"type": "string", "enum": ["json"]}, "style": "form", "explode": false});
-    let json_ok = |d: &str, t: &str| json!({"200": {"description": d, "content": {t: {"schema": {"type": "object"}}}}});
+    let json_ok = |d: &str, t: &str| {
+        json!({
+            "200": {"description": d, "content": {t: {"schema": {"type": "object"}}}},
+            "400": {"description": "A bad, unknown or repeated parameter", "content": {JSON: {"schema": {"$ref": "#/components/schemas/error"}}}},
+        })
+    };
     let mut item_params = vec![
         json!({"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
                "description": "minLon,minLat,maxLon,maxLat in CRS84 (edges included)",
@@ -681,6 +989,16 @@ pub fn openapi(base: &str) -> Value {
         json!({"name": "q", "in": "query", "required": false,
                "description": "Words that must all occur in the title, summary, town or unit",
                "schema": {"type": "string", "maxLength": 200}}),
+        json!({"name": "skipGeometry", "in": "query", "required": false,
+               "description": "true: features without geometry",
+               "schema": {"type": "boolean", "default": false}}),
+        json!({"name": "properties", "in": "query", "required": false, "style": "form", "explode": false,
+               "description": "Only these properties, comma-separated",
+               "schema": {"type": "array", "items": {"type": "string", "enum": ITEM_PROPERTIES}}}),
+        json!({"name": "sortby", "in": "query", "required": false, "style": "form", "explode": false,
+               "description": "Order: property names, each with + (ascending, the default) or - (descending)",
+               "schema": {"type": "array", "items": {"type": "string",
+                          "pattern": format!("^[+-]?({})$", SORTABLES.join("|"))}}}),
         f.clone(),
     ];
     for (name, schema) in queryable_schemas() {
@@ -796,18 +1114,46 @@ mod tests {
     }
 
     #[test]
-    fn base_url_prefers_forwarded_headers_and_rejects_junk() {
+    fn base_url_trusts_forwarded_headers_only_when_configured() {
         let mut h = HeaderMap::new();
-        assert_eq!(base_url(&h), "http://localhost");
+        assert_eq!(base_url(&h, true), "http://localhost");
         h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
-        assert_eq!(base_url(&h), "http://127.0.0.1:8080");
+        assert_eq!(base_url(&h, true), "http://127.0.0.1:8080");
         h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
         h.insert(
             "x-forwarded-host",
             HeaderValue::from_static("praktyki.example.org"),
         );
-        assert_eq!(base_url(&h), "https://praktyki.example.org");
+        assert_eq!(base_url(&h, true), "https://praktyki.example.org");
+        // Not configured: a client's forwarded headers are ignored.
+        assert_eq!(base_url(&h, false), "http://127.0.0.1:8080");
         h.insert("x-forwarded-host", HeaderValue::from_static("evil/\"x"));
-        assert_eq!(base_url(&h), "https://127.0.0.1:8080");
+        assert_eq!(base_url(&h, true), "https://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn item_properties_are_the_served_ones() {
+        let practices = crate::store::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/practices.csv"),
+        )
+        .unwrap();
+        let keys: Vec<String> = flat_properties(&practices[0], false)
+            .keys()
+            .cloned()
+            .collect();
+        let mut want: Vec<&str> = ITEM_PROPERTIES.to_vec();
+        let mut have: Vec<&str> = keys.iter().map(String::as_str).collect();
+        want.sort_unstable();
+        have.sort_unstable();
+        assert_eq!(have, want);
+    }
+
+    #[test]
+    fn sortby_reads_signs_and_rejects_unknown_names() {
+        let k = parse_sortby("-year,+title,town").unwrap();
+        assert_eq!(k.len(), 3);
+        assert!(k[0].descending && k[0].field == SortField::Year);
+        assert!(!k[1].descending && k[1].field == SortField::Title);
+        assert!(parse_sortby("summary").is_err());
     }
 }

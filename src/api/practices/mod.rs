@@ -1,19 +1,29 @@
 //! `/api/practices`: list, one, within a polygon, and downloads.
 
+pub mod clusters;
+pub mod openapi;
+pub mod regions;
+
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{Map, Value, json};
 
+use super::AppState;
 use super::error::ApiError;
-use super::params::{Params, check_lat, check_lon, parse_bbox};
-use super::{AppState, MAX_BODY_BYTES, cached, etag_for};
+use super::extract::{Params, PathParam, check_lat, check_lon};
+use super::filters::{area_param, region_param, text_param};
+use super::response::{CachePolicy, cached, content_type, etag_for, with_type};
 use crate::download;
 use crate::gazetteer::{AdminLevel, Gazetteer, GeocodeQuery};
 use crate::geojson::{detail_feature, round6};
-use crate::practice::Area;
 use crate::query::{Filter, Near, Snapshot};
+
+/// Largest request body accepted (GeoJSON polygons), bytes.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Most positions a `within` polygon may have (all rings together).
+pub const MAX_POLYGON_VERTICES: usize = 10_000;
 
 /// Default page size of list responses.
 pub const DEFAULT_LIMIT: usize = 1000;
@@ -56,48 +66,6 @@ pub struct PracticeQuery {
     pub near: Option<Value>,
 }
 
-/// The full-text parameter `q`, at most 200 characters.
-pub fn text_param(params: &Params) -> Result<Option<String>, ApiError> {
-    params
-        .str("q")
-        .map(|q| {
-            if q.chars().count() > 200 {
-                return Err(ApiError::invalid("q", "longer than 200 characters"));
-            }
-            Ok(q.to_string())
-        })
-        .transpose()
-}
-
-/// An area by its slug; when unknown, the error is the list of known slugs.
-pub fn area_param(slug: &str) -> Result<Area, String> {
-    Area::from_slug(slug).ok_or_else(|| Area::ALL.map(|a| a.slug()).join(", "))
-}
-
-/// Resolves a region parameter (TERYT code or name) to its TERYT code.
-pub fn region_param(
-    g: &Gazetteer,
-    params: &Params,
-    name: &str,
-    level: AdminLevel,
-) -> Result<Option<String>, ApiError> {
-    params
-        .str(name)
-        .map(|v| {
-            g.find_region(level, v)
-                .map(|r| r.teryt.to_string())
-                .map_err(|_| {
-                    ApiError::bad(
-                        "unknown_region",
-                        format!(
-                            "{name}: unknown {name} {v:?} (give a TERYT code or a Polish name)"
-                        ),
-                    )
-                })
-        })
-        .transpose()
-}
-
 /// Parses the filters shared by every practice endpoint. `default_limit` is
 /// `None` for downloads, which return every match unless `limit` is given.
 pub fn parse_query(
@@ -105,10 +73,10 @@ pub fn parse_query(
     params: &Params,
     default_limit: Option<usize>,
 ) -> Result<PracticeQuery, ApiError> {
-    let mut f = Filter::default();
-    if let Some(b) = params.str("bbox") {
-        f.bbox = Some(parse_bbox("bbox", b)?);
-    }
+    let mut f = Filter {
+        bbox: params.bbox("bbox")?.map(|b| b.to_array()),
+        ..Filter::default()
+    };
     let lat = params
         .f64("lat")?
         .map(|v| check_lat("lat", v))
@@ -242,98 +210,107 @@ fn collection_body(snapshot: &Snapshot, pq: &PracticeQuery) -> Vec<u8> {
     out
 }
 
-/// Parses a request's query string into a practice query.
+/// Checks a request's parameters and parses them into a practice query.
 fn query_from(
     state: &AppState,
-    raw: &Option<String>,
+    params: Params,
     default_limit: Option<usize>,
 ) -> Result<PracticeQuery, ApiError> {
-    let params = Params::parse(raw.as_deref(), FILTER_PARAMS)?;
+    let params = params.only(FILTER_PARAMS)?;
     parse_query(state.gazetteer, &params, default_limit)
 }
 
-fn request_key(raw: &Option<String>) -> String {
-    raw.clone().unwrap_or_default()
+/// The request's parameters as one key of its ETag.
+fn request_key(params: &Params) -> String {
+    serde_urlencoded::to_string(params.pairs()).unwrap_or_default()
 }
 
 /// `GET /api/practices`: the filtered practices as GeoJSON.
 pub async fn list(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    params: Params,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
     let snapshot = state.snapshot.load();
-    let pq = match query_from(&state, &raw, Some(DEFAULT_LIMIT)) {
-        Ok(pq) => pq,
-        Err(e) => return e.into_response(),
-    };
-    let etag = etag_for(&snapshot, &["list", &request_key(&raw)]);
-    cached(&headers, etag, "application/geo+json", &[], || {
-        Ok(collection_body(&snapshot, &pq))
+    let key = request_key(&params);
+    let pq = query_from(&state, params, Some(DEFAULT_LIMIT))?;
+    let etag = etag_for(&snapshot, &["list", &key]);
+    cached(
+        &headers,
+        etag,
+        content_type::GEOJSON,
+        CachePolicy::Dataset,
+        &[],
+        || Ok(collection_body(&snapshot, &pq)),
+    )
+}
+
+/// A download permit, or 503 with `Retry-After` when all are taken.
+fn download_permit(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    state.downloads.clone().try_acquire_owned().map_err(|_| {
+        ApiError::Busy(format!(
+            "{} full downloads are already being served; try again in a few seconds",
+            state.config.max_downloads
+        ))
     })
 }
 
-/// How long a download waits for a place among the running ones.
-const DOWNLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-
 /// A download response: the ETag answer of [`cached`], whose body, unless it is
-/// a 304, is written piece by piece by `write` on a blocking thread.
+/// a 304, is written piece by piece by `write` on a blocking thread (the pieces
+/// go through a bounded channel, so memory stays bounded however large the
+/// download); the body holds one of the download permits until it has been
+/// sent. With every permit taken the answer is 503 `busy`.
 async fn streamed(
+    state: &AppState,
     snapshot: std::sync::Arc<Snapshot>,
     headers: &HeaderMap,
     etag: String,
     content_type: &'static str,
     filename: &str,
     write: impl FnOnce(&mut download::PieceWriter, &Snapshot) -> std::io::Result<()> + Send + 'static,
-) -> Response {
-    let Some(permit) = download::slot(DOWNLOAD_WAIT).await else {
-        let mut r = ApiError::Busy(format!(
-            "{} downloads are running; try again in a few seconds",
-            download::MAX_CONCURRENT
-        ))
-        .into_response();
-        r.headers_mut().insert(
-            header::RETRY_AFTER,
-            axum::http::HeaderValue::from_static("5"),
-        );
-        return r;
-    };
+) -> Result<Response, ApiError> {
+    let permit = download_permit(state)?;
     let mut resp = cached(
         headers,
         etag,
         content_type,
+        CachePolicy::Dataset,
         &[(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),
         )],
         || Ok(Vec::new()),
-    );
+    )?;
     if resp.status() == axum::http::StatusCode::OK {
-        let mut rx = download::spawn(permit, snapshot, write);
-        let pieces = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+        // The permit lives with the body: it is given back when the body has
+        // been sent or the client has gone (the writer then stops too).
+        let mut rx = download::spawn((), snapshot, write);
+        let pieces = futures_util::stream::poll_fn(move |cx| {
+            let _held = &permit;
+            rx.poll_recv(cx)
+        });
         *resp.body_mut() = Body::from_stream(pieces);
     }
-    resp
+    Ok(resp)
 }
 
 /// `GET /api/practices.geojson`: the same, as a download of every match.
 pub async fn download_geojson(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    params: Params,
     headers: HeaderMap,
-) -> Response {
-    let pq = match query_from(&state, &raw, None) {
-        Ok(pq) => pq,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, ApiError> {
     let snapshot = state.snapshot.load_full();
-    let etag = etag_for(&snapshot, &["geojson", &request_key(&raw)]);
+    let key = request_key(&params);
+    let pq = query_from(&state, params, None)?;
+    let etag = etag_for(&snapshot, &["geojson", &key]);
     let extra = pq.extra();
     streamed(
+        &state,
         snapshot,
         &headers,
         etag,
-        "application/geo+json",
+        content_type::GEOJSON,
         "praktyki.geojson",
         move |w, s| download::write_geojson(w, s, pq.page(), &extra),
     )
@@ -343,30 +320,21 @@ pub async fn download_geojson(
 /// `GET /api/practices.csv`: the matches in the dataset's CSV format (public view).
 pub async fn download_csv(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    params: Params,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
     // `excel=1` picks the dialect; the rest is the filter.
-    let (dialect, raw) = match crate::api::csv_dialect::split(raw) {
-        Ok(x) => x,
-        Err(e) => return e.into_response(),
-    };
-    let pq = match query_from(&state, &raw, None) {
-        Ok(pq) => pq,
-        Err(e) => return e.into_response(),
-    };
-    let publish = state.config.publish_personal;
+    let (dialect, params) = crate::api::csv_dialect::split_params(params)?;
     let snapshot = state.snapshot.load_full();
+    let key = request_key(&params);
+    let pq = query_from(&state, params, None)?;
+    let publish = state.config.publish_personal;
     let etag = etag_for(
         &snapshot,
-        &[
-            "csv",
-            &request_key(&raw),
-            &publish.to_string(),
-            &format!("{dialect:?}"),
-        ],
+        &["csv", &key, &publish.to_string(), &format!("{dialect:?}")],
     );
     streamed(
+        &state,
         snapshot,
         &headers,
         etag,
@@ -380,25 +348,28 @@ pub async fn download_csv(
 /// `GET /api/practices/{id}`: one practice, public view.
 pub async fn one(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
+    PathParam(id): PathParam<String>,
+    params: Params,
     headers: HeaderMap,
-) -> Response {
-    if let Err(e) = Params::parse(raw.as_deref(), &[]) {
-        return IntoResponse::into_response(e);
-    }
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
     let snapshot = state.snapshot.load();
-    let Some(p) = snapshot.by_id(&id) else {
-        return IntoResponse::into_response(ApiError::NotFound(format!(
-            "no practice with id {id:?}"
-        )));
-    };
+    let p = snapshot
+        .by_id(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("no practice with id {id:?}")))?;
     let publish = state.config.publish_personal;
     let etag = etag_for(&snapshot, &["one", &id, &publish.to_string()]);
-    cached(&headers, etag, "application/geo+json", &[], || {
-        serde_json::to_vec(&detail_feature(&p.public_view(publish)))
-            .map_err(|e| ApiError::Internal(e.to_string()))
-    })
+    cached(
+        &headers,
+        etag,
+        content_type::GEOJSON,
+        CachePolicy::Dataset,
+        &[],
+        || {
+            serde_json::to_vec(&detail_feature(&p.public_view(publish)))
+                .map_err(|e| ApiError::Internal(e.to_string()))
+        },
+    )
 }
 
 /// Reads a GeoJSON Polygon, MultiPolygon, or a Feature holding one.
@@ -444,6 +415,12 @@ pub fn polygon_from_geojson(body: &[u8]) -> Result<geo::MultiPolygon<f64>, ApiEr
         }
     };
     use geo::CoordsIter;
+    let vertices = mp.coords_count();
+    if vertices > MAX_POLYGON_VERTICES {
+        return Err(ApiError::TooLarge(format!(
+            "body: the polygon has {vertices} positions; at most {MAX_POLYGON_VERTICES} are accepted (simplify it first)"
+        )));
+    }
     for c in mp.coords_iter() {
         if !c.x.is_finite() || !c.y.is_finite() || c.x.abs() > 180.0 || c.y.abs() > 90.0 {
             return Err(ApiError::bad(
@@ -478,36 +455,24 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
 }
 
 /// `POST /api/practices/within`: the practices inside a GeoJSON polygon, with
-/// the list's filters as query parameters.
+/// the list's filters as query parameters. The polygon test runs on a blocking
+/// thread, so a large polygon never holds up the async workers, and the
+/// request timeout still answers the client.
 pub async fn within(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    params: Params,
     body: Body,
-) -> Response {
-    let run = async {
-        let mut pq = query_from(&state, &raw, Some(DEFAULT_LIMIT))?;
-        let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
-            .await
-            .map_err(|_| {
-                ApiError::bad(
-                    "body_too_large",
-                    format!("body: larger than {MAX_BODY_BYTES} bytes"),
-                )
-            })?;
+) -> Result<Response, ApiError> {
+    let mut pq = query_from(&state, params, Some(DEFAULT_LIMIT))?;
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| ApiError::TooLarge(format!("body: larger than {MAX_BODY_BYTES} bytes")))?;
+    let snapshot = state.snapshot.load_full();
+    let body = tokio::task::spawn_blocking(move || {
         pq.filter.within = Some(polygon_from_geojson(&bytes)?);
-        let snapshot = state.snapshot.load();
-        let body = collection_body(&snapshot, &pq);
-        Ok::<_, ApiError>(body)
-    };
-    match run.await {
-        Ok(b) => {
-            let mut r = IntoResponse::into_response(b);
-            r.headers_mut().insert(
-                header::CONTENT_TYPE,
-                axum::http::HeaderValue::from_static("application/geo+json"),
-            );
-            r
-        }
-        Err(e) => IntoResponse::into_response(e),
-    }
+        Ok::<_, ApiError>(collection_body(&snapshot, &pq))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("polygon query task: {e}")))??;
+    Ok(with_type(body, content_type::GEOJSON, CachePolicy::NoStore))
 }

@@ -1,18 +1,39 @@
-//! Query-string parsing with errors that name the parameter.
+//! Request extractors whose rejection is [`ApiError`]: the query string decoded
+//! once ([`Params`]), path segments ([`PathParam`]), and typed values parsed
+//! from them — a point as [`LonLat`], a [`Bbox`] — with errors that name the
+//! parameter.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 
 use super::error::ApiError;
+use crate::geo_util::LonLat;
 
-/// The decoded query string of one request, checked against the parameters an
-/// endpoint accepts.
+/// Path segments, extracted as axum's `Path` but rejected with [`ApiError`]
+/// (a segment that is not UTF-8 is a JSON 400, not plain text).
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct PathParam<T>(pub T);
+
+/// The decoded query string of one request. Extract it, then check it against
+/// the parameters an endpoint accepts with [`Params::only`].
 #[derive(Debug, Default)]
 pub struct Params {
     pairs: Vec<(String, String)>,
 }
 
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Params, ApiError> {
+        Params::decode(parts.uri.query())
+    }
+}
+
 impl Params {
-    /// Decodes `raw` and rejects parameters not in `allowed`, and repeated ones.
-    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, ApiError> {
-        let pairs: Vec<(String, String)> = match raw {
+    /// Decodes a raw query string.
+    pub fn decode(raw: Option<&str>) -> Result<Params, ApiError> {
+        let pairs = match raw {
             Some(r) if !r.is_empty() => serde_urlencoded::from_str(r).map_err(|e| {
                 ApiError::bad("invalid_query", format!("malformed query string: {e}"))
             })?,
@@ -20,18 +41,49 @@ impl Params {
         };
         // `_` is a browser cache-buster (`?_=1700000000`): accepted and ignored.
         let pairs: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != "_").collect();
-        for (i, (k, _)) in pairs.iter().enumerate() {
+        Ok(Params { pairs })
+    }
+
+    /// Decodes `raw` and rejects parameters not in `allowed`, and repeated ones.
+    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, ApiError> {
+        Params::decode(raw)?.only(allowed)
+    }
+
+    /// These parameters, when each is in `allowed` and given once.
+    pub fn only(self, allowed: &[&str]) -> Result<Params, ApiError> {
+        Ok(self.only_repeating(allowed, &[])?.0)
+    }
+
+    /// The single-valued parameters (each in `allowed`, given once) and the
+    /// values of the `repeatable` ones (Photon's `osm_tag`, `layer`).
+    pub fn only_repeating(
+        self,
+        allowed: &[&str],
+        repeatable: &[&str],
+    ) -> Result<(Params, Vec<(String, String)>), ApiError> {
+        let (multi, single): (Vec<_>, Vec<_>) = self
+            .pairs
+            .into_iter()
+            .partition(|(k, _)| repeatable.contains(&k.as_str()));
+        for (i, (k, _)) in single.iter().enumerate() {
             if !allowed.contains(&k.as_str()) {
+                let mut all: Vec<&str> = allowed.to_vec();
+                all.extend(repeatable);
                 return Err(ApiError::bad(
                     "unknown_parameter",
-                    format!("{k}: unknown parameter; accepted: {}", allowed.join(", ")),
+                    format!("{k}: unknown parameter; accepted: {}", all.join(", ")),
                 ));
             }
-            if pairs[..i].iter().any(|(k2, _)| k2 == k) {
+            if single[..i].iter().any(|(k2, _)| k2 == k) {
                 return Err(ApiError::invalid(k, "given more than once"));
             }
         }
-        Ok(Params { pairs })
+        Ok((Params { pairs: single }, multi))
+    }
+
+    /// Every decoded pair, in order.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
     }
 
     /// The raw value of a parameter; an empty value counts as absent.
@@ -49,14 +101,14 @@ impl Params {
     }
 
     /// The required `lat` and `lon` of a point, each within its range.
-    pub fn lat_lon(&self) -> Result<(f64, f64), ApiError> {
+    pub fn lon_lat(&self) -> Result<LonLat, ApiError> {
         let lat = self
             .f64("lat")?
             .ok_or_else(|| ApiError::invalid("lat", "required"))?;
         let lon = self
             .f64("lon")?
             .ok_or_else(|| ApiError::invalid("lon", "required"))?;
-        Ok((check_lat("lat", lat)?, check_lon("lon", lon)?))
+        Ok(LonLat::new(check_lon("lon", lon)?, check_lat("lat", lat)?))
     }
 
     /// A whole number within `min..=max`.
@@ -75,6 +127,48 @@ impl Params {
                 Ok(n)
             })
             .transpose()
+    }
+
+    /// A bounding box `minLon,minLat,maxLon,maxLat`.
+    pub fn bbox(&self, name: &str) -> Result<Option<Bbox>, ApiError> {
+        self.str(name).map(|v| Bbox::parse(name, v)).transpose()
+    }
+}
+
+/// A lon/lat bounding box, west-south to east-north, degrees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bbox {
+    /// West edge.
+    pub min_lon: f64,
+    /// South edge.
+    pub min_lat: f64,
+    /// East edge.
+    pub max_lon: f64,
+    /// North edge.
+    pub max_lat: f64,
+}
+
+impl Bbox {
+    /// Parses `minLon,minLat,maxLon,maxLat` for parameter `name`.
+    pub fn parse(name: &str, v: &str) -> Result<Bbox, ApiError> {
+        let [min_lon, min_lat, max_lon, max_lat] = parse_bbox(name, v)?;
+        Ok(Bbox {
+            min_lon,
+            min_lat,
+            max_lon,
+            max_lat,
+        })
+    }
+
+    /// `[min_lon, min_lat, max_lon, max_lat]`, as `query::Filter` takes it.
+    pub fn to_array(self) -> [f64; 4] {
+        [self.min_lon, self.min_lat, self.max_lon, self.max_lat]
+    }
+
+    /// Whether a point lies in the box (edges included).
+    pub fn contains(&self, p: LonLat) -> bool {
+        (self.min_lon..=self.max_lon).contains(&p.lon)
+            && (self.min_lat..=self.max_lat).contains(&p.lat)
     }
 }
 

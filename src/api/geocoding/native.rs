@@ -1,0 +1,183 @@
+//! `/api/geocode` and `/api/reverse`: the gazetteer over HTTP.
+
+use axum::extract::State;
+use axum::response::Response;
+use serde::Serialize;
+
+use crate::api::AppState;
+use crate::api::error::ApiError;
+use crate::api::extract::Params;
+use crate::api::response::{CachePolicy, content_type, json};
+use crate::gazetteer::{AdminRef, Candidate, GeocodeQuery, Precision};
+use crate::geo_util::LonLat;
+use crate::geojson::{round_km, round6};
+
+/// A GeoJSON Point.
+#[derive(Debug, Serialize)]
+pub struct Point {
+    r#type: &'static str,
+    coordinates: [f64; 2],
+}
+
+impl Point {
+    /// The point of `lon`, `lat`, rounded to six decimals.
+    pub fn new(lon: f64, lat: f64) -> Point {
+        Point {
+            r#type: "Point",
+            coordinates: [round6(lon), round6(lat)],
+        }
+    }
+}
+
+/// A GeoJSON Feature with typed properties.
+#[derive(Debug, Serialize)]
+pub struct Feature<P> {
+    r#type: &'static str,
+    geometry: Point,
+    properties: P,
+}
+
+impl<P> Feature<P> {
+    /// A point feature.
+    pub fn new(geometry: Point, properties: P) -> Feature<P> {
+        Feature {
+            r#type: "Feature",
+            geometry,
+            properties,
+        }
+    }
+}
+
+/// The properties of a geocoder candidate.
+#[derive(Debug, Serialize)]
+pub struct CandidateProperties<'a> {
+    rank: usize,
+    name: &'a str,
+    precision: Precision,
+    score: f64,
+    postal_code: Option<&'a str>,
+    gmina: &'a Option<AdminRef>,
+    powiat: &'a Option<AdminRef>,
+    voivodeship: &'a Option<AdminRef>,
+    population: Option<u32>,
+}
+
+/// A geocoder candidate as a GeoJSON Feature.
+pub fn candidate_feature(c: &Candidate, rank: usize) -> Feature<CandidateProperties<'_>> {
+    Feature::new(
+        Point::new(c.lon, c.lat),
+        CandidateProperties {
+            rank,
+            name: &c.name,
+            precision: c.precision,
+            score: (c.score * 1000.0).round() / 1000.0,
+            postal_code: c.postal_code.as_deref(),
+            gmina: &c.admin.gmina,
+            powiat: &c.admin.powiat,
+            voivodeship: &c.admin.voivodeship,
+            population: c.population,
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct Candidates<'a> {
+    r#type: &'static str,
+    query: &'a GeocodeQuery,
+    features: Vec<Feature<CandidateProperties<'a>>>,
+}
+
+/// `GET /api/geocode?q=` (or `postal_code`, `town`, `gmina`, `powiat`,
+/// `voivodeship`, and `limit`): ranked candidates as a FeatureCollection.
+pub async fn geocode(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
+    let p = p.only(&[
+        "q",
+        "postal_code",
+        "town",
+        "gmina",
+        "powiat",
+        "voivodeship",
+        "limit",
+    ])?;
+    let q = GeocodeQuery {
+        text: p.str("q").map(str::to_string),
+        postal_code: p.str("postal_code").map(str::to_string),
+        town: p.str("town").map(str::to_string),
+        gmina: p.str("gmina").map(str::to_string),
+        powiat: p.str("powiat").map(str::to_string),
+        voivodeship: p.str("voivodeship").map(str::to_string),
+    };
+    if q == GeocodeQuery::default() {
+        return Err(ApiError::invalid(
+            "q",
+            "give q, or one of postal_code, town, gmina, powiat, voivodeship",
+        ));
+    }
+    let limit = p.int("limit", 1, 10)?.unwrap_or(10) as usize;
+    let r = state
+        .gazetteer
+        .geocode(&q)
+        .map_err(|e| ApiError::geocode("q", e))?;
+    let features = r
+        .candidates
+        .iter()
+        .take(limit)
+        .enumerate()
+        .map(|(i, c)| candidate_feature(c, i + 1))
+        .collect();
+    json(
+        &Candidates {
+            r#type: "FeatureCollection",
+            query: &q,
+            features,
+        },
+        content_type::GEOJSON,
+        CachePolicy::Gazetteer,
+    )
+}
+
+#[derive(Serialize)]
+struct ReverseProperties<'a> {
+    name: &'a str,
+    distance_km: f64,
+    postal_code: &'a str,
+    gmina: &'a Option<AdminRef>,
+    powiat: &'a Option<AdminRef>,
+    voivodeship: &'a Option<AdminRef>,
+    query: LatLonEcho,
+}
+
+#[derive(Serialize)]
+struct LatLonEcho {
+    lat: f64,
+    lon: f64,
+}
+
+/// `GET /api/reverse?lat=&lon=`: the nearest locality and its admin chain.
+pub async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
+    let p = p.only(&["lat", "lon"])?;
+    let at: LonLat = p.lon_lat()?;
+    let r = state
+        .gazetteer
+        .reverse(at)
+        .map_err(|e| ApiError::geocode("lat,lon", e))?;
+    json(
+        &Feature::new(
+            Point::new(r.locality_lon, r.locality_lat),
+            ReverseProperties {
+                name: &r.name,
+                distance_km: round_km(r.distance_km),
+                postal_code: &r.postal_code,
+                gmina: &r.admin.gmina,
+                powiat: &r.admin.powiat,
+                voivodeship: &r.admin.voivodeship,
+                query: LatLonEcho {
+                    lat: at.lat,
+                    lon: at.lon,
+                },
+            },
+        ),
+        content_type::GEOJSON,
+        CachePolicy::Gazetteer,
+    )
+}

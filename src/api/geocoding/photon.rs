@@ -1,0 +1,277 @@
+//! Photon-compatible geocoding under `/photon`: `/photon/api` and
+//! `/photon/reverse` answer komoot Photon's GeoJSON, so geopy's `Photon`,
+//! Leaflet's geocoder control and other Photon clients work unchanged.
+//!
+//! The answers come from the gazetteer ([`crate::gazetteer`]): localities,
+//! gminas, powiats and voivodeships of Poland, no streets or house numbers.
+//! `osm_id` is a stable local identifier, not an OpenStreetMap id, and `extent`
+//! is an estimate from the place's kind and population (a voivodeship's comes
+//! from its outline). It translates the neutral [`Place`] of
+//! [`crate::places`].
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::{Map, Value, json};
+
+use crate::api::error::ApiError;
+use crate::api::extract::{Params, check_lat, check_lon};
+use crate::api::response::{CachePolicy, content_type, json as json_response};
+use crate::api::{AppState, cors};
+use crate::gazetteer::GeocodeQuery;
+use crate::geo_util::LonLat;
+use crate::geojson::round6;
+use crate::places::{self, MAX_RESULTS, Place, PlaceKind, SearchOptions, country_name};
+
+/// The `/photon` routes, to be merged into the application router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/photon/api", get(search))
+        .route("/photon/api/", get(search))
+        .route("/photon/reverse", get(reverse))
+        .route("/photon/reverse/", get(reverse))
+        .layer(cors::read_only())
+}
+
+/// Photon's `osm_tag` filter: `key`, `key:value`, `:value`, each negatable
+/// with `!` before the key or the value.
+fn tag_matches(filter: &str, key: &str, value: &str) -> bool {
+    let (k, v) = match filter.split_once(':') {
+        Some((k, v)) => (k, Some(v)),
+        None => (filter, None),
+    };
+    let (k_neg, k) = match k.strip_prefix('!') {
+        Some(k) => (true, k),
+        None => (false, k),
+    };
+    let (v_neg, v) = match v.map(|v| v.strip_prefix('!').map_or((false, v), |s| (true, s))) {
+        Some((n, v)) => (n, Some(v)),
+        None => (false, None),
+    };
+    let key_ok = k.is_empty() || k == key;
+    let val_ok = v.is_none_or(|v| v.is_empty() || v == value);
+    if k_neg {
+        // `!key` excludes the key altogether.
+        return k.is_empty() || k != key;
+    }
+    key_ok && (val_ok != v_neg)
+}
+
+/// A place as a Photon GeoJSON Feature.
+pub fn photon_feature(p: &Place, country: &str) -> Value {
+    let e = p.extent;
+    let mut props = Map::new();
+    props.insert("osm_type".into(), json!(p.kind.osm_type_letter()));
+    props.insert("osm_id".into(), json!(p.id));
+    props.insert("osm_key".into(), json!(p.kind.osm_key()));
+    props.insert("osm_value".into(), json!(p.kind.osm_value()));
+    props.insert("type".into(), json!(p.kind.photon_type()));
+    props.insert(
+        "name".into(),
+        json!(match p.kind {
+            PlaceKind::Municipality => format!("gmina {}", p.name),
+            PlaceKind::County => p.county().unwrap_or_else(|| p.name.clone()),
+            PlaceKind::State => p.state().unwrap_or_else(|| p.name.clone()),
+            _ => p.name.clone(),
+        }),
+    );
+    if let Some(pc) = &p.postcode {
+        props.insert("postcode".into(), json!(pc));
+    }
+    if matches!(p.kind, PlaceKind::Village)
+        && let Some(g) = p
+            .admin
+            .gmina
+            .as_ref()
+            .map(|a| &*a.name)
+            .filter(|g| *g != p.name)
+    {
+        props.insert("city".into(), json!(g));
+    }
+    if let Some(c) = p
+        .county()
+        .filter(|_| p.kind != PlaceKind::County && p.kind != PlaceKind::State)
+    {
+        props.insert("county".into(), json!(c));
+    }
+    if p.kind != PlaceKind::State
+        && let Some(s) = p.state()
+    {
+        props.insert("state".into(), json!(s));
+    }
+    props.insert("country".into(), json!(country));
+    props.insert("countrycode".into(), json!("PL"));
+    // Photon's extent is [min lon, max lat, max lon, min lat].
+    props.insert("extent".into(), json!([e[0], e[3], e[2], e[1]]));
+    json!({
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round6(p.lon), round6(p.lat)]},
+        "properties": props,
+    })
+}
+
+fn collection(features: Vec<Value>) -> Result<Response, ApiError> {
+    json_response(
+        &json!({"type": "FeatureCollection", "features": features}),
+        content_type::JSON_UTF8,
+        CachePolicy::Gazetteer,
+    )
+}
+
+fn limit_of(p: &Params) -> Result<usize, ApiError> {
+    Ok(p.int("limit", 1, 1000)?
+        .map_or(MAX_RESULTS, |l| (l as usize).min(MAX_RESULTS)))
+}
+
+fn filter_tags(places: Vec<Place>, tags: &[(String, String)]) -> Vec<Place> {
+    let osm_tags: Vec<&str> = tags
+        .iter()
+        .filter(|(k, _)| k == "osm_tag")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let layers: Vec<&str> = tags
+        .iter()
+        .filter(|(k, _)| k == "layer")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    places
+        .into_iter()
+        .filter(|p| {
+            osm_tags
+                .iter()
+                .all(|t| tag_matches(t, p.kind.osm_key(), p.kind.osm_value()))
+        })
+        .filter(|p| layers.is_empty() || layers.contains(&p.kind.photon_type()))
+        .collect()
+}
+
+/// `GET /photon/api?q=&limit=&lang=&lat=&lon=&bbox=&osm_tag=&layer=`: forward
+/// geocoding. `lat`/`lon` bias equally good answers towards the point; `bbox`
+/// keeps only answers inside it.
+async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
+    let (p, tags) = p.only_repeating(
+        &[
+            "q",
+            "limit",
+            "lang",
+            "lat",
+            "lon",
+            "bbox",
+            "zoom",
+            "location_bias_scale",
+            "debug",
+            "dedupe",
+        ],
+        &["osm_tag", "layer"],
+    )?;
+    let q = p
+        .str("q")
+        .ok_or_else(|| ApiError::invalid("q", "missing search term"))?;
+    let limit = limit_of(&p)?;
+    let lat = p.f64("lat")?.map(|v| check_lat("lat", v)).transpose()?;
+    let lon = p.f64("lon")?.map(|v| check_lon("lon", v)).transpose()?;
+    let bias = match (lat, lon) {
+        (Some(lat), Some(lon)) => Some(LonLat::new(lon, lat)),
+        (None, None) => None,
+        _ => {
+            return Err(ApiError::invalid(
+                "lat",
+                "give both lat and lon for a location bias",
+            ));
+        }
+    };
+    let bbox = p.bbox("bbox")?.map(|b| b.to_array());
+    if let Some(s) = p.f64("location_bias_scale")?
+        && !(0.0..=1.0).contains(&s)
+    {
+        return Err(ApiError::invalid(
+            "location_bias_scale",
+            "must be within 0..1",
+        ));
+    }
+    p.int("zoom", 0, 30)?;
+    let country = country_name(p.str("lang"));
+    let places = places::search(
+        state.gazetteer,
+        &GeocodeQuery::text(q),
+        SearchOptions { bbox, bias },
+    )
+    .map_err(|e| ApiError::geocode("q", e))?;
+    collection(
+        filter_tags(places, &tags)
+            .iter()
+            .take(limit)
+            .map(|p| photon_feature(p, country))
+            .collect(),
+    )
+}
+
+/// `GET /photon/reverse?lat=&lon=&limit=&lang=&radius=`: the nearest locality,
+/// or no feature outside Poland or beyond `radius` km.
+async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
+    let (p, tags) = p.only_repeating(
+        &[
+            "lat",
+            "lon",
+            "limit",
+            "lang",
+            "radius",
+            "query_string_filter",
+            "distance_sort",
+            "debug",
+            "dedupe",
+        ],
+        &["osm_tag", "layer"],
+    )?;
+    let at = p.lon_lat()?;
+    limit_of(&p)?;
+    let radius_km = p.f64("radius")?;
+    if let Some(r) = radius_km
+        && r <= 0.0
+    {
+        return Err(ApiError::invalid("radius", "must be positive (km)"));
+    }
+    let found =
+        places::reverse(state.gazetteer, at).map_err(|e| ApiError::geocode("lat,lon", e))?;
+    let country = country_name(p.str("lang"));
+    let places = match found {
+        Some((place, r)) if radius_km.is_none_or(|max| r.distance_km <= max) => vec![place],
+        _ => Vec::new(),
+    };
+    collection(
+        filter_tags(places, &tags)
+            .iter()
+            .map(|p| photon_feature(p, country))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osm_tag_filters() {
+        assert!(tag_matches("place", "place", "city"));
+        assert!(tag_matches("place:city", "place", "city"));
+        assert!(!tag_matches("place:town", "place", "city"));
+        assert!(tag_matches(":city", "place", "city"));
+        assert!(!tag_matches("!place", "place", "city"));
+        assert!(tag_matches("!boundary", "place", "city"));
+        assert!(tag_matches("place:!town", "place", "city"));
+        assert!(!tag_matches("place:!city", "place", "city"));
+    }
+
+    #[test]
+    fn repeated_tags_are_accepted_other_repeats_are_not() {
+        let lenient = |raw: &str| {
+            Params::decode(Some(raw)).and_then(|p| p.only_repeating(&["q"], &["osm_tag"]))
+        };
+        let (p, multi) = lenient("q=x&osm_tag=place&osm_tag=!boundary").unwrap();
+        assert_eq!(p.str("q"), Some("x"));
+        assert_eq!(multi.len(), 2);
+        assert!(lenient("q=x&q=y").is_err());
+        assert!(lenient("nope=1").is_err());
+    }
+}

@@ -1,0 +1,77 @@
+//! The state every handler shares: the current snapshot, the operator's
+//! settings and the gazetteer.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use tokio::sync::Semaphore;
+
+use crate::config::ServeArgs;
+use crate::gazetteer::Gazetteer;
+use crate::query::Snapshot;
+
+/// Settings the API needs from the operator.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Publish named contact persons' phones and e-mails.
+    pub publish_personal: bool,
+    /// Tile URL template for the page ("" for the offline base layer).
+    pub tile_url: String,
+    /// Tile attribution (HTML).
+    pub tile_attribution: String,
+    /// Folder of the map page.
+    pub static_dir: PathBuf,
+    /// Time limit for one request.
+    pub request_timeout: Duration,
+    /// Build absolute links from `X-Forwarded-Host`/`-Proto` (only behind a
+    /// proxy that sets them); otherwise from `Host` alone.
+    pub trust_forwarded: bool,
+    /// Full downloads (`.geojson`, `.csv`) served at once; more wait for 503.
+    pub max_downloads: usize,
+}
+
+impl ApiConfig {
+    /// The configuration from `serve`'s arguments.
+    pub fn from_args(a: &ServeArgs) -> ApiConfig {
+        ApiConfig {
+            publish_personal: a.publish_personal,
+            tile_url: if a.tile_url.eq_ignore_ascii_case("none") {
+                String::new()
+            } else {
+                a.tile_url.clone()
+            },
+            tile_attribution: a.tile_attribution.clone(),
+            static_dir: a.static_dir.clone(),
+            request_timeout: Duration::from_secs(a.request_timeout_secs.max(1)),
+            trust_forwarded: a.trust_forwarded,
+            max_downloads: a.max_downloads.max(1),
+        }
+    }
+}
+
+/// Shared state of every handler; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The current dataset snapshot.
+    pub snapshot: Arc<ArcSwap<Snapshot>>,
+    /// Operator settings.
+    pub config: Arc<ApiConfig>,
+    /// The gazetteer.
+    pub gazetteer: &'static Gazetteer,
+    /// Permits for full downloads running at once.
+    pub downloads: Arc<Semaphore>,
+}
+
+impl AppState {
+    /// State over a snapshot.
+    pub fn new(snapshot: Snapshot, config: ApiConfig, gazetteer: &'static Gazetteer) -> AppState {
+        AppState {
+            snapshot: Arc::new(ArcSwap::from_pointee(snapshot)),
+            downloads: Arc::new(Semaphore::new(config.max_downloads.max(1))),
+            config: Arc::new(config),
+            gazetteer,
+        }
+    }
+}

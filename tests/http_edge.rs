@@ -1,0 +1,313 @@
+//! The HTTP edge's robustness: every error is JSON, security headers, the
+//! polygon and download limits, the static folder's bounds, and the server's
+//! timeouts and bounded shutdown on a real socket.
+
+mod common;
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use common::{app, app_with, config, dataset, get, send};
+use mapa_praktyk::api::ApiConfig;
+use mapa_praktyk::api::server::{ConnectionLimits, run};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tower::ServiceExt;
+
+#[tokio::test]
+async fn router_errors_are_json_too() {
+    let app = app();
+    // 405 from the router.
+    let r = send(
+        &app,
+        Request::delete("/api/practices")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.content_type(), "application/json");
+    assert_eq!(r.error_code(), "method_not_allowed");
+    // A path segment that is not UTF-8.
+    let r = get(&app, "/api/practices/%FF%FE").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    assert_eq!(r.content_type(), "application/json");
+    assert_eq!(r.error_code(), "invalid_path");
+    let r = get(&app, "/ogc/collections/practices/items/%C3%28").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    assert_eq!(r.error_code(), "invalid_path");
+    // A missing file of the page.
+    let r = get(&app, "/no-such-file.js").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.error_code(), "not_found");
+}
+
+#[tokio::test]
+async fn every_answer_has_security_headers_that_keep_embedding() {
+    let app = app();
+    for path in ["/", "/api/practices", "/ogc", "/api/nope"] {
+        let r = get(&app, path).await;
+        let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
+        // The embed mode (an iframe on a municipality's site) stays allowed.
+        assert!(csp.contains("frame-ancestors *"), "{path}: {csp}");
+        assert!(!r.headers.contains_key(header::X_FRAME_OPTIONS));
+        assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(
+            r.headers[header::REFERRER_POLICY],
+            "strict-origin-when-cross-origin"
+        );
+    }
+}
+
+fn ring(n: usize) -> String {
+    let pts: Vec<String> = (0..n)
+        .map(|i| {
+            let a = i as f64 / n as f64 * std::f64::consts::TAU;
+            format!("[{:.6},{:.6}]", 19.0 + a.cos(), 51.0 + a.sin())
+        })
+        .collect();
+    format!(
+        "{{\"type\":\"Polygon\",\"coordinates\":[[{},{}]]}}",
+        pts.join(","),
+        pts[0]
+    )
+}
+
+#[tokio::test]
+async fn polygons_are_limited_in_positions_and_bytes() {
+    let app = app();
+    let post = |body: String| {
+        Request::post("/api/practices/within")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let r = send(&app, post(ring(80_000))).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
+    assert_eq!(r.error_code(), "body_too_large");
+    assert!(r.text().contains("80001 positions"), "{}", r.text());
+    let huge = format!(
+        "{{\"type\":\"Polygon\",\"coordinates\":[[{}[19,50]]]}}",
+        "[19.0,50.0],".repeat(300_000)
+    );
+    let r = send(&app, post(huge)).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.error_code(), "body_too_large");
+    // Within the limits, the query runs.
+    let r = send(&app, post(ring(5_000))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+}
+
+#[tokio::test]
+async fn full_downloads_are_limited_while_their_bodies_are_sent() {
+    let app = app_with(
+        dataset(),
+        ApiConfig {
+            max_downloads: 1,
+            ..config()
+        },
+    );
+    let req = || {
+        Request::get("/api/practices.geojson")
+            .body(Body::empty())
+            .unwrap()
+    };
+    // The first body is not read yet: its permit is held.
+    let first = app.clone().oneshot(req()).await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let r = send(&app, req()).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    assert_eq!(r.error_code(), "busy");
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
+    let r = get(&app, "/api/practices.csv").await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    // Once the first body is gone, downloads are served again.
+    drop(first);
+    let r = send(&app, req()).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn static_files_behind_symlinks_out_of_the_folder_are_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "top secret").unwrap();
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("index.html"), "<p>page</p>").unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.path().join("out")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        root.path().join("secret.txt"),
+    )
+    .unwrap();
+    let app = app_with(
+        dataset(),
+        ApiConfig {
+            static_dir: root.path().to_path_buf(),
+            ..config()
+        },
+    );
+    assert_eq!(get(&app, "/index.html").await.status, StatusCode::OK);
+    for path in ["/out/secret.txt", "/secret.txt"] {
+        let r = get(&app, path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.text().contains("top secret"));
+    }
+}
+
+/// Starts the real server loop on a free port; returns its address, a sender
+/// that shuts it down, and its task.
+async fn start(
+    limits: ConnectionLimits,
+) -> (
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(run(listener, app(), limits, async {
+        let _ = rx.await;
+    }));
+    (addr, tx, task)
+}
+
+/// Reads until the peer closes; `None` if it stays open for `guard`.
+async fn closed_within(s: &mut TcpStream, guard: Duration) -> Option<Vec<u8>> {
+    let mut got = Vec::new();
+    tokio::time::timeout(guard, async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match s.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await
+    .ok()
+    .map(|_| got)
+}
+
+#[tokio::test]
+async fn half_sent_headers_and_idle_connections_are_closed() {
+    let (addr, tx, task) = start(ConnectionLimits {
+        header_timeout: Duration::from_secs(1),
+        max_connections: 64,
+        shutdown_grace: Duration::from_secs(1),
+    })
+    .await;
+    // A request whose headers never end.
+    let mut half = TcpStream::connect(addr).await.unwrap();
+    half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // A connection that never sends anything.
+    let mut idle = TcpStream::connect(addr).await.unwrap();
+    // A kept-alive connection after one answered request.
+    let mut kept = TcpStream::connect(addr).await.unwrap();
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let guard = Duration::from_secs(20);
+    assert!(
+        closed_within(&mut half, guard).await.is_some(),
+        "half-sent request still open"
+    );
+    assert!(
+        closed_within(&mut idle, guard).await.is_some(),
+        "idle connection still open"
+    );
+    let answered = closed_within(&mut kept, guard)
+        .await
+        .expect("kept-alive connection still open");
+    assert!(String::from_utf8_lossy(&answered).starts_with("HTTP/1.1 200"));
+    // Others are still answered.
+    let mut fresh = TcpStream::connect(addr).await.unwrap();
+    fresh
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let reply = closed_within(&mut fresh, guard).await.unwrap();
+    assert!(String::from_utf8_lossy(&reply).starts_with("HTTP/1.1 200"));
+    tx.send(()).unwrap();
+    tokio::time::timeout(guard, task).await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn shutdown_does_not_wait_for_a_half_sent_request() {
+    let (addr, tx, task) = start(ConnectionLimits {
+        // Far longer than the grace: shutdown must not wait for it.
+        header_timeout: Duration::from_secs(600),
+        max_connections: 64,
+        shutdown_grace: Duration::from_millis(500),
+    })
+    .await;
+    let mut half = TcpStream::connect(addr).await.unwrap();
+    half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    tx.send(()).unwrap();
+    let finished = tokio::time::timeout(Duration::from_secs(30), task).await;
+    assert!(
+        finished.is_ok(),
+        "the server kept waiting for the half-sent request"
+    );
+    // No new connection is accepted after shutdown.
+    assert!(TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
+async fn options_and_head_still_work_through_the_layers() {
+    let app = app();
+    let r = send(
+        &app,
+        Request::builder()
+            .method(Method::HEAD)
+            .uri("/api/practices")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_for_a_free_one() {
+    let (addr, tx, task) = start(ConnectionLimits {
+        header_timeout: Duration::from_secs(1),
+        max_connections: 1,
+        shutdown_grace: Duration::from_secs(1),
+    })
+    .await;
+    // The one permitted connection: idle.
+    let mut idle = TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The next client is queued, not refused, and answered once the idle
+    // connection has been closed by the header timeout.
+    let mut next = TcpStream::connect(addr).await.unwrap();
+    next.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    // While the idle connection holds the only permit, no answer comes
+    // (without a cap, one would come at once).
+    let mut first = [0u8; 1];
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), next.peek(&mut first))
+            .await
+            .is_err(),
+        "answered beyond the cap"
+    );
+    let guard = Duration::from_secs(20);
+    let reply = closed_within(&mut next, guard)
+        .await
+        .expect("never answered");
+    assert!(String::from_utf8_lossy(&reply).starts_with("HTTP/1.1 200"));
+    // By then the idle one was closed by its header timeout.
+    assert!(closed_within(&mut idle, guard).await.is_some());
+    tx.send(()).unwrap();
+    tokio::time::timeout(guard, task).await.unwrap().unwrap();
+}
