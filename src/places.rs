@@ -28,6 +28,8 @@ pub enum PlaceKind {
     Town,
     /// A village or a locality of unknown size.
     Village,
+    /// A district or estate of a town ("Mokotów", "Psie Pole").
+    Suburb,
     /// A gmina.
     Municipality,
     /// A powiat.
@@ -262,6 +264,9 @@ pub fn is_malformed(e: &GeocodeError) -> bool {
 /// Derived from the candidate's precision and, for localities, from its size
 /// and whether it names its gmina and powiat.
 pub fn kind_of(c: &Candidate) -> PlaceKind {
+    if c.kind == crate::gazetteer::PlaceKind::District {
+        return PlaceKind::Suburb;
+    }
     match c.precision {
         Precision::Gmina => PlaceKind::Municipality,
         Precision::Powiat => PlaceKind::County,
@@ -271,13 +276,14 @@ pub fn kind_of(c: &Candidate) -> PlaceKind {
 }
 
 impl PlaceKind {
-    /// A stable key of the kind: `city`, `town`, `village`, `municipality`,
+    /// A stable key of the kind: `city`, `town`, `village`, `suburb`, `municipality`,
     /// `county`, `state` (used in place ids).
     pub fn key(self) -> &'static str {
         match self {
             PlaceKind::City => "city",
             PlaceKind::Town => "town",
             PlaceKind::Village => "village",
+            PlaceKind::Suburb => "suburb",
             PlaceKind::Municipality => "municipality",
             PlaceKind::County => "county",
             PlaceKind::State => "state",
@@ -286,7 +292,10 @@ impl PlaceKind {
 
     /// Whether the place is a settlement (rather than an administrative unit).
     pub fn is_settlement(self) -> bool {
-        matches!(self, PlaceKind::City | PlaceKind::Town | PlaceKind::Village)
+        matches!(
+            self,
+            PlaceKind::City | PlaceKind::Town | PlaceKind::Village | PlaceKind::Suburb
+        )
     }
 }
 

@@ -349,3 +349,44 @@ async fn a_street_not_in_the_gazetteer_falls_back_to_the_town() {
     .await;
     assert_eq!(v["features"][0]["properties"]["name"], "Zawiercie", "{v}");
 }
+
+// ------------------------------------------- search as you type, districts
+
+#[tokio::test]
+async fn photon_and_the_native_geocoder_complete_a_name_being_typed() {
+    let app = app();
+    for (q, name) in [
+        ("O%C5%9Bwi%C4%99", "Oświęcim"),
+        ("Zawi", "Zawiercie"),
+        ("D%C4%85browa%20G", "Dąbrowa Górnicza"),
+        ("Krak", "Kraków"),
+    ] {
+        let fc = ok(&app, &format!("/photon/api?q={q}&limit=3")).await;
+        assert_eq!(fc["features"][0]["properties"]["name"], name, "photon {q}");
+        let v = ok(&app, &format!("/api/geocode?q={q}")).await;
+        assert_eq!(v["features"][0]["properties"]["name"], name, "geocode {q}");
+    }
+}
+
+#[tokio::test]
+async fn districts_come_as_suburbs_of_their_city() {
+    let app = app();
+    let fc = ok(&app, "/photon/api?q=Mokot%C3%B3w&limit=1").await;
+    let p = &fc["features"][0]["properties"];
+    assert_eq!(p["name"], "Mokotów");
+    assert_eq!(p["osm_value"], "suburb");
+    assert_eq!(p["type"], "district");
+    assert_eq!(p["city"], "Warszawa");
+    let v = ok(
+        &app,
+        "/nominatim/search?q=Psie%20Pole&format=jsonv2&addressdetails=1",
+    )
+    .await;
+    assert_eq!(v[0]["address"]["suburb"], "Psie Pole", "{v}");
+    assert_eq!(v[0]["address"]["city"], "Wrocław", "{v}");
+    let g = ok(&app, "/api/geocode?q=w%20Bielanach").await;
+    let p = &g["features"][0]["properties"];
+    assert_eq!(p["name"], "Bielany", "{g}");
+    assert_eq!(p["kind"], "district");
+    assert_eq!(p["town"], "Warszawa");
+}

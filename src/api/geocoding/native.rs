@@ -53,6 +53,11 @@ impl<P> Feature<P> {
 pub struct CandidateProperties<'a> {
     rank: usize,
     name: &'a str,
+    /// `locality`, `district`, `gmina`, `powiat` or `voivodeship`.
+    kind: crate::gazetteer::PlaceKind,
+    /// For a district, the town it lies in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    town: Option<&'a str>,
     precision: Precision,
     score: f64,
     postal_code: Option<&'a str>,
@@ -69,6 +74,8 @@ pub fn candidate_feature(c: &Candidate, rank: usize) -> Feature<CandidatePropert
         CandidateProperties {
             rank,
             name: &c.name,
+            kind: c.kind,
+            town: c.town.as_deref(),
             precision: c.precision,
             score: (c.score * 1000.0).round() / 1000.0,
             postal_code: c.postal_code.as_deref(),

@@ -93,6 +93,15 @@ fn address(p: &Place, country: &str) -> Map<String, Value> {
                 a.insert("county".into(), json!(c));
             }
         }
+        PlaceKind::Suburb => {
+            a.insert("suburb".into(), json!(p.name));
+            if let Some(g) = p.admin.gmina.as_ref() {
+                a.insert("city".into(), json!(&*g.name));
+            }
+            if let Some(c) = p.county() {
+                a.insert("county".into(), json!(c));
+            }
+        }
         PlaceKind::Municipality => {
             a.insert("municipality".into(), json!(format!("gmina {}", p.name)));
             if let Some(c) = p.county() {

@@ -10,6 +10,7 @@ impl PlaceKind {
             PlaceKind::City => "city",
             PlaceKind::Town => "town",
             PlaceKind::Village => "village",
+            PlaceKind::Suburb => "suburb",
             PlaceKind::Municipality | PlaceKind::County | PlaceKind::State => "administrative",
         }
     }
@@ -23,6 +24,7 @@ impl PlaceKind {
     pub fn photon_type(self) -> &'static str {
         match self {
             PlaceKind::City | PlaceKind::Town | PlaceKind::Village => "city",
+            PlaceKind::Suburb => "district",
             PlaceKind::Municipality | PlaceKind::County => "county",
             PlaceKind::State => "state",
         }
@@ -34,6 +36,7 @@ impl PlaceKind {
             PlaceKind::City => 16,
             PlaceKind::Town => 18,
             PlaceKind::Village => 19,
+            PlaceKind::Suburb => 20,
             PlaceKind::Municipality => 14,
             PlaceKind::County => 12,
             PlaceKind::State => 8,

@@ -79,7 +79,7 @@ pub fn photon_feature(p: &Place, country: &str) -> Value {
     if let Some(pc) = &p.postcode {
         props.insert("postcode".into(), json!(pc));
     }
-    if matches!(p.kind, PlaceKind::Village)
+    if matches!(p.kind, PlaceKind::Village | PlaceKind::Suburb)
         && let Some(g) = p
             .admin
             .gmina
