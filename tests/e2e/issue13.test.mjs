@@ -279,7 +279,7 @@ test('8. share gives the link and the iframe code; ?embed=1 is map and list with
   await page.emulateMedia({ media: 'screen' });
 
   // Embedded.
-  const embed = await browser.newContext({ viewport: { width: 700, height: 500 } });
+  const embed = await browser.newContext({ viewport: { width: 700, height: 500 }, bypassCSP: true });
   const ep = await embed.newPage();
   await ep.goto(code.match(/src="([^"]+)"/)[1].replace(/&amp;/g, '&'));
   await waitReady(ep);

@@ -49,9 +49,14 @@ export async function launch() {
  * error "Failed to load resource: net::ERR_CONNECTION_REFUSED" located at the
  * tile's URL. Those, and only those, are set aside in `tileErrors`; every other
  * console error, page error or failed request is a test failure.
+ *
+ * Playwright's `waitForFunction` evaluates its predicate with `eval`, which the
+ * page's Content-Security-Policy forbids, so contexts bypass the CSP unless a
+ * test asks for it with `bypassCSP: false` (the first page test does: the page
+ * itself runs under its CSP without a console error).
  */
 export async function openPage(browser, { viewport = { width: 1280, height: 800 }, ...ctxOpts } = {}) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true, ...ctxOpts });
+  const context = await browser.newContext({ viewport, acceptDownloads: true, bypassCSP: true, ...ctxOpts });
   const page = await context.newPage();
   const log = { errors: [], tileErrors: [], failedRequests: [] };
   const isTile = (url) => typeof url === 'string' && url.startsWith(TILE_HOST + '/');

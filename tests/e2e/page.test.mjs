@@ -27,7 +27,8 @@ function findPractice(re) {
 }
 
 test('markers appear, with outlines, counts and a discreet note about the missing tiles', async () => {
-  const { context, page, log } = await openPage(browser);
+  // Under the page's own Content-Security-Policy: any violation is a console error.
+  const { context, page, log } = await openPage(browser, { bypassCSP: false });
   await page.goto(BASE + '/');
   await waitReady(page);
   const total = all.numberMatched;
