@@ -288,42 +288,42 @@ impl RowGrid {
 
 /// The loaded gazetteer: every table and index the geocoder uses.
 pub(crate) struct Tables {
-    pub voivodeships: Vec<Voivodeship>,
-    pub powiats: Vec<Admin>,
-    pub gminas: Vec<Admin>,
-    pub localities: Vec<Locality>,
-    pub postal: CodeMap<Vec<PostalEntry>>,
+    voivodeships: Vec<Voivodeship>,
+    powiats: Vec<Admin>,
+    gminas: Vec<Admin>,
+    localities: Vec<Locality>,
+    postal: CodeMap<Vec<PostalEntry>>,
     /// Every postal code in the data, ascending.
-    pub postal_codes: Vec<u32>,
+    postal_codes: Vec<u32>,
     /// Each locality's place in the ranking of all localities (population, then
     /// being its gmina's seat, then number of postal codes, then id): 0 is first.
     /// The rows of each postal code are kept in this order.
-    pub rank: Vec<u32>,
+    rank: Vec<u32>,
     /// The `NN-NNN` text of every postal code, shared by the answers.
-    pub postal_text: CodeMap<Arc<str>>,
-    pub locality_by_key: HashMap<String, Vec<u32>>,
-    pub voivodeship_by_key: HashMap<String, u8>,
-    pub powiat_by_key: HashMap<String, Vec<u16>>,
-    pub gmina_by_key: HashMap<String, Vec<u16>>,
-    pub powiat_by_teryt: HashMap<String, u16>,
-    pub gmina_by_teryt: HashMap<String, u16>,
+    postal_text: CodeMap<Arc<str>>,
+    locality_by_key: HashMap<String, Vec<u32>>,
+    voivodeship_by_key: HashMap<String, u8>,
+    powiat_by_key: HashMap<String, Vec<u16>>,
+    gmina_by_key: HashMap<String, Vec<u16>>,
+    powiat_by_teryt: HashMap<String, u16>,
+    gmina_by_teryt: HashMap<String, u16>,
     /// Every (postal code, locality) row; the reverse grid's ids index it.
-    pub rows: Vec<(u32, PostalEntry)>,
+    rows: Vec<(u32, PostalEntry)>,
     /// Grid of the rows, for reverse geocoding.
-    pub grid: RowGrid,
+    grid: RowGrid,
     /// Most words in any locality key, bounding n-gram searches.
-    pub max_words: usize,
+    max_words: usize,
     /// Single-deletion variants of locality keys for typo tolerance, built on
     /// first use so that start-up stays fast.
-    pub fuzzy: OnceLock<HashMap<String, Vec<u32>>>,
+    fuzzy: OnceLock<HashMap<String, Vec<u32>>>,
     /// Inflected forms of names, from SGJP.
-    pub forms: Forms,
+    forms: Forms,
     /// Keys that are alternate or foreign names ("warsaw"), not a place's own.
-    pub alternate: std::collections::HashSet<String>,
+    alternate: std::collections::HashSet<String>,
     /// The seat of each powiat: its most populous locality (not a district).
-    pub powiat_seat: Vec<Option<u32>>,
+    powiat_seat: Vec<Option<u32>>,
     /// Prefix search (search as you type), built on first use.
-    pub prefix: OnceLock<PrefixIndex>,
+    prefix: OnceLock<PrefixIndex>,
 }
 
 fn rows<'a>(
@@ -735,6 +735,111 @@ impl Tables {
             fuzzy: OnceLock::new(),
             rank,
         })
+    }
+
+    /// Locality `id`.
+    pub fn locality(&self, id: u32) -> &Locality {
+        &self.localities[id as usize]
+    }
+
+    /// Every locality, in id order.
+    pub fn localities(&self) -> &[Locality] {
+        &self.localities
+    }
+
+    /// Voivodeship `i` (TERYT order).
+    pub fn voivodeship(&self, i: u8) -> &Voivodeship {
+        &self.voivodeships[i as usize]
+    }
+
+    /// The 16 voivodeships, in TERYT order.
+    pub fn voivodeships(&self) -> &[Voivodeship] {
+        &self.voivodeships
+    }
+
+    /// Powiat `i`.
+    pub fn powiat(&self, i: u16) -> &Admin {
+        &self.powiats[i as usize]
+    }
+
+    /// Gmina `i`.
+    pub fn gmina(&self, i: u16) -> &Admin {
+        &self.gminas[i as usize]
+    }
+
+    /// The rows of a postal code, in ranking order, if the gazetteer has it.
+    pub fn postal_entries(&self, code: u32) -> Option<&[PostalEntry]> {
+        self.postal.get(&code).map(Vec::as_slice)
+    }
+
+    /// Every postal code, ascending.
+    pub fn postal_codes(&self) -> &[u32] {
+        &self.postal_codes
+    }
+
+    /// Locality `id`'s place in the fixed ranking of all localities (0 first).
+    pub fn rank_of(&self, id: u32) -> u32 {
+        self.rank[id as usize]
+    }
+
+    /// The localities whose own or alternate name has this key.
+    pub fn localities_named(&self, key: &str) -> Option<&Vec<u32>> {
+        self.locality_by_key.get(key)
+    }
+
+    /// Whether a key is an alternate or foreign name, not a place's own.
+    pub fn is_alternate(&self, key: &str) -> bool {
+        self.alternate.contains(key)
+    }
+
+    /// The voivodeship whose name, English name, alias or TERYT code is this key.
+    pub fn voivodeship_key(&self, key: &str) -> Option<u8> {
+        self.voivodeship_by_key.get(key).copied()
+    }
+
+    /// The powiats whose name has this key.
+    pub fn powiats_keyed(&self, key: &str) -> Option<&Vec<u16>> {
+        self.powiat_by_key.get(key)
+    }
+
+    /// The gminas whose name has this key.
+    pub fn gminas_keyed(&self, key: &str) -> Option<&Vec<u16>> {
+        self.gmina_by_key.get(key)
+    }
+
+    /// The powiat with this TERYT code.
+    pub fn powiat_teryt(&self, code: &str) -> Option<u16> {
+        self.powiat_by_teryt.get(code).copied()
+    }
+
+    /// The gmina with this TERYT code.
+    pub fn gmina_teryt(&self, code: &str) -> Option<u16> {
+        self.gmina_by_teryt.get(code).copied()
+    }
+
+    /// Postal row `i` (the reverse grid's ids index the rows).
+    pub fn row(&self, i: u32) -> (u32, PostalEntry) {
+        self.rows[i as usize]
+    }
+
+    /// The grid of the postal rows, for reverse geocoding.
+    pub fn grid(&self) -> &RowGrid {
+        &self.grid
+    }
+
+    /// Most words in any locality key.
+    pub fn max_words(&self) -> usize {
+        self.max_words
+    }
+
+    /// The inflected forms of names, from SGJP.
+    pub fn forms(&self) -> &Forms {
+        &self.forms
+    }
+
+    /// The seat of powiat `p`: its most populous locality.
+    pub fn powiat_seat(&self, p: u16) -> Option<u32> {
+        self.powiat_seat[p as usize]
     }
 
     /// The `NN-NNN` text of a postal code, shared when the code is known.

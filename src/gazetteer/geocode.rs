@@ -172,7 +172,7 @@ pub(super) fn choose(
 
     // 1. Postal code + locality.
     if let Some(code) = m.postal {
-        if let Some(entries) = t.postal.get(&code) {
+        if let Some(entries) = t.postal_entries(code) {
             let code_text = t.postal_text(code);
             let hits: Vec<&(Evidence, f64)> = ranked
                 .iter()
@@ -235,9 +235,9 @@ pub(super) fn choose(
         // code's estimated place; else that estimate.
         let area = g.postal_area(code)?;
         let near = ranked.iter().map(|(e, _)| e.id).find(|&i| {
-            let l = &t.localities[i as usize];
+            let l = &t.locality(i);
             let codes = match l.district_of {
-                Some(town) => &t.localities[town as usize].postal,
+                Some(town) => &t.locality(town).postal,
                 None => &l.postal,
             };
             codes.iter().any(|c| c / 100 == code / 100)
@@ -274,10 +274,7 @@ pub(super) fn choose(
         // places of one name, it leads when it is a real town ten times the
         // size of the next (Kraków the city, not the village).
         let ambiguous = rest.first().is_some_and(|(second, s1)| {
-            let (a, b) = (
-                &t.localities[first.id as usize],
-                &t.localities[second.id as usize],
-            );
+            let (a, b) = (&t.locality(first.id), &t.locality(second.id));
             if key(&a.name) == key(&b.name) {
                 a.population < 20_000 || a.population < b.population.saturating_mul(10)
             } else {
@@ -310,19 +307,13 @@ pub(super) fn choose(
     }
     // 5. Region centres.
     // Within the named voivodeship when one is named too.
-    let voiv_teryt = m
-        .voivodeship
-        .map(|v| &*t.voivodeships[v as usize].admin.teryt);
+    let voiv_teryt = m.voivodeship.map(|v| &*t.voivodeship(v).admin.teryt);
     let fits = |teryt: &str| voiv_teryt.is_none_or(|v| teryt.starts_with(v));
     if !m.gmina.is_empty() {
-        let gm = m
-            .gmina
-            .iter()
-            .copied()
-            .find(|&i| fits(&t.gminas[i as usize].teryt));
+        let gm = m.gmina.iter().copied().find(|&i| fits(&t.gmina(i).teryt));
         let Some(gm) = gm else {
             return Err(GeocodeError::NoMatchInRegion {
-                place: format!("gmina {}", t.gminas[m.gmina[0] as usize].name),
+                place: format!("gmina {}", t.gmina(m.gmina[0]).name),
                 region: g.region_description(&Mentions {
                     gmina: Vec::new(),
                     ..m
@@ -340,14 +331,14 @@ pub(super) fn choose(
             .powiat
             .iter()
             .copied()
-            .find(|&i| fits(&t.powiats[i as usize].teryt))
+            .find(|&i| fits(&t.powiat(i).teryt))
             .unwrap_or(m.powiat[0]);
         if let Some(v) = m.voivodeship
-            && t.powiats[pw as usize].teryt[..2] != *t.voivodeships[v as usize].admin.teryt
+            && t.powiat(pw).teryt[..2] != *t.voivodeship(v).admin.teryt
         {
             return Err(GeocodeError::NoMatchInRegion {
-                place: format!("powiat {}", t.powiats[pw as usize].name),
-                region: format!("województwo {}", t.voivodeships[v as usize].admin.name),
+                place: format!("powiat {}", t.powiat(pw).name),
+                region: format!("województwo {}", t.voivodeship(v).admin.name),
             });
         }
         return Ok(result(vec![g.admin_candidate(
@@ -368,7 +359,7 @@ pub(super) fn choose(
 
 impl Gazetteer {
     pub(super) fn in_regions(&self, id: u32, p: &Mentions) -> bool {
-        let l = &self.t.localities[id as usize];
+        let l = &self.t.locality(id);
         p.voivodeship.is_none_or(|v| l.voivodeship == v)
             && (p.powiat.is_empty() || l.powiat.is_some_and(|v| p.powiat.contains(&v)))
             && (p.gmina.is_empty() || l.gmina.is_some_and(|v| p.gmina.contains(&v)))
@@ -378,16 +369,13 @@ impl Gazetteer {
         let t = &self.t;
         let mut parts = Vec::new();
         if let Some(&g) = p.gmina.first() {
-            parts.push(format!("gmina {}", t.gminas[g as usize].name));
+            parts.push(format!("gmina {}", t.gmina(g).name));
         }
         if let Some(&pw) = p.powiat.first() {
-            parts.push(format!("powiat {}", t.powiats[pw as usize].name));
+            parts.push(format!("powiat {}", t.powiat(pw).name));
         }
         if let Some(v) = p.voivodeship {
-            parts.push(format!(
-                "województwo {}",
-                t.voivodeships[v as usize].admin.name
-            ));
+            parts.push(format!("województwo {}", t.voivodeship(v).admin.name));
         }
         if let Some(c) = p.postal {
             parts.push(format!("postal code {}", postal_string(c)));
@@ -402,11 +390,9 @@ impl Gazetteer {
         score: f64,
         postal: Option<(&Arc<str>, &PostalEntry)>,
     ) -> Candidate {
-        let l = &self.t.localities[id as usize];
+        let l = &self.t.locality(id);
         let (lat, lon) = postal.map_or((l.lat, l.lon), |(_, e)| (e.lat, e.lon));
-        let town = l
-            .district_of
-            .map(|t| self.t.localities[t as usize].name.clone());
+        let town = l.district_of.map(|t| self.t.locality(t).name.clone());
         Candidate {
             lat,
             lon,
@@ -431,13 +417,12 @@ impl Gazetteer {
         let t = &self.t;
         let (a, precision, chain) = match level {
             AdminLevel::Gmina => {
-                let g = &t.gminas[idx];
+                let g = t.gmina(idx as u16);
                 let pw = t
-                    .powiat_by_teryt
-                    .get(&g.teryt[..4])
-                    .map(|&i| self.admin_ref(&t.powiats[i as usize]));
+                    .powiat_teryt(&g.teryt[..4])
+                    .map(|i| self.admin_ref(t.powiat(i)));
                 let v = t
-                    .voivodeships
+                    .voivodeships()
                     .iter()
                     .find(|v| *v.admin.teryt == g.teryt[..2]);
                 (
@@ -451,9 +436,9 @@ impl Gazetteer {
                 )
             }
             AdminLevel::Powiat => {
-                let p = &t.powiats[idx];
+                let p = t.powiat(idx as u16);
                 let v = t
-                    .voivodeships
+                    .voivodeships()
                     .iter()
                     .find(|v| *v.admin.teryt == p.teryt[..2]);
                 (
@@ -467,7 +452,7 @@ impl Gazetteer {
                 )
             }
             AdminLevel::Voivodeship => {
-                let v = &t.voivodeships[idx].admin;
+                let v = &t.voivodeship(idx as u8).admin;
                 (
                     v,
                     Precision::Voivodeship,
@@ -501,9 +486,9 @@ impl Gazetteer {
     /// when equally near), with the admin chain the neighbours share.
     fn postal_area(&self, code: u32) -> Result<Candidate, GeocodeError> {
         let t = &self.t;
-        let pos = t.postal_codes.partition_point(|&c| c < code);
-        let below_any = pos.checked_sub(1).map(|i| t.postal_codes[i]);
-        let above_any = t.postal_codes.get(pos).copied();
+        let pos = t.postal_codes().partition_point(|&c| c < code);
+        let below_any = pos.checked_sub(1).map(|i| t.postal_codes()[i]);
+        let above_any = t.postal_codes().get(pos).copied();
         // Neighbours sharing the first three digits if there are any, else two.
         let same = |c: &u32, div: u32| c / div == code / div;
         let (below, above) = if below_any.is_some_and(|c| same(&c, 100))
@@ -555,26 +540,23 @@ impl Gazetteer {
     /// The main locality of a postal code: the most populous, else the gmina seat
     /// (a code's rows are kept in ranking order).
     fn main_entry(&self, code: u32) -> &PostalEntry {
-        &self.t.postal[&code][0]
+        &self.t.postal_entries(code).expect("a known postal code")[0]
     }
 }
 
 fn region_ok(c: &Candidate, p: &Mentions, g: &Gazetteer) -> bool {
     let t = &g.t;
     let is = |r: &Option<AdminRef>, teryt: &str| r.as_ref().is_some_and(|r| &*r.teryt == teryt);
-    p.voivodeship.is_none_or(|v| {
-        is(
-            &c.admin.voivodeship,
-            &t.voivodeships[v as usize].admin.teryt,
-        )
-    }) && (p.powiat.is_empty()
-        || p.powiat
-            .iter()
-            .any(|&v| is(&c.admin.powiat, &t.powiats[v as usize].teryt)))
+    p.voivodeship
+        .is_none_or(|v| is(&c.admin.voivodeship, &t.voivodeship(v).admin.teryt))
+        && (p.powiat.is_empty()
+            || p.powiat
+                .iter()
+                .any(|&v| is(&c.admin.powiat, &t.powiat(v).teryt)))
         && (p.gmina.is_empty()
             || p.gmina
                 .iter()
-                .any(|&v| is(&c.admin.gmina, &t.gminas[v as usize].teryt)))
+                .any(|&v| is(&c.admin.gmina, &t.gmina(v).teryt)))
 }
 
 fn result(candidates: Vec<Candidate>) -> GeocodeResult {

@@ -347,12 +347,12 @@ impl Gazetteer {
         // "Gmina X", "Wójt Gminy X": the gmina's seat.
         for (gminas, line, li) in &gmina_lines {
             for &gm in gminas {
-                let g = &t.gminas[gm as usize];
-                let Some(ids) = t.locality_by_key.get(&super::key(&g.name)) else {
+                let g = &t.gmina(gm);
+                let Some(ids) = t.localities_named(&super::key(&g.name)) else {
                     continue;
                 };
                 for &id in ids {
-                    if t.localities[id as usize].gmina == Some(gm) {
+                    if t.locality(id).gmina == Some(gm) {
                         let heading = if *li < cue::HEADING_LINES {
                             cue::HEADING
                         } else {
@@ -385,7 +385,7 @@ impl Gazetteer {
             }
         }
         for (h, total) in &mut places {
-            let l = &t.localities[h.id as usize];
+            let l = &t.locality(h.id);
             if voivodeships.contains(&l.voivodeship) {
                 *total *= cue::VOIVODESHIP_AGREES;
             }
@@ -393,7 +393,7 @@ impl Gazetteer {
                 *total *= cue::POWIAT_AGREES;
             }
             let own = match l.district_of {
-                Some(town) => &t.localities[town as usize].postal,
+                Some(town) => &t.locality(town).postal,
                 None => &l.postal,
             };
             if codes.iter().any(|c| own.contains(c)) {
@@ -402,7 +402,7 @@ impl Gazetteer {
         }
         places.sort_by(|a, b| {
             b.1.total_cmp(&a.1)
-                .then(t.rank[a.0.id as usize].cmp(&t.rank[b.0.id as usize]))
+                .then(t.rank_of(a.0.id).cmp(&t.rank_of(b.0.id)))
         });
         let best_total = places[0].1;
         let second = places.get(1).map_or(0.0, |p| p.1);
@@ -417,14 +417,14 @@ impl Gazetteer {
             .take(10)
             .enumerate()
             .map(|(r, (h, total))| {
-                let l = &t.localities[h.id as usize];
+                let l = &t.locality(h.id);
                 let code = codes.iter().copied().find(|c| l.postal.contains(c));
                 let score = if r == 0 {
                     confidence
                 } else {
                     (confidence * total / best_total * 0.9).clamp(0.01, 0.95)
                 };
-                match code.and_then(|c| t.postal.get(&c).map(|e| (c, e))) {
+                match code.and_then(|c| t.postal_entries(c).map(|e| (c, e))) {
                     Some((c, entries)) => {
                         let text = t.postal_text(c);
                         let e = entries
@@ -461,7 +461,7 @@ impl Gazetteer {
     ) -> Result<TextPlace, GeocodeError> {
         use super::AdminLevel;
         let t = &self.t;
-        if let Some(&c) = codes.iter().find(|c| t.postal.contains_key(c)) {
+        if let Some(&c) = codes.iter().find(|&&c| t.postal_entries(c).is_some()) {
             let q = super::GeocodeQuery {
                 postal_code: Some(t.postal_text(c).to_string()),
                 ..Default::default()
@@ -476,13 +476,13 @@ impl Gazetteer {
             (
                 AdminLevel::Powiat,
                 p as usize,
-                format!("powiat {}", t.powiats[p as usize].name),
+                format!("powiat {}", t.powiat(p).name),
             )
         } else if let Some(&v) = voivodeships.first() {
             (
                 AdminLevel::Voivodeship,
                 v as usize,
-                format!("województwo {}", t.voivodeships[v as usize].admin.name),
+                format!("województwo {}", t.voivodeship(v).admin.name),
             )
         } else {
             return Err(GeocodeError::NotFound(

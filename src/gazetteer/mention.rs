@@ -346,7 +346,7 @@ impl Gazetteer {
                         .iter()
                         .any(|mk| mk.contains(&rest[0]));
                     if !marker_next {
-                        let found = (1..=rest.len().min(t.max_words).min(4))
+                        let found = (1..=rest.len().min(t.max_words()).min(4))
                             .rev()
                             .map(|n| (n, self.phrases_at(&rest[..n], true)))
                             .find(|(_, ph)| !ph.is_empty());
@@ -389,7 +389,7 @@ impl Gazetteer {
                 // Longest n-gram first: voivodeship, locality (as written or in
                 // a form SGJP gives), powiat adjective.
                 let mut used = 0;
-                let max_n = (words.len() - i).min(t.max_words.max(3));
+                let max_n = (words.len() - i).min(t.max_words().max(3));
                 for n in (1..=max_n).rev() {
                     let slice = &words[i..i + n];
                     let k = slice.join(" ");
@@ -399,11 +399,11 @@ impl Gazetteer {
                         && slice
                             .iter()
                             .any(|s| STOP.contains(s) || LOCATIVE.contains(s))
-                        && !t.locality_by_key.contains_key(&k)
+                        && t.localities_named(&k).is_none()
                     {
                         continue;
                     }
-                    if let Some(&v) = t.voivodeship_by_key.get(&k) {
+                    if let Some(v) = t.voivodeship_key(&k) {
                         m.voivodeship.get_or_insert(v);
                         used = n;
                         break;
@@ -420,7 +420,7 @@ impl Gazetteer {
                                 && ![VOIV_MARK, POWIAT_MARK, GMINA_MARK, TOWN_MARK]
                                     .iter()
                                     .any(|mk| mk.contains(w))
-                                && !t.voivodeship_by_key.contains_key(*w)
+                                && t.voivodeship_key(w).is_none()
                         });
                         let longer = next.and_then(|_| {
                             let k = words[i..=i + n].join(" ");
@@ -452,8 +452,8 @@ impl Gazetteer {
                         }
                         break;
                     }
-                    if let Some(v) = t.powiat_by_key.get(&k) {
-                        let pw = &t.powiats[v[0] as usize];
+                    if let Some(v) = t.powiats_keyed(&k) {
+                        let pw = t.powiat(v[0]);
                         if pw.name.chars().next().is_some_and(char::is_lowercase) {
                             if m.powiat.is_empty() {
                                 m.powiat = v.clone();

@@ -180,34 +180,34 @@ impl Gazetteer {
 
     /// Number of localities (distinct locality and gmina pairs).
     pub fn locality_count(&self) -> usize {
-        self.t.localities.len()
+        self.t.localities().len()
     }
 
     /// Number of distinct postal codes.
     pub fn postal_code_count(&self) -> usize {
-        self.t.postal_codes.len()
+        self.t.postal_codes().len()
     }
 
     /// Every locality as `(name, lon, lat, voivodeship TERYT)`.
     pub fn localities(&self) -> impl Iterator<Item = (&str, f64, f64, &str)> + '_ {
-        self.t.localities.iter().map(|l| {
+        self.t.localities().iter().map(|l| {
             (
                 &*l.name,
                 l.lon,
                 l.lat,
-                &*self.t.voivodeships[l.voivodeship as usize].admin.teryt,
+                &*self.t.voivodeship(l.voivodeship).admin.teryt,
             )
         })
     }
 
     /// The admin chain of locality `i` (as listed by [`Gazetteer::localities`]).
     pub fn locality_admin(&self, i: usize) -> AdminChain {
-        self.admin_chain(&self.t.localities[i])
+        self.admin_chain(self.t.locality(i as u32))
     }
 
     /// The 16 voivodeships, in TERYT order.
     pub fn voivodeships(&self) -> impl Iterator<Item = VoivodeshipInfo<'_>> + '_ {
-        self.t.voivodeships.iter().map(|v| VoivodeshipInfo {
+        self.t.voivodeships().iter().map(|v| VoivodeshipInfo {
             teryt: &v.admin.teryt,
             name: &v.admin.name,
             name_en: &v.name_en,
@@ -221,7 +221,7 @@ impl Gazetteer {
     pub fn find_region(&self, level: AdminLevel, name: &str) -> Result<AdminRef, GeocodeError> {
         let found = match level {
             AdminLevel::Voivodeship => self.find_voivodeship(name).map(|i| {
-                let v = &self.t.voivodeships[i as usize].admin;
+                let v = &self.t.voivodeship(i).admin;
                 AdminRef {
                     teryt: v.teryt.clone(),
                     name: v.name.clone(),
@@ -230,11 +230,11 @@ impl Gazetteer {
             AdminLevel::Powiat => self
                 .find_powiats(name)
                 .first()
-                .map(|&i| self.admin_ref(&self.t.powiats[i as usize])),
+                .map(|&i| self.admin_ref(self.t.powiat(i))),
             AdminLevel::Gmina => self
                 .find_gminas(name)
                 .first()
-                .map(|&i| self.admin_ref(&self.t.gminas[i as usize])),
+                .map(|&i| self.admin_ref(self.t.gmina(i))),
         };
         found.ok_or_else(|| GeocodeError::UnknownRegion {
             level: level_name(level),
@@ -254,16 +254,16 @@ impl Gazetteer {
         check_lat_lon(lat, lon)?;
         // Well away from every row (0.1° is over 6 km here) and from every
         // outline: outside, without searching.
-        if !self.t.grid.covers(lon, lat, 0.1) && !self.inside_outlines(p) {
+        if !self.t.grid().covers(lon, lat, 0.1) && !self.inside_outlines(p) {
             return Err(GeocodeError::OutsideCoverage { lat, lon });
         }
         let nearest = self
             .t
-            .grid
+            .grid()
             .nearest(lon, lat)
             .ok_or(GeocodeError::OutsideCoverage { lat, lon })?;
-        let (code, row) = self.t.rows[nearest as usize];
-        let loc = &self.t.localities[row.locality as usize];
+        let (code, row) = self.t.row(nearest);
+        let loc = &self.t.locality(row.locality);
         let distance_km = haversine_km(p, LonLat::new(row.lon, row.lat));
         if distance_km > NEAR_LOCALITY_KM && !self.inside_outlines(p) {
             return Err(GeocodeError::OutsideCoverage { lat, lon });
@@ -284,7 +284,7 @@ impl Gazetteer {
     pub fn voivodeship_at(&self, p: LonLat) -> Option<AdminRef> {
         let pt = geo::Point::from(p);
         self.t
-            .voivodeships
+            .voivodeships()
             .iter()
             .find(|v| v.bbox.contains(&pt) && v.outline.contains(&pt))
             .map(|v| AdminRef {
@@ -306,11 +306,9 @@ impl Gazetteer {
 
     fn admin_chain(&self, l: &data::Locality) -> AdminChain {
         AdminChain {
-            gmina: l.gmina.map(|g| self.admin_ref(&self.t.gminas[g as usize])),
-            powiat: l
-                .powiat
-                .map(|p| self.admin_ref(&self.t.powiats[p as usize])),
-            voivodeship: Some(self.admin_ref(&self.t.voivodeships[l.voivodeship as usize].admin)),
+            gmina: l.gmina.map(|g| self.admin_ref(self.t.gmina(g))),
+            powiat: l.powiat.map(|p| self.admin_ref(self.t.powiat(p))),
+            voivodeship: Some(self.admin_ref(&self.t.voivodeship(l.voivodeship).admin)),
         }
     }
 
@@ -319,20 +317,20 @@ impl Gazetteer {
         let k = strip_prefixes(&k, &["wojewodztwo ", "woj "]);
         if let Some(i) = self
             .t
-            .voivodeships
+            .voivodeships()
             .iter()
             .position(|v| &*v.admin.teryt == k)
         {
             return Some(i as u8);
         }
-        self.t.voivodeship_by_key.get(k).copied()
+        self.t.voivodeship_key(k)
     }
 
     /// Every powiat a name or code may mean ("bielski" is two powiats).
     fn find_powiats(&self, name: &str) -> Vec<u16> {
         let k = key(name);
         let k = strip_prefixes(&k, &["powiat ", "pow "]);
-        if let Some(&i) = self.t.powiat_by_teryt.get(k) {
+        if let Some(i) = self.t.powiat_teryt(k) {
             return vec![i];
         }
         // As written or inflected: "zawierciańskiego", "oświęcimskim".
@@ -343,7 +341,7 @@ impl Gazetteer {
     fn find_gminas(&self, name: &str) -> Vec<u16> {
         let k = key(name);
         let k = strip_prefixes(&k, &["gmina ", "gm "]);
-        if let Some(&i) = self.t.gmina_by_teryt.get(k) {
+        if let Some(i) = self.t.gmina_teryt(k) {
             return vec![i];
         }
         self.gminas_named(k)

@@ -137,17 +137,14 @@ fn match_weight(kind: MatchKind) -> f64 {
 impl Gazetteer {
     /// Whether locality `id` is the seat of its gmina (bears the gmina's name).
     pub(super) fn is_gmina_seat(&self, id: u32) -> bool {
-        let l = &self.t.localities[id as usize];
-        l.district_of.is_none()
-            && l.gmina
-                .is_some_and(|g| self.t.gminas[g as usize].name == l.name)
+        let l = &self.t.locality(id);
+        l.district_of.is_none() && l.gmina.is_some_and(|g| self.t.gmina(g).name == l.name)
     }
 
     /// Whether locality `id` is the seat of its powiat (its most populous town).
     pub(super) fn is_powiat_seat(&self, id: u32) -> bool {
-        let l = &self.t.localities[id as usize];
-        l.powiat
-            .is_some_and(|p| self.t.powiat_seat[p as usize] == Some(id))
+        let l = &self.t.locality(id);
+        l.powiat.is_some_and(|p| self.t.powiat_seat(p) == Some(id))
     }
 
     /// The rank score of one piece of evidence (higher is better).
@@ -157,7 +154,7 @@ impl Gazetteer {
         institution: Option<Institution>,
         named_towns: &[u32],
     ) -> f64 {
-        let l = &self.t.localities[e.id as usize];
+        let l = &self.t.locality(e.id);
         let size = ((l.population as f64 + 1.0).log10() / weight::FULL_SIZE_LOG10).min(1.0);
         let mut s = match_weight(e.kind) + weight::SIZE * size;
         if self.is_gmina_seat(e.id) {
@@ -208,7 +205,7 @@ impl Gazetteer {
             .collect();
         scored.sort_by(|a, b| {
             b.1.total_cmp(&a.1)
-                .then(self.t.rank[a.0.id as usize].cmp(&self.t.rank[b.0.id as usize]))
+                .then(self.t.rank_of(a.0.id).cmp(&self.t.rank_of(b.0.id)))
         });
         scored
     }

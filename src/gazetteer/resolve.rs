@@ -76,8 +76,8 @@ impl Gazetteer {
     /// alternate one.
     pub(super) fn exact_phrase(&self, words: &[&str]) -> Option<Phrase> {
         let joined = words.join(" ");
-        let ids = self.t.locality_by_key.get(&joined)?;
-        let kind = if self.t.alternate.contains(&joined) {
+        let ids = self.t.localities_named(&joined)?;
+        let kind = if self.t.is_alternate(&joined) {
             MatchKind::Alternate
         } else {
             MatchKind::Exact
@@ -99,9 +99,9 @@ impl Gazetteer {
         let joined = words.join(" ");
         let mut ids: Vec<u32> = Vec::new();
         let mut cases = 0u8;
-        for (name, of, c) in t.forms.of(&joined) {
+        for (name, of, c) in t.forms().of(&joined) {
             if of == FormOf::Place
-                && let Some(found) = t.locality_by_key.get(name)
+                && let Some(found) = t.localities_named(name)
             {
                 push_unique(&mut ids, found);
                 cases |= c;
@@ -109,10 +109,10 @@ impl Gazetteer {
         }
         let declined = !ids.is_empty();
         for k in nominative_keys(words) {
-            if k == joined || t.forms.declines(&k) || t.alternate.contains(&k) {
+            if k == joined || t.forms().declines(&k) || t.is_alternate(&k) {
                 continue;
             }
-            if let Some(found) = t.locality_by_key.get(&k) {
+            if let Some(found) = t.localities_named(&k) {
                 push_unique(&mut ids, found);
             }
         }
@@ -172,7 +172,7 @@ impl Gazetteer {
         let mut keys: Vec<String> = Vec::new();
         let consider = |ids: &[u32], keys: &mut Vec<String>| {
             for &i in ids {
-                let kk = key(&t.localities[i as usize].name);
+                let kk = key(&t.locality(i).name);
                 if !keys.contains(&kk) && strsim::damerau_levenshtein(k, &kk) <= max {
                     keys.push(kk);
                 }
@@ -183,7 +183,7 @@ impl Gazetteer {
         }
         for (i, c) in k.char_indices() {
             let d = format!("{}{}", &k[..i], &k[i + c.len_utf8()..]);
-            if let Some(ids) = t.locality_by_key.get(&d) {
+            if let Some(ids) = t.localities_named(&d) {
                 consider(ids, &mut keys);
             }
             if let Some(ids) = idx.get(&d) {
@@ -198,7 +198,7 @@ impl Gazetteer {
             .iter()
             .filter(|kk| strsim::damerau_levenshtein(k, kk) == best_d)
         {
-            ids.extend_from_slice(&t.locality_by_key[kk]);
+            ids.extend_from_slice(t.localities_named(kk).expect("a key found above"));
         }
         Some(Phrase {
             ids,
@@ -212,7 +212,7 @@ impl Gazetteer {
     /// The keys of the names of one level that a key is a form of (SGJP).
     fn region_forms<'a>(&'a self, k: &'a str, level: FormOf) -> Vec<&'a str> {
         let mut out: Vec<&str> = Vec::new();
-        for (name, of, _) in self.t.forms.of(k) {
+        for (name, of, _) in self.t.forms().of(k) {
             if of == level && !out.contains(&name) {
                 out.push(name);
             }
@@ -223,16 +223,16 @@ impl Gazetteer {
     /// The voivodeship a key names (its name, an alias, or a form of either).
     pub(super) fn voivodeship_named(&self, k: &str) -> Option<u8> {
         let t = &self.t;
-        if let Some(&v) = t.voivodeship_by_key.get(k) {
+        if let Some(v) = t.voivodeship_key(k) {
             return Some(v);
         }
         self.region_forms(k, FormOf::Voivodeship)
             .into_iter()
-            .find_map(|n| t.voivodeship_by_key.get(n).copied())
+            .find_map(|n| t.voivodeship_key(n))
             .or_else(|| {
                 nominative_keys(&k.split(' ').collect::<Vec<_>>())
                     .iter()
-                    .find_map(|c| t.voivodeship_by_key.get(c).copied())
+                    .find_map(|c| t.voivodeship_key(c))
             })
     }
 
@@ -240,12 +240,12 @@ impl Gazetteer {
     /// is two).
     pub(super) fn powiats_named(&self, k: &str) -> Vec<u16> {
         let t = &self.t;
-        if let Some(v) = t.powiat_by_key.get(k) {
+        if let Some(v) = t.powiats_keyed(k) {
             return v.clone();
         }
         let mut out: Vec<u16> = Vec::new();
         for n in self.region_forms(k, FormOf::Powiat) {
-            if let Some(v) = t.powiat_by_key.get(n) {
+            if let Some(v) = t.powiats_keyed(n) {
                 for &i in v {
                     if !out.contains(&i) {
                         out.push(i);
@@ -255,7 +255,7 @@ impl Gazetteer {
         }
         if out.is_empty() {
             for cand in nominative_keys(&k.split(' ').collect::<Vec<_>>()) {
-                if let Some(v) = t.powiat_by_key.get(&cand) {
+                if let Some(v) = t.powiats_keyed(&cand) {
                     for &i in v {
                         if !out.contains(&i) {
                             out.push(i);
@@ -271,12 +271,12 @@ impl Gazetteer {
     /// Paradyż" → after the marker, "Paradyż"; "Tułowicach" → Tułowice).
     pub(super) fn gminas_named(&self, k: &str) -> Vec<u16> {
         let t = &self.t;
-        if let Some(v) = t.gmina_by_key.get(k) {
+        if let Some(v) = t.gminas_keyed(k) {
             return v.clone();
         }
         let mut out: Vec<u16> = Vec::new();
         for n in self.region_forms(k, FormOf::Place) {
-            if let Some(v) = t.gmina_by_key.get(n) {
+            if let Some(v) = t.gminas_keyed(n) {
                 for &i in v {
                     if !out.contains(&i) {
                         out.push(i);
@@ -286,10 +286,10 @@ impl Gazetteer {
         }
         if out.is_empty() {
             for cand in nominative_keys(&k.split(' ').collect::<Vec<_>>()) {
-                if t.forms.declines(&cand) {
+                if t.forms().declines(&cand) {
                     continue;
                 }
-                if let Some(v) = t.gmina_by_key.get(&cand) {
+                if let Some(v) = t.gminas_keyed(&cand) {
                     for &i in v {
                         if !out.contains(&i) {
                             out.push(i);
