@@ -236,68 +236,55 @@ impl Gazetteer {
             })
     }
 
-    /// The powiats a key names ("zawierciański", "zawierciańskiego", "bielski"
-    /// is two).
-    pub(super) fn powiats_named(&self, k: &str) -> Vec<u16> {
-        let t = &self.t;
-        if let Some(v) = t.powiats_keyed(k) {
+    /// The units of one level that a key names: as written, else as a form SGJP
+    /// gives for their name, else (for names SGJP does not decline) by suffix
+    /// rules. `keyed` looks a name's key up among the units.
+    fn units_named<'a>(
+        &'a self,
+        k: &str,
+        level: FormOf,
+        keyed: impl Fn(&str) -> Option<&'a Vec<u16>>,
+    ) -> Vec<u16> {
+        if let Some(v) = keyed(k) {
             return v.clone();
         }
         let mut out: Vec<u16> = Vec::new();
-        for n in self.region_forms(k, FormOf::Powiat) {
-            if let Some(v) = t.powiats_keyed(n) {
-                for &i in v {
-                    if !out.contains(&i) {
-                        out.push(i);
-                    }
+        let mut add = |v: &Vec<u16>| {
+            for &i in v {
+                if !out.contains(&i) {
+                    out.push(i);
                 }
             }
+        };
+        let mut found = false;
+        for n in self.region_forms(k, level) {
+            if let Some(v) = keyed(n) {
+                add(v);
+                found = true;
+            }
         }
-        if out.is_empty() {
+        if !found {
             for cand in nominative_keys(&k.split(' ').collect::<Vec<_>>()) {
-                if let Some(v) = t.powiats_keyed(&cand) {
-                    for &i in v {
-                        if !out.contains(&i) {
-                            out.push(i);
-                        }
-                    }
+                if level == FormOf::Place && self.t.forms().declines(&cand) {
+                    continue;
+                }
+                if let Some(v) = keyed(&cand) {
+                    add(v);
                 }
             }
         }
         out
     }
 
+    /// The powiats a key names ("zawierciański", "zawierciańskiego", "bielski"
+    /// is two).
+    pub(super) fn powiats_named(&self, k: &str) -> Vec<u16> {
+        self.units_named(k, FormOf::Powiat, |n| self.t.powiats_keyed(n))
+    }
+
     /// The gminas a key names, as written or inflected ("Paradyż", "Gminy
     /// Paradyż" → after the marker, "Paradyż"; "Tułowicach" → Tułowice).
     pub(super) fn gminas_named(&self, k: &str) -> Vec<u16> {
-        let t = &self.t;
-        if let Some(v) = t.gminas_keyed(k) {
-            return v.clone();
-        }
-        let mut out: Vec<u16> = Vec::new();
-        for n in self.region_forms(k, FormOf::Place) {
-            if let Some(v) = t.gminas_keyed(n) {
-                for &i in v {
-                    if !out.contains(&i) {
-                        out.push(i);
-                    }
-                }
-            }
-        }
-        if out.is_empty() {
-            for cand in nominative_keys(&k.split(' ').collect::<Vec<_>>()) {
-                if t.forms().declines(&cand) {
-                    continue;
-                }
-                if let Some(v) = t.gminas_keyed(&cand) {
-                    for &i in v {
-                        if !out.contains(&i) {
-                            out.push(i);
-                        }
-                    }
-                }
-            }
-        }
-        out
+        self.units_named(k, FormOf::Place, |n| self.t.gminas_keyed(n))
     }
 }
