@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use crate::practice::Practice;
-use crate::store::{StoreError, write_csv};
+use crate::store::{StoreError, write_rows};
 
 /// The two CSV dialects offered to users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,48 +30,27 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Writes practices for people to open: the dataset's columns, formulas
-/// neutralised, in `dialect`. Streams: rows are converted a few hundred at a time.
+/// neutralised, in `dialect`, one row at a time.
 pub fn write_user_csv<W: Write, P: std::borrow::Borrow<Practice>>(
     mut w: W,
     practices: impl IntoIterator<Item = P>,
     dialect: Dialect,
 ) -> Result<(), StoreError> {
-    let err = |e: csv::Error| StoreError::Write(e.to_string());
-    if dialect == Dialect::Excel {
-        w.write_all("\u{feff}".as_bytes())
-            .map_err(|e| StoreError::Write(e.to_string()))?;
-    }
     let delimiter = match dialect {
         Dialect::Plain => b',',
-        Dialect::Excel => b';',
+        Dialect::Excel => {
+            w.write_all("\u{feff}".as_bytes())
+                .map_err(|e| StoreError::Write(e.to_string()))?;
+            b';'
+        }
     };
-    let mut wtr = csv::WriterBuilder::new()
+    let wtr = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .from_writer(w);
-    let mut it = practices.into_iter();
-    let mut first = true;
-    loop {
-        let chunk: Vec<P> = it.by_ref().take(256).collect();
-        if chunk.is_empty() && !first {
-            break;
-        }
-        let mut plain = Vec::new();
-        write_csv(&mut plain, chunk.iter().map(|p| p.borrow()))?;
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(plain.as_slice());
-        // Each chunk comes with the header; only the first is kept.
-        for record in rdr.records().skip(usize::from(!first)) {
-            let record = record.map_err(err)?;
-            wtr.write_record(record.iter().map(|c| neutralise(c).into_owned()))
-                .map_err(err)?;
-        }
-        first = false;
-        if chunk.is_empty() {
-            break;
-        }
-    }
-    wtr.flush().map_err(|e| StoreError::Write(e.to_string()))
+    write_rows(wtr, practices, |cell| match neutralise(&cell) {
+        std::borrow::Cow::Borrowed(_) => cell,
+        std::borrow::Cow::Owned(safe) => safe,
+    })
 }
 
 #[cfg(test)]

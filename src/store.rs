@@ -532,7 +532,16 @@ pub fn write_csv<W: Write, P: std::borrow::Borrow<Practice>>(
     w: W,
     practices: impl IntoIterator<Item = P>,
 ) -> Result<(), StoreError> {
-    let mut wtr = csv::Writer::from_writer(w);
+    write_rows(csv::Writer::from_writer(w), practices, |cell| cell)
+}
+
+/// Writes practices in the dataset's columns through `wtr` (any dialect),
+/// passing every cell through `cell` first.
+pub fn write_rows<W: Write, P: std::borrow::Borrow<Practice>>(
+    mut wtr: csv::Writer<W>,
+    practices: impl IntoIterator<Item = P>,
+    cell: impl Fn(String) -> String,
+) -> Result<(), StoreError> {
     let e = |e: csv::Error| StoreError::Write(e.to_string());
     wtr.write_record(CSV_HEADER).map_err(e)?;
     for p in practices {
@@ -593,7 +602,7 @@ pub fn write_csv<W: Write, P: std::borrow::Borrow<Practice>>(
             vt,
             vn,
         ];
-        wtr.write_record(&row).map_err(e)?;
+        wtr.write_record(row.into_iter().map(&cell)).map_err(e)?;
     }
     wtr.flush().map_err(|x| StoreError::Write(x.to_string()))?;
     Ok(())

@@ -72,29 +72,63 @@ fn voivodeship_name(teryt: &str) -> String {
         .expect("a voivodeship")
 }
 
-/// Prints and checks a rate.
-fn rate(what: &str, ok: usize, all: usize, floor: f64, misses: &[String]) {
-    let r = ok as f64 / all as f64;
-    println!(
-        "{what}: {ok} of {all} = {:.2}% (floor {:.1}%); first misses: {:?}",
-        r * 100.0,
-        floor * 100.0,
-        &misses[..misses.len().min(12)]
-    );
-    assert!(
-        r >= floor,
-        "{what}: {:.2}% is below {:.1}%",
-        r * 100.0,
-        floor * 100.0
-    );
+/// Counts answers that are right and keeps the queries that were not.
+#[derive(Default)]
+struct Tally {
+    ok: usize,
+    all: usize,
+    misses: Vec<String>,
+}
+
+impl Tally {
+    /// Geocodes `q` and counts the answer as right when `right` says so.
+    fn check(&mut self, q: &str, right: impl Fn(&GeocodeResult) -> bool) {
+        self.all += 1;
+        match answer(q) {
+            Some(r) if right(&r) => self.ok += 1,
+            Some(r) => self
+                .misses
+                .push(format!("{q} -> {} ({:?})", r.best.name, r.best.town)),
+            None => self.misses.push(format!("{q} -> nothing")),
+        }
+    }
+
+    /// Prints the rate and fails below `floor`.
+    fn assert_rate(&self, what: &str, floor: f64) {
+        let r = self.ok as f64 / self.all as f64;
+        println!(
+            "{what}: {} of {} = {:.2}% (floor {:.1}%); first misses: {:?}",
+            self.ok,
+            self.all,
+            r * 100.0,
+            floor * 100.0,
+            &self.misses[..self.misses.len().min(12)]
+        );
+        assert!(
+            r >= floor,
+            "{what}: {:.2}% is below {:.1}%",
+            r * 100.0,
+            floor * 100.0
+        );
+    }
+}
+
+/// Whether the answer is a place of this name in voivodeship `teryt`.
+fn named_in(r: &GeocodeResult, name: &str, teryt: &str) -> bool {
+    key(&r.best.name) == key(name)
+        && r.best
+            .admin
+            .voivodeship
+            .as_ref()
+            .is_some_and(|x| &*x.teryt == teryt)
 }
 
 #[test]
 fn every_locality_in_an_institution_phrase_with_its_locative() {
     let loc = locatives();
     let by_form = locative_index();
-    let (mut ok, mut all, mut declined) = (0, 0, 0);
-    let mut misses = Vec::new();
+    let mut t = Tally::default();
+    let mut declined = 0;
     let mut seen = std::collections::HashSet::new();
     for (name, _, _, _) in g().localities() {
         let k = key(name);
@@ -109,7 +143,6 @@ fn every_locality_in_an_institution_phrase_with_its_locative() {
             None => name.to_string(),
         };
         let q = format!("Ośrodek Pomocy Społecznej w {form}");
-        all += 1;
         // The place itself, or a larger place whose locative is the same
         // ("w Janowie" is Janów's and Janowo's): the phrase cannot tell them apart.
         let same_phrase = |r: &GeocodeResult| {
@@ -118,27 +151,21 @@ fn every_locality_in_an_institution_phrase_with_its_locative() {
                 .is_some_and(|names| names.contains(&key(&r.best.name)))
                 && r.best.population.unwrap_or(0) >= population(name)
         };
-        match answer(&q) {
-            Some(r) if key(&r.best.name) == k || same_phrase(&r) => ok += 1,
-            Some(r) => misses.push(format!("{q} -> {}", r.best.name)),
-            None => misses.push(format!("{q} -> nothing")),
-        }
+        t.check(&q, |r| key(&r.best.name) == k || same_phrase(r));
     }
-    println!("{declined} of {all} names declined by SGJP, the rest written as they are");
-    rate(
+    println!(
+        "{declined} of {} names declined by SGJP, the rest written as they are",
+        t.all
+    );
+    t.assert_rate(
         "\"Ośrodek Pomocy Społecznej w <locative>\", every locality name (it, or a larger place with that locative)",
-        ok,
-        all,
         0.99,
-        &misses,
     );
 }
 
 #[test]
 fn towns_and_districts_with_their_voivodeship() {
-    let mut ok = 0;
-    let mut all = 0;
-    let mut misses = Vec::new();
+    let mut t = Tally::default();
     for (i, (name, _, _, v)) in g().localities().enumerate() {
         let c = g().locality_admin(i);
         let populous = g()
@@ -158,38 +185,19 @@ fn towns_and_districts_with_their_voivodeship() {
             format!("{}, woj. {}", key(name), key(&vname)),
             format!("{}, {}", name.to_uppercase(), vname.to_uppercase()),
         ] {
-            all += 1;
-            match answer(&q) {
-                Some(r)
-                    if key(&r.best.name) == key(name)
-                        && r.best
-                            .admin
-                            .voivodeship
-                            .as_ref()
-                            .is_some_and(|x| &*x.teryt == v) =>
-                {
-                    ok += 1
-                }
-                Some(r) => misses.push(format!("{q} -> {}", r.best.name)),
-                None => misses.push(format!("{q} -> nothing")),
-            }
+            t.check(&q, |r| named_in(r, name, v));
         }
     }
-    rate(
+    t.assert_rate(
         "towns and districts (2,000 people or more) with their voivodeship",
-        ok,
-        all,
         0.99,
-        &misses,
     );
 }
 
 #[test]
 fn every_gmina_seat_in_institution_phrases_of_several_cases() {
     let loc = locatives();
-    let mut ok = 0;
-    let mut all = 0;
-    let mut misses = Vec::new();
+    let mut t = Tally::default();
     let mut done = std::collections::HashSet::new();
     for (name, _, _, v) in g().localities() {
         // Gmina seats: a locality whose name is a gmina's.
@@ -217,29 +225,12 @@ fn every_gmina_seat_in_institution_phrases_of_several_cases() {
             format!("GOPS W {}, {}", form.to_uppercase(), vname.to_uppercase()),
             format!("Urząd Gminy {}, województwo {}", key(name), key(&vname)),
         ] {
-            all += 1;
-            match answer(&q) {
-                Some(r)
-                    if key(&r.best.name) == key(name)
-                        && r.best
-                            .admin
-                            .voivodeship
-                            .as_ref()
-                            .is_some_and(|x| &*x.teryt == v) =>
-                {
-                    ok += 1
-                }
-                Some(r) => misses.push(format!("{q} -> {}", r.best.name)),
-                None => misses.push(format!("{q} -> nothing")),
-            }
+            t.check(&q, |r| named_in(r, name, v));
         }
     }
-    rate(
+    t.assert_rate(
         "gmina seats in institution phrases (locative, genitive, upper case, no diacritics)",
-        ok,
-        all,
         0.99,
-        &misses,
     );
 }
 
@@ -261,9 +252,7 @@ fn districts_of_the_largest_cities_alone_and_with_their_city() {
         "Bielsko-Biała",
     ];
     let text = include_str!("../geodata/districts.tsv");
-    let mut ok = 0;
-    let mut all = 0;
-    let mut misses = Vec::new();
+    let mut t = Tally::default();
     for l in text.lines().skip(1) {
         let f: Vec<&str> = l.split('\t').collect();
         if !cities.contains(&f[1]) {
@@ -271,22 +260,15 @@ fn districts_of_the_largest_cities_alone_and_with_their_city() {
         }
         let (district, city) = (f[0], f[1]);
         for q in [format!("{district}, {city}"), format!("{city} {district}")] {
-            all += 1;
-            match answer(&q) {
-                Some(r)
-                    if key(&r.best.name) == key(district)
-                        && r.best.town.as_deref().is_some_and(|t| t == city) =>
-                {
-                    ok += 1
-                }
-                Some(r) => misses.push(format!("{q} -> {} ({:?})", r.best.name, r.best.town)),
-                None => misses.push(format!("{q} -> nothing")),
-            }
+            t.check(&q, |r| {
+                key(&r.best.name) == key(district)
+                    && r.best.town.as_deref().is_some_and(|t| t == city)
+            });
         }
     }
     assert!(
-        all > 150,
+        t.all > 150,
         "the district table holds the big cities' districts"
     );
-    rate("districts with their city", ok, all, 0.95, &misses);
+    t.assert_rate("districts with their city", 0.95);
 }

@@ -112,6 +112,25 @@ pub fn cached(
     Ok(resp)
 }
 
+/// An answer derived from the dataset alone: its ETag from the snapshot and
+/// `key`, cached as the dataset is ([`CachePolicy::Dataset`]).
+pub fn dataset_answer(
+    headers: &HeaderMap,
+    snapshot: &Snapshot,
+    key: &[&str],
+    content_type: &'static str,
+    body: impl FnOnce() -> Result<Vec<u8>, ApiError>,
+) -> Result<Response, ApiError> {
+    cached(
+        headers,
+        etag_for(snapshot, key),
+        content_type,
+        CachePolicy::Dataset,
+        &[],
+        body,
+    )
+}
+
 /// A weak ETag for a response derived from the snapshot and the request.
 pub fn etag_for(snapshot: &Snapshot, parts: &[&str]) -> String {
     use std::hash::{Hash, Hasher};

@@ -16,7 +16,7 @@
 //! assert!(p.evidence.contains("w Legnickim Polu"), "{}", p.evidence);
 //! ```
 
-use super::mention::{Mentions, PostalStyle};
+use super::mention::{Mentions, PostalStyle, take_postal_codes};
 use super::normalize::fold;
 use super::rank::{Evidence, Institution};
 use super::resolve::MatchKind;
@@ -182,35 +182,6 @@ fn has_stem(words: &[String], stems: &[&str]) -> bool {
     words.iter().any(|w| stems.iter().any(|s| w.starts_with(s)))
 }
 
-/// Takes `NN-NNN` postal codes out of a line (replaced by spaces) and returns them.
-fn take_codes(line: &str) -> (String, Vec<u32>) {
-    let b = line.as_bytes();
-    let mut out = line.to_string();
-    let mut codes = Vec::new();
-    let mut i = 0;
-    while i + 6 <= b.len() {
-        let is_code = b[i].is_ascii_digit()
-            && b[i + 1].is_ascii_digit()
-            && b[i + 2] == b'-'
-            && b[i + 3..i + 6].iter().all(u8::is_ascii_digit)
-            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
-            && (i + 6 == b.len() || !b[i + 6].is_ascii_alphanumeric());
-        if is_code {
-            let n = (b[i] - b'0') as u32 * 10_000
-                + (b[i + 1] - b'0') as u32 * 1_000
-                + (b[i + 3] - b'0') as u32 * 100
-                + (b[i + 4] - b'0') as u32 * 10
-                + (b[i + 5] - b'0') as u32;
-            codes.push(n);
-            out.replace_range(i..i + 6, "      ");
-            i += 6;
-        } else {
-            i += 1;
-        }
-    }
-    (out, codes)
-}
-
 impl Gazetteer {
     /// Finds the place a whole page of text is about. See the module docs.
     pub fn locate_in_text(&self, text: &str) -> Result<TextPlace, GeocodeError> {
@@ -233,7 +204,12 @@ impl Gazetteer {
             .filter(|l| !l.is_empty())
             .enumerate()
         {
-            let (clean, line_codes) = take_codes(line);
+            // The codes come out of the line, blanked, so that the words of
+            // the text and of its mentions stay aligned.
+            let mut clean = line.to_string();
+            let Ok(line_codes) = take_postal_codes(&mut clean, PostalStyle::Dashed) else {
+                continue;
+            };
             codes.extend(line_codes);
             let orig: Vec<&str> = clean
                 .split(|c: char| !c.is_alphanumeric())

@@ -410,7 +410,7 @@ impl Gazetteer {
                     }
                     let mut phrases = self.phrases_at(slice, false);
                     phrases.retain(|p| p.kind != MatchKind::Rule);
-                    if let Some(exact) = phrases.iter().find(|p| p.kind <= MatchKind::Alternate) {
+                    if phrases.iter().any(|p| p.kind <= MatchKind::Alternate) {
                         // "Dabrowa Gorincza": a misspelt longer name beats the
                         // exact shorter one ("Dąbrowa") it starts with.
                         let next = words.get(i + n).copied().filter(|w| {
@@ -439,7 +439,6 @@ impl Gazetteer {
                             });
                             break;
                         }
-                        let _ = exact;
                     }
                     if !phrases.is_empty() {
                         used = n;

@@ -14,7 +14,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{Params, PathParam, check_lat, check_lon};
 use super::filters::{area_param, region_param, text_param};
-use super::response::{CachePolicy, cached, content_type, etag_for, with_type};
+use super::response::{CachePolicy, cached, content_type, dataset_answer, etag_for, with_type};
 use crate::download;
 use crate::gazetteer::{AdminLevel, Gazetteer, GeocodeQuery};
 use crate::geojson::{detail_feature, round6};
@@ -234,13 +234,11 @@ pub async fn list(
     let snapshot = state.snapshot.load();
     let key = request_key(&params);
     let pq = query_from(&state, params, Some(DEFAULT_LIMIT))?;
-    let etag = etag_for(&snapshot, &["list", &key]);
-    cached(
+    dataset_answer(
         &headers,
-        etag,
+        &snapshot,
+        &["list", &key],
         content_type::GEOJSON,
-        CachePolicy::Dataset,
-        &[],
         || Ok(collection_body(&snapshot, &pq)),
     )
 }
@@ -358,13 +356,11 @@ pub async fn one(
         .by_id(&id)
         .ok_or_else(|| ApiError::NotFound(format!("no practice with id {id:?}")))?;
     let publish = state.config.publish_personal;
-    let etag = etag_for(&snapshot, &["one", &id, &publish.to_string()]);
-    cached(
+    dataset_answer(
         &headers,
-        etag,
+        &snapshot,
+        &["one", &id, &publish.to_string()],
         content_type::GEOJSON,
-        CachePolicy::Dataset,
-        &[],
         || {
             serde_json::to_vec(&detail_feature(&p.public_view(publish)))
                 .map_err(|e| ApiError::Internal(e.to_string()))

@@ -12,7 +12,7 @@ use super::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::api::AppState;
 use crate::api::error::ApiError;
 use crate::api::extract::Params;
-use crate::api::response::{CachePolicy, cached, content_type, etag_for};
+use crate::api::response::{content_type, dataset_answer};
 use crate::practice::Area;
 
 /// `GET /api/regions/voivodeships`: the 16 outlines with practice counts.
@@ -23,13 +23,11 @@ pub async fn voivodeships(
 ) -> Result<Response, ApiError> {
     params.only(&[])?;
     let snapshot = state.snapshot.load();
-    let etag = etag_for(&snapshot, &["voivodeships"]);
-    cached(
+    dataset_answer(
         &headers,
-        etag,
+        &snapshot,
+        &["voivodeships"],
         content_type::GEOJSON,
-        CachePolicy::Dataset,
-        &[],
         || {
             let mut counts: HashMap<&str, usize> = HashMap::new();
             for p in snapshot.practices() {
@@ -74,13 +72,11 @@ pub async fn categories(
 ) -> Result<Response, ApiError> {
     params.only(&[])?;
     let snapshot = state.snapshot.load();
-    let etag = etag_for(&snapshot, &["categories"]);
-    cached(
+    dataset_answer(
         &headers,
-        etag,
+        &snapshot,
+        &["categories"],
         content_type::JSON,
-        CachePolicy::Dataset,
-        &[],
         || {
             let mut counts: HashMap<Area, usize> = HashMap::new();
             for p in snapshot.practices() {
