@@ -55,71 +55,205 @@ fn mercator(lon: f64, lat: f64) -> (f64, f64) {
     (x, y)
 }
 
-/// Groups the practices matching `filter` (whose `bbox` is the viewport) for a
-/// map at `zoom`. A filter with a centre (`near`) is answered as it is by
-/// [`Snapshot::query`], then grouped.
-pub fn clusters(snapshot: &Snapshot, filter: &Filter, zoom: u8) -> ClusterAnswer {
-    let matches = snapshot.query(filter);
-    let number_matched = matches.len();
-    let placed = matches
-        .items
-        .iter()
-        .filter_map(|m| snapshot.practice(m.id).lon_lat().map(|p| (m.id, p)));
-    if number_matched <= SINGLES_MAX {
-        return ClusterAnswer {
-            number_matched,
-            items: Clustered::Practices(placed.map(|(id, _)| id).collect()),
-        };
+/// Cells per side at the deepest zoom.
+const FINE_CELLS: f64 = (1u64 << (MAX_ZOOM as u32 + 2)) as f64;
+/// Zooms up to this one have their whole-dataset cells counted once and kept.
+pub const PYRAMID_MAX_ZOOM: u8 = 12;
+
+/// A practice's cell at the deepest zoom; a cell at zoom `z` is this shifted
+/// right by `MAX_ZOOM - z` (cells halve exactly from zoom to zoom).
+fn fine_cell(lon: f64, lat: f64) -> (u32, u32) {
+    let (x, y) = mercator(lon, lat);
+    let c = |v: f64| (v * FINE_CELLS).clamp(0.0, FINE_CELLS - 1.0) as u32;
+    (c(x), c(y))
+}
+
+/// One cell being summed up.
+#[derive(Debug, Clone)]
+struct Acc {
+    count: usize,
+    sum_lon: f64,
+    sum_lat: f64,
+    bbox: [f64; 4],
+    first: u32,
+}
+
+impl Acc {
+    fn new(id: u32, lon: f64, lat: f64) -> Acc {
+        Acc {
+            count: 0,
+            sum_lon: 0.0,
+            sum_lat: 0.0,
+            bbox: [lon, lat, lon, lat],
+            first: id,
+        }
     }
-    let cells = 2f64.powi(i32::from(zoom.min(MAX_ZOOM))) * CELLS_PER_TILE;
-    let mut grid: std::collections::HashMap<
-        (u32, u32),
-        (Cluster, f64, f64),
-        foldhash::fast::RandomState,
-    > = Default::default();
-    for (id, (lon, lat)) in placed {
-        let (x, y) = mercator(lon, lat);
-        let key = (
-            (x * cells).clamp(0.0, cells - 1.0) as u32,
-            (y * cells).clamp(0.0, cells - 1.0) as u32,
-        );
-        let e = grid.entry(key).or_insert_with(|| {
-            (
-                Cluster {
-                    count: 0,
-                    lon,
-                    lat,
-                    bbox: [lon, lat, lon, lat],
-                    single: Some(id),
-                },
-                0.0,
-                0.0,
-            )
-        });
-        e.0.count += 1;
-        e.1 += lon;
-        e.2 += lat;
-        let b = &mut e.0.bbox;
+
+    fn add(&mut self, lon: f64, lat: f64) {
+        self.count += 1;
+        self.sum_lon += lon;
+        self.sum_lat += lat;
+        let b = &mut self.bbox;
         b[0] = b[0].min(lon);
         b[1] = b[1].min(lat);
         b[2] = b[2].max(lon);
         b[3] = b[3].max(lat);
     }
-    let mut out: Vec<((u32, u32), Cluster)> = grid
-        .into_iter()
-        .map(|(k, (mut c, sx, sy))| {
-            c.lon = sx / c.count as f64;
-            c.lat = sy / c.count as f64;
-            if c.count > 1 {
-                c.single = None;
-            }
-            (k, c)
-        })
-        .collect();
+
+    fn cluster(&self) -> Cluster {
+        Cluster {
+            count: self.count,
+            lon: self.sum_lon / self.count as f64,
+            lat: self.sum_lat / self.count as f64,
+            bbox: self.bbox,
+            single: (self.count == 1).then_some(self.first),
+        }
+    }
+}
+
+type Key = (u32, u32);
+
+/// Sums up practices by cell: `(key, id, lon, lat)` in dataset order.
+fn sum_cells(points: impl Iterator<Item = (Key, u32, f64, f64)>) -> Vec<(Key, Acc)> {
+    let mut grid: std::collections::HashMap<Key, Acc, foldhash::fast::RandomState> =
+        Default::default();
+    for (key, id, lon, lat) in points {
+        grid.entry(key)
+            .or_insert_with(|| Acc::new(id, lon, lat))
+            .add(lon, lat);
+    }
+    let mut out: Vec<(Key, Acc)> = grid.into_iter().collect();
+    // North to south, then west to east.
     out.sort_unstable_by_key(|(k, _)| (k.1, k.0));
+    out
+}
+
+/// The clustering grid of a snapshot's placed practices: each one's cell at
+/// the deepest zoom, and the whole-dataset cells of each zoom up to
+/// [`PYRAMID_MAX_ZOOM`], each made on first use.
+#[derive(Debug, Default)]
+pub struct Grid {
+    fine: std::sync::OnceLock<Vec<Key>>,
+    levels: [std::sync::OnceLock<Vec<(Key, Acc)>>; PYRAMID_MAX_ZOOM as usize + 1],
+}
+
+impl Grid {
+    fn fine(&self, s: &Snapshot) -> &[Key] {
+        self.fine.get_or_init(|| {
+            (0..s.len() as u32)
+                .map(|i| s.lon_lat(i).map_or((0, 0), |(lon, lat)| fine_cell(lon, lat)))
+                .collect()
+        })
+    }
+
+    fn key(&self, s: &Snapshot, i: u32, zoom: u8) -> Key {
+        let (x, y) = self.fine(s)[i as usize];
+        let shift = MAX_ZOOM - zoom.min(MAX_ZOOM);
+        (x >> shift, y >> shift)
+    }
+
+    fn level(&self, s: &Snapshot, zoom: u8) -> &[(Key, Acc)] {
+        self.levels[usize::from(zoom)].get_or_init(|| {
+            self.fine(s);
+            sum_cells((0..s.len() as u32).filter_map(|i| {
+                s.lon_lat(i)
+                    .map(|(lon, lat)| (self.key(s, i, zoom), i, lon, lat))
+            }))
+        })
+    }
+}
+
+/// Whether a filter is only a box, so the kept cells answer it.
+fn only_bbox(f: &Filter) -> Option<[f64; 4]> {
+    let bare = f.near.is_none()
+        && f.within.is_none()
+        && f.text.is_none()
+        && f.area.is_none()
+        && f.voivodeship.is_none()
+        && f.powiat.is_none()
+        && f.gmina.is_none()
+        && f.year_from.is_none()
+        && f.year_to.is_none()
+        && f.dates.is_none()
+        && f.id.is_none()
+        && f.title.is_none()
+        && f.town.is_none()
+        && f.area_exact.is_none();
+    if bare { f.bbox } else { None }
+}
+
+/// The cells of a box with no other filter, from the kept cells: a cell
+/// wholly inside the box as kept, one on its edge summed again from the
+/// practices inside the box. `None` when the box holds few practices.
+fn box_cells(s: &Snapshot, b: [f64; 4], zoom: u8) -> Option<(usize, Vec<(Key, Acc)>)> {
+    let grid = s.grid();
+    let mut out = Vec::new();
+    let mut edge: Vec<Key> = Vec::new();
+    let mut total = 0;
+    for (key, acc) in grid.level(s, zoom) {
+        let c = acc.bbox;
+        if c[2] < b[0] || c[0] > b[2] || c[3] < b[1] || c[1] > b[3] {
+            continue;
+        }
+        if c[0] >= b[0] && c[2] <= b[2] && c[1] >= b[1] && c[3] <= b[3] {
+            total += acc.count;
+            out.push((*key, acc.clone()));
+        } else {
+            edge.push(*key);
+        }
+    }
+    if !edge.is_empty() {
+        edge.sort_unstable();
+        let inside = s.index().in_bbox(b[0], b[1], b[2], b[3]);
+        let on_edge = inside.into_iter().filter_map(|i| {
+            let key = grid.key(s, i, zoom);
+            edge.binary_search(&key).ok()?;
+            let (lon, lat) = s.lon_lat(i)?;
+            Some((key, i, lon, lat))
+        });
+        for (key, acc) in sum_cells(on_edge) {
+            total += acc.count;
+            out.push((key, acc));
+        }
+    }
+    if total <= SINGLES_MAX {
+        return None;
+    }
+    out.sort_unstable_by_key(|(k, _)| (k.1, k.0));
+    Some((total, out))
+}
+
+/// Groups the practices matching `filter` (whose `bbox` is the viewport) for a
+/// map at `zoom`. A filter with a centre (`near`) is answered as it is by
+/// [`Snapshot::query`], then grouped.
+pub fn clusters(snapshot: &Snapshot, filter: &Filter, zoom: u8) -> ClusterAnswer {
+    let zoom = zoom.min(MAX_ZOOM);
+    let kept = only_bbox(filter)
+        .filter(|_| zoom <= PYRAMID_MAX_ZOOM)
+        .and_then(|b| box_cells(snapshot, b, zoom));
+    let (number_matched, cells) = match kept {
+        Some(k) => k,
+        None => {
+            let ids = snapshot.matching(filter);
+            let number_matched = ids.len();
+            if number_matched <= SINGLES_MAX {
+                let placed = ids.into_iter().filter(|&i| snapshot.lon_lat(i).is_some());
+                return ClusterAnswer {
+                    number_matched,
+                    items: Clustered::Practices(placed.collect()),
+                };
+            }
+            let grid = snapshot.grid();
+            let points = ids.into_iter().filter_map(|i| {
+                let (lon, lat) = snapshot.lon_lat(i)?;
+                Some((grid.key(snapshot, i, zoom), i, lon, lat))
+            });
+            (number_matched, sum_cells(points))
+        }
+    };
     ClusterAnswer {
         number_matched,
-        items: Clustered::Clusters(out.into_iter().map(|(_, c)| c).collect()),
+        items: Clustered::Clusters(cells.iter().map(|(_, a)| a.cluster()).collect()),
     }
 }
 

@@ -66,19 +66,34 @@ pub fn clean_temp_files(path: &Path) {
 }
 
 /// Writes the snapshot file of a dataset just loaded from its CSV, on a
-/// blocking thread, so the next start skips the CSV.
+/// blocking thread, so the next start skips the CSV; then serves the snapshot
+/// in `slot` from that file, mapped, so its parts leave the heap (unless the
+/// slot holds another snapshot by then).
 pub fn save_snapshot_file(
     path: PathBuf,
     fingerprint: crate::store::Fingerprint,
-    snapshot: Arc<Snapshot>,
+    slot: Arc<ArcSwap<Snapshot>>,
 ) {
     tokio::task::spawn_blocking(move || {
+        let snapshot = slot.load_full();
         match crate::snapshot_file::save_for(&path, fingerprint, &snapshot) {
             Ok(true) => {
                 tracing::info!(path = %crate::snapshot_file::path_for(&path).display(), "snapshot file written")
             }
-            Ok(false) => {}
-            Err(e) => tracing::warn!(error = %e, "snapshot file not written"),
+            Ok(false) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "snapshot file not written");
+                return;
+            }
+        }
+        match crate::snapshot_file::remap(&path, fingerprint, &snapshot) {
+            Ok(mapped) => {
+                let before = slot.compare_and_swap(&snapshot, Arc::new(mapped));
+                if Arc::ptr_eq(&before, &snapshot) {
+                    tracing::debug!("snapshot now served from its file");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "snapshot file not mapped"),
         }
     });
 }
@@ -122,10 +137,9 @@ pub fn watch(
             match tokio::task::spawn_blocking(move || load_snapshot(&p)).await {
                 Ok(Ok(loaded)) => {
                     watch.serving(loaded.fingerprint);
-                    let snapshot = Arc::new(loaded.snapshot);
-                    slot.store(snapshot.clone());
+                    slot.store(Arc::new(loaded.snapshot));
                     if !loaded.from_snapshot_file {
-                        save_snapshot_file(path.clone(), loaded.fingerprint, snapshot);
+                        save_snapshot_file(path.clone(), loaded.fingerprint, slot.clone());
                     }
                     tracing::info!(path = %path.display(), "dataset changed: new snapshot in service");
                 }

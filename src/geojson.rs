@@ -200,62 +200,18 @@ pub fn write_summary_open(out: &mut Vec<u8>, p: &Practice) {
     out.pop();
 }
 
-/// The summary Features of a whole dataset, each serialised once, held
-/// compactly in one buffer (no allocation per practice).
-#[derive(Debug, Clone, Default)]
-pub struct PreparedFeatures {
-    text: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl PreparedFeatures {
-    /// Serialises the summary Feature of every practice, in order.
-    pub fn new(practices: &[Practice]) -> PreparedFeatures {
-        let mut text = Vec::with_capacity(practices.len() * 512);
-        let mut ends = Vec::with_capacity(practices.len());
-        for p in practices {
-            write_summary_open(&mut text, p);
-            ends.push(text.len());
-        }
-        text.shrink_to_fit();
-        PreparedFeatures { text, ends }
-    }
-
-    /// The prepared Feature of the practice at an index.
-    pub fn get(&self, i: u32) -> PreparedFeature<'_> {
-        let i = i as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        PreparedFeature {
-            open: &self.text[start..self.ends[i]],
-        }
-    }
-
-    /// The buffer and the end offset of each feature in it, for the snapshot file.
-    pub fn raw_parts(&self) -> (&[u8], &[usize]) {
-        (&self.text, &self.ends)
-    }
-
-    /// Rebuilds from [`raw_parts`](PreparedFeatures::raw_parts); `None` unless
-    /// the offsets rise within the buffer.
-    pub fn from_raw_parts(text: Vec<u8>, ends: Vec<usize>) -> Option<PreparedFeatures> {
-        let ok =
-            ends.windows(2).all(|w| w[0] <= w[1]) && ends.last().is_none_or(|&e| e <= text.len());
-        ok.then_some(PreparedFeatures { text, ends })
-    }
-
-    /// Bytes held, for memory reports.
-    pub fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()
-    }
-}
-
 /// One prepared summary Feature: its JSON without the two closing braces.
 #[derive(Debug, Clone, Copy)]
 pub struct PreparedFeature<'a> {
     open: &'a [u8],
 }
 
-impl PreparedFeature<'_> {
+impl<'a> PreparedFeature<'a> {
+    /// A feature from what [`write_summary_open`] wrote.
+    pub fn from_open(open: &'a [u8]) -> PreparedFeature<'a> {
+        PreparedFeature { open }
+    }
+
     /// Writes the complete Feature, with `distance_km` when given.
     pub fn write(&self, out: &mut Vec<u8>, distance_km: Option<f64>) {
         out.extend_from_slice(self.open);
@@ -406,8 +362,9 @@ mod tests {
             score: 0.98,
         };
         let p = practice(Some(loc));
-        let all = PreparedFeatures::new(std::slice::from_ref(&p));
-        let body = write_collection([(all.get(0), Some(1.23456))].into_iter(), 7, &Map::new());
+        let mut open = Vec::new();
+        write_summary_open(&mut open, &p);
+        let body = write_collection([(PreparedFeature::from_open(&open), Some(1.23456))].into_iter(), 7, &Map::new());
         let gj: geojson::GeoJson = std::str::from_utf8(&body).unwrap().parse().unwrap();
         let geojson::GeoJson::FeatureCollection(fc) = gj else {
             panic!("not a collection")
@@ -432,9 +389,10 @@ mod tests {
         };
         let mut p = practice(Some(loc));
         p.admin.gmina = Some(AdminRef::new("121301", "Oświęcim"));
-        let all = PreparedFeatures::new(std::slice::from_ref(&p));
+        let mut open = Vec::new();
+        write_summary_open(&mut open, &p);
         let mut out = Vec::new();
-        all.get(0).write(&mut out, None);
+        PreparedFeature::from_open(&open).write(&mut out, None);
         let direct: Value = serde_json::from_slice(&out).unwrap();
         let via_geojson = serde_json::to_value(feature(&p, summary_properties(&p))).unwrap();
         assert_eq!(direct, via_geojson);
@@ -443,25 +401,11 @@ mod tests {
     }
 
     #[test]
-    fn prepared_features_keep_their_order() {
-        let a = practice(None);
-        let mut b = practice(None);
-        b.id = "p2".into();
-        let all = PreparedFeatures::new(&[a, b]);
-        for (i, id) in [(0, "p1"), (1, "p2")] {
-            let mut out = Vec::new();
-            all.get(i).write(&mut out, Some(0.5));
-            let v: Value = serde_json::from_slice(&out).unwrap();
-            assert_eq!(v["id"], id);
-            assert_eq!(v["properties"]["distance_km"], 0.5);
-        }
-    }
-
-    #[test]
     fn unplaced_practice_has_null_geometry() {
-        let all = PreparedFeatures::new(&[practice(None)]);
+        let mut open = Vec::new();
+        write_summary_open(&mut open, &practice(None));
         let mut out = Vec::new();
-        all.get(0).write(&mut out, None);
+        PreparedFeature::from_open(&open).write(&mut out, None);
         let v: Value = serde_json::from_slice(&out).unwrap();
         assert!(v["geometry"].is_null());
         assert_eq!(v["properties"]["title"], "Tytuł \"z cudzysłowem\"");

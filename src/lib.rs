@@ -17,7 +17,7 @@
 //!
 //! `main.rs` only parses the configuration, starts tracing, loads data and serves;
 //! everything else lives here so tests and benchmarks use exactly what the binary uses.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 /// HTTP: the router, the server, and one folder per protocol (`/api`, `/ogc`, geocoding).
 pub mod api;
@@ -27,6 +27,8 @@ pub mod cluster;
 pub mod config;
 /// CSV for people: formulas neutralised, plain or Excel dialect.
 pub mod csv_out;
+/// Compact per-practice storage: byte columns and fixed rows, in memory or mapped.
+pub(crate) mod compact;
 /// The served dataset over time: first load and hot reload of the CSV file.
 pub mod dataset;
 /// Downloads written in pieces through a bounded channel, a few at a time.

@@ -7,14 +7,15 @@
 use chrono::NaiveDate;
 use geo::MultiPolygon;
 
+use std::sync::Arc;
+
+use chrono::Datelike;
+
+use crate::compact::{AdminLevel, AdminTable, Attrs, Blob, Column, ColumnBuilder};
 use crate::gazetteer::fold;
-use crate::geojson::{PreparedFeature, PreparedFeatures};
+use crate::geojson::PreparedFeature;
 use crate::index::{Hit, PracticeIndex, sort_nearest_first};
 use crate::practice::{Area, Practice};
-
-fn teryt(r: &Option<crate::gazetteer::AdminRef>) -> Option<&str> {
-    r.as_ref().map(|r| &*r.teryt)
-}
 
 /// Which spatial test the candidate source already applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,78 +25,49 @@ enum Space {
     WithinDone,
 }
 
-/// An immutable, queryable dataset.
+/// An immutable, queryable dataset, held compactly (see [`crate::compact`]):
+/// the encoded records, decoded on demand; a fixed row per practice for the
+/// filters; the prepared features; the folded search text; the id map; the
+/// R-tree.
 pub struct Snapshot {
-    practices: Vec<Practice>,
-    index: PracticeIndex,
-    search_text: TextColumn,
-    prepared: PreparedFeatures,
-    /// Indexes of the practices sorted by id: the id → practice map.
-    by_id: Vec<u32>,
+    records: Column,
+    attrs: Attrs,
+    admins: AdminTable,
+    index: Arc<PracticeIndex>,
+    search_text: Column,
+    prepared: Column,
+    /// Indexes of the practices sorted by id (u32 LE): the id → practice map.
+    by_id: Blob,
     unplaced: Vec<u32>,
     version: u64,
+    grid: crate::cluster::Grid,
 }
 
-/// Many short strings in one buffer, without an allocation each.
-#[derive(Debug, Default)]
-pub(crate) struct TextColumn {
-    pub(crate) text: String,
-    pub(crate) ends: Vec<usize>,
-}
-
-impl TextColumn {
-    /// `None` unless the offsets rise within the text, on character boundaries.
-    pub(crate) fn from_parts(text: String, ends: Vec<usize>) -> Option<TextColumn> {
-        let ok =
-            ends.windows(2).all(|w| w[0] <= w[1]) && ends.iter().all(|&e| text.is_char_boundary(e));
-        ok.then_some(TextColumn { text, ends })
-    }
-
-    fn get(&self, i: u32) -> &str {
-        let i = i as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
-    }
-
-    fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()
-    }
+/// The stored parts of a snapshot, as the snapshot file keeps them.
+pub(crate) struct Parts {
+    pub(crate) records: Column,
+    pub(crate) attrs: Attrs,
+    pub(crate) admins: AdminTable,
+    pub(crate) search_text: Column,
+    pub(crate) prepared: Column,
+    pub(crate) by_id: Blob,
 }
 
 /// The text a text query searches, folded and stemmed as
 /// [`crate::text_match`] does it (the page does the same): title, summary,
 /// description, town and unit.
-fn search_text(practices: &[Practice]) -> TextColumn {
-    let mut col = TextColumn {
-        text: String::with_capacity(practices.len() * 128),
-        ends: Vec::with_capacity(practices.len()),
-    };
-    for p in practices {
-        col.text.push_str(&crate::text_match::search_text(
-            [
-                Some(p.title.as_str()),
-                Some(p.summary.as_str()),
-                Some(p.body.as_str()),
-                p.town.as_deref(),
-                p.unit.as_deref(),
-            ]
-            .into_iter()
-            .flatten(),
-        ));
-        col.ends.push(col.text.len());
-    }
-    col.text.shrink_to_fit();
-    col
-}
-
-/// Indexes of the practices without coordinates.
-fn unplaced(practices: &[Practice]) -> Vec<u32> {
-    practices
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.location.is_none())
-        .map(|(i, _)| i as u32)
-        .collect()
+fn search_text(p: &Practice) -> String {
+    crate::text_match::search_text(
+        [
+            Some(p.title.as_str()),
+            Some(p.summary.as_str()),
+            Some(p.body.as_str()),
+            p.town.as_deref(),
+            p.unit.as_deref(),
+        ]
+        .into_iter()
+        .flatten(),
+    )
 }
 
 /// A content hash of practices, for ETags: their CSV form through xxh3.
@@ -216,31 +188,48 @@ impl Filter {
     }
 }
 
+/// One sort key's value of one practice.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum SortValue {
+    Text(String),
+    Year(Option<i32>),
+}
+
 /// Orders matches by the sort keys (a stable sort: ties keep dataset order).
-fn sort_matches(practices: &[Practice], items: &mut [Match], keys: &[SortKey]) {
+/// Each practice's keys are read once.
+fn sort_matches(snapshot: &Snapshot, items: &mut Vec<Match>, keys: &[SortKey]) {
     use std::cmp::Ordering;
-    let cmp_opt = |a: Option<String>, b: Option<String>| match (a, b) {
-        (Some(a), Some(b)) => a.cmp(&b),
+    let none_last = |a: &Option<i32>, b: &Option<i32>| match (a, b) {
+        (Some(a), Some(b)) => a.cmp(b),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     };
-    items.sort_by(|x, y| {
-        let (a, b) = (&practices[x.id as usize], &practices[y.id as usize]);
-        for k in keys {
-            let o = match k.field {
-                SortField::Id => a.id.cmp(&b.id),
-                SortField::Title => fold(&a.title).cmp(&fold(&b.title)),
-                SortField::Town => {
-                    cmp_opt(a.town.as_deref().map(fold), b.town.as_deref().map(fold))
-                }
-                SortField::Area => a.area.slug().cmp(b.area.slug()),
-                SortField::Year => match (a.year(), b.year()) {
-                    (Some(a), Some(b)) => a.cmp(&b),
-                    (Some(_), None) => Ordering::Less,
-                    (None, Some(_)) => Ordering::Greater,
-                    (None, None) => Ordering::Equal,
-                },
+    let mut keyed: Vec<(Vec<Option<SortValue>>, Match)> = items
+        .drain(..)
+        .map(|m| {
+            let p = snapshot.practice(m.id);
+            let values = keys
+                .iter()
+                .map(|k| match k.field {
+                    SortField::Id => Some(SortValue::Text(p.id.clone())),
+                    SortField::Title => Some(SortValue::Text(fold(&p.title))),
+                    SortField::Town => p.town.as_deref().map(|t| SortValue::Text(fold(t))),
+                    SortField::Area => Some(SortValue::Text(p.area.slug().to_string())),
+                    SortField::Year => Some(SortValue::Year(p.year())),
+                })
+                .collect();
+            (values, m)
+        })
+        .collect();
+    keyed.sort_by(|(x, _), (y, _)| {
+        for (k, (a, b)) in keys.iter().zip(x.iter().zip(y)) {
+            let o = match (a, b) {
+                (Some(SortValue::Year(a)), Some(SortValue::Year(b))) => none_last(a, b),
+                (Some(a), Some(b)) => a.cmp(b),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
             };
             let o = if k.descending { o.reverse() } else { o };
             if o != Ordering::Equal {
@@ -249,6 +238,7 @@ fn sort_matches(practices: &[Practice], items: &mut [Match], keys: &[SortKey]) {
         }
         Ordering::Equal
     });
+    items.extend(keyed.into_iter().map(|(_, m)| m));
 }
 
 /// One matching practice.
@@ -295,118 +285,221 @@ impl Snapshot {
     }
 
     /// Builds a snapshot whose version is already known, such as the content
-    /// fingerprint of the file the practices came from. The R-tree, the
-    /// prepared features, the search text and the id map are built side by side.
+    /// fingerprint of the file the practices came from. The compact parts are
+    /// built on two threads, then the records are dropped.
     pub fn with_version(practices: Vec<Practice>, version: u64) -> Snapshot {
         let ps = &practices;
         let t = std::time::Instant::now();
         let ms = move || t.elapsed().as_millis() as u64;
-        let ((index, by_id), (prepared, search_text)) = std::thread::scope(|s| {
+        let n = ps.len();
+        let (prepared, (records, attrs, admins, search_text, by_id)) = std::thread::scope(|s| {
             let features = s.spawn(|| {
-                let f = PreparedFeatures::new(ps);
+                let mut c = ColumnBuilder::with_capacity(n, n * 640);
+                for p in ps {
+                    crate::geojson::write_summary_open(c.buf(), p);
+                    c.end_item();
+                }
                 tracing::debug!(ms = ms(), "features prepared");
-                f
+                c.finish()
             });
-            let text = s.spawn(|| {
-                let t = search_text(ps);
-                tracing::debug!(ms = ms(), "search text folded");
-                t
-            });
-            let index = PracticeIndex::build(
-                ps.iter()
-                    .enumerate()
-                    .filter_map(|(i, p)| p.location.map(|l| (i as u32, l.lon, l.lat))),
-            );
-            tracing::debug!(ms = ms(), "R-tree built");
-            let mut by_id: Vec<u32> = (0..ps.len() as u32).collect();
-            by_id.sort_unstable_by(|&a, &b| ps[a as usize].id.cmp(&ps[b as usize].id));
-            tracing::debug!(ms = ms(), "id map sorted");
+            let mut records = ColumnBuilder::with_capacity(n, n * 400);
+            let mut text = ColumnBuilder::with_capacity(n, n * 200);
+            let mut rows = Vec::with_capacity(n * crate::compact::ROW);
+            let mut admins = AdminTable::default();
+            for p in ps {
+                crate::snapshot_file::encode_record(p, records.buf());
+                records.end_item();
+                text.buf().extend_from_slice(search_text(p).as_bytes());
+                text.end_item();
+                Attrs::row(&mut rows, p, &mut admins);
+            }
+            tracing::debug!(ms = ms(), "records, rows and search text encoded");
+            let mut order: Vec<u32> = (0..n as u32).collect();
+            order.sort_unstable_by(|&a, &b| ps[a as usize].id.cmp(&ps[b as usize].id));
+            let by_id: Vec<u8> = order.iter().flat_map(|i| i.to_le_bytes()).collect();
             (
-                (index, by_id),
+                features.join().expect("preparing features does not panic"),
                 (
-                    features.join().expect("preparing features does not panic"),
-                    text.join().expect("folding text does not panic"),
+                    records.finish(),
+                    Attrs::new(Blob::owned(rows), n).expect("one row per practice"),
+                    admins,
+                    text.finish(),
+                    Blob::owned(by_id),
                 ),
             )
         });
-        let unplaced = unplaced(&practices);
-        Snapshot {
-            practices,
-            index,
+        drop(practices);
+        let parts = Parts {
+            records,
+            attrs,
+            admins,
             search_text,
             prepared,
             by_id,
-            unplaced,
-            version,
-        }
+        };
+        let s = Snapshot::from_parts(parts, version, None).expect("parts built together fit");
+        tracing::debug!(ms = ms(), "R-tree built");
+        s
     }
 
-    /// The parts the snapshot file keeps besides the records.
-    pub(crate) fn derived_parts(&self) -> (&PreparedFeatures, &TextColumn, &[u32]) {
-        (&self.prepared, &self.search_text, &self.by_id)
-    }
-
-    /// A snapshot from records and the derived parts a snapshot file kept; the
-    /// R-tree comes from `points` (index, lon, lat of the placed practices).
-    /// `None` when the parts do not fit the records.
+    /// A snapshot from its stored parts; the R-tree is built from the rows
+    /// unless given. `None` when the parts do not fit each other.
     pub(crate) fn from_parts(
-        practices: Vec<Practice>,
-        index: PracticeIndex,
-        prepared: PreparedFeatures,
-        search_text: TextColumn,
-        by_id: Vec<u32>,
+        parts: Parts,
         version: u64,
+        index: Option<Arc<PracticeIndex>>,
     ) -> Option<Snapshot> {
-        let n = practices.len();
-        if prepared.raw_parts().1.len() != n
-            || search_text.ends.len() != n
-            || by_id.len() != n
-            || by_id.iter().any(|&i| i as usize >= n)
-        {
+        let Parts {
+            records,
+            attrs,
+            admins,
+            search_text,
+            prepared,
+            by_id,
+        } = parts;
+        let n = attrs.len();
+        let fits = |c: &Column| Column::new(c.bytes.clone(), c.ends.clone(), n).is_some();
+        if !fits(&records) || !fits(&search_text) || !fits(&prepared) || by_id.len() != n * 4 {
             return None;
         }
-        let unplaced = unplaced(&practices);
-        Some(Snapshot {
-            practices,
+        let mut unplaced = Vec::new();
+        let mut points = Vec::with_capacity(if index.is_some() { 0 } else { n });
+        for i in 0..n as u32 {
+            match attrs.get(i).lon_lat() {
+                Some((lon, lat)) if index.is_none() => points.push((i, lon, lat)),
+                Some(_) => {}
+                None => unplaced.push(i),
+            }
+        }
+        let index = index.unwrap_or_else(|| Arc::new(PracticeIndex::build(points)));
+        if index.len() + unplaced.len() != n {
+            return None;
+        }
+        let s = Snapshot {
+            records,
+            attrs,
+            admins,
             index,
             search_text,
             prepared,
             by_id,
             unplaced,
             version,
-        })
+            grid: Default::default(),
+        };
+        // Every index in the id map names a practice.
+        (0..n).all(|k| (s.by_id_at(k) as usize) < n).then_some(s)
     }
 
-    /// Heap bytes of the derived structures (prepared features, search text, id
-    /// map), for memory reports; the records and the R-tree are not counted.
+    /// The stored parts, for the snapshot file.
+    pub(crate) fn parts(&self) -> (&Column, &Attrs, &AdminTable, &Column, &Column, &Blob) {
+        (
+            &self.records,
+            &self.attrs,
+            &self.admins,
+            &self.search_text,
+            &self.prepared,
+            &self.by_id,
+        )
+    }
+
+    /// The same snapshot over other storage of the same parts (the mapped
+    /// snapshot file instead of memory), keeping the R-tree.
+    pub(crate) fn with_storage(&self, parts: Parts) -> Option<Snapshot> {
+        if parts.attrs.len() != self.len() {
+            return None;
+        }
+        Snapshot::from_parts(parts, self.version, Some(self.index.clone()))
+    }
+
+    /// Heap bytes of the compact parts (records, rows, prepared features,
+    /// search text, id map; not the R-tree), for memory reports. Parts read
+    /// in place from the mapped snapshot file count nothing.
     pub fn derived_bytes(&self) -> usize {
-        self.prepared.heap_bytes()
-            + self.search_text.heap_bytes()
-            + self.by_id.capacity() * 4
-            + self.unplaced.capacity() * 4
+        crate::compact::heap_bytes(
+            &[&self.records, &self.search_text, &self.prepared],
+            &self.attrs,
+        ) + if self.by_id.is_mapped() {
+            0
+        } else {
+            self.by_id.len()
+        } + self.unplaced.capacity() * 4
     }
 
-    /// Every practice, in dataset order.
-    pub fn practices(&self) -> &[Practice] {
-        &self.practices
+    /// How many practices.
+    pub fn len(&self) -> usize {
+        self.attrs.len()
     }
 
-    /// The practice at an index.
-    pub fn practice(&self, i: u32) -> &Practice {
-        &self.practices[i as usize]
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The practice at an index, decoded from its compact record.
+    pub fn practice(&self, i: u32) -> Practice {
+        crate::snapshot_file::decode_record(self.records.get(i))
+            .expect("records are checked when the snapshot is made")
+    }
+
+    /// Every practice, in dataset order, decoded (for exports and tests).
+    pub fn practices(&self) -> impl ExactSizeIterator<Item = Practice> + '_ {
+        (0..self.len() as u32).map(|i| self.practice(i))
+    }
+
+    /// The position of a practice, when placed.
+    pub fn lon_lat(&self, i: u32) -> Option<(f64, f64)> {
+        self.attrs.get(i).lon_lat()
+    }
+
+    /// The area of a practice.
+    pub fn area(&self, i: u32) -> Area {
+        self.attrs.get(i).area()
+    }
+
+    /// The unit type of a practice.
+    pub fn unit_type(&self, i: u32) -> Option<crate::practice::UnitType> {
+        self.attrs.get(i).unit_type()
+    }
+
+    /// The time span of a practice, as [`Practice::time_span`].
+    pub fn time_span(&self, i: u32) -> Option<(NaiveDate, NaiveDate)> {
+        self.attrs.get(i).time_span()
+    }
+
+    /// The voivodeship TERYT code of a practice.
+    pub fn voivodeship(&self, i: u32) -> Option<&str> {
+        self.attrs
+            .get(i)
+            .admin(AdminLevel::Voivodeship)
+            .and_then(|a| self.admins.code(a))
+    }
+
+    fn by_id_at(&self, k: usize) -> u32 {
+        u32::from_le_bytes(self.by_id[k * 4..k * 4 + 4].try_into().expect("4 bytes"))
+    }
+
+    fn id_of(&self, i: u32) -> &str {
+        crate::snapshot_file::record_id(self.records.get(i)).unwrap_or_default()
     }
 
     /// Finds a practice by its id.
-    pub fn by_id(&self, id: &str) -> Option<&Practice> {
-        self.by_id
-            .binary_search_by(|&i| self.practices[i as usize].id.as_str().cmp(id))
-            .ok()
-            .map(|k| &self.practices[self.by_id[k] as usize])
+    pub fn by_id(&self, id: &str) -> Option<Practice> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.id_of(self.by_id_at(mid)).cmp(id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(self.practice(self.by_id_at(mid))),
+            }
+        }
+        None
     }
 
     /// The pre-serialised summary feature of the practice at an index.
     pub fn prepared(&self, i: u32) -> PreparedFeature<'_> {
-        self.prepared.get(i)
+        PreparedFeature::from_open(self.prepared.get(i))
     }
 
     /// Indexes of the practices without coordinates.
@@ -419,42 +512,76 @@ impl Snapshot {
         &self.index
     }
 
+    /// The clustering grid of every placed practice, built on first use.
+    pub(crate) fn grid(&self) -> &crate::cluster::Grid {
+        &self.grid
+    }
+
     /// A hash of the whole dataset, for ETags.
     pub fn version(&self) -> u64 {
         self.version
     }
 
-    fn passes(&self, i: u32, f: &Filter, words: &[String], space: Space) -> bool {
-        let p = &self.practices[i as usize];
-        if f.has_property_predicates() && !f.passes_properties(p) {
-            return false;
-        }
-        if let Some(a) = f.area
-            && p.area != a
-            && p.area.parent() != Some(a)
-        {
-            return false;
-        }
-        if f.voivodeship
-            .as_deref()
-            .is_some_and(|v| teryt(&p.admin.voivodeship) != Some(v))
-            || f.powiat
+    /// The admin id a filter's TERYT code stands for: `Ok(None)` when the filter
+    /// is not set, `Err` when no practice lies in that unit.
+    fn admin_filter(&self, code: &Option<String>) -> Result<Option<u16>, ()> {
+        code.as_deref()
+            .map(|c| self.admins.find(c).ok_or(()))
+            .transpose()
+    }
+
+    /// Prepares a filter for [`passes`](Self::passes); `None` when nothing can match.
+    fn compile<'f>(&self, f: &'f Filter) -> Option<Compiled<'f>> {
+        Some(Compiled {
+            f,
+            words: f
+                .text
                 .as_deref()
-                .is_some_and(|v| teryt(&p.admin.powiat) != Some(v))
-            || f.gmina
-                .as_deref()
-                .is_some_and(|v| teryt(&p.admin.gmina) != Some(v))
+                .map(crate::text_match::query_stems)
+                .unwrap_or_default(),
+            admin: [
+                self.admin_filter(&f.gmina).ok()?,
+                self.admin_filter(&f.powiat).ok()?,
+                self.admin_filter(&f.voivodeship).ok()?,
+            ],
+            dates: f.dates.map(|(a, b)| {
+                (
+                    a.map(|d| d.num_days_from_ce()),
+                    b.map(|d| d.num_days_from_ce()),
+                )
+            }),
+        })
+    }
+
+    fn passes(&self, i: u32, c: &Compiled, space: Space) -> bool {
+        let f = c.f;
+        let row = self.attrs.get(i);
+        if let Some(a) = f.area {
+            let have = row.area();
+            if have != a && have.parent() != Some(a) {
+                return false;
+            }
+        }
+        for (level, want) in [
+            AdminLevel::Gmina,
+            AdminLevel::Powiat,
+            AdminLevel::Voivodeship,
+        ]
+        .into_iter()
+        .zip(c.admin)
         {
-            return false;
+            if want.is_some() && row.admin(level) != want {
+                return false;
+            }
         }
         if f.year_from.is_some() || f.year_to.is_some() {
-            let Some(y) = p.year() else { return false };
+            let Some(y) = row.year() else { return false };
             if f.year_from.is_some_and(|a| y < a) || f.year_to.is_some_and(|b| y > b) {
                 return false;
             }
         }
-        if let Some((from, to)) = f.dates {
-            let Some((start, end)) = p.time_span() else {
+        if let Some((from, to)) = c.dates {
+            let Some((start, end)) = row.span_days() else {
                 return false;
             };
             if from.is_some_and(|a| end < a) || to.is_some_and(|b| start > b) {
@@ -462,7 +589,7 @@ impl Snapshot {
             }
         }
         if let Some(b) = f.bbox.filter(|_| space != Space::BboxDone) {
-            let Some((lon, lat)) = p.lon_lat() else {
+            let Some((lon, lat)) = row.lon_lat() else {
                 return false;
             };
             if lon < b[0] || lon > b[2] || lat < b[1] || lat > b[3] {
@@ -471,25 +598,27 @@ impl Snapshot {
         }
         if let Some(mp) = f.within.as_ref().filter(|_| space != Space::WithinDone) {
             use geo::Intersects;
-            let Some((lon, lat)) = p.lon_lat() else {
+            let Some((lon, lat)) = row.lon_lat() else {
                 return false;
             };
             if !mp.intersects(&geo::Point::new(lon, lat)) {
                 return false;
             }
         }
-        crate::text_match::matches(words, self.search_text.get(i))
+        if !c.words.is_empty() && !crate::text_match::matches(&c.words, self.search_text.text(i))
+        {
+            return false;
+        }
+        !f.has_property_predicates() || f.passes_properties(&self.practice(i))
     }
 
     /// Runs a query: the spatial part through the R-tree, the rest as filters.
     /// With a centre, results are nearest first (ties by dataset order); else in
     /// dataset order.
     pub fn query(&self, f: &Filter) -> Matches {
-        let words: Vec<String> = f
-            .text
-            .as_deref()
-            .map(crate::text_match::query_stems)
-            .unwrap_or_default();
+        let Some(c) = self.compile(f) else {
+            return Matches::default();
+        };
         if let Some(n) = f.near {
             let plain = f.area.is_none()
                 && f.voivodeship.is_none()
@@ -501,7 +630,7 @@ impl Snapshot {
                 && f.bbox.is_none()
                 && f.within.is_none()
                 && !f.has_property_predicates()
-                && words.is_empty();
+                && c.words.is_empty();
             let hits: Vec<Hit> = match (n.k, plain) {
                 // No other filter: the tree's k-nearest search is the answer.
                 (Some(k), true) => {
@@ -515,7 +644,7 @@ impl Snapshot {
                         n.radius_km.unwrap_or(f64::INFINITY),
                     );
                     if !plain {
-                        hits.retain(|h| self.passes(h.id, f, &words, Space::Check));
+                        hits.retain(|h| self.passes(h.id, &c, Space::Check));
                     }
                     // Filter first, then sort what is left.
                     sort_nearest_first(&mut hits);
@@ -535,23 +664,55 @@ impl Snapshot {
                     .collect(),
             };
         }
-        let (candidates, space): (Vec<u32>, Space) = if let Some(b) = f.bbox {
-            (self.index.in_bbox(b[0], b[1], b[2], b[3]), Space::BboxDone)
-        } else if let Some(mp) = &f.within {
-            (self.index.in_polygon(mp), Space::WithinDone)
-        } else {
-            ((0..self.practices.len() as u32).collect(), Space::Check)
-        };
-        let mut items: Vec<Match> = candidates
+        let mut items: Vec<Match> = self
+            .candidates(f, |i, space| self.passes(i, &c, space))
             .into_iter()
-            .filter(|&i| self.passes(i, f, &words, space))
             .map(|id| Match { id, hit: None })
             .collect();
         if !f.sort.is_empty() {
-            sort_matches(&self.practices, &mut items, &f.sort);
+            sort_matches(self, &mut items, &f.sort);
         }
         Matches { items }
     }
+
+    /// The practices passing `keep`, in dataset order, from the R-tree when the
+    /// filter has a box or polygon, else from every row.
+    fn candidates(&self, f: &Filter, keep: impl Fn(u32, Space) -> bool) -> Vec<u32> {
+        if let Some(b) = f.bbox {
+            let mut ids = self.index.in_bbox(b[0], b[1], b[2], b[3]);
+            ids.retain(|&i| keep(i, Space::BboxDone));
+            ids
+        } else if let Some(mp) = &f.within {
+            let mut ids = self.index.in_polygon(mp);
+            ids.retain(|&i| keep(i, Space::WithinDone));
+            ids
+        } else {
+            (0..self.len() as u32)
+                .filter(|&i| keep(i, Space::Check))
+                .collect()
+        }
+    }
+
+    /// The matches of a filter without a centre, as [`query`](Self::query)
+    /// finds them but without sorting: for counting and clustering.
+    pub(crate) fn matching(&self, f: &Filter) -> Vec<u32> {
+        if f.near.is_some() || !f.sort.is_empty() {
+            return self.query(f).items.iter().map(|m| m.id).collect();
+        }
+        let Some(c) = self.compile(f) else {
+            return Vec::new();
+        };
+        self.candidates(f, |i, space| self.passes(i, &c, space))
+    }
+}
+
+/// A filter with its text split into stems and its units and dates as the
+/// rows hold them.
+struct Compiled<'f> {
+    f: &'f Filter,
+    words: Vec<String>,
+    admin: [Option<u16>; 3],
+    dates: Option<(Option<i32>, Option<i32>)>,
 }
 
 #[cfg(test)]
@@ -569,7 +730,7 @@ mod tests {
         ps.reverse(); // ids out of order in the dataset
         let s = Snapshot::new(ps.clone());
         for p in &ps {
-            assert_eq!(s.by_id(&p.id).map(|q| &q.title), Some(&p.title));
+            assert_eq!(s.by_id(&p.id).map(|q| q.title), Some(p.title.clone()));
         }
         assert!(s.by_id("synth-3-9999999").is_none());
         assert!(s.by_id("").is_none());

@@ -14,22 +14,22 @@
 //! and its ends; the id map. Everything derived is stored, so a restart decodes
 //! the records (on two threads, beside the R-tree's bulk load) and reads the rest.
 
-use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::gazetteer::{AdminChain, AdminRef, Precision};
-use crate::geojson::PreparedFeatures;
-use crate::index::PracticeIndex;
+use crate::compact::{AdminTable, Attrs, Backing, Blob, Column};
 use crate::practice::{Area, Contact, Location, Practice, UnitType};
-use crate::query::{Snapshot, TextColumn};
+use crate::query::{Parts, Snapshot};
 use crate::store::{self, AdminInterner, Fingerprint, StoreError};
 
 /// The first bytes of a snapshot file.
 pub const MAGIC: &[u8; 14] = b"MAPA-SNAPSHOT\n";
 /// Version of the layout and of the record; bumped when either changes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The snapshot file that belongs to a dataset file.
 pub fn path_for(dataset: &Path) -> PathBuf {
@@ -214,6 +214,25 @@ pub enum SnapshotFileError {
     },
 }
 
+/// Encodes a practice as the snapshot's record.
+pub(crate) fn encode_record(p: &Practice, out: &mut Vec<u8>) {
+    let buf = postcard::to_extend(&Record::of(p), std::mem::take(out))
+        .expect("a record of strings and numbers encodes");
+    *out = buf;
+}
+
+/// Decodes a record.
+pub(crate) fn decode_record(bytes: &[u8]) -> Result<Practice, String> {
+    postcard::from_bytes::<Record>(bytes)
+        .map_err(|e| e.to_string())?
+        .practice(&mut AdminInterner::default())
+}
+
+/// The id of a record without decoding the rest (it comes first).
+pub(crate) fn record_id(bytes: &[u8]) -> Option<&str> {
+    postcard::take_from_bytes::<&str>(bytes).ok().map(|(id, _)| id)
+}
+
 fn header(fp: Fingerprint, count: u64) -> Vec<u8> {
     let mut h = MAGIC.to_vec();
     h.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -224,193 +243,155 @@ fn header(fp: Fingerprint, count: u64) -> Vec<u8> {
 }
 
 const HEADER_LEN: usize = 14 + 4 + 8 + 8 + 8;
+/// Sections: records and their ends, rows, admin codes, prepared features and
+/// their ends, search text and its ends, id map.
+const SECTIONS: usize = 9;
+/// Where the first section may start: the header and the section table
+/// (offset and length of each, u64 LE), rounded up to 8.
+const BODY_START: usize = (HEADER_LEN + SECTIONS * 16).div_ceil(8) * 8;
 
-fn put_u64s(w: &mut impl Write, xs: impl ExactSizeIterator<Item = u64>) -> std::io::Result<()> {
-    w.write_all(&(xs.len() as u64 * 8).to_le_bytes())?;
-    for x in xs {
-        w.write_all(&x.to_le_bytes())?;
-    }
-    Ok(())
+/// The header of a snapshot file, or `None` when it is not one of this format
+/// made from a dataset of this size (the hash is checked by the caller).
+fn check_header(bytes: &[u8], len: u64) -> Option<(u64, u64)> {
+    let head = bytes.get(..HEADER_LEN)?;
+    let u64_at = |at: usize| u64::from_le_bytes(head[at..at + 8].try_into().expect("8 bytes"));
+    let (size, hash, count) = (u64_at(18), u64_at(26), u64_at(34));
+    let fp = Fingerprint { len: size, hash };
+    (size == len && head == &header(fp, count)[..]).then_some((hash, count))
 }
 
-fn put_bytes(w: &mut impl Write, b: &[u8]) -> std::io::Result<()> {
-    w.write_all(&(b.len() as u64).to_le_bytes())?;
-    w.write_all(b)
+/// Reads the snapshot a snapshot file holds when it was made from a dataset of
+/// size `len` and returns it with the dataset hash it names; the caller checks
+/// the hash. The file is memory-mapped and its parts are used in place: only
+/// the R-tree is built (from the rows).
+pub(crate) fn read_unchecked(
+    path: &Path,
+    len: u64,
+) -> Result<(Snapshot, u64), SnapshotFileError> {
+    let (parts, hash) = read_parts(path, len)?;
+    let snapshot = Snapshot::from_parts(parts, hash, None).ok_or_else(|| {
+        SnapshotFileError::Corrupt {
+            path: path.to_path_buf(),
+            record: 0,
+            message: "the parts do not fit each other".into(),
+        }
+    })?;
+    Ok((snapshot, hash))
 }
 
-/// Reads one length-prefixed section, refusing lengths beyond what is left.
-fn section(r: &mut impl Read, left: &mut u64) -> std::io::Result<Vec<u8>> {
-    let mut len = [0u8; 8];
-    r.read_exact(&mut len)?;
-    let len = u64::from_le_bytes(len);
-    if len > left.saturating_sub(8) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            "section longer than the file",
-        ));
-    }
-    *left -= 8 + len;
-    let mut b = vec![0u8; len as usize];
-    r.read_exact(&mut b)?;
-    Ok(b)
-}
-
-fn u64s(b: &[u8]) -> impl Iterator<Item = u64> + '_ {
-    b.chunks_exact(8)
-        .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
-}
-
-/// Decodes records `range` of the records section.
-fn decode(
-    records: &[u8],
-    ends: &[usize],
-    range: std::ops::Range<usize>,
-) -> Result<Vec<Practice>, (u64, String)> {
-    let mut admins = AdminInterner::default();
-    let mut out = Vec::with_capacity(range.len());
-    for i in range {
-        let start = if i == 0 { 0 } else { ends[i - 1] };
-        let bytes = records
-            .get(start..ends[i])
-            .ok_or((i as u64, "outside the records section".to_string()))?;
-        let r = postcard::from_bytes::<Record>(bytes).map_err(|e| (i as u64, e.to_string()))?;
-        out.push(r.practice(&mut admins).map_err(|e| (i as u64, e))?);
-    }
-    Ok(out)
-}
-
-/// Reads the snapshot a snapshot file holds when it was made from a dataset
-/// with this fingerprint: the records, decoded on two threads while the R-tree
-/// is built from the stored points, and the stored prepared features, search
-/// text and id map.
-pub fn read(path: &Path, fp: Fingerprint) -> Result<Snapshot, SnapshotFileError> {
+/// The parts a snapshot file holds, mapped, and the dataset hash it names.
+fn read_parts(path: &Path, len: u64) -> Result<(Parts, u64), SnapshotFileError> {
     let io = |source| SnapshotFileError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let corrupt = |record, message: String| SnapshotFileError::Corrupt {
-        path: path.to_path_buf(),
-        record,
-        message,
-    };
     let file = std::fs::File::open(path).map_err(io)?;
-    let mut left = file.metadata().map_err(io)?.len();
-    let mut f = std::io::BufReader::with_capacity(1 << 20, file);
-    let mut head = [0u8; HEADER_LEN];
-    f.read_exact(&mut head)
-        .map_err(|_| SnapshotFileError::Stale {
-            path: path.to_path_buf(),
+    // SAFETY: snapshot files are only ever replaced whole by a rename
+    // (`store::write_atomically`), never written in place, so the mapped bytes
+    // do not change while they are mapped; everything read is bounds-checked.
+    #[allow(unsafe_code)]
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+    let stale = || SnapshotFileError::Stale {
+        path: path.to_path_buf(),
+    };
+    let (hash, count) = check_header(&map, len).ok_or_else(stale)?;
+    let corrupt = |message: &str| SnapshotFileError::Corrupt {
+        path: path.to_path_buf(),
+        record: count,
+        message: message.to_string(),
+    };
+    let n = usize::try_from(count).map_err(|_| corrupt("record count"))?;
+    let table: Vec<(usize, usize)> = (0..SECTIONS)
+        .map(|k| {
+            let at = HEADER_LEN + k * 16;
+            let u = |at: usize| {
+                map.get(at..at + 8)
+                    .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")) as usize)
+            };
+            Some((u(at)?, u(at + 8)?))
+        })
+        .collect::<Option<_>>()
+        .ok_or_else(|| corrupt("section table"))?;
+    let base = Arc::new(Backing::Mapped(map));
+    let blob = |k: usize| {
+        let (start, len) = table[k];
+        Blob::part(&base, start, len).ok_or_else(|| corrupt("a section is outside the file"))
+    };
+    let column = |b: usize, e: usize, what: &str| {
+        Column::new(blob(b)?, blob(e)?, n).ok_or_else(|| corrupt(what))
+    };
+    let admins = std::str::from_utf8(&blob(3)?)
+        .map_err(|_| corrupt("admin codes"))?
+        .split('\n')
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect();
+    let parts = Parts {
+        records: column(0, 1, "records")?,
+        attrs: Attrs::new(blob(2)?, n).ok_or_else(|| corrupt("rows"))?,
+        admins: AdminTable::from_codes(admins).ok_or_else(|| corrupt("admin codes"))?,
+        prepared: column(4, 5, "prepared features")?,
+        search_text: column(6, 7, "search texts")?,
+        by_id: blob(8)?,
+    };
+    // The first and the last records decode: a cheap check of the records.
+    for i in [0, n.saturating_sub(1)].into_iter().take(n.min(2)) {
+        decode_record(parts.records.get(i as u32)).map_err(|message| {
+            SnapshotFileError::Corrupt {
+                path: path.to_path_buf(),
+                record: i as u64,
+                message,
+            }
         })?;
-    left = left.saturating_sub(HEADER_LEN as u64);
-    let count = u64::from_le_bytes(head[HEADER_LEN - 8..].try_into().expect("8 bytes"));
-    if head[..] != header(fp, count)[..] {
+    }
+    Ok((parts, hash))
+}
+
+/// Reads the snapshot a snapshot file holds when it was made from a dataset
+/// with this fingerprint.
+pub fn read(path: &Path, fp: Fingerprint) -> Result<Snapshot, SnapshotFileError> {
+    let (snapshot, hash) = read_unchecked(path, fp.len)?;
+    if hash != fp.hash {
         return Err(SnapshotFileError::Stale {
             path: path.to_path_buf(),
         });
     }
-    let n = count as usize;
-    let mut next = || section(&mut f, &mut left).map_err(|e| corrupt(count, e.to_string()));
-    let records = next()?;
-    let record_ends: Vec<usize> = u64s(&next()?).map(|e| e as usize).collect();
-    let points = next()?;
-    let features = next()?;
-    let feature_ends: Vec<usize> = u64s(&next()?).map(|e| e as usize).collect();
-    let text = String::from_utf8(next()?).map_err(|e| corrupt(count, e.to_string()))?;
-    let text_ends: Vec<usize> = u64s(&next()?).map(|e| e as usize).collect();
-    let by_id: Vec<u32> = next()?
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
-        .collect();
-    if record_ends.len() != n {
-        return Err(corrupt(
-            count,
-            "record offsets do not match the count".into(),
-        ));
-    }
-    let (decoded, index) = std::thread::scope(|s| {
-        let half = n / 2;
-        let (records, record_ends) = (&records, &record_ends);
-        let second = s.spawn(move || decode(records, record_ends, half..n));
-        let index = s.spawn(|| {
-            PracticeIndex::build(points.chunks_exact(20).map(|c| {
-                let f = |r: std::ops::Range<usize>| {
-                    f64::from_le_bytes(c[r].try_into().expect("8 bytes"))
-                };
-                (
-                    u32::from_le_bytes(c[..4].try_into().expect("4 bytes")),
-                    f(4..12),
-                    f(12..20),
-                )
-            }))
-        });
-        let first = decode(records, record_ends, 0..half);
-        let decoded = first.and_then(|mut a| {
-            a.extend(second.join().expect("decoding does not panic")?);
-            Ok(a)
-        });
-        (
-            decoded,
-            index.join().expect("building the R-tree does not panic"),
-        )
-    });
-    let practices = decoded.map_err(|(i, m)| corrupt(i, m))?;
-    let bad = |what: &str| corrupt(count, format!("{what} do not fit the records"));
-    let prepared = PreparedFeatures::from_raw_parts(features, feature_ends)
-        .ok_or_else(|| bad("prepared features"))?;
-    let search = TextColumn::from_parts(text, text_ends).ok_or_else(|| bad("search texts"))?;
-    if index.len() != practices.iter().filter(|p| p.location.is_some()).count() {
-        return Err(bad("points"));
-    }
-    Snapshot::from_parts(practices, index, prepared, search, by_id, fp.hash)
-        .ok_or_else(|| bad("derived parts"))
+    Ok(snapshot)
 }
 
 /// Writes the snapshot file of a snapshot loaded from a dataset with this
 /// fingerprint, atomically (a temporary file renamed into place).
 pub fn write(path: &Path, fp: Fingerprint, snapshot: &Snapshot) -> Result<(), StoreError> {
+    let (records, attrs, admins, text, prepared, by_id) = snapshot.parts();
+    let codes = admins.codes().join("\n");
+    let sections: [&[u8]; SECTIONS] = [
+        &records.bytes,
+        &records.ends,
+        attrs.blob(),
+        codes.as_bytes(),
+        &prepared.bytes,
+        &prepared.ends,
+        &text.bytes,
+        &text.ends,
+        by_id,
+    ];
+    let mut table = Vec::with_capacity(SECTIONS * 16);
+    let mut at = BODY_START;
+    for s in sections {
+        table.extend_from_slice(&(at as u64).to_le_bytes());
+        table.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        at = (at + s.len()).div_ceil(8) * 8;
+    }
     store::write_atomically(path, |file| {
-        let practices = snapshot.practices();
         let mut w = BufWriter::with_capacity(1 << 20, &mut *file);
-        w.write_all(&header(fp, practices.len() as u64))?;
-        // The records, their length patched in once known.
-        let len_at = HEADER_LEN as u64;
-        w.write_all(&0u64.to_le_bytes())?;
-        let mut ends = Vec::with_capacity(practices.len());
-        let mut buf = Vec::with_capacity(1024);
-        let mut total = 0u64;
-        for p in practices {
-            buf.clear();
-            let out = postcard::to_extend(&Record::of(p), std::mem::take(&mut buf))
-                .map_err(std::io::Error::other)?;
-            w.write_all(&out)?;
-            total += out.len() as u64;
-            ends.push(total);
-            buf = out;
+        let mut head = header(fp, snapshot.len() as u64);
+        head.extend_from_slice(&table);
+        head.resize(BODY_START, 0);
+        w.write_all(&head)?;
+        for s in sections {
+            w.write_all(s)?;
+            w.write_all(&[0; 8][..s.len().next_multiple_of(8) - s.len()])?;
         }
-        w.flush()?;
-        drop(w);
-        file.seek(SeekFrom::Start(len_at))?;
-        file.write_all(&total.to_le_bytes())?;
-        file.seek(SeekFrom::End(0))?;
-        let mut w = BufWriter::with_capacity(1 << 20, &mut *file);
-        put_u64s(&mut w, ends.into_iter())?;
-        let mut points = Vec::with_capacity(practices.len() * 20);
-        for (i, p) in practices.iter().enumerate() {
-            if let Some(l) = p.location {
-                points.extend_from_slice(&(i as u32).to_le_bytes());
-                points.extend_from_slice(&l.lon.to_le_bytes());
-                points.extend_from_slice(&l.lat.to_le_bytes());
-            }
-        }
-        put_bytes(&mut w, &points)?;
-        let (prepared, search, by_id) = snapshot.derived_parts();
-        let (text, ends) = prepared.raw_parts();
-        put_bytes(&mut w, text)?;
-        put_u64s(&mut w, ends.iter().map(|&e| e as u64))?;
-        put_bytes(&mut w, search.text.as_bytes())?;
-        put_u64s(&mut w, search.ends.iter().map(|&e| e as u64))?;
-        let ids: Vec<u8> = by_id.iter().flat_map(|i| i.to_le_bytes()).collect();
-        put_bytes(&mut w, &ids)?;
         w.flush()
     })
 }
@@ -430,11 +411,27 @@ pub struct Loaded {
 /// ignored; the CSV decides.
 pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
     let t = std::time::Instant::now();
-    let fingerprint = store::fingerprint(dataset)?;
-    tracing::debug!(ms = t.elapsed().as_millis() as u64, "dataset hashed");
+    let len = std::fs::metadata(dataset)
+        .map_err(|source| StoreError::Io {
+            path: dataset.to_path_buf(),
+            source,
+        })?
+        .len();
     let snap_path = path_for(dataset);
-    match read(&snap_path, fingerprint) {
-        Ok(snapshot) => {
+    // The dataset is hashed on one thread while the snapshot file is mapped
+    // and its R-tree built on another; the hash then decides.
+    let (fingerprint, from_file) = std::thread::scope(|s| {
+        let hashing = s.spawn(|| {
+            let fp = store::fingerprint(dataset);
+            tracing::debug!(ms = t.elapsed().as_millis() as u64, "dataset hashed");
+            fp
+        });
+        let r = read_unchecked(&snap_path, len);
+        (hashing.join().expect("hashing does not panic"), r)
+    });
+    let fingerprint = fingerprint?;
+    match from_file {
+        Ok((snapshot, hash)) if hash == fingerprint.hash && len == fingerprint.len => {
             tracing::debug!(ms = t.elapsed().as_millis() as u64, "snapshot file read");
             return Ok(Loaded {
                 snapshot,
@@ -442,6 +439,10 @@ pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
                 from_snapshot_file: true,
             });
         }
+        Ok(_) => tracing::info!(
+            path = %snap_path.display(),
+            "snapshot file made from another version of the dataset; reading the CSV"
+        ),
         Err(SnapshotFileError::Io { source, .. })
             if source.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => tracing::info!(reason = %e, "snapshot file not used; reading the CSV"),
@@ -469,11 +470,32 @@ pub fn save_for(
     Ok(true)
 }
 
+/// The same snapshot read in place from the snapshot file just written for it
+/// (so its parts leave the heap), keeping its R-tree; `Err` gives it back when
+/// the file no longer holds it.
+pub fn remap(
+    dataset: &Path,
+    fingerprint: Fingerprint,
+    snapshot: &Snapshot,
+) -> Result<Snapshot, SnapshotFileError> {
+    let path = path_for(dataset);
+    let (parts, hash) = read_parts(&path, fingerprint.len)?;
+    if hash != fingerprint.hash || hash != snapshot.version() {
+        return Err(SnapshotFileError::Stale { path });
+    }
+    snapshot
+        .with_storage(parts)
+        .ok_or_else(|| SnapshotFileError::Corrupt {
+            path,
+            record: 0,
+            message: "the parts do not fit the snapshot".into(),
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::gazetteer::Gazetteer;
-    use std::sync::Arc;
 
     fn dataset(dir: &Path, n: usize) -> (PathBuf, Vec<Practice>) {
         let mut ps = crate::synthetic::practices(Gazetteer::bundled(), n, 5);
@@ -503,7 +525,7 @@ mod tests {
         assert!(save_for(&path, loaded.fingerprint, &loaded.snapshot).unwrap());
         let again = load(&path).unwrap();
         assert!(again.from_snapshot_file);
-        assert_eq!(again.snapshot.practices(), &ps[..]);
+        assert_eq!(again.snapshot.practices().collect::<Vec<_>>(), ps);
         // The stored derived parts answer as freshly built ones do.
         let fresh = Snapshot::new(ps.clone());
         for i in 0..ps.len() as u32 {
@@ -525,18 +547,18 @@ mod tests {
         };
         assert_eq!(again.snapshot.query(&near), fresh.query(&near));
         assert_eq!(again.snapshot.version(), loaded.snapshot.version());
-        // Admin units are shared, not copied per practice.
-        let g: Vec<_> = again
-            .snapshot
-            .practices()
-            .iter()
-            .filter_map(|p| p.admin.voivodeship.as_ref())
-            .collect();
-        let same = g
-            .iter()
-            .filter(|a| Arc::ptr_eq(&a.name, &g[0].name))
-            .count();
-        assert!(same > 1, "voivodeship names are shared");
+        // Read in place: nothing of the records is copied to the heap.
+        assert!(loaded.snapshot.derived_bytes() > 10_000);
+        assert!(
+            again.snapshot.derived_bytes() < 100,
+            "{} heap bytes",
+            again.snapshot.derived_bytes()
+        );
+        // The snapshot served after the first save reads the same file in place.
+        let mapped = remap(&path, loaded.fingerprint, &loaded.snapshot).unwrap();
+        assert!(mapped.derived_bytes() < 100);
+        assert_eq!(mapped.practices().collect::<Vec<_>>(), ps);
+        assert_eq!(mapped.query(&near), fresh.query(&near));
     }
 
     #[test]
@@ -550,7 +572,7 @@ mod tests {
         store::save(&path, &ps).unwrap();
         let loaded = load(&path).unwrap();
         assert!(!loaded.from_snapshot_file);
-        assert!(loaded.snapshot.practices()[0].title.starts_with('Q'));
+        assert!(loaded.snapshot.practice(0).title.starts_with('Q'));
     }
 
     #[test]
@@ -570,6 +592,6 @@ mod tests {
         );
         let loaded = load(&path).unwrap();
         assert!(!loaded.from_snapshot_file);
-        assert_eq!(loaded.snapshot.practices(), &ps[..]);
+        assert_eq!(loaded.snapshot.practices().collect::<Vec<_>>(), ps);
     }
 }

@@ -99,8 +99,8 @@ fn the_server_writes_a_snapshot_file_and_starts_from_it() {
     let fp = mapa_praktyk::store::fingerprint(&data).unwrap();
     let from_file = mapa_praktyk::snapshot_file::read(&snap, fp).unwrap();
     assert_eq!(
-        from_file.practices(),
-        &mapa_praktyk::store::load(&data).unwrap()[..]
+        from_file.practices().collect::<Vec<_>>(),
+        mapa_praktyk::store::load(&data).unwrap()
     );
     // A leftover temporary file of a killed save is removed at start.
     let leftover = dir.path().join(".practices.csv.tmp-4999999-aBcDeF");

@@ -76,7 +76,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let fingerprint = loaded.fingerprint;
     let state = AppState::new(loaded.snapshot, ApiConfig::from_args(&args), gazetteer);
     if !loaded.from_snapshot_file {
-        dataset::save_snapshot_file(args.data.clone(), fingerprint, state.snapshot.load_full());
+        dataset::save_snapshot_file(args.data.clone(), fingerprint, state.snapshot.clone());
     }
     if args.reload_secs > 0 {
         dataset::watch(

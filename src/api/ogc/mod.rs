@@ -292,10 +292,10 @@ async fn conformance(p: Params) -> Result<Response, ApiError> {
 
 /// The first and last date of the practices' time spans, as the `datetime`
 /// filter sees them (project period, else database dates).
-fn temporal_extent(practices: &[Practice]) -> Option<(NaiveDate, NaiveDate)> {
+fn temporal_extent(snapshot: &Snapshot) -> Option<(NaiveDate, NaiveDate)> {
     let mut out: Option<(NaiveDate, NaiveDate)> = None;
-    for p in practices {
-        let Some((s, e)) = p.time_span() else {
+    for i in 0..snapshot.len() as u32 {
+        let Some((s, e)) = snapshot.time_span(i) else {
             continue;
         };
         out = Some(match out {
@@ -307,10 +307,9 @@ fn temporal_extent(practices: &[Practice]) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 /// The bounding box of the placed practices, `[min_lon, min_lat, max_lon, max_lat]`.
-fn spatial_extent(practices: &[Practice]) -> Option<[f64; 4]> {
-    practices
-        .iter()
-        .filter_map(Practice::lon_lat)
+fn spatial_extent(snapshot: &Snapshot) -> Option<[f64; 4]> {
+    (0..snapshot.len() as u32)
+        .filter_map(|i| snapshot.lon_lat(i))
         .fold(None, |acc, (x, y)| {
             Some(match acc {
                 None => [x, y, x, y],
@@ -324,8 +323,8 @@ const POLAND_BBOX: [f64; 4] = [14.07, 49.0, 24.15, 54.84];
 
 fn collection_json(snapshot: &Snapshot, base: &str) -> Value {
     let c = format!("{base}/ogc/collections/{COLLECTION_ID}");
-    let bbox = spatial_extent(snapshot.practices()).unwrap_or(POLAND_BBOX);
-    let interval = match temporal_extent(snapshot.practices()) {
+    let bbox = spatial_extent(snapshot).unwrap_or(POLAND_BBOX);
+    let interval = match temporal_extent(snapshot) {
         Some((a, b)) => json!([[format!("{a}T00:00:00Z"), format!("{b}T23:59:59Z")]]),
         None => json!([[null, null]]),
     };
@@ -883,7 +882,7 @@ async fn items(
                 r#type: "FeatureCollection",
                 features: page
                     .iter()
-                    .map(|&i| item_feature(snapshot.practice(i), &q))
+                    .map(|&i| item_feature(&snapshot.practice(i), &q))
                     .collect(),
                 number_matched: matches.len(),
                 number_returned: page.len(),

@@ -30,9 +30,9 @@ pub async fn voivodeships(
         content_type::GEOJSON,
         || {
             let mut counts: HashMap<&str, usize> = HashMap::new();
-            for p in snapshot.practices() {
-                if let Some(v) = &p.admin.voivodeship {
-                    *counts.entry(&*v.teryt).or_default() += 1;
+            for i in 0..snapshot.len() as u32 {
+                if let Some(v) = snapshot.voivodeship(i) {
+                    *counts.entry(v).or_default() += 1;
                 }
             }
             let features: Vec<Value> = state
@@ -79,9 +79,10 @@ pub async fn categories(
         content_type::JSON,
         || {
             let mut counts: HashMap<Area, usize> = HashMap::new();
-            for p in snapshot.practices() {
-                *counts.entry(p.area).or_default() += 1;
-                if let Some(parent) = p.area.parent() {
+            for i in 0..snapshot.len() as u32 {
+                let area = snapshot.area(i);
+                *counts.entry(area).or_default() += 1;
+                if let Some(parent) = area.parent() {
                     *counts.entry(parent).or_default() += 1;
                 }
             }
@@ -119,7 +120,7 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
     let s = state.snapshot.load();
     Json(json!({
         "status": "ok",
-        "practices": s.practices().len(),
+        "practices": s.len(),
         "placed": s.index().len(),
         "localities": state.gazetteer.locality_count(),
     }))
