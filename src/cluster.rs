@@ -141,7 +141,10 @@ impl Grid {
     fn fine(&self, s: &Snapshot) -> &[Key] {
         self.fine.get_or_init(|| {
             (0..s.len() as u32)
-                .map(|i| s.lon_lat(i).map_or((0, 0), |(lon, lat)| fine_cell(lon, lat)))
+                .map(|i| {
+                    s.lon_lat(i)
+                        .map_or((0, 0), |(lon, lat)| fine_cell(lon, lat))
+                })
                 .collect()
         })
     }
@@ -150,6 +153,13 @@ impl Grid {
         let (x, y) = self.fine(s)[i as usize];
         let shift = MAX_ZOOM - zoom.min(MAX_ZOOM);
         (x >> shift, y >> shift)
+    }
+
+    /// Makes every kept level now rather than on the first request.
+    pub fn warm_up(&self, s: &Snapshot) {
+        for zoom in 0..=PYRAMID_MAX_ZOOM {
+            self.level(s, zoom);
+        }
     }
 
     fn level(&self, s: &Snapshot, zoom: u8) -> &[(Key, Acc)] {
@@ -227,9 +237,14 @@ fn box_cells(s: &Snapshot, b: [f64; 4], zoom: u8) -> Option<(usize, Vec<(Key, Ac
 /// map at `zoom`. A filter with a centre (`near`) is answered as it is by
 /// [`Snapshot::query`], then grouped.
 pub fn clusters(snapshot: &Snapshot, filter: &Filter, zoom: u8) -> ClusterAnswer {
+    clusters_with(snapshot, filter, zoom, true)
+}
+
+/// [`clusters`], from the kept cells when `use_kept` allows it.
+fn clusters_with(snapshot: &Snapshot, filter: &Filter, zoom: u8, use_kept: bool) -> ClusterAnswer {
     let zoom = zoom.min(MAX_ZOOM);
     let kept = only_bbox(filter)
-        .filter(|_| zoom <= PYRAMID_MAX_ZOOM)
+        .filter(|_| use_kept && zoom <= PYRAMID_MAX_ZOOM)
         .and_then(|b| box_cells(snapshot, b, zoom));
     let (number_matched, cells) = match kept {
         Some(k) => k,
@@ -295,6 +310,39 @@ mod tests {
                 assert!(c.bbox[0] - e <= c.lon && c.lon <= c.bbox[2] + e, "{c:?}");
                 assert!(c.bbox[1] - e <= c.lat && c.lat <= c.bbox[3] + e, "{c:?}");
                 assert_eq!(c.single.is_some(), c.count == 1);
+            }
+        }
+    }
+
+    #[test]
+    fn kept_cells_answer_as_the_practices_do() {
+        let s = snapshot();
+        let boxes = [
+            POLAND,
+            [18.5, 49.5, 20.5, 50.7],
+            [16.9, 51.0, 17.2, 51.2],
+            [19.0, 50.0, 19.0001, 50.0001],
+            [-10.0, 30.0, 40.0, 70.0],
+        ];
+        for b in boxes {
+            for zoom in [0, 3, 5, 6, 8, 10, 12] {
+                let f = Filter {
+                    bbox: Some(b),
+                    ..Filter::default()
+                };
+                let kept = clusters_with(&s, &f, zoom, true);
+                let scanned = clusters_with(&s, &f, zoom, false);
+                assert_eq!(kept.number_matched, scanned.number_matched, "{b:?} {zoom}");
+                match (&kept.items, &scanned.items) {
+                    (Clustered::Clusters(a), Clustered::Clusters(b)) => {
+                        assert_eq!(a.len(), b.len());
+                        for (x, y) in a.iter().zip(b) {
+                            assert_eq!((x.count, x.bbox, x.single), (y.count, y.bbox, y.single));
+                            assert!((x.lon - y.lon).abs() < 1e-9 && (x.lat - y.lat).abs() < 1e-9);
+                        }
+                    }
+                    (a, b) => assert_eq!(a, b),
+                }
             }
         }
     }

@@ -91,11 +91,19 @@ pub fn save_snapshot_file(
                 let before = slot.compare_and_swap(&snapshot, Arc::new(mapped));
                 if Arc::ptr_eq(&before, &snapshot) {
                     tracing::debug!("snapshot now served from its file");
+                    slot.load().warm_up();
                 }
             }
             Err(e) => tracing::warn!(error = %e, "snapshot file not mapped"),
         }
     });
+}
+
+/// Warms up the snapshot in `slot` on a blocking thread (see
+/// [`Snapshot::warm_up`]).
+pub fn warm_up(slot: &ArcSwap<Snapshot>) {
+    let snapshot = slot.load_full();
+    tokio::task::spawn_blocking(move || snapshot.warm_up());
 }
 
 /// Watches the dataset file every `every` and swaps a new snapshot into `slot`
@@ -138,6 +146,7 @@ pub fn watch(
                 Ok(Ok(loaded)) => {
                     watch.serving(loaded.fingerprint);
                     slot.store(Arc::new(loaded.snapshot));
+                    warm_up(&slot);
                     if !loaded.from_snapshot_file {
                         save_snapshot_file(path.clone(), loaded.fingerprint, slot.clone());
                     }

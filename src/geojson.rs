@@ -364,7 +364,11 @@ mod tests {
         let p = practice(Some(loc));
         let mut open = Vec::new();
         write_summary_open(&mut open, &p);
-        let body = write_collection([(PreparedFeature::from_open(&open), Some(1.23456))].into_iter(), 7, &Map::new());
+        let body = write_collection(
+            [(PreparedFeature::from_open(&open), Some(1.23456))].into_iter(),
+            7,
+            &Map::new(),
+        );
         let gj: geojson::GeoJson = std::str::from_utf8(&body).unwrap().parse().unwrap();
         let geojson::GeoJson::FeatureCollection(fc) = gj else {
             panic!("not a collection")

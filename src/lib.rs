@@ -23,12 +23,12 @@
 pub mod api;
 /// Server-side clustering of a viewport's matches for the map, with exact counts.
 pub mod cluster;
+/// Compact per-practice storage: byte columns and fixed rows, in memory or mapped.
+pub(crate) mod compact;
 /// Command-line and environment configuration (clap).
 pub mod config;
 /// CSV for people: formulas neutralised, plain or Excel dialect.
 pub mod csv_out;
-/// Compact per-practice storage: byte columns and fixed rows, in memory or mapped.
-pub(crate) mod compact;
 /// The served dataset over time: first load and hot reload of the CSV file.
 pub mod dataset;
 /// Downloads written in pieces through a bounded channel, a few at a time.

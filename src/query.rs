@@ -292,42 +292,53 @@ impl Snapshot {
         let t = std::time::Instant::now();
         let ms = move || t.elapsed().as_millis() as u64;
         let n = ps.len();
-        let (prepared, (records, attrs, admins, search_text, by_id)) = std::thread::scope(|s| {
-            let features = s.spawn(|| {
-                let mut c = ColumnBuilder::with_capacity(n, n * 640);
+        let (index, prepared, (records, attrs, admins, search_text, by_id)) =
+            std::thread::scope(|s| {
+                let index = s.spawn(|| {
+                    let index = PracticeIndex::build(
+                        ps.iter()
+                            .enumerate()
+                            .filter_map(|(i, p)| p.location.map(|l| (i as u32, l.lon, l.lat))),
+                    );
+                    tracing::debug!(ms = ms(), "R-tree built");
+                    Arc::new(index)
+                });
+                let features = s.spawn(|| {
+                    let mut c = ColumnBuilder::with_capacity(n, n * 640);
+                    for p in ps {
+                        crate::geojson::write_summary_open(c.buf(), p);
+                        c.end_item();
+                    }
+                    tracing::debug!(ms = ms(), "features prepared");
+                    c.finish()
+                });
+                let mut records = ColumnBuilder::with_capacity(n, n * 400);
+                let mut text = ColumnBuilder::with_capacity(n, n * 200);
+                let mut rows = Vec::with_capacity(n * crate::compact::ROW);
+                let mut admins = AdminTable::default();
                 for p in ps {
-                    crate::geojson::write_summary_open(c.buf(), p);
-                    c.end_item();
+                    crate::snapshot_file::encode_record(p, records.buf());
+                    records.end_item();
+                    text.buf().extend_from_slice(search_text(p).as_bytes());
+                    text.end_item();
+                    Attrs::row(&mut rows, p, &mut admins);
                 }
-                tracing::debug!(ms = ms(), "features prepared");
-                c.finish()
-            });
-            let mut records = ColumnBuilder::with_capacity(n, n * 400);
-            let mut text = ColumnBuilder::with_capacity(n, n * 200);
-            let mut rows = Vec::with_capacity(n * crate::compact::ROW);
-            let mut admins = AdminTable::default();
-            for p in ps {
-                crate::snapshot_file::encode_record(p, records.buf());
-                records.end_item();
-                text.buf().extend_from_slice(search_text(p).as_bytes());
-                text.end_item();
-                Attrs::row(&mut rows, p, &mut admins);
-            }
-            tracing::debug!(ms = ms(), "records, rows and search text encoded");
-            let mut order: Vec<u32> = (0..n as u32).collect();
-            order.sort_unstable_by(|&a, &b| ps[a as usize].id.cmp(&ps[b as usize].id));
-            let by_id: Vec<u8> = order.iter().flat_map(|i| i.to_le_bytes()).collect();
-            (
-                features.join().expect("preparing features does not panic"),
+                tracing::debug!(ms = ms(), "records, rows and search text encoded");
+                let mut order: Vec<u32> = (0..n as u32).collect();
+                order.sort_unstable_by(|&a, &b| ps[a as usize].id.cmp(&ps[b as usize].id));
+                let by_id: Vec<u8> = order.iter().flat_map(|i| i.to_le_bytes()).collect();
                 (
-                    records.finish(),
-                    Attrs::new(Blob::owned(rows), n).expect("one row per practice"),
-                    admins,
-                    text.finish(),
-                    Blob::owned(by_id),
-                ),
-            )
-        });
+                    index.join().expect("building the R-tree does not panic"),
+                    features.join().expect("preparing features does not panic"),
+                    (
+                        records.finish(),
+                        Attrs::new(Blob::owned(rows), n).expect("one row per practice"),
+                        admins,
+                        text.finish(),
+                        Blob::owned(by_id),
+                    ),
+                )
+            });
         drop(practices);
         let parts = Parts {
             records,
@@ -337,9 +348,7 @@ impl Snapshot {
             prepared,
             by_id,
         };
-        let s = Snapshot::from_parts(parts, version, None).expect("parts built together fit");
-        tracing::debug!(ms = ms(), "R-tree built");
-        s
+        Snapshot::from_parts(parts, version, Some(index)).expect("parts built together fit")
     }
 
     /// A snapshot from its stored parts; the R-tree is built from the rows
@@ -512,6 +521,12 @@ impl Snapshot {
         &self.index
     }
 
+    /// Builds what the first requests would otherwise build (the clustering
+    /// grid's kept levels).
+    pub fn warm_up(&self) {
+        self.grid.warm_up(self);
+    }
+
     /// The clustering grid of every placed practice, built on first use.
     pub(crate) fn grid(&self) -> &crate::cluster::Grid {
         &self.grid
@@ -605,8 +620,7 @@ impl Snapshot {
                 return false;
             }
         }
-        if !c.words.is_empty() && !crate::text_match::matches(&c.words, self.search_text.text(i))
-        {
+        if !c.words.is_empty() && !crate::text_match::matches(&c.words, self.search_text.text(i)) {
             return false;
         }
         !f.has_property_predicates() || f.passes_properties(&self.practice(i))

@@ -20,8 +20,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::gazetteer::{AdminChain, AdminRef, Precision};
 use crate::compact::{AdminTable, Attrs, Backing, Blob, Column};
+use crate::gazetteer::{AdminChain, AdminRef, Precision};
 use crate::practice::{Area, Contact, Location, Practice, UnitType};
 use crate::query::{Parts, Snapshot};
 use crate::store::{self, AdminInterner, Fingerprint, StoreError};
@@ -230,7 +230,9 @@ pub(crate) fn decode_record(bytes: &[u8]) -> Result<Practice, String> {
 
 /// The id of a record without decoding the rest (it comes first).
 pub(crate) fn record_id(bytes: &[u8]) -> Option<&str> {
-    postcard::take_from_bytes::<&str>(bytes).ok().map(|(id, _)| id)
+    postcard::take_from_bytes::<&str>(bytes)
+        .ok()
+        .map(|(id, _)| id)
 }
 
 fn header(fp: Fingerprint, count: u64) -> Vec<u8> {
@@ -264,18 +266,14 @@ fn check_header(bytes: &[u8], len: u64) -> Option<(u64, u64)> {
 /// size `len` and returns it with the dataset hash it names; the caller checks
 /// the hash. The file is memory-mapped and its parts are used in place: only
 /// the R-tree is built (from the rows).
-pub(crate) fn read_unchecked(
-    path: &Path,
-    len: u64,
-) -> Result<(Snapshot, u64), SnapshotFileError> {
+pub(crate) fn read_unchecked(path: &Path, len: u64) -> Result<(Snapshot, u64), SnapshotFileError> {
     let (parts, hash) = read_parts(path, len)?;
-    let snapshot = Snapshot::from_parts(parts, hash, None).ok_or_else(|| {
-        SnapshotFileError::Corrupt {
+    let snapshot =
+        Snapshot::from_parts(parts, hash, None).ok_or_else(|| SnapshotFileError::Corrupt {
             path: path.to_path_buf(),
             record: 0,
             message: "the parts do not fit each other".into(),
-        }
-    })?;
+        })?;
     Ok((snapshot, hash))
 }
 

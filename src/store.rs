@@ -476,39 +476,81 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
             found: header.iter().collect::<Vec<_>>().join(","),
         });
     }
-    let mut errors = Vec::new();
-    let mut practices = Vec::new();
-    let mut admins = AdminInterner::default();
-    let mut ids = HashSet::new();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(&e)),
-        }
-        let line = rec
-            .position()
-            .map_or(0, |p| newlines.borrow_mut().line_at(p.byte()));
-        let mut r = RowReader {
-            admins: &mut admins,
-            rec: &rec,
-            columns: &columns,
-            file,
-            line,
-            errors: &mut errors,
-        };
-        if let Some(p) = practice_from_row(&mut r) {
-            if !ids.insert(p.id.clone()) {
-                r.err("id", format!("{:?} is used by an earlier row", p.id));
-                continue;
+    // Rows are read here and validated on a second thread, in batches.
+    let (rows, mut errors, read_error) = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(csv::StringRecord, u64)>>(8);
+        let (columns, file) = (&columns, file);
+        let validating = s.spawn(move || {
+            let mut admins = AdminInterner::default();
+            let mut errors = Vec::new();
+            let mut rows = Vec::new();
+            for batch in rx {
+                for (rec, line) in &batch {
+                    let mut r = RowReader {
+                        admins: &mut admins,
+                        rec,
+                        columns,
+                        file,
+                        line: *line,
+                        errors: &mut errors,
+                    };
+                    if let Some(p) = practice_from_row(&mut r) {
+                        rows.push((p, *line));
+                    }
+                }
             }
-            practices.push(p);
+            (rows, errors)
+        });
+        const BATCH: usize = 2048;
+        let mut batch = Vec::with_capacity(BATCH);
+        let read_error = loop {
+            let mut rec = csv::StringRecord::new();
+            match rdr.read_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break None,
+                Err(e) => break Some(csv_error(&e)),
+            }
+            let line = rec
+                .position()
+                .map_or(0, |p| newlines.borrow_mut().line_at(p.byte()));
+            batch.push((rec, line));
+            if batch.len() == BATCH
+                && tx
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                    .is_err()
+            {
+                break None;
+            }
+        };
+        if !batch.is_empty() {
+            let _ = tx.send(batch);
         }
+        drop(tx);
+        let (rows, errors) = validating.join().expect("validating rows does not panic");
+        (rows, errors, read_error)
+    });
+    if let Some(e) = read_error {
+        return Err(e);
+    }
+    let mut practices = Vec::with_capacity(rows.len());
+    let mut ids = HashSet::with_capacity(rows.len());
+    for (p, line) in rows {
+        if !ids.insert(p.id.clone()) {
+            errors.push(RowError {
+                file: file.to_path_buf(),
+                line,
+                column: "id".into(),
+                problem: format!("{:?} is used by an earlier row", p.id),
+            });
+            continue;
+        }
+        practices.push(p);
     }
     if errors.is_empty() {
         Ok(practices)
     } else {
+        // In row order, as they were found (stable: a row's own order stays).
+        errors.sort_by_key(|e| e.line);
         Err(StoreError::Invalid { errors })
     }
 }

@@ -75,6 +75,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let loaded = dataset::load_snapshot(&args.data)?;
     let fingerprint = loaded.fingerprint;
     let state = AppState::new(loaded.snapshot, ApiConfig::from_args(&args), gazetteer);
+    dataset::warm_up(&state.snapshot);
     if !loaded.from_snapshot_file {
         dataset::save_snapshot_file(args.data.clone(), fingerprint, state.snapshot.clone());
     }
