@@ -175,20 +175,7 @@ impl Grid {
 
 /// Whether a filter is only a box, so the kept cells answer it.
 fn only_bbox(f: &Filter) -> Option<[f64; 4]> {
-    let bare = f.near.is_none()
-        && f.within.is_none()
-        && f.text.is_none()
-        && f.area.is_none()
-        && f.voivodeship.is_none()
-        && f.powiat.is_none()
-        && f.gmina.is_none()
-        && f.year_from.is_none()
-        && f.year_to.is_none()
-        && f.dates.is_none()
-        && f.id.is_none()
-        && f.title.is_none()
-        && f.town.is_none()
-        && f.area_exact.is_none();
+    let bare = f.near.is_none() && f.within.is_none() && f.text.is_none() && f.has_no_predicates();
     if bare { f.bbox } else { None }
 }
 

@@ -9,8 +9,10 @@
 //!                                 │
 //! data/practices.csv ◄── store ◄──┘ (atomic save)      store::load ──► Vec<Practice>
 //!                                                                  │
-//!                      index::PracticeIndex (R-tree of ids, bulk-loaded) ◄┘
-//!                                 │ query ──► &Practice ──► geojson (the only output shaper)
+//!   query::Snapshot (compact: encoded records, a row per practice, prepared ◄┘
+//!   features, search text, id map; in memory, then read in place from the
+//!   mapped snapshot file) + index::PracticeIndex (R-tree of ids, bulk-loaded)
+//!                                 │ query ──► ids ──► prepared features / decoded Practice ──► geojson (the only output shaper)
 //!                                 ▼
 //!                       api::router(AppState) ──► HTTP (JSON, GeoJSON, CSV, static page)
 //! ```

@@ -167,6 +167,19 @@ pub struct SortKey {
 }
 
 impl Filter {
+    /// Whether no predicate but space and text is set: no area, region, year,
+    /// date or property.
+    pub(crate) fn has_no_predicates(&self) -> bool {
+        self.area.is_none()
+            && self.voivodeship.is_none()
+            && self.powiat.is_none()
+            && self.gmina.is_none()
+            && self.year_from.is_none()
+            && self.year_to.is_none()
+            && self.dates.is_none()
+            && !self.has_property_predicates()
+    }
+
     /// Whether any property predicate (beyond space and text) is set.
     fn has_property_predicates(&self) -> bool {
         self.id.is_some()
@@ -358,23 +371,19 @@ impl Snapshot {
         version: u64,
         index: Option<Arc<PracticeIndex>>,
     ) -> Option<Snapshot> {
-        let Parts {
-            records,
-            attrs,
-            admins,
-            search_text,
-            prepared,
-            by_id,
-        } = parts;
-        let n = attrs.len();
+        let n = parts.attrs.len();
         let fits = |c: &Column| Column::new(c.bytes.clone(), c.ends.clone(), n).is_some();
-        if !fits(&records) || !fits(&search_text) || !fits(&prepared) || by_id.len() != n * 4 {
+        if !fits(&parts.records)
+            || !fits(&parts.search_text)
+            || !fits(&parts.prepared)
+            || parts.by_id.len() != n * 4
+        {
             return None;
         }
         let mut unplaced = Vec::new();
         let mut points = Vec::with_capacity(if index.is_some() { 0 } else { n });
         for i in 0..n as u32 {
-            match attrs.get(i).lon_lat() {
+            match parts.attrs.get(i).lon_lat() {
                 Some((lon, lat)) if index.is_none() => points.push((i, lon, lat)),
                 Some(_) => {}
                 None => unplaced.push(i),
@@ -385,13 +394,13 @@ impl Snapshot {
             return None;
         }
         let s = Snapshot {
-            records,
-            attrs,
-            admins,
+            records: parts.records,
+            attrs: parts.attrs,
+            admins: parts.admins,
             index,
-            search_text,
-            prepared,
-            by_id,
+            search_text: parts.search_text,
+            prepared: parts.prepared,
+            by_id: parts.by_id,
             unplaced,
             version,
             grid: Default::default(),
@@ -634,16 +643,9 @@ impl Snapshot {
             return Matches::default();
         };
         if let Some(n) = f.near {
-            let plain = f.area.is_none()
-                && f.voivodeship.is_none()
-                && f.powiat.is_none()
-                && f.gmina.is_none()
-                && f.year_from.is_none()
-                && f.year_to.is_none()
-                && f.dates.is_none()
+            let plain = f.has_no_predicates()
                 && f.bbox.is_none()
                 && f.within.is_none()
-                && !f.has_property_predicates()
                 && c.words.is_empty();
             let hits: Vec<Hit> = match (n.k, plain) {
                 // No other filter: the tree's k-nearest search is the answer.
