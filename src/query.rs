@@ -41,6 +41,7 @@ pub struct Snapshot {
     unplaced: Vec<u32>,
     version: u64,
     grid: crate::cluster::Grid,
+    extent: std::sync::OnceLock<Option<[f64; 4]>>,
 }
 
 /// The stored parts of a snapshot, as the snapshot file keeps them.
@@ -404,6 +405,7 @@ impl Snapshot {
             unplaced,
             version,
             grid: Default::default(),
+            extent: Default::default(),
         };
         // Every index in the id map names a practice.
         (0..n).all(|k| (s.by_id_at(k) as usize) < n).then_some(s)
@@ -468,6 +470,21 @@ impl Snapshot {
     /// The position of a practice, when placed.
     pub fn lon_lat(&self, i: u32) -> Option<(f64, f64)> {
         self.attrs.get(i).lon_lat()
+    }
+
+    /// The bounding box of the placed practices, `[min_lon, min_lat, max_lon,
+    /// max_lat]` (found once).
+    pub fn extent(&self) -> Option<[f64; 4]> {
+        *self.extent.get_or_init(|| {
+            (0..self.len() as u32)
+                .filter_map(|i| self.lon_lat(i))
+                .fold(None, |acc, (x, y)| {
+                    Some(match acc {
+                        None => [x, y, x, y],
+                        Some([a, b, c, d]) => [a.min(x), b.min(y), c.max(x), d.max(y)],
+                    })
+                })
+        })
     }
 
     /// The area of a practice.
@@ -692,9 +709,14 @@ impl Snapshot {
     }
 
     /// The practices passing `keep`, in dataset order, from the R-tree when the
-    /// filter has a box or polygon, else from every row.
+    /// filter has a box (smaller than the dataset's extent) or polygon, else
+    /// from every row.
     fn candidates(&self, f: &Filter, keep: impl Fn(u32, Space) -> bool) -> Vec<u32> {
-        if let Some(b) = f.bbox {
+        let covers_all = |b: [f64; 4]| {
+            self.extent()
+                .is_some_and(|e| b[0] <= e[0] && b[1] <= e[1] && b[2] >= e[2] && b[3] >= e[3])
+        };
+        if let Some(b) = f.bbox.filter(|&b| !covers_all(b)) {
             let mut ids = self.index.in_bbox(b[0], b[1], b[2], b[3]);
             ids.retain(|&i| keep(i, Space::BboxDone));
             ids

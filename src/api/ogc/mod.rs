@@ -306,24 +306,12 @@ fn temporal_extent(snapshot: &Snapshot) -> Option<(NaiveDate, NaiveDate)> {
     out
 }
 
-/// The bounding box of the placed practices, `[min_lon, min_lat, max_lon, max_lat]`.
-fn spatial_extent(snapshot: &Snapshot) -> Option<[f64; 4]> {
-    (0..snapshot.len() as u32)
-        .filter_map(|i| snapshot.lon_lat(i))
-        .fold(None, |acc, (x, y)| {
-            Some(match acc {
-                None => [x, y, x, y],
-                Some([a, b, c, d]) => [a.min(x), b.min(y), c.max(x), d.max(y)],
-            })
-        })
-}
-
 /// Poland's bounding box, for an empty dataset.
 const POLAND_BBOX: [f64; 4] = [14.07, 49.0, 24.15, 54.84];
 
 fn collection_json(snapshot: &Snapshot, base: &str) -> Value {
     let c = format!("{base}/ogc/collections/{COLLECTION_ID}");
-    let bbox = spatial_extent(snapshot).unwrap_or(POLAND_BBOX);
+    let bbox = snapshot.extent().unwrap_or(POLAND_BBOX);
     let interval = match temporal_extent(snapshot) {
         Some((a, b)) => json!([[format!("{a}T00:00:00Z"), format!("{b}T23:59:59Z")]]),
         None => json!([[null, null]]),
