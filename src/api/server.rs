@@ -69,10 +69,11 @@ impl ConnectionLimits {
 /// Ctrl-C.
 pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let gazetteer = Gazetteer::bundled();
-    // The typo index is built beside the start-up, not on the first misspelt query.
-    tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
     dataset::clean_temp_files(&args.data);
     let loaded = dataset::load_snapshot(&args.data)?;
+    // The typo index is built once the dataset is in (loading has both cores),
+    // not on the first misspelt query.
+    tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
     let fingerprint = loaded.fingerprint;
     let state = AppState::new(loaded.snapshot, ApiConfig::from_args(&args), gazetteer);
     dataset::warm_up(&state.snapshot);
