@@ -157,11 +157,14 @@ impl AdminInterner {
     }
 }
 
+/// Column name → position in the file (a hash lookup per cell, not a scan).
+type Columns = std::collections::HashMap<&'static str, usize, foldhash::fast::RandomState>;
+
 struct RowReader<'a> {
     admins: &'a mut AdminInterner,
     rec: &'a csv::StringRecord,
-    /// For each column of [`CSV_HEADER`], its position in the file.
-    columns: &'a [Option<usize>],
+    /// Each column of [`CSV_HEADER`] the file has, with its position there.
+    columns: &'a Columns,
     file: &'a Path,
     line: u64,
     errors: &'a mut Vec<RowError>,
@@ -169,11 +172,11 @@ struct RowReader<'a> {
 
 impl RowReader<'_> {
     fn cell(&self, col: &str) -> &str {
-        let i = CSV_HEADER
-            .iter()
-            .position(|c| *c == col)
-            .expect("known column");
-        self.columns[i].and_then(|i| self.rec.get(i)).unwrap_or("")
+        debug_assert!(CSV_HEADER.contains(&col), "unknown column {col}");
+        self.columns
+            .get(col)
+            .and_then(|&i| self.rec.get(i))
+            .unwrap_or("")
     }
 
     fn err(&mut self, column: &str, problem: impl Into<String>) {
@@ -459,9 +462,9 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
     };
     let header = rdr.headers().map_err(|e| csv_error(&e))?.clone();
     let found: Vec<&str> = header.iter().collect();
-    let columns: Vec<Option<usize>> = CSV_HEADER
+    let columns: Columns = CSV_HEADER
         .iter()
-        .map(|c| found.iter().position(|f| f == c))
+        .filter_map(|&c| Some((c, found.iter().position(|f| *f == c)?)))
         .collect();
     // A file written before `placed_from` existed loads with that column empty.
     let legacy: Vec<&str> = CSV_HEADER
