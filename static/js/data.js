@@ -53,7 +53,7 @@ function textIds() {
 
 function filterKey() {
   const s = S.state;
-  return JSON.stringify([s.area, s.woj, s.pow, s.gmi, s.yf, s.yt, queryStems(s.q), textIds() ? 1 : 0, nearReady() ? nearKey(s.near) : '']);
+  return JSON.stringify([s.area, s.woj, s.pow, s.gmi, s.ut, s.yf, s.yt, queryStems(s.q), textIds() ? 1 : 0, nearReady() ? nearKey(s.near) : '']);
 }
 
 function selectionKey() {
@@ -70,6 +70,7 @@ function makeMatcher() {
     if (s.woj && !(r.p.voivodeship && r.p.voivodeship.teryt === s.woj)) return false;
     if (s.pow && !(r.p.powiat && r.p.powiat.teryt === s.pow)) return false;
     if (s.gmi && !(r.p.gmina && r.p.gmina.teryt === s.gmi)) return false;
+    if (s.ut && r.p.unit_type !== s.ut) return false;
     if ((s.yf || s.yt) && !(r.p.year && (!s.yf || r.p.year >= s.yf) && (!s.yt || r.p.year <= s.yt))) return false;
     // The same rule as the API's q (text.js); the server's answer adds the matches in bodies.
     if (stems.length && !matches(stems, textOf(r)) && !(serverIds && serverIds.has(r.id))) return false;

@@ -1,7 +1,7 @@
 // The filter form (area, voivodeship, powiat, gmina, years, text) and the
 // panel's chrome on narrow screens.
 
-import { parseRadius, parseYear, DEFAULT_RADIUS_KM } from './state.js';
+import { parseRadius, parseYear, DEFAULT_RADIUS_KM, UNIT_TYPES } from './state.js';
 import { swatchHtml, AREA_STYLE, SOCIAL_SUBAREAS } from './areas.js';
 import { esc, fmtNum, areaName, lang, T, collator, $, S } from './context.js';
 import { commit } from './history.js';
@@ -39,6 +39,13 @@ export function fillFilterOptions() {
       woj.appendChild(o);
     }
   }
+  const ut = $('f-ut');
+  for (const u of UNIT_TYPES) {
+    const o = document.createElement('option');
+    o.value = u;
+    o.textContent = T.unitTypeNames[u] || u;
+    ut.appendChild(o);
+  }
   // Legend of marker shapes.
   const slugs = opts.length ? opts.map((c) => c.slug) : Object.keys(AREA_STYLE);
   $('legend-list').innerHTML = slugs
@@ -62,9 +69,10 @@ export function syncControls() {
   syncSelect('f-woj', 'woj');
   syncSelect('f-pow', 'pow');
   syncSelect('f-gmi', 'gmi');
+  syncSelect('f-ut', 'ut');
   $('f-yf').value = S.state.yf || '';
   $('f-yt').value = S.state.yt || '';
-  if (S.state.pow || S.state.gmi || S.state.yf || S.state.yt) $('more-filters').open = true;
+  if (S.state.pow || S.state.gmi || S.state.ut || S.state.yf || S.state.yt) $('more-filters').open = true;
   $('f-q').value = S.state.q;
   const n = S.state.near;
   const shown = n ? n.place || (n.name ? n.name.replace(/ \(.*$/, '') : '') : '';
@@ -122,6 +130,7 @@ export function setupFilters() {
     setFilter('pow', e.target.value);
   });
   $('f-gmi').addEventListener('change', (e) => setFilter('gmi', e.target.value));
+  $('f-ut').addEventListener('change', (e) => setFilter('ut', e.target.value));
   const year = (id, key) => {
     $(id).addEventListener('change', (e) => {
       const y = parseYear(e.target.value);
@@ -152,7 +161,7 @@ export function setupFilters() {
     }, 200);
   });
   const clear = () => {
-    Object.assign(S.state, { area: '', woj: '', pow: '', gmi: '', yf: null, yt: null, q: '' });
+    Object.assign(S.state, { area: '', woj: '', pow: '', gmi: '', ut: '', yf: null, yt: null, q: '' });
     syncControls();
     commit(true, 'filter');
     refresh();

@@ -15,6 +15,7 @@ function filtersInWords() {
   if (s.woj) out.push(`${T.voivodeship}: ${sel('f-woj')}`);
   if (s.pow) out.push(`${T.powiat}: ${sel('f-pow')}`);
   if (s.gmi) out.push(`${T.gmina}: ${sel('f-gmi')}`);
+  if (s.ut) out.push(`${T.unitType}: ${sel('f-ut')}`);
   if (s.yf || s.yt) out.push(`${T.year}: ${s.yf || '…'}–${s.yt || '…'}`);
   if (s.q) out.push(`${T.search}: ${s.q}`);
   if (s.near && S.nearResult && !S.nearResult.error) out.push(T.nearCentre(S.nearResult.label || S.nearResult.name, fmtRadius(s.near.radius)));

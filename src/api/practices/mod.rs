@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use super::AppState;
 use super::error::ApiError;
 use super::extract::{Params, PathParam, check_lat, check_lon};
-use super::filters::{area_param, region_param, text_param};
+use super::filters::{area_param, region_param, text_param, unit_type_param};
 use super::response::{CachePolicy, cached, content_type, dataset_answer, etag_for, with_type};
 use crate::download;
 use crate::gazetteer::{AdminLevel, Gazetteer, GeocodeQuery};
@@ -47,6 +47,7 @@ pub const FILTER_PARAMS: &[&str] = &[
     "voivodeship",
     "powiat",
     "gmina",
+    "unit_type",
     "year_from",
     "year_to",
     "limit",
@@ -159,6 +160,7 @@ pub fn parse_query(
     f.voivodeship = region_param(g, params, "voivodeship", AdminLevel::Voivodeship)?;
     f.powiat = region_param(g, params, "powiat", AdminLevel::Powiat)?;
     f.gmina = region_param(g, params, "gmina", AdminLevel::Gmina)?;
+    f.unit_type = unit_type_param(params)?;
     f.year_from = params.int("year_from", 1900, 2100)?.map(|y| y as i32);
     f.year_to = params.int("year_to", 1900, 2100)?.map(|y| y as i32);
     if let (Some(a), Some(b)) = (f.year_from, f.year_to)

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{DEFAULT_LIMIT, MAX_K, MAX_LIMIT, MAX_RADIUS_KM};
-use crate::practice::Area;
+use crate::practice::{Area, UnitType};
 
 fn param(name: &str, description: &str, schema: Value) -> Value {
     json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
@@ -67,6 +67,11 @@ fn filter_params() -> Vec<Value> {
             "gmina",
             "TERYT code (6 digits) or name",
             json!({"type": "string", "example": "121301"}),
+        ),
+        param(
+            "unit_type",
+            "Type of the unit that runs the practice (Polish label, any case)",
+            json!({"type": "string", "enum": UnitType::ALL.map(|u| u.label())}),
         ),
         param(
             "year_from",
