@@ -44,6 +44,11 @@ export function practices(params, signal) {
   return getJson('/api/practices?' + params.toString(), signal);
 }
 
+/** The map's view from the server: clusters with exact counts, or the practices when few (`params`: filters, bbox, zoom). */
+export function clusters(params, signal) {
+  return getJson('/api/clusters?' + params.toString(), signal);
+}
+
 /** One practice, full public record. */
 export function practice(id, signal) {
   return getJson('/api/practices/' + encodeURIComponent(id), signal);
@@ -54,9 +59,10 @@ export function practice(id, signal) {
  * `parallel` pages are asked for at once, before the total is known, and then
  * at most `parallel` requests are in flight. `onPage(features, page, total)` is
  * called as pages arrive, in order. Resolves to the first page's top-level
- * members (numberMatched, near).
+ * members (numberMatched, near). `first`, when given, is the first page
+ * already asked for.
  */
-export async function allPractices(params, { limit, parallel = 2, onPage, signal }) {
+export async function allPractices(params, { limit, parallel = 2, onPage, signal, first: firstAsked }) {
   const pageParams = (offset) => {
     const p = new URLSearchParams(params);
     p.set('limit', String(limit));
@@ -69,7 +75,8 @@ export async function allPractices(params, { limit, parallel = 2, onPage, signal
     p.catch(() => {}); // awaited below; a page past the end may go unread
     pending.set(offset, p);
   };
-  for (let i = 0; i < Math.max(1, parallel); i++) ask(i * limit);
+  if (firstAsked) pending.set(0, firstAsked);
+  for (let i = firstAsked ? 1 : 0; i < Math.max(1, parallel); i++) ask(i * limit);
   let next = Math.max(1, parallel) * limit;
   const first = await pending.get(0);
   const total = first.numberMatched || 0;

@@ -1,6 +1,6 @@
 // The page's data: loading every practice in pages, the filter rule (the same as
-// the API's), the selection and its refresh, and the server's text matches. Issue 14
-// switches loading to server-side clusters here.
+// the API's), the selection and its refresh, and the server's text matches. Above
+// a size the page switches to server clusters instead (server.js).
 
 import * as api from './api.js';
 import { areaMatches } from './areas.js';
@@ -9,6 +9,7 @@ import { setBusy, L, T, collator, $, PAGE, S } from './context.js';
 import { markerIcon, addClusterMarkers, setClusterMarkers } from './map.js';
 import { updateChoropleth } from './choropleth.js';
 import { updateList, updateDownloads } from './list.js';
+import { serverRefresh } from './server.js';
 
 function addRecords(features) {
   const out = [];
@@ -28,6 +29,20 @@ function addRecords(features) {
     out.push(r);
   }
   return out;
+}
+
+/** The page's record of a practice feature (made on first sight, without a marker). */
+export function recordOf(f) {
+  const p = f.properties || {};
+  const id = String(f.id ?? p.id);
+  let r = S.byId.get(id);
+  if (r) return r;
+  r = { i: S.records.length, id, p, latlng: null, marker: null, rank: 0, text: undefined };
+  const g = f.geometry;
+  if (g && g.type === 'Point' && Array.isArray(g.coordinates)) r.latlng = L.latLng(g.coordinates[1], g.coordinates[0]);
+  S.records.push(r);
+  S.byId.set(id, r);
+  return r;
 }
 
 /** The folded words a text filter searches, computed on the first search. */
@@ -98,6 +113,10 @@ export function refresh() {
 
 async function doRefresh() {
   if (!S.loaded) return;
+  if (S.serverMode) {
+    await serverRefresh();
+    return;
+  }
   setBusy(true);
   const key = selectionKey();
   if (key !== S.selKey) {
@@ -118,6 +137,8 @@ let textAbort = null;
 /** Asks the API which practices match the text filter (it searches the bodies too). */
 
 export async function runText() {
+  // With server clusters every answer already comes from the API's q.
+  if (S.serverMode) return;
   const stems = queryStems(S.state.q);
   if (textAbort) textAbort.abort();
   if (!stems.length) {
@@ -144,17 +165,23 @@ export async function runText() {
   }
 }
 
-/** Loads every practice in pages, then clusters them in one pass (the cheapest way to cluster). */
-export async function loadPractices() {
+/** The first page of the full load, asked for at once (index.html preloads it): its numberMatched is the dataset's size. */
+export function firstPage() {
+  return api.practices(new URLSearchParams({ limit: String(PAGE), offset: '0' }));
+}
+
+/** Loads every practice in pages, then clusters them in one pass (the cheapest way to cluster). `first`: the first page, already asked for. */
+export async function loadPractices(first) {
   const loading = $('loading');
   loading.textContent = T.loading;
   const max = (S.config && S.config.max_limit) || PAGE;
-  const limit = Math.min(PAGE, max);
+  const limit = first ? PAGE : Math.min(PAGE, max);
   // Filters from the URL apply while loading, so the markers are the right ones at once.
   const match = makeMatcher();
   const key = filterKey();
   await api.allPractices(new URLSearchParams(), {
     limit,
+    first,
     parallel: 2,
     onPage: async (features, page, total) => {
       performance.mark(`mapa:page${page}:received`);

@@ -9,11 +9,12 @@ import { lang, T, $, S } from './context.js';
 import { commit, updateLangLink, currentView, applyState } from './history.js';
 import { initMap, setupBase, setupOutlines } from './map.js';
 import { updateChoropleth } from './choropleth.js';
-import { refresh, runText, loadPractices } from './data.js';
+import { refresh, runText, loadPractices, firstPage } from './data.js';
 import { setupList } from './list.js';
 import { openPractice, openDetail } from './detail.js';
 import { runNear, setupNear } from './near.js';
 import { fillFilterOptions, syncControls, setupFilters, setupChrome } from './filters.js';
+import { wantServerMode, setupServerMode } from './server.js';
 
 function applyStrings() {
   document.documentElement.lang = T.htmlLang;
@@ -47,14 +48,26 @@ async function main() {
   updateLangLink();
 
   performance.mark('mapa:start');
-  // The practices, the page's furniture and the near-me answer are asked for at once.
-  const loaded = loadPractices().then(
+  // The dataset's size, from the first page of practices (preloaded), decides
+  // how the map is drawn: every practice in the page, or server clusters above
+  // a size (server.js). The page's furniture is asked for meanwhile.
+  const furniture = Promise.allSettled([api.config(), api.categories(), api.voivodeships()]);
+  const first = firstPage();
+  const total = await first.then(
+    (fc) => fc.numberMatched || 0,
+    () => 0,
+  );
+  S.total = total;
+  if (wantServerMode(total)) setupServerMode();
+  document.documentElement.dataset.mode = S.serverMode ? 'server' : 'client';
+  // The practices (unless the server clusters) and the near-me answer are asked for at once.
+  const loaded = (S.serverMode ? Promise.resolve() : loadPractices(first)).then(
     () => true,
     () => false,
   );
   const nearDone = S.state.near ? runNear({ fit: !S.state.view }) : Promise.resolve();
   const textDone = runText();
-  const [cfg, cats, regions] = await Promise.allSettled([api.config(), api.categories(), api.voivodeships()]);
+  const [cfg, cats, regions] = await furniture;
   performance.mark('mapa:config');
   S.config = cfg.status === 'fulfilled' ? cfg.value : { tile_url: '', tile_attribution: '', max_limit: 10000 };
   S.categories = cats.status === 'fulfilled' ? cats.value.categories || [] : [];
@@ -78,7 +91,9 @@ async function main() {
   await refresh();
   textDone.then(() => refresh());
   updateChoropleth();
-  if (S.state.p) {
+  if (S.state.p && S.serverMode) {
+    if (S.state.d) await openDetail(S.state.p, { push: false, focus: false });
+  } else if (S.state.p) {
     const id = S.state.p;
     const r = S.byId.get(id);
     if (r && r.marker && S.clusters.hasLayer(r.marker)) await openPractice(id, { fly: !S.state.view });

@@ -24,7 +24,8 @@ function filtersInWords() {
 
 function preparePrint() {
   const near = nearReady();
-  const rows = S.selected.slice();
+  // With server clusters the sheet holds the list's page (the downloads hold every match).
+  const rows = (S.serverMode ? S.server.list : S.selected).slice();
   if (near) rows.sort((a, b) => distOf(a) - distOf(b) || a.i - b.i);
   else rows.sort((a, b) => a.rank - b.rank || a.i - b.i);
   fillPrintSheet({

@@ -1,0 +1,177 @@
+// The unit-type filter and the source link (issue 13), and the page on server
+// clusters above a size (issue 14): exact counts for the view, the zoom and every
+// filter; pan, zoom and filter changes ask again; the list and downloads stay exact.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE, BASE_100K, BASE_IMPORTED, launch, openPage, waitReady, waitRevAfter, rev, settle, shot, assertClean, apiJson, shownOnMap, listIds,
+} from './lib.mjs';
+
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+test('unit type: a select in Polish and English, kept in the URL, the same as the API', async () => {
+  const all = await apiJson('/api/practices?limit=10000');
+  const want = all.features.filter((f) => f.properties.unit_type === 'gmina miejska' && f.geometry).length;
+  assert.ok(want > 0 && want < all.features.length, `some but not all practices are of an urban gmina (${want})`);
+  const { context, page, log } = await openPage(browser);
+  await page.goto(BASE + '/');
+  await waitReady(page);
+  const labels = await page.locator('#f-ut option').allTextContents();
+  assert.deepEqual(labels.slice(0, 3), ['Wszystkie typy jednostek', 'gmina miejska', 'gmina wiejska']);
+  await page.locator('#more-filters summary').click();
+  const r0 = await rev(page);
+  await page.locator('#f-ut').selectOption('gmina miejska');
+  await waitRevAfter(page, r0);
+  assert.equal(new URL(page.url()).searchParams.get('ut'), 'gmina miejska');
+  assert.equal(await shownOnMap(page), want);
+  assert.match(await page.locator('#dl-csv').getAttribute('href'), /unit_type=gmina(\+|%20)miejska/);
+  const api = await apiJson('/api/practices?limit=0&unit_type=gmina%20miejska');
+  assert.equal(api.numberMatched, all.features.filter((f) => f.properties.unit_type === 'gmina miejska').length);
+  // A link keeps it; English names it in English; a bad value falls back to all.
+  await page.goto(BASE + '/?lang=en&ut=gmina+wiejska');
+  await waitReady(page);
+  assert.equal(await page.locator('#f-ut').evaluate((el) => el.options[el.selectedIndex].textContent), 'rural gmina');
+  assert.equal(await shownOnMap(page), all.features.filter((f) => f.properties.unit_type === 'gmina wiejska' && f.geometry).length);
+  await page.goto(BASE + '/?ut=nonsense');
+  await waitReady(page);
+  assert.equal(await page.locator('#f-ut').evaluate((el) => el.options[el.selectedIndex].textContent), 'Wszystkie typy jednostek');
+  assert.equal(await shownOnMap(page), all.features.filter((f) => f.geometry).length);
+  assertClean(assert, log);
+  await context.close();
+});
+
+test('Źródło links to the original page when its address is known, else names the file as plain text', { skip: !BASE_IMPORTED && 'MAPA_E2E_URL_IMPORTED not set' }, async () => {
+  const all = await apiJson('/api/practices?limit=100', BASE_IMPORTED);
+  const imported = all.features.find((f) => f.properties.source_url);
+  assert.ok(imported, 'the imported page has a source_url');
+  assert.equal(imported.properties.source_url, 'https://praktyki.example.org/swietlica-gorlice', 'the canonical link wins over og:url');
+  const { context, page, log } = await openPage(browser);
+  await page.goto(`${BASE_IMPORTED}/?p=${encodeURIComponent(imported.id)}&d=1`);
+  await waitReady(page);
+  await page.locator('#detail-body dl').waitFor();
+  const link = page.locator('#detail-body dd a', { hasText: 'Strona źródłowa' });
+  assert.equal(await link.getAttribute('href'), 'https://praktyki.example.org/swietlica-gorlice');
+  const rel = (await link.getAttribute('rel')).split(/\s+/);
+  assert.ok(rel.includes('noopener') && rel.includes('noreferrer'), rel.join(' '));
+  await shot(page, '40-source-link');
+  // A practice without an address: its file name as text, no link.
+  const other = all.features.find((f) => !f.properties.source_url);
+  await page.goto(`${BASE_IMPORTED}/?p=${encodeURIComponent(other.id)}&d=1`);
+  await waitReady(page);
+  await page.locator('#detail-body dl').waitFor();
+  const dd = page.locator('#detail-body dt', { hasText: 'Źródło' }).locator('xpath=following-sibling::dd[1]');
+  assert.match(await dd.textContent(), new RegExp(other.properties.source.replace(/[.]/g, '\\.')));
+  assert.equal(await dd.locator('a').count(), 0);
+  assertClean(assert, log);
+  await context.close();
+});
+
+test('100,000 practices: server clusters with exact counts; pan, zoom and filters ask again; list and downloads exact', { skip: !BASE_100K && 'MAPA_E2E_URL_100K not set' }, async () => {
+  const total = (await apiJson('/api/practices?limit=0', BASE_100K)).numberMatched;
+  assert.equal(total, 100000);
+  const { context, page, log } = await openPage(browser);
+  const asked = [];
+  page.on('request', (req) => {
+    if (/\/api\/clusters\?/.test(req.url())) asked.push(req.url());
+  });
+  await page.goto(BASE_100K + '/');
+  await waitReady(page, { timeout: 60000 });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.mode), 'server');
+  // The page loaded no more than the two pages index.html preloads (before the size is known).
+  const pages = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /\/api\/practices\?limit=5000&offset=/.test(n)));
+  assert.ok(pages.every((n) => /offset=(0|5000)$/.test(n)), `no load of every practice: ${pages.join(' ')}`);
+
+  // The page's last view question, asked again here: the map, the counts and
+  // the list agree with it exactly.
+  const check = async (label, filters = '') => {
+    const last = new URL(asked[asked.length - 1]);
+    for (const [k, v] of new URLSearchParams(filters)) assert.equal(last.searchParams.get(k), v, `${label}: the view asks with ${k}=${v}`);
+    const inView = await apiJson(last.pathname + last.search, BASE_100K);
+    const listQ = new URLSearchParams(last.search);
+    listQ.delete('zoom');
+    listQ.set('limit', '0');
+    assert.equal((await apiJson('/api/practices?' + listQ, BASE_100K)).numberMatched, inView.numberMatched, `${label}: clusters and list agree`);
+    listQ.delete('bbox');
+    const matched = (await apiJson('/api/practices?' + listQ, BASE_100K)).numberMatched;
+    assert.equal(await shownOnMap(page), inView.numberMatched, `${label}: the map adds up to every match in view`);
+    const counts = (await page.locator('#counts').textContent()).replace(/\s/g, ' ');
+    const fmt = (n) => n.toLocaleString('pl-PL').replace(/\s/g, ' ');
+    assert.ok(counts.includes(`${fmt(matched)} z ${fmt(total)}`), `${label}: "${counts}" has ${matched} of ${total}`);
+    assert.ok(counts.endsWith(`${fmt(inView.numberMatched)}.`), `${label}: "${counts}" ends with ${inView.numberMatched} in view`);
+    return { inView: inView.numberMatched, matched, clustered: inView.clustered };
+  };
+
+  const whole = await check('start');
+  assert.equal(whole.matched, total);
+  assert.equal(whole.clustered, true);
+  assert.ok((await page.locator('.server-cluster').count()) > 10, 'clusters on the map');
+  await shot(page, '41-clusters-100k');
+
+  // Zoom in (the control, twice): new questions, new exact counts.
+  let n0 = asked.length;
+  for (let i = 0; i < 2; i++) {
+    const r0 = await rev(page);
+    await page.locator('.leaflet-control-zoom-in').click();
+    await waitRevAfter(page, r0);
+  }
+  assert.ok(asked.length >= n0 + 2, 'zooming asks the server again');
+  const zoomed = await check('zoomed in');
+  assert.ok(zoomed.inView < whole.inView && zoomed.inView > 0, `fewer in view (${zoomed.inView})`);
+  const ids = await listIds(page);
+  assert.ok(ids.length > 0 && ids.length <= 200, `${ids.length} rows`);
+
+  // A filter: the map, counts and list follow it.
+  let r0 = await rev(page);
+  await page.locator('#f-area').selectOption('kultura');
+  await waitRevAfter(page, r0);
+  const culture = await check('culture', 'category=kultura');
+  assert.ok(culture.matched < total);
+  const metas = await page.locator('#list .m').allTextContents();
+  assert.ok(metas.length > 0 && metas.every((t) => /Kultura/.test(t)), metas.slice(0, 3).join(' | '));
+  assert.match(await page.locator('#dl-geojson').getAttribute('href'), /category=kultura/);
+
+  // Fast panning with the keyboard: only the last view counts.
+  n0 = asked.length;
+  r0 = await rev(page);
+  await page.locator('#map').focus();
+  for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight', { delay: 10 });
+  await waitRevAfter(page, r0);
+  await settle(page);
+  assert.ok(asked.length > n0, 'panning asks the server again');
+  await check('after panning', 'category=kultura');
+
+  // A cluster opens by click: the map zooms into it.
+  const z0 = new URL(page.url()).searchParams.get('map').split('/')[0];
+  r0 = await rev(page);
+  // The cluster nearest the map's centre (away from the controls).
+  const at = await page.evaluate(() => {
+    const m = document.getElementById('map').getBoundingClientRect();
+    const cx = m.left + m.width / 2;
+    const cy = m.top + m.height / 2;
+    let best = null;
+    for (const el of document.querySelectorAll('.server-cluster')) {
+      const r = el.getBoundingClientRect();
+      const p = { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      const d = Math.hypot(p.x - cx, p.y - cy);
+      if (!best || d < best.d) best = { ...p, d };
+    }
+    return best;
+  });
+  assert.ok(at, 'a cluster in view');
+  await page.mouse.click(at.x, at.y);
+  await waitRevAfter(page, r0);
+  const z1 = new URL(page.url()).searchParams.get('map').split('/')[0];
+  assert.ok(Number(z1) > Number(z0), `zoomed into the cluster (${z0} → ${z1})`);
+  await check('inside a cluster', 'category=kultura');
+  assertClean(assert, log);
+  await context.close();
+});
