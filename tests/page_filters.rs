@@ -128,3 +128,53 @@ async fn source_url_is_a_property_of_list_and_detail_features() {
     assert_eq!(one["properties"]["source_url"], url);
     assert!(one["properties"]["source"].is_string());
 }
+
+#[tokio::test]
+async fn counts_per_unit_follow_every_filter_and_add_up() {
+    let practices = synthetic();
+    let app = app_with(practices.clone(), config());
+    let v = get(&app, "/api/counts?by=voivodeship&category=kultura")
+        .await
+        .json();
+    let culture = practices
+        .iter()
+        .filter(|p| {
+            p.area.slug() == "kultura" || p.area.parent().is_some_and(|a| a.slug() == "kultura")
+        })
+        .count();
+    assert_eq!(v["numberMatched"], culture);
+    let counts = v["counts"].as_array().unwrap();
+    let sum: u64 = counts.iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    assert_eq!(sum as usize, culture);
+    let woj = counts[0]["teryt"].as_str().unwrap();
+    let pows = get(
+        &app,
+        &format!("/api/counts?by=powiat&voivodeship={woj}&unit_type=powiat"),
+    )
+    .await
+    .json();
+    let want = practices
+        .iter()
+        .filter(|p| {
+            p.unit_type == Some(UnitType::Powiat)
+                && p.admin
+                    .voivodeship
+                    .as_ref()
+                    .is_some_and(|v| &*v.teryt == woj)
+        })
+        .count();
+    assert_eq!(pows["numberMatched"], want);
+    for c in pows["counts"].as_array().unwrap() {
+        assert!(c["teryt"].as_str().unwrap().starts_with(woj), "{c}");
+        assert!(c["name"].is_string());
+    }
+    for (url, param) in [
+        ("/api/counts", "by"),
+        ("/api/counts?by=town", "by"),
+        ("/api/counts?by=gmina&limit=5", "limit"),
+    ] {
+        let e = get(&app, url).await.json_with(StatusCode::BAD_REQUEST);
+        let msg = e["error"]["message"].as_str().unwrap();
+        assert!(msg.starts_with(param), "{url}: {msg}");
+    }
+}

@@ -49,6 +49,13 @@ export function clusters(params, signal) {
   return getJson('/api/clusters?' + params.toString(), signal);
 }
 
+/** `{by, numberMatched, counts: [{teryt, name, count}]}`: the matches of `params` (filters) per voivodeship, powiat or gmina. */
+export function counts(by, params, signal) {
+  const p = new URLSearchParams(params);
+  p.set('by', by);
+  return getJson('/api/counts?' + p.toString(), signal);
+}
+
 /** One practice, full public record. */
 export function practice(id, signal) {
   return getJson('/api/practices/' + encodeURIComponent(id), signal);

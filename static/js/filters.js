@@ -10,6 +10,7 @@ import { refresh, runText } from './data.js';
 import { updateDownloads } from './list.js';
 import { closeDetail } from './detail.js';
 import { fmtRadius } from './near.js';
+import * as api from './api.js';
 
 export function fillFilterOptions() {
   const area = $('f-area');
@@ -87,8 +88,44 @@ export function syncControls() {
 /** Powiat and gmina options from the loaded practices: those of the chosen voivodeship (and powiat). */
 let adminKey = '';
 
+/** The same from the server's counts, when the page does not hold every practice (server clusters). */
+let adminAbort = null;
+async function fillAdminOptionsFromServer() {
+  const key = `${S.state.woj}|${S.state.pow}`;
+  if (key === adminKey) return;
+  adminKey = key;
+  if (adminAbort) adminAbort.abort();
+  adminAbort = new AbortController();
+  const within = new URLSearchParams();
+  if (S.state.woj) within.set('voivodeship', S.state.woj);
+  const gminasWithin = new URLSearchParams(within);
+  if (S.state.pow) gminasWithin.set('powiat', S.state.pow);
+  try {
+    const [pows, gmis] = await Promise.all([api.counts('powiat', within, adminAbort.signal), api.counts('gmina', gminasWithin, adminAbort.signal)]);
+    fillAdmin(new Map(pows.counts.map((c) => [c.teryt, c.name])), new Map(gmis.counts.map((c) => [c.teryt, c.name])));
+    syncSelect('f-pow', 'pow');
+    syncSelect('f-gmi', 'gmi');
+  } catch (e) {
+    if (e.name !== 'AbortError') adminKey = ''; // asked again next time
+  }
+}
+
+function fillAdmin(pows, gmis) {
+  const fill = (id, all, m) => {
+    const el = $(id);
+    const opts = [...m].sort((a, b) => collator.compare(a[1], b[1]));
+    el.innerHTML = `<option value="">${esc(all)}</option>` + opts.map(([v, name]) => `<option value="${esc(v)}">${esc(name)}</option>`).join('');
+  };
+  fill('f-pow', T.allPowiats, pows);
+  fill('f-gmi', T.allGminas, gmis);
+}
+
 function fillAdminOptions() {
   if (!S.loaded) return;
+  if (S.serverMode) {
+    fillAdminOptionsFromServer();
+    return;
+  }
   const key = `${S.state.woj}|${S.state.pow}|${S.records.length}`;
   if (key === adminKey) return;
   adminKey = key;
@@ -101,13 +138,7 @@ function fillAdminOptions() {
     if (S.state.pow && !(p.powiat && p.powiat.teryt === S.state.pow)) continue;
     if (p.gmina && p.gmina.teryt) gmis.set(p.gmina.teryt, p.gmina.name);
   }
-  const fill = (id, all, m) => {
-    const el = $(id);
-    const opts = [...m].sort((a, b) => collator.compare(a[1], b[1]));
-    el.innerHTML = `<option value="">${esc(all)}</option>` + opts.map(([v, name]) => `<option value="${esc(v)}">${esc(name)}</option>`).join('');
-  };
-  fill('f-pow', T.allPowiats, pows);
-  fill('f-gmi', T.allGminas, gmis);
+  fillAdmin(pows, gmis);
 }
 
 export function setFilter(name, value) {
@@ -170,7 +201,9 @@ export function setupFilters() {
   $('map-empty-clear').addEventListener('click', clear);
   $('l-choro').addEventListener('change', (e) => {
     S.state.choro = e.target.checked;
-    updateChoropleth();
+    // With server clusters the counts per voivodeship come with the next answer.
+    if (S.serverMode && S.state.choro) refresh();
+    else updateChoropleth();
     commit(true, 'choro');
   });
   $('dl-inview').addEventListener('change', (e) => {

@@ -12,6 +12,7 @@ import { markerIcon, LabelledIcon } from './map.js';
 import { updateList, updateDownloads, currentBbox } from './list.js';
 import { withPopup } from './detail.js';
 import { recordOf } from './data.js';
+import { updateChoropleth } from './choropleth.js';
 
 /**
  * Largest dataset the page loads whole. Measured with perf.test.mjs
@@ -29,10 +30,14 @@ export function wantServerMode(total) {
 }
 
 /** What the server answered for the current view and filters. */
-S.server = { list: [], dist: new Map(), listMatched: 0, matched: 0, inView: 0, version: 0 };
+S.server = { list: [], dist: new Map(), listMatched: 0, matched: 0, inView: 0, regions: null, version: 0 };
 
 let viewAbort = null;
 let viewTimer = null;
+/** When the map stopped moving (or a filter changed) with no answer drawn since: performance.now(). */
+let askedSince = null;
+/** Pans and zooms that follow quickly (keys held, wheel) make one question. */
+const VIEW_DEBOUNCE_MS = 40;
 
 /** Sets the map up for server clusters: a layer of its own and a re-query on every move. */
 export function setupServerMode() {
@@ -53,8 +58,9 @@ export function setupServerMode() {
   });
   S.map.on('moveend', () => {
     setBusy(true); // until the view's answer is drawn
+    if (askedSince === null) askedSince = performance.now();
     clearTimeout(viewTimer);
-    viewTimer = setTimeout(() => serverRefresh(), 120);
+    viewTimer = setTimeout(() => serverRefresh(), VIEW_DEBOUNCE_MS);
   });
 }
 
@@ -92,6 +98,7 @@ function practiceMarker(f) {
  */
 export async function serverRefresh() {
   clearTimeout(viewTimer);
+  if (askedSince === null) askedSince = performance.now();
   if (viewAbort) viewAbort.abort();
   const abort = new AbortController();
   viewAbort = abort;
@@ -106,7 +113,9 @@ export async function serverRefresh() {
   all.set('limit', '0');
   setBusy(true);
   try {
-    const [clusters, page, total] = await Promise.all([api.clusters(view, abort.signal), api.practices(list, abort.signal), api.practices(all, abort.signal)]);
+    // The shaded voivodeships need the counts per voivodeship: asked for only when shown.
+    const regions = S.state.choro && S.regions ? api.counts('voivodeship', apiFilterParams(S.state, null), abort.signal) : null;
+    const [clusters, page, total, perRegion] = await Promise.all([api.clusters(view, abort.signal), api.practices(list, abort.signal), api.practices(all, abort.signal), regions]);
     if (viewAbort !== abort) return;
     const markers = [];
     for (const f of clusters.features || []) {
@@ -120,11 +129,23 @@ export async function serverRefresh() {
     for (const f of page.features || []) if (typeof f.properties.distance_km === 'number') dist.set(String(f.id ?? f.properties.id), f.properties.distance_km);
     // Near a place the API answers nearest first; otherwise by title, as the page lists them.
     if (!S.state.near) rows.sort((a, b) => collator.compare(a.p.title || '', b.p.title || ''));
-    S.server = { list: rows, dist, listMatched: page.numberMatched || 0, matched: total.numberMatched || 0, inView: clusters.numberMatched || 0, version: S.server.version + 1 };
+    S.server = {
+      list: rows,
+      dist,
+      listMatched: page.numberMatched || 0,
+      matched: total.numberMatched || 0,
+      inView: clusters.numberMatched || 0,
+      regions: perRegion ? new Map(perRegion.counts.map((c) => [c.teryt, c.count])) : null,
+      version: S.server.version + 1,
+    };
     updateList();
+    updateChoropleth();
     updateDownloads();
     S.rev += 1;
     document.documentElement.dataset.rev = String(S.rev);
+    // From the move's end (or the filter's change) to the answer drawn; perf.test.mjs reads these.
+    performance.measure('mapa:view-answered', { start: askedSince, end: performance.now() });
+    askedSince = null;
   } catch (e) {
     if (e.name === 'AbortError') return;
     $('loading').textContent = T.loadFailed;

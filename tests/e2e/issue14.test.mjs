@@ -172,6 +172,23 @@ test('100,000 practices: server clusters with exact counts; pan, zoom and filter
   const z1 = new URL(page.url()).searchParams.get('map').split('/')[0];
   assert.ok(Number(z1) > Number(z0), `zoomed into the cluster (${z0} → ${z1})`);
   await check('inside a cluster', 'category=kultura');
+
+  // The powiat choices and the shaded voivodeships come from the server's counts.
+  r0 = await rev(page);
+  await page.locator('#f-woj').selectOption('24');
+  await waitRevAfter(page, r0);
+  await check('śląskie', 'category=kultura&voivodeship=24');
+  const pows = await apiJson('/api/counts?by=powiat&voivodeship=24', BASE_100K);
+  await page.waitForFunction((n) => document.querySelectorAll('#f-pow option').length === n + 1, pows.counts.length, { timeout: 10000 });
+  const powNames = await page.locator('#f-pow option').allTextContents();
+  assert.ok(pows.counts.every((c) => powNames.includes(c.name)), 'every powiat with practices is offered');
+  const perRegion = await apiJson('/api/counts?by=voivodeship&category=kultura&voivodeship=24', BASE_100K);
+  assert.equal(perRegion.counts.length, 1);
+  r0 = await rev(page);
+  await page.locator('#l-choro').check();
+  await waitRevAfter(page, r0);
+  const legend = (await page.locator('#choro-legend').textContent()).replace(/\s/g, ' ');
+  assert.ok(legend.includes(perRegion.counts[0].count.toLocaleString('pl-PL').replace(/\s/g, ' ')), `legend "${legend}" up to ${perRegion.counts[0].count}`);
   assertClean(assert, log);
   await context.close();
 });

@@ -1,6 +1,7 @@
 //! `/api/practices`: list, one, within a polygon, and downloads.
 
 pub mod clusters;
+pub mod counts;
 pub mod openapi;
 pub mod regions;
 
