@@ -67,7 +67,7 @@ export function practice(id, signal) {
  * at most `parallel` requests are in flight. `onPage(features, page, total)` is
  * called as pages arrive, in order. Resolves to the first page's top-level
  * members (numberMatched, near). `first`, when given, is the first page
- * already asked for.
+ * already asked for (with `limit`); the rest follow once it has come.
  */
 export async function allPractices(params, { limit, parallel = 2, onPage, signal, first: firstAsked }) {
   const pageParams = (offset) => {
@@ -82,9 +82,15 @@ export async function allPractices(params, { limit, parallel = 2, onPage, signal
     p.catch(() => {}); // awaited below; a page past the end may go unread
     pending.set(offset, p);
   };
-  if (firstAsked) pending.set(0, firstAsked);
-  for (let i = firstAsked ? 1 : 0; i < Math.max(1, parallel); i++) ask(i * limit);
-  let next = Math.max(1, parallel) * limit;
+  let next;
+  if (firstAsked) {
+    // The total is known from it: the rest are asked for only as far as needed.
+    pending.set(0, firstAsked);
+    next = limit;
+  } else {
+    for (let i = 0; i < Math.max(1, parallel); i++) ask(i * limit);
+    next = Math.max(1, parallel) * limit;
+  }
   const first = await pending.get(0);
   const total = first.numberMatched || 0;
   for (let offset = 0, page = 0; offset === 0 || offset < total; offset += limit, page++) {

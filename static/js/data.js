@@ -165,7 +165,12 @@ export async function runText() {
   }
 }
 
-/** The first page of the full load, asked for at once (index.html preloads it): its numberMatched is the dataset's size. */
+/** The dataset's size (index.html preloads exactly this request). */
+export function datasetSize() {
+  return api.practices(new URLSearchParams({ limit: '0' })).then((fc) => fc.numberMatched || 0);
+}
+
+/** The first page of the full load (index.html preloads exactly this request). */
 export function firstPage() {
   return api.practices(new URLSearchParams({ limit: String(PAGE), offset: '0' }));
 }

@@ -9,7 +9,7 @@ import { lang, T, $, S } from './context.js';
 import { commit, updateLangLink, currentView, applyState } from './history.js';
 import { initMap, setupBase, setupOutlines } from './map.js';
 import { updateChoropleth } from './choropleth.js';
-import { refresh, runText, loadPractices, firstPage } from './data.js';
+import { refresh, runText, loadPractices, firstPage, datasetSize } from './data.js';
 import { setupList } from './list.js';
 import { openPractice, openDetail } from './detail.js';
 import { runNear, setupNear } from './near.js';
@@ -48,20 +48,16 @@ async function main() {
   updateLangLink();
 
   performance.mark('mapa:start');
-  // The dataset's size, from the first page of practices (preloaded), decides
-  // how the map is drawn: every practice in the page, or server clusters above
-  // a size (server.js). The page's furniture is asked for meanwhile.
+  // The dataset's size (preloaded, like the first page) decides how the map is
+  // drawn: every practice in the page, or server clusters above a size
+  // (server.js). The page's furniture is asked for meanwhile.
   const furniture = Promise.allSettled([api.config(), api.categories(), api.voivodeships()]);
-  const first = firstPage();
-  const total = await first.then(
-    (fc) => fc.numberMatched || 0,
-    () => 0,
-  );
+  const total = await datasetSize().catch(() => 0);
   S.total = total;
   if (wantServerMode(total)) setupServerMode();
   document.documentElement.dataset.mode = S.serverMode ? 'server' : 'client';
   // The practices (unless the server clusters) and the near-me answer are asked for at once.
-  const loaded = (S.serverMode ? Promise.resolve() : loadPractices(first)).then(
+  const loaded = (S.serverMode ? Promise.resolve() : loadPractices(firstPage())).then(
     () => true,
     () => false,
   );

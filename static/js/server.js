@@ -7,7 +7,7 @@
 
 import { apiFilterParams } from './state.js';
 import * as api from './api.js';
-import { L, T, $, coarsePointer, LIST_MAX, collator, setBusy, S } from './context.js';
+import { L, T, $, coarsePointer, LIST_MAX, PAGE, collator, setBusy, S } from './context.js';
 import { markerIcon, LabelledIcon } from './map.js';
 import { updateList, updateDownloads, currentBbox } from './list.js';
 import { withPopup } from './detail.js';
@@ -15,11 +15,13 @@ import { recordOf } from './data.js';
 import { updateChoropleth } from './choropleth.js';
 
 /**
- * Largest dataset the page loads whole. Measured with perf.test.mjs
- * (README, "The map page"): loading and clustering in the page grows with the
- * dataset, while the server's answer for one view stays about the same size.
+ * Largest dataset the page loads whole: one page of the API (PAGE), the one
+ * index.html preloads. Measured with perf.test.mjs (README, "The map page"):
+ * at 10,000 practices loading and clustering every one in the page took
+ * 1.3–2.1 s to interactive under load, server clusters 0.8–1.0 s; loading
+ * grows with the dataset, while the server's answer for a view does not.
  */
-export const SERVER_MODE_ABOVE = 20000;
+export const SERVER_MODE_ABOVE = PAGE;
 
 /** Whether to use server clusters for a dataset of `total` practices (`?cl=server|client` overrides, for tests). */
 export function wantServerMode(total) {
