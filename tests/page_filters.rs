@@ -178,3 +178,10 @@ async fn counts_per_unit_follow_every_filter_and_add_up() {
         assert!(msg.starts_with(param), "{url}: {msg}");
     }
 }
+
+#[tokio::test]
+async fn config_names_the_dataset_size_the_page_decides_by() {
+    let app = app_with(synthetic(), config());
+    let c = get(&app, "/api/config").await.json();
+    assert_eq!(c["practices"], 600);
+}

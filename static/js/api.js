@@ -24,7 +24,7 @@ async function getJson(url, signal) {
   return body;
 }
 
-/** `{tile_url, tile_attribution, max_limit, default_limit}` */
+/** `{tile_url, tile_attribution, max_limit, default_limit, practices}` (practices: the dataset's size) */
 export function config() {
   return getJson('/api/config');
 }
@@ -66,10 +66,9 @@ export function practice(id, signal) {
  * `parallel` pages are asked for at once, before the total is known, and then
  * at most `parallel` requests are in flight. `onPage(features, page, total)` is
  * called as pages arrive, in order. Resolves to the first page's top-level
- * members (numberMatched, near). `first`, when given, is the first page
- * already asked for (with `limit`); the rest follow once it has come.
+ * members (numberMatched, near).
  */
-export async function allPractices(params, { limit, parallel = 2, onPage, signal, first: firstAsked }) {
+export async function allPractices(params, { limit, parallel = 2, onPage, signal }) {
   const pageParams = (offset) => {
     const p = new URLSearchParams(params);
     p.set('limit', String(limit));
@@ -82,15 +81,8 @@ export async function allPractices(params, { limit, parallel = 2, onPage, signal
     p.catch(() => {}); // awaited below; a page past the end may go unread
     pending.set(offset, p);
   };
-  let next;
-  if (firstAsked) {
-    // The total is known from it: the rest are asked for only as far as needed.
-    pending.set(0, firstAsked);
-    next = limit;
-  } else {
-    for (let i = 0; i < Math.max(1, parallel); i++) ask(i * limit);
-    next = Math.max(1, parallel) * limit;
-  }
+  for (let i = 0; i < Math.max(1, parallel); i++) ask(i * limit);
+  let next = Math.max(1, parallel) * limit;
   const first = await pending.get(0);
   const total = first.numberMatched || 0;
   for (let offset = 0, page = 0; offset === 0 || offset < total; offset += limit, page++) {

@@ -165,29 +165,19 @@ export async function runText() {
   }
 }
 
-/** The dataset's size (index.html preloads exactly this request). */
-export function datasetSize() {
-  return api.practices(new URLSearchParams({ limit: '0' })).then((fc) => fc.numberMatched || 0);
-}
-
-/** The first page of the full load (index.html preloads exactly this request). */
-export function firstPage() {
-  return api.practices(new URLSearchParams({ limit: String(PAGE), offset: '0' }));
-}
-
-/** Loads every practice in pages, then clusters them in one pass (the cheapest way to cluster). `first`: the first page, already asked for. */
-export async function loadPractices(first) {
+/** Loads every practice in pages, then clusters them in one pass (the cheapest way to cluster). */
+export async function loadPractices() {
   const loading = $('loading');
   loading.textContent = T.loading;
   const max = (S.config && S.config.max_limit) || PAGE;
-  const limit = first ? PAGE : Math.min(PAGE, max);
+  const limit = Math.min(PAGE, max);
   // Filters from the URL apply while loading, so the markers are the right ones at once.
   const match = makeMatcher();
   const key = filterKey();
   await api.allPractices(new URLSearchParams(), {
     limit,
-    first,
-    parallel: 2,
+    // The size is known (main.js): one request when one page holds every practice.
+    parallel: S.total && S.total <= limit ? 1 : 2,
     onPage: async (features, page, total) => {
       performance.mark(`mapa:page${page}:received`);
       S.selected.push(...addRecords(features).filter(match));

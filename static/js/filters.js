@@ -91,6 +91,9 @@ let adminKey = '';
 /** The same from the server's counts, when the page does not hold every practice (server clusters). */
 let adminAbort = null;
 async function fillAdminOptionsFromServer() {
+  // Counting a large dataset per unit costs the server: asked for only once the
+  // choices can be seen (the "more filters" box open).
+  if (!$('more-filters').open) return;
   const key = `${S.state.woj}|${S.state.pow}`;
   if (key === adminKey) return;
   adminKey = key;
@@ -150,6 +153,9 @@ export function setFilter(name, value) {
 }
 
 export function setupFilters() {
+  $('more-filters').addEventListener('toggle', () => {
+    if ($('more-filters').open && S.serverMode) syncControls();
+  });
   $('f-area').addEventListener('change', (e) => setFilter('area', e.target.value));
   $('f-woj').addEventListener('change', (e) => {
     S.state.pow = '';

@@ -9,7 +9,7 @@ import { lang, T, $, S } from './context.js';
 import { commit, updateLangLink, currentView, applyState } from './history.js';
 import { initMap, setupBase, setupOutlines } from './map.js';
 import { updateChoropleth } from './choropleth.js';
-import { refresh, runText, loadPractices, firstPage, datasetSize } from './data.js';
+import { refresh, runText, loadPractices } from './data.js';
 import { setupList } from './list.js';
 import { openPractice, openDetail } from './detail.js';
 import { runNear, setupNear } from './near.js';
@@ -48,16 +48,20 @@ async function main() {
   updateLangLink();
 
   performance.mark('mapa:start');
-  // The dataset's size (preloaded, like the first page) decides how the map is
+  // The dataset's size (in the preloaded configuration) decides how the map is
   // drawn: every practice in the page, or server clusters above a size
   // (server.js). The page's furniture is asked for meanwhile.
-  const furniture = Promise.allSettled([api.config(), api.categories(), api.voivodeships()]);
-  const total = await datasetSize().catch(() => 0);
+  const config = api.config();
+  const furniture = Promise.allSettled([config, api.categories(), api.voivodeships()]);
+  const total = await config.then(
+    (c) => c.practices || 0,
+    () => 0,
+  );
   S.total = total;
   if (wantServerMode(total)) setupServerMode();
   document.documentElement.dataset.mode = S.serverMode ? 'server' : 'client';
   // The practices (unless the server clusters) and the near-me answer are asked for at once.
-  const loaded = (S.serverMode ? Promise.resolve() : loadPractices(firstPage())).then(
+  const loaded = (S.serverMode ? Promise.resolve() : loadPractices()).then(
     () => true,
     () => false,
   );

@@ -15,11 +15,11 @@ import { recordOf } from './data.js';
 import { updateChoropleth } from './choropleth.js';
 
 /**
- * Largest dataset the page loads whole: one page of the API (PAGE), the one
- * index.html preloads. Measured with perf.test.mjs (README, "The map page"):
- * at 10,000 practices loading and clustering every one in the page took
- * 1.3–2.1 s to interactive under load, server clusters 0.8–1.0 s; loading
- * grows with the dataset, while the server's answer for a view does not.
+ * Largest dataset the page loads whole: one page of the API (PAGE). Measured
+ * with perf.test.mjs (README, "The map page"): at 10,000 practices loading
+ * and clustering every one in the page took 1.3–2.1 s to interactive under
+ * load, server clusters 0.6–1.0 s; loading grows with the dataset, while the
+ * server's answer for a view does not.
  */
 export const SERVER_MODE_ABOVE = PAGE;
 
@@ -36,6 +36,8 @@ S.server = { list: [], dist: new Map(), listMatched: 0, matched: 0, inView: 0, r
 
 let viewAbort = null;
 let viewTimer = null;
+/** The questions of the answer on the map, to skip asking the same again. */
+let drawnKey = '';
 /** When the map stopped moving (or a filter changed) with no answer drawn since: performance.now(). */
 let askedSince = null;
 /** Pans and zooms that follow quickly (keys held, wheel) make one question. */
@@ -74,7 +76,7 @@ function clusterMarker(f) {
   const m = L.marker([lat, lon], {
     keyboard: true,
     icon: new LabelledIcon({
-      html: `<div><span>${n.toLocaleString(T.locale)}</span></div>`,
+      html: `<div><span>${n}</span></div>`,
       className: `marker-cluster marker-cluster-${size} server-cluster`,
       iconSize: L.point(px, px),
       label: T.clusterLabel(n),
@@ -111,13 +113,25 @@ export async function serverRefresh() {
   // Near a place the list holds every practice in the circle, nearest first; else those in view.
   const list = apiFilterParams(S.state, S.state.near ? null : bbox);
   list.set('limit', String(LIST_MAX));
+  // Every match, wherever it lies (without filters: the dataset's size, known).
   const all = apiFilterParams(S.state, null);
   all.set('limit', '0');
+  const counted = [...all.keys()].length > 1 ? api.practices(all, abort.signal) : Promise.resolve({ numberMatched: S.total });
+  const key = `${view}|${list}|${all}|${S.state.choro}`;
+  if (key === drawnKey) {
+    // The same view and filters (a move that came back, a repeated event): nothing to ask.
+    viewAbort = null;
+    askedSince = null;
+    S.rev += 1;
+    document.documentElement.dataset.rev = String(S.rev);
+    setBusy(false);
+    return;
+  }
   setBusy(true);
   try {
     // The shaded voivodeships need the counts per voivodeship: asked for only when shown.
     const regions = S.state.choro && S.regions ? api.counts('voivodeship', apiFilterParams(S.state, null), abort.signal) : null;
-    const [clusters, page, total, perRegion] = await Promise.all([api.clusters(view, abort.signal), api.practices(list, abort.signal), api.practices(all, abort.signal), regions]);
+    const [clusters, page, total, perRegion] = await Promise.all([api.clusters(view, abort.signal), api.practices(list, abort.signal), counted, regions]);
     if (viewAbort !== abort) return;
     const markers = [];
     for (const f of clusters.features || []) {
@@ -131,6 +145,7 @@ export async function serverRefresh() {
     for (const f of page.features || []) if (typeof f.properties.distance_km === 'number') dist.set(String(f.id ?? f.properties.id), f.properties.distance_km);
     // Near a place the API answers nearest first; otherwise by title, as the page lists them.
     if (!S.state.near) rows.sort((a, b) => collator.compare(a.p.title || '', b.p.title || ''));
+    drawnKey = key;
     S.server = {
       list: rows,
       dist,
