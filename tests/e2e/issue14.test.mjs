@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE, BASE_100K, BASE_IMPORTED, launch, openPage, waitReady, waitRevAfter, rev, settle, shot, assertClean, apiJson, shownOnMap, listIds,
+  BASE, BASE_100K, BASE_IMPORTED, launch, openPage, waitReady, waitRevAfter, rev, settle, shot, assertClean, apiJson, shownOnMap, listIds, centralCluster,
 } from './lib.mjs';
 
 let browser;
@@ -152,20 +152,7 @@ test('100,000 practices: server clusters with exact counts; pan, zoom and filter
   // A cluster opens by click: the map zooms into it.
   const z0 = new URL(page.url()).searchParams.get('map').split('/')[0];
   r0 = await rev(page);
-  // The cluster nearest the map's centre (away from the controls).
-  const at = await page.evaluate(() => {
-    const m = document.getElementById('map').getBoundingClientRect();
-    const cx = m.left + m.width / 2;
-    const cy = m.top + m.height / 2;
-    let best = null;
-    for (const el of document.querySelectorAll('.server-cluster')) {
-      const r = el.getBoundingClientRect();
-      const p = { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-      const d = Math.hypot(p.x - cx, p.y - cy);
-      if (!best || d < best.d) best = { ...p, d };
-    }
-    return best;
-  });
+  const at = await centralCluster(page, '.server-cluster');
   assert.ok(at, 'a cluster in view');
   await page.mouse.click(at.x, at.y);
   await waitRevAfter(page, r0);

@@ -161,6 +161,30 @@ export async function shownOnMap(page) {
   });
 }
 
+/**
+ * The centre of the cluster icon (matching `selector`) nearest the map's centre,
+ * away from the controls, in page coordinates; `preferLarge` puts large clusters
+ * first. Null when none is in view.
+ */
+export async function centralCluster(page, selector, { preferLarge = false } = {}) {
+  return page.evaluate(
+    ([sel, large]) => {
+      const m = document.getElementById('map').getBoundingClientRect();
+      const cx = m.left + m.width / 2;
+      const cy = m.top + m.height / 2;
+      let best = null;
+      for (const el of document.querySelectorAll(sel)) {
+        const r = el.getBoundingClientRect();
+        const p = { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        const d = Math.hypot(p.x - cx, p.y - cy) - (large && el.classList.contains('marker-cluster-large') ? 1e4 : 0);
+        if (!best || d < best.d) best = { ...p, d };
+      }
+      return best;
+    },
+    [selector, preferLarge],
+  );
+}
+
 /** The ids of the rows in the list, in order. */
 export async function listIds(page) {
   return page.$$eval('#list button[data-id]', (bs) => bs.map((b) => b.dataset.id));

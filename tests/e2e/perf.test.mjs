@@ -13,7 +13,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_10K, BASE_100K, BASE_1M, launch, openPage, waitReady, waitRevAfter, rev, settle, shot, assertClean, apiJson, shownOnMap } from './lib.mjs';
+import { BASE_10K, BASE_100K, BASE_1M, launch, openPage, waitReady, waitRevAfter, rev, settle, shot, assertClean, apiJson, shownOnMap, centralCluster } from './lib.mjs';
 
 let browser;
 
@@ -32,19 +32,7 @@ function median(xs) {
 
 /** Clicks the cluster nearest the map's centre (away from the controls); resolves when the zoom changed in the URL. */
 async function clickCentralCluster(page) {
-  const at = await page.evaluate(() => {
-    const m = document.getElementById('map').getBoundingClientRect();
-    const cx = m.left + m.width / 2;
-    const cy = m.top + m.height / 2;
-    let best = null;
-    for (const el of document.querySelectorAll('.marker-cluster')) {
-      const r = el.getBoundingClientRect();
-      const p = { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-      const d = Math.hypot(p.x - cx, p.y - cy) - (el.classList.contains('marker-cluster-large') ? 1000 : 0);
-      if (!best || d < best.d) best = { ...p, d };
-    }
-    return best;
-  });
+  const at = await centralCluster(page, '.marker-cluster', { preferLarge: true });
   assert.ok(at, 'a cluster on the map');
   const zoomBefore = await page.evaluate(() => new URL(location.href).searchParams.get('map').split('/')[0]);
   const t0 = Date.now();

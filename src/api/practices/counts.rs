@@ -9,7 +9,7 @@ use super::super::AppState;
 use super::super::error::ApiError;
 use super::super::extract::Params;
 use super::super::response::{content_type, dataset_answer};
-use super::{FILTER_PARAMS, parse_query};
+use super::{parse_query, unpaged_params};
 use crate::facets::{UnitCount, counts_by};
 use crate::gazetteer::AdminLevel;
 
@@ -29,12 +29,7 @@ pub async fn counts(
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let allowed: Vec<&str> = FILTER_PARAMS
-        .iter()
-        .copied()
-        .filter(|p| !matches!(*p, "limit" | "offset"))
-        .chain(["by"])
-        .collect();
+    let allowed = unpaged_params(&["by"]);
     let key = serde_urlencoded::to_string(params.pairs()).unwrap_or_default();
     let params = params.only(&allowed)?;
     let (by, level) = match params.str("by") {

@@ -55,6 +55,17 @@ pub const FILTER_PARAMS: &[&str] = &[
     "offset",
 ];
 
+/// The parameters of an endpoint that answers every match of the filters (no
+/// `limit` or `offset`), plus its own.
+pub fn unpaged_params(own: &[&'static str]) -> Vec<&'static str> {
+    FILTER_PARAMS
+        .iter()
+        .copied()
+        .filter(|p| !matches!(*p, "limit" | "offset"))
+        .chain(own.iter().copied())
+        .collect()
+}
+
 /// A parsed practice query: the filter, the page, and the geocoded centre.
 #[derive(Debug)]
 pub struct PracticeQuery {
