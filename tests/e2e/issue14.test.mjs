@@ -181,3 +181,18 @@ test('100,000 practices: server clusters with exact counts; pan, zoom and filter
   assertClean(assert, log);
   await context.close();
 });
+
+test('100,000 practices on server clusters: near a place, the list is every practice in the circle, nearest first', { skip: !BASE_100K && 'MAPA_E2E_URL_100K not set' }, async () => {
+  const api = await apiJson('/api/practices?near=Krak%C3%B3w&radius_km=10&limit=1000', BASE_100K);
+  assert.ok(api.numberMatched > 5 && api.numberMatched <= 200, `a circle with a few dozen practices (${api.numberMatched})`);
+  const { context, page, log } = await openPage(browser);
+  await page.goto(`${BASE_100K}/?near=Krak%C3%B3w&r=10`);
+  await waitReady(page, { timeout: 60000 });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.mode), 'server');
+  assert.deepEqual(await listIds(page), api.features.map((f) => f.id), 'the API\'s answer, nearest first');
+  const counts = (await page.locator('#counts').textContent()).replace(/\s/g, ' ');
+  assert.ok(counts.startsWith(`Wybrano ${api.numberMatched} z 100 000`), counts);
+  assert.equal(await shownOnMap(page), api.numberMatched, 'the circle is in view: the map shows every practice in it');
+  assertClean(assert, log);
+  await context.close();
+});
