@@ -381,7 +381,7 @@ pub fn run_with(
             let is_csv = |p: &PathBuf| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
             if paths.len() != 1 || is_csv(&paths[0]) {
                 return Err(ImportError::SourceUrl(format!(
-                    "names the page of a single input page, but {} input(s) were given{}",
+                    "is the address of a single page, but {} inputs were given{}",
                     paths.len(),
                     if paths.len() == 1 {
                         " (a CSV file has its own source_url column)"
