@@ -379,16 +379,16 @@ pub fn run_with(
         None => None,
         Some(u) => {
             let is_csv = |p: &PathBuf| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-            if paths.len() != 1 || is_csv(&paths[0]) {
+            if paths.len() != 1 {
                 return Err(ImportError::SourceUrl(format!(
-                    "is the address of a single page, but {} inputs were given{}",
-                    paths.len(),
-                    if paths.len() == 1 {
-                        " (a CSV file has its own source_url column)"
-                    } else {
-                        ""
-                    }
+                    "is the address of a single page, but {} inputs were given",
+                    paths.len()
                 )));
+            }
+            if is_csv(&paths[0]) {
+                return Err(ImportError::SourceUrl(
+                    "is the address of a single page, but the input is a CSV file (its source_url column gives each row's)".into(),
+                ));
             }
             Some(
                 crate::practice::web_url(u)
