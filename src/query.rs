@@ -15,7 +15,7 @@ use crate::compact::{AdminLevel, AdminTable, Attrs, Blob, Column, ColumnBuilder}
 use crate::gazetteer::fold;
 use crate::geojson::PreparedFeature;
 use crate::index::{Hit, PracticeIndex, sort_nearest_first};
-use crate::practice::{Area, Practice};
+use crate::practice::{Area, Practice, UnitType};
 
 /// Which spatial test the candidate source already applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +123,8 @@ pub struct Filter {
     pub powiat: Option<String>,
     /// Gmina TERYT code (6 digits).
     pub gmina: Option<String>,
+    /// Type of the unit that runs the practice (practices without one never match).
+    pub unit_type: Option<UnitType>,
     /// First year (inclusive), by [`Practice::year`].
     pub year_from: Option<i32>,
     /// Last year (inclusive).
@@ -175,6 +177,7 @@ impl Filter {
             && self.voivodeship.is_none()
             && self.powiat.is_none()
             && self.gmina.is_none()
+            && self.unit_type.is_none()
             && self.year_from.is_none()
             && self.year_to.is_none()
             && self.dates.is_none()
@@ -497,6 +500,47 @@ impl Snapshot {
         self.attrs.get(i).unit_type()
     }
 
+    /// How many of `ids` lie in each unit of a level, with the unit's TERYT code
+    /// and name (read from the first practice in it), in no order.
+    pub fn unit_counts(
+        &self,
+        ids: &[u32],
+        level: crate::gazetteer::AdminLevel,
+    ) -> Vec<(String, String, usize)> {
+        use crate::gazetteer::AdminLevel as L;
+        let at = match level {
+            L::Gmina => AdminLevel::Gmina,
+            L::Powiat => AdminLevel::Powiat,
+            L::Voivodeship => AdminLevel::Voivodeship,
+        };
+        // Per unit id: the count and the first practice in it.
+        let mut counts: Vec<(usize, u32)> = vec![(0, 0); self.admins.codes().len()];
+        for &i in ids {
+            if let Some(a) = self.attrs.get(i).admin(at) {
+                let c = &mut counts[usize::from(a)];
+                if c.0 == 0 {
+                    c.1 = i;
+                }
+                c.0 += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .enumerate()
+            .filter(|(_, (n, _))| *n > 0)
+            .filter_map(|(a, (n, first))| {
+                let p = self.practice(first);
+                let unit = match level {
+                    L::Gmina => p.admin.gmina,
+                    L::Powiat => p.admin.powiat,
+                    L::Voivodeship => p.admin.voivodeship,
+                }?;
+                let code = self.admins.code(a as u16)?.to_string();
+                Some((code, unit.name.to_string(), n))
+            })
+            .collect()
+    }
+
     /// The time span of a practice, as [`Practice::time_span`].
     pub fn time_span(&self, i: u32) -> Option<(NaiveDate, NaiveDate)> {
         self.attrs.get(i).time_span()
@@ -614,6 +658,9 @@ impl Snapshot {
             if want.is_some() && row.admin(level) != want {
                 return false;
             }
+        }
+        if f.unit_type.is_some() && row.unit_type() != f.unit_type {
+            return false;
         }
         if f.year_from.is_some() || f.year_to.is_some() {
             let Some(y) = row.year() else { return false };

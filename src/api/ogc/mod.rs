@@ -29,12 +29,12 @@ use serde_json::{Map, Value, json};
 
 use crate::api::error::ApiError;
 use crate::api::extract::{Bbox, Params, PathParam, parse_f64};
-use crate::api::filters::{area_param, region_param, text_param};
+use crate::api::filters::{area_param, region_param, text_param, unit_type_param};
 use crate::api::response::{CachePolicy, cached, etag_for, json as json_response};
 use crate::api::{AppState, cors};
 use crate::gazetteer::AdminLevel;
 use crate::geojson::{feature, flat_properties};
-use crate::practice::{Area, Practice};
+use crate::practice::{Area, Practice, UnitType};
 use crate::query::{Filter, Snapshot, SortField, SortKey};
 
 /// The one collection's id.
@@ -60,7 +60,7 @@ pub const CONFORMANCE: [&str; 6] = [
 /// Feature properties that may be filtered on as `name=value`, each with the
 /// equality of the value served; `area_group` is the hierarchical area (a
 /// parent area matches its subareas), which no single property holds.
-pub const QUERYABLES: [&str; 12] = [
+pub const QUERYABLES: [&str; 13] = [
     "id",
     "title",
     "area",
@@ -72,6 +72,7 @@ pub const QUERYABLES: [&str; 12] = [
     "powiat_teryt",
     "gmina",
     "gmina_teryt",
+    "unit_type",
     "year",
 ];
 
@@ -405,6 +406,11 @@ fn queryable_schemas() -> Vec<(String, Value)> {
             "year".into(),
             json!({"type": "integer", "title": "Year the practice is filed under", "minimum": 1900, "maximum": 2100}),
         ),
+        (
+            "unit_type".into(),
+            json!({"type": "string", "title": "Type of the unit that runs the practice (Polish label, any case)",
+                   "enum": UnitType::ALL.map(|u| u.label())}),
+        ),
     ];
     for (unit, pl) in [
         ("voivodeship", "Voivodeship"),
@@ -546,7 +552,7 @@ pub fn parse_datetime(v: &str) -> Result<Option<DaySpan>, ApiError> {
 
 /// The properties of an item in the list, in the order served; what
 /// `properties=` may name.
-pub const ITEM_PROPERTIES: [&str; 19] = [
+pub const ITEM_PROPERTIES: [&str; 21] = [
     "id",
     "title",
     "area",
@@ -554,6 +560,7 @@ pub const ITEM_PROPERTIES: [&str; 19] = [
     "area_path",
     "town",
     "unit",
+    "unit_type",
     "cost_pln",
     "year",
     "summary",
@@ -563,6 +570,7 @@ pub const ITEM_PROPERTIES: [&str; 19] = [
     "precision",
     "score",
     "source",
+    "source_url",
     "voivodeship_teryt",
     "powiat_teryt",
     "gmina_teryt",
@@ -672,6 +680,7 @@ fn parse_items(state: &AppState, p: &Params) -> Result<ItemsQuery, ApiError> {
     f.voivodeship = region_param(g, p, "voivodeship", AdminLevel::Voivodeship)?;
     f.powiat = region_param(g, p, "powiat", AdminLevel::Powiat)?;
     f.gmina = region_param(g, p, "gmina", AdminLevel::Gmina)?;
+    f.unit_type = unit_type_param(p)?;
     for (name, slot) in [
         ("voivodeship_teryt", &mut f.voivodeship),
         ("powiat_teryt", &mut f.powiat),

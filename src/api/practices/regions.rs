@@ -105,13 +105,16 @@ pub async fn categories(
     )
 }
 
-/// `GET /api/config`: what the map page needs to know at start-up.
+/// `GET /api/config`: what the map page needs to know at start-up, including
+/// the dataset's size (which decides whether it loads every practice or asks
+/// for server clusters).
 pub async fn config(State(state): State<AppState>) -> Json<Value> {
     Json(json!({
         "tile_url": state.config.tile_url,
         "tile_attribution": state.config.tile_attribution,
         "default_limit": DEFAULT_LIMIT,
         "max_limit": MAX_LIMIT,
+        "practices": state.snapshot.load().len(),
     }))
 }
 
