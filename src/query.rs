@@ -832,6 +832,33 @@ mod tests {
     }
 
     #[test]
+    fn nearest_k_honours_the_unit_type() {
+        let ps = sample(400);
+        let s = Snapshot::new(ps.clone());
+        let want = Some(crate::practice::UnitType::Powiat);
+        let f = Filter {
+            near: Some(Near {
+                lon: 19.9,
+                lat: 50.0,
+                radius_km: None,
+                k: Some(5),
+            }),
+            unit_type: want,
+            ..Filter::default()
+        };
+        let got = s.query(&f);
+        assert_eq!(got.len(), 5);
+        assert!(got.items.iter().all(|m| ps[m.id as usize].unit_type == want));
+        let f = Filter {
+            unit_type: want,
+            ..Filter::default()
+        };
+        let n = ps.iter().filter(|p| p.unit_type == want).count();
+        assert_eq!(s.query(&f).len(), n);
+        assert!(n < ps.len());
+    }
+
+    #[test]
     fn text_query_reads_each_practice_own_text() {
         let mut ps = sample(50);
         ps[10].summary = "Żółta łódź".into();
