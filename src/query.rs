@@ -848,7 +848,11 @@ mod tests {
         };
         let got = s.query(&f);
         assert_eq!(got.len(), 5);
-        assert!(got.items.iter().all(|m| ps[m.id as usize].unit_type == want));
+        assert!(
+            got.items
+                .iter()
+                .all(|m| ps[m.id as usize].unit_type == want)
+        );
         let f = Filter {
             unit_type: want,
             ..Filter::default()
