@@ -168,6 +168,9 @@ pub struct Filter {
     /// Order of the answer (after the filters; ignored with a centre, whose
     /// answer is nearest first); ties keep dataset order.
     pub sort: Vec<SortKey>,
+    /// The polygon work (`within`) stops once this instant has passed; the
+    /// answer is then incomplete and [`Filter::expired`] says so.
+    pub deadline: Option<std::time::Instant>,
 }
 
 /// A property the answer may be ordered by.
@@ -195,6 +198,12 @@ pub struct SortKey {
 }
 
 impl Filter {
+    /// Whether the deadline has passed: an answer computed under this filter
+    /// may then be incomplete and must not be served.
+    pub fn expired(&self) -> bool {
+        crate::index::passed(self.deadline)
+    }
+
     /// Whether any property predicate (beyond space and text) is set.
     fn has_property_predicates(&self) -> bool {
         self.id.is_some()
@@ -474,7 +483,7 @@ impl Snapshot {
             let Some((lon, lat)) = p.lon_lat() else {
                 return false;
             };
-            if !mp.intersects(&geo::Point::new(lon, lat)) {
+            if crate::index::passed(f.deadline) || !mp.intersects(&geo::Point::new(lon, lat)) {
                 return false;
             }
         }
@@ -538,7 +547,10 @@ impl Snapshot {
         let (candidates, space): (Vec<u32>, Space) = if let Some(b) = f.bbox {
             (self.index.in_bbox(b[0], b[1], b[2], b[3]), Space::BboxDone)
         } else if let Some(mp) = &f.within {
-            (self.index.in_polygon(mp), Space::WithinDone)
+            (
+                self.index.in_polygon_until(mp, f.deadline),
+                Space::WithinDone,
+            )
         } else {
             ((0..self.practices.len() as u32).collect(), Space::Check)
         };
