@@ -690,3 +690,35 @@ async fn queryable_values_as_the_ogc_checker_sends_them() {
         "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"
     );
 }
+
+#[tokio::test]
+async fn collection_documents_carry_an_etag_per_snapshot_and_host() {
+    let app = app();
+    for path in ["/ogc/collections", "/ogc/collections/practices"] {
+        let r = get(&app, path).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let etag = r.headers[header::ETAG].clone();
+        let again = |host: &'static str| {
+            send(
+                &app,
+                Request::get(path)
+                    .header(header::HOST, host)
+                    .header(header::IF_NONE_MATCH, etag.clone())
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+        };
+        assert_eq!(
+            again("127.0.0.1:8080").await.status,
+            StatusCode::NOT_MODIFIED,
+            "{path}"
+        );
+        // Another host gets other links, so not the same document.
+        assert_eq!(again("example.org").await.status, StatusCode::OK, "{path}");
+    }
+    // Another snapshot, another extent: the tag changes.
+    let fewer = app_with(dataset().into_iter().take(2).collect());
+    let a = get(&app, "/ogc/collections/practices").await;
+    let b = get(&fewer, "/ogc/collections/practices").await;
+    assert_ne!(a.headers[header::ETAG], b.headers[header::ETAG]);
+}

@@ -18,6 +18,8 @@
 //! absolute, built from the `Host` header (`X-Forwarded-Host` and
 //! `X-Forwarded-Proto` when a proxy sets them).
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -322,31 +324,123 @@ fn spatial_extent(practices: &[Practice]) -> Option<[f64; 4]> {
 /// Poland's bounding box, for an empty dataset.
 const POLAND_BBOX: [f64; 4] = [14.07, 49.0, 24.15, 54.84];
 
-fn collection_json(snapshot: &Snapshot, base: &str) -> Value {
+/// The collection's extent in space (CRS84) and time, computed once per
+/// snapshot ([`AppState::ogc_extent`](crate::api::AppState)).
+#[derive(Debug, Clone, Serialize)]
+pub struct Extent {
+    spatial: SpatialExtent,
+    temporal: TemporalExtent,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct SpatialExtent {
+    bbox: [[f64; 4]; 1],
+    crs: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct TemporalExtent {
+    /// One interval, its ends open (`null`) for a dataset without dates.
+    interval: [[Option<String>; 2]; 1],
+    trs: &'static str,
+}
+
+impl Extent {
+    /// The extent of the snapshot's practices.
+    pub fn of(snapshot: &Snapshot) -> Extent {
+        let bbox = spatial_extent(snapshot.practices()).unwrap_or(POLAND_BBOX);
+        let interval = match temporal_extent(snapshot.practices()) {
+            Some((a, b)) => [
+                Some(format!("{a}T00:00:00Z")),
+                Some(format!("{b}T23:59:59Z")),
+            ],
+            None => [None, None],
+        };
+        Extent {
+            spatial: SpatialExtent {
+                bbox: [bbox],
+                crs: CRS84,
+            },
+            temporal: TemporalExtent {
+                interval: [interval],
+                trs: GREGORIAN,
+            },
+        }
+    }
+}
+
+/// The collection document.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Collection {
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    item_type: &'static str,
+    crs: [&'static str; 1],
+    storage_crs: &'static str,
+    extent: Arc<Extent>,
+    links: Vec<Link>,
+}
+
+/// The collections document.
+#[derive(Serialize)]
+struct Collections {
+    links: Vec<Link>,
+    collections: [Collection; 1],
+}
+
+fn collection_doc(extent: Arc<Extent>, base: &str) -> Collection {
     let c = format!("{base}/ogc/collections/{COLLECTION_ID}");
-    let bbox = spatial_extent(snapshot.practices()).unwrap_or(POLAND_BBOX);
-    let interval = match temporal_extent(snapshot.practices()) {
-        Some((a, b)) => json!([[format!("{a}T00:00:00Z"), format!("{b}T23:59:59Z")]]),
-        None => json!([[null, null]]),
-    };
-    json!({
-        "id": COLLECTION_ID,
-        "title": "Dobre praktyki samorządowe",
-        "description": "Good practices of Polish local governments, placed by the gazetteer; the same records and public view as /api/practices.",
-        "itemType": "feature",
-        "crs": [CRS84],
-        "storageCrs": CRS84,
-        "extent": {
-            "spatial": {"bbox": [bbox], "crs": CRS84},
-            "temporal": {"interval": interval, "trs": GREGORIAN},
-        },
-        "links": [
+    Collection {
+        id: COLLECTION_ID,
+        title: "Dobre praktyki samorządowe",
+        description: "Good practices of Polish local governments, placed by the gazetteer; the same records and public view as /api/practices.",
+        item_type: "feature",
+        crs: [CRS84],
+        storage_crs: CRS84,
+        extent,
+        links: vec![
             link(c.clone(), "self", JSON, "This collection"),
             link(format!("{c}/items"), "items", GEOJSON, "The practices"),
-            link(format!("{c}/queryables"), REL_QUERYABLES, SCHEMA, "Queryable properties"),
-            link(format!("{base}/api/practices.csv"), "alternate", "text/csv", "The practices as CSV"),
+            link(
+                format!("{c}/queryables"),
+                REL_QUERYABLES,
+                SCHEMA,
+                "Queryable properties",
+            ),
+            link(
+                format!("{base}/api/practices.csv"),
+                "alternate",
+                "text/csv",
+                "The practices as CSV",
+            ),
         ],
-    })
+    }
+}
+
+/// A document that describes the collection: its links depend on the
+/// request's host and its extent on the snapshot, and so does its ETag.
+fn collection_answer<T: Serialize>(
+    state: &AppState,
+    headers: &HeaderMap,
+    what: &str,
+    doc: impl FnOnce(Collection, String) -> T,
+) -> Result<Response, ApiError> {
+    let base = base_url(headers, state.config.trust_forwarded);
+    let snapshot = state.snapshot.load();
+    let extent = state.ogc_extent.get(&snapshot, Extent::of);
+    cached(
+        headers,
+        etag_for(&snapshot, &[what, &base]),
+        JSON,
+        CachePolicy::PerClient,
+        &[],
+        || {
+            serde_json::to_vec(&doc(collection_doc(extent, &base), base))
+                .map_err(|e| ApiError::Internal(e.to_string()))
+        },
+    )
 }
 
 /// `GET /ogc/collections`.
@@ -356,13 +450,15 @@ async fn collections(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     only_format(p)?;
-    let base = base_url(&headers, state.config.trust_forwarded);
-    let snapshot = state.snapshot.load();
-    let v = json!({
-        "links": [link(format!("{base}/ogc/collections"), "self", JSON, "The collections")],
-        "collections": [collection_json(&snapshot, &base)],
-    });
-    ogc_json(&v, JSON)
+    collection_answer(&state, &headers, "collections", |c, base| Collections {
+        links: vec![link(
+            format!("{base}/ogc/collections"),
+            "self",
+            JSON,
+            "The collections",
+        )],
+        collections: [c],
+    })
 }
 
 /// `GET /ogc/collections/{collectionId}`.
@@ -374,9 +470,7 @@ async fn collection(
 ) -> Result<Response, ApiError> {
     check_collection(&cid)?;
     only_format(p)?;
-    let snapshot = state.snapshot.load();
-    let base = base_url(&headers, state.config.trust_forwarded);
-    ogc_json(&collection_json(&snapshot, &base), JSON)
+    collection_answer(&state, &headers, "collection", |c, _| c)
 }
 
 /// Schema members in a fixed order (a JSON object whose member order is
