@@ -476,7 +476,7 @@ async fn collection(
 /// Schema members in a fixed order (a JSON object whose member order is
 /// the order given).
 #[derive(Debug, Clone)]
-struct Ordered(Vec<(String, Value)>);
+struct Ordered(Vec<(String, PropertySchema)>);
 
 impl Serialize for Ordered {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -489,28 +489,61 @@ impl Serialize for Ordered {
     }
 }
 
+/// The JSON Schema of one queryable.
+#[derive(Debug, Clone, Default, Serialize)]
+struct PropertySchema {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    r#type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    title: String,
+    #[serde(rename = "enum", skip_serializing_if = "Option::is_none")]
+    one_of: Option<Vec<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minimum: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    maximum: Option<i32>,
+}
+
+impl PropertySchema {
+    fn typed(t: &'static str, title: &str) -> PropertySchema {
+        PropertySchema {
+            r#type: Some(t),
+            title: title.to_string(),
+            ..PropertySchema::default()
+        }
+    }
+}
+
 /// The queryables as JSON Schema properties: each typed as the property is
 /// served, with the equality `name=value` applies.
-fn queryable_schemas() -> Vec<(String, Value)> {
-    let s = |t: &str, d: &str| json!({"type": t, "title": d});
+fn queryable_schemas() -> Vec<(String, PropertySchema)> {
+    fn s(t: &'static str, title: &str) -> PropertySchema {
+        PropertySchema::typed(t, title)
+    }
+    let areas = |title: &str| PropertySchema {
+        one_of: Some(Area::ALL.map(|a| a.slug()).to_vec()),
+        ..s("string", title)
+    };
     let mut m = vec![
         ("id".to_string(), s("string", "Practice id (exact)")),
         (
             "title".into(),
             s("string", "Title (whole, case- and diacritic-insensitive)"),
         ),
-        (
-            "area".into(),
-            json!({"type": "string", "title": "Area slug (exact)", "enum": Area::ALL.map(|a| a.slug())}),
-        ),
+        ("area".into(), areas("Area slug (exact)")),
         (
             "area_group".into(),
-            json!({"type": "string", "title": "Area slug; a parent area also matches its subareas (not a property)",
-                   "enum": Area::ALL.map(|a| a.slug())}),
+            areas("Area slug; a parent area also matches its subareas (not a property)"),
         ),
         (
             "year".into(),
-            json!({"type": "integer", "title": "Year the practice is filed under", "minimum": 1900, "maximum": 2100}),
+            PropertySchema {
+                minimum: Some(1900),
+                maximum: Some(2100),
+                ..s("integer", "Year the practice is filed under")
+            },
         ),
     ];
     for (unit, pl) in [
@@ -566,7 +599,11 @@ async fn queryables(
     let town = props.pop();
     props.push((
         "geometry".into(),
-        json!({"format": "geometry-point", "title": "Location (CRS84)"}),
+        PropertySchema {
+            format: Some("geometry-point"),
+            title: "Location (CRS84)".into(),
+            ..PropertySchema::default()
+        },
     ));
     props.extend(town);
     ogc_json(
@@ -1097,10 +1134,8 @@ pub fn openapi(base: &str) -> Value {
     ];
     for (name, schema) in queryable_schemas() {
         let mut schema = schema;
-        let title = schema
-            .as_object_mut()
-            .and_then(|o| o.remove("title"))
-            .unwrap_or(Value::Null);
+        // The title describes the parameter; its schema has none.
+        let title = std::mem::take(&mut schema.title);
         item_params.push(
             json!({"name": name, "in": "query", "required": false, "style": "form",
                                 "explode": false, "description": title, "schema": schema}),

@@ -10,7 +10,8 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use super::AppState;
 use super::error::ApiError;
@@ -65,7 +66,26 @@ pub struct PracticeQuery {
     /// Page start.
     pub offset: usize,
     /// The `near=` centre, echoed in the response.
-    pub near: Option<Value>,
+    pub near: Option<NearEcho>,
+}
+
+/// The centre a `near=` query was geocoded to, echoed as the answer's `near`.
+#[derive(Debug, Clone, Serialize)]
+pub struct NearEcho {
+    /// The text as given.
+    pub query: String,
+    /// The place found.
+    pub name: String,
+    /// Its latitude.
+    pub lat: f64,
+    /// Its longitude.
+    pub lon: f64,
+    /// How precisely the text was placed.
+    pub precision: crate::gazetteer::Precision,
+    /// The geocoder's confidence.
+    pub score: f64,
+    /// The radius asked for, km.
+    pub radius_km: Option<f64>,
 }
 
 /// Parses the filters shared by every practice endpoint. `default_limit` is
@@ -112,15 +132,15 @@ pub fn parse_query(
             let r = g
                 .geocode(&GeocodeQuery::text(text))
                 .map_err(|e| ApiError::geocode("near", e))?;
-            near_echo = Some(json!({
-                "query": text,
-                "name": r.best.name,
-                "lat": round6(r.best.lat),
-                "lon": round6(r.best.lon),
-                "precision": r.best.precision,
-                "score": r.best.score,
-                "radius_km": radius_km,
-            }));
+            near_echo = Some(NearEcho {
+                query: text.to_string(),
+                name: r.best.name.to_string(),
+                lat: round6(r.best.lat),
+                lon: round6(r.best.lon),
+                precision: r.best.precision,
+                score: r.best.score,
+                radius_km,
+            });
             Some((r.best.lon, r.best.lat))
         }
         (None, None, None) => None,
@@ -197,8 +217,12 @@ impl PracticeQuery {
     /// The top-level members besides the features: the geocoded `near` centre.
     fn extra(&self) -> Map<String, Value> {
         let mut extra = Map::new();
-        if let Some(n) = &self.near {
-            extra.insert("near".into(), n.clone());
+        if let Some(n) = self
+            .near
+            .as_ref()
+            .and_then(|n| serde_json::to_value(n).ok())
+        {
+            extra.insert("near".into(), n);
         }
         extra
     }
