@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 
+use super::osm::AddressParts;
 use crate::api::error::ApiError;
 use crate::api::extract::{Params, parse_f64};
 use crate::api::response::{CachePolicy, content_type, json as json_response};
@@ -299,15 +300,8 @@ struct Geocoding {
     r#type: &'static str,
     label: String,
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    postcode: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    county: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    state: Option<String>,
-    country: String,
+    #[serde(flatten)]
+    address: AddressParts,
     country_code: &'static str,
 }
 
@@ -324,11 +318,13 @@ fn geocodejson_feature(p: &Place, d: Detail) -> Feature<GeocodeJsonProperties> {
                 r#type: p.kind.address_type(),
                 label: p.display_name_parts(d.country).join(", "),
                 name: own_name(p),
-                postcode: p.postcode.clone(),
-                city: p.kind.is_settlement().then(|| p.name.clone()),
-                county: p.county(),
-                state: p.state(),
-                country: d.country.to_string(),
+                address: AddressParts {
+                    postcode: p.postcode.clone(),
+                    city: p.kind.is_settlement().then(|| p.name.clone()),
+                    county: p.county(),
+                    state: p.state(),
+                    country: d.country.to_string(),
+                },
                 country_code: "pl",
             },
         },
@@ -431,8 +427,8 @@ fn strip_unit<'a>(s: &'a str, words: &[&str]) -> &'a str {
     t
 }
 
-const SEARCH_PARAMS: [&str; 31] = [
-    "q",
+/// The parts of a structured query.
+const STRUCTURED: [&str; 7] = [
     "amenity",
     "street",
     "city",
@@ -440,6 +436,10 @@ const SEARCH_PARAMS: [&str; 31] = [
     "state",
     "country",
     "postalcode",
+];
+
+/// The parameters of `/search` besides `q` and [`STRUCTURED`].
+const SEARCH_PARAMS: [&str; 23] = [
     "format",
     "limit",
     "addressdetails",
@@ -487,7 +487,10 @@ fn parse_viewbox(v: &str) -> Result<[f64; 4], ApiError> {
 
 /// `GET /nominatim/search`.
 async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let p = p.only(&SEARCH_PARAMS)?;
+    let mut allowed = vec!["q"];
+    allowed.extend(STRUCTURED);
+    allowed.extend(SEARCH_PARAMS);
+    let p = p.only(&allowed)?;
     if p.str("json_callback").is_some() {
         return Err(ApiError::invalid("json_callback", "JSONP is not served"));
     }
@@ -510,17 +513,7 @@ async fn search(State(state): State<AppState>, p: Params) -> Result<Response, Ap
         .map_or(MAX_RESULTS, |l| (l as usize).min(MAX_RESULTS));
     let viewbox = p.str("viewbox").map(parse_viewbox).transpose()?;
     let bounded = flag(&p, "bounded", false)?;
-    let structured = [
-        "amenity",
-        "street",
-        "city",
-        "county",
-        "state",
-        "country",
-        "postalcode",
-    ]
-    .into_iter()
-    .any(|k| p.str(k).is_some());
+    let structured = STRUCTURED.into_iter().any(|k| p.str(k).is_some());
     let query = match (p.str("q"), structured) {
         (Some(_), true) => {
             return Err(ApiError::invalid(

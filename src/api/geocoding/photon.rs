@@ -15,6 +15,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
+use super::osm::AddressParts;
 use crate::api::error::ApiError;
 use crate::api::extract::{Params, check_lat, check_lon};
 use crate::api::response::{CachePolicy, content_type, json as json_response};
@@ -75,15 +76,8 @@ struct PhotonProperties {
     osm_value: &'static str,
     r#type: &'static str,
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    postcode: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    county: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    state: Option<String>,
-    country: String,
+    #[serde(flatten)]
+    address: AddressParts,
     countrycode: &'static str,
     /// `[min lon, max lat, max lon, min lat]`, Photon's order.
     extent: [f64; 4],
@@ -120,13 +114,15 @@ fn photon_feature(p: &Place, country: &str) -> PhotonFeature {
                 PlaceKind::State => p.state().unwrap_or_else(|| p.name.clone()),
                 _ => p.name.clone(),
             },
-            postcode: p.postcode.clone(),
-            city,
-            county: p
-                .county()
-                .filter(|_| p.kind != PlaceKind::County && p.kind != PlaceKind::State),
-            state: p.state().filter(|_| p.kind != PlaceKind::State),
-            country: country.to_string(),
+            address: AddressParts {
+                postcode: p.postcode.clone(),
+                city,
+                county: p
+                    .county()
+                    .filter(|_| p.kind != PlaceKind::County && p.kind != PlaceKind::State),
+                state: p.state().filter(|_| p.kind != PlaceKind::State),
+                country: country.to_string(),
+            },
             countrycode: "PL",
             extent: [e[0], e[3], e[2], e[1]],
         },
@@ -154,6 +150,14 @@ fn answer(
         content_type::JSON_UTF8,
         CachePolicy::Gazetteer,
     )
+}
+
+/// The parameters of an endpoint: its own, those both endpoints take, and
+/// the repeatable filters, which are returned apart.
+fn params(p: Params, own: &[&str]) -> Result<(Params, Vec<(String, String)>), ApiError> {
+    let mut allowed = own.to_vec();
+    allowed.extend(["limit", "lang", "debug", "dedupe"]);
+    p.only_repeating(&allowed, &["osm_tag", "layer"])
 }
 
 fn limit_of(p: &Params) -> Result<usize, ApiError> {
@@ -187,20 +191,9 @@ fn filter_tags(places: Vec<Place>, tags: &[(String, String)]) -> Vec<Place> {
 /// geocoding. `lat`/`lon` bias equally good answers towards the point; `bbox`
 /// keeps only answers inside it.
 async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let (p, tags) = p.only_repeating(
-        &[
-            "q",
-            "limit",
-            "lang",
-            "lat",
-            "lon",
-            "bbox",
-            "zoom",
-            "location_bias_scale",
-            "debug",
-            "dedupe",
-        ],
-        &["osm_tag", "layer"],
+    let (p, tags) = params(
+        p,
+        &["q", "lat", "lon", "bbox", "zoom", "location_bias_scale"],
     )?;
     let q = p
         .str("q")
@@ -240,19 +233,15 @@ async fn search(State(state): State<AppState>, p: Params) -> Result<Response, Ap
 /// `GET /photon/reverse?lat=&lon=&limit=&lang=&radius=`: the nearest locality,
 /// or no feature outside Poland or beyond `radius` km.
 async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let (p, tags) = p.only_repeating(
+    let (p, tags) = params(
+        p,
         &[
             "lat",
             "lon",
-            "limit",
-            "lang",
             "radius",
             "query_string_filter",
             "distance_sort",
-            "debug",
-            "dedupe",
         ],
-        &["osm_tag", "layer"],
     )?;
     let at = p.lon_lat()?;
     let limit = limit_of(&p)?;

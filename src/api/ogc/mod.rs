@@ -21,7 +21,8 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use axum::routing::{any, get};
@@ -419,15 +420,38 @@ fn collection_doc(extent: Arc<Extent>, base: &str) -> Collection {
     }
 }
 
+/// A request for a document of the collection (`/collections/{cid}`,
+/// `/collections/{cid}/queryables`): the path names the collection, the query
+/// holds at most `f`. Gives the base of the answer's links.
+struct CollectionDoc {
+    base: String,
+}
+
+impl FromRequestParts<AppState> for CollectionDoc {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<CollectionDoc, ApiError> {
+        let PathParam(cid) = PathParam::<String>::from_request_parts(parts, state).await?;
+        check_collection(&cid)?;
+        only_format(Params::from_request_parts(parts, state).await?)?;
+        Ok(CollectionDoc {
+            base: base_url(&parts.headers, state.config.trust_forwarded),
+        })
+    }
+}
+
 /// A document that describes the collection: its links depend on the
 /// request's host and its extent on the snapshot, and so does its ETag.
 fn collection_answer<T: Serialize>(
     state: &AppState,
     headers: &HeaderMap,
+    base: String,
     what: &str,
     doc: impl FnOnce(Collection, String) -> T,
 ) -> Result<Response, ApiError> {
-    let base = base_url(headers, state.config.trust_forwarded);
     let snapshot = state.snapshot.load();
     let extent = state.ogc_extent.get(&snapshot, Extent::of);
     cached(
@@ -450,27 +474,27 @@ async fn collections(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     only_format(p)?;
-    collection_answer(&state, &headers, "collections", |c, base| Collections {
-        links: vec![link(
-            format!("{base}/ogc/collections"),
-            "self",
-            JSON,
-            "The collections",
-        )],
-        collections: [c],
+    let base = base_url(&headers, state.config.trust_forwarded);
+    collection_answer(&state, &headers, base, "collections", |c, base| {
+        Collections {
+            links: vec![link(
+                format!("{base}/ogc/collections"),
+                "self",
+                JSON,
+                "The collections",
+            )],
+            collections: [c],
+        }
     })
 }
 
 /// `GET /ogc/collections/{collectionId}`.
 async fn collection(
     State(state): State<AppState>,
-    PathParam(cid): PathParam<String>,
-    p: Params,
+    CollectionDoc { base }: CollectionDoc,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    check_collection(&cid)?;
-    only_format(p)?;
-    collection_answer(&state, &headers, "collection", |c, _| c)
+    collection_answer(&state, &headers, base, "collection", |c, _| c)
 }
 
 /// Schema members in a fixed order (a JSON object whose member order is
@@ -585,15 +609,7 @@ struct QueryablesDoc {
 }
 
 /// `GET /ogc/collections/{collectionId}/queryables`: a JSON Schema.
-async fn queryables(
-    State(state): State<AppState>,
-    PathParam(cid): PathParam<String>,
-    p: Params,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    check_collection(&cid)?;
-    only_format(p)?;
-    let base = base_url(&headers, state.config.trust_forwarded);
+async fn queryables(CollectionDoc { base }: CollectionDoc) -> Result<Response, ApiError> {
     let mut props = queryable_schemas();
     // The location last but one, the town (a string) last.
     let town = props.pop();
