@@ -438,20 +438,13 @@ const STRUCTURED: [&str; 7] = [
     "postalcode",
 ];
 
-/// The parameters of `/search` besides `q` and [`STRUCTURED`].
-const SEARCH_PARAMS: [&str; 23] = [
+/// The parameters `/search` and `/reverse` both take.
+const COMMON_PARAMS: [&str; 14] = [
     "format",
-    "limit",
     "addressdetails",
-    "extratags",
-    "namedetails",
     "accept-language",
-    "countrycodes",
-    "viewbox",
-    "bounded",
-    "exclude_place_ids",
-    "featureType",
-    "featuretype",
+    "namedetails",
+    "extratags",
     "layer",
     "polygon_geojson",
     "polygon_kml",
@@ -459,11 +452,31 @@ const SEARCH_PARAMS: [&str; 23] = [
     "polygon_text",
     "polygon_threshold",
     "email",
-    "dedupe",
     "debug",
     "entrances",
+];
+
+/// The parameters of `/search` besides `q`, [`STRUCTURED`] and [`COMMON_PARAMS`].
+const SEARCH_PARAMS: [&str; 9] = [
+    "limit",
+    "countrycodes",
+    "viewbox",
+    "bounded",
+    "exclude_place_ids",
+    "featureType",
+    "featuretype",
+    "dedupe",
     "json_callback",
 ];
+
+/// The request's parameters, checked against `own` and [`COMMON_PARAMS`].
+fn params(p: Params, own: &[&[&str]]) -> Result<Params, ApiError> {
+    let mut allowed: Vec<&str> = COMMON_PARAMS.to_vec();
+    for list in own {
+        allowed.extend_from_slice(list);
+    }
+    p.only(&allowed)
+}
 
 /// Parses Nominatim's `viewbox=<x1>,<y1>,<x2>,<y2>` (any two corners).
 fn parse_viewbox(v: &str) -> Result<[f64; 4], ApiError> {
@@ -487,10 +500,7 @@ fn parse_viewbox(v: &str) -> Result<[f64; 4], ApiError> {
 
 /// `GET /nominatim/search`.
 async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let mut allowed = vec!["q"];
-    allowed.extend(STRUCTURED);
-    allowed.extend(SEARCH_PARAMS);
-    let p = p.only(&allowed)?;
+    let p = params(p, &[&["q"], &STRUCTURED, &SEARCH_PARAMS])?;
     if p.str("json_callback").is_some() {
         return Err(ApiError::invalid("json_callback", "JSONP is not served"));
     }
@@ -575,25 +585,7 @@ async fn search(State(state): State<AppState>, p: Params) -> Result<Response, Ap
 
 /// `GET /nominatim/reverse?lat=&lon=`: the nearest locality.
 async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let p = p.only(&[
-        "lat",
-        "lon",
-        "format",
-        "addressdetails",
-        "accept-language",
-        "zoom",
-        "namedetails",
-        "extratags",
-        "layer",
-        "polygon_geojson",
-        "polygon_kml",
-        "polygon_svg",
-        "polygon_text",
-        "polygon_threshold",
-        "email",
-        "debug",
-        "entrances",
-    ])?;
+    let p = params(p, &[&["lat", "lon", "zoom"]])?;
     let g = state.gazetteer;
     let detail = Detail::of(&p, g, true)?;
     let at = p.lon_lat()?;
