@@ -22,6 +22,30 @@ fn lat_lon() -> [Value; 2] {
     ]
 }
 
+/// Nominatim's parameters that are taken for its clients' sake and change
+/// nothing here (no OSM tags, names or other outline formats are held).
+fn nominatim_ignored() -> Vec<Value> {
+    let mut out: Vec<Value> = [
+        "namedetails",
+        "extratags",
+        "polygon_kml",
+        "polygon_svg",
+        "polygon_text",
+        "debug",
+    ]
+    .into_iter()
+    .map(|name| flag(name, "Ignored (accepted for clients)"))
+    .collect();
+    for name in ["layer", "polygon_threshold", "email", "entrances"] {
+        out.push(q(
+            name,
+            "Ignored (accepted for clients)",
+            json!({"type": "string"}),
+        ));
+    }
+    out
+}
+
 fn answers(ok: &str) -> Value {
     json!({
         "200": {"description": ok, "content": {"application/json": {"schema": {}}}},
@@ -88,7 +112,7 @@ pub fn paths() -> Vec<(&'static str, Value)> {
             "/nominatim/search",
             json!({"get": {
                 "summary": "Nominatim-compatible search, free text (q) or structured (city, county, state, postalcode)",
-                "parameters": [
+                "parameters": ([
                     q("q", "Free text", json!({"type": "string", "maxLength": 500})),
                     q("city", "Locality", json!({"type": "string"})),
                     q("county", "Powiat", json!({"type": "string"})),
@@ -107,7 +131,10 @@ pub fn paths() -> Vec<(&'static str, Value)> {
                     flag("bounded", "Only inside viewbox"),
                     q("exclude_place_ids", "Comma-separated place ids", json!({"type": "string"})),
                     q("featureType", "country, state, city or settlement", json!({"type": "string"})),
-                ],
+                    q("featuretype", "The same as featureType", json!({"type": "string"})),
+                    flag("dedupe", "Ignored (accepted for clients)"),
+                    q("json_callback", "Refused: JSONP is not served (400)", json!({"type": "string"})),
+                ].into_iter().chain(nominatim_ignored()).collect::<Vec<_>>()),
                 "responses": answers("An array of places (json, jsonv2) or a FeatureCollection (geojson, geocodejson)"),
             }}),
         ),
@@ -115,13 +142,13 @@ pub fn paths() -> Vec<(&'static str, Value)> {
             "/nominatim/reverse",
             json!({"get": {
                 "summary": "Nominatim-compatible reverse geocoding",
-                "parameters": [
+                "parameters": ([
                     lat, lon, format,
                     flag("addressdetails", "Include the address (default 1)"),
                     flag("polygon_geojson", "Include a voivodeship's outline"),
                     lang,
                     q("zoom", "Below 10 a powiat, below 8 a voivodeship", json!({"type": "integer", "minimum": 0, "maximum": 18})),
-                ],
+                ].into_iter().chain(nominatim_ignored()).collect::<Vec<_>>()),
                 "responses": answers("A place, or {\"error\": \"Unable to geocode\"}"),
             }}),
         ),

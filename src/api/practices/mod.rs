@@ -348,6 +348,9 @@ pub async fn download_csv(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     // `excel=1` picks the dialect; the rest is the filter.
+    let mut allowed = FILTER_PARAMS.to_vec();
+    allowed.push("excel");
+    let params = params.only(&allowed)?;
     let (dialect, params) = crate::api::csv_dialect::split_params(params)?;
     let snapshot = state.snapshot.load_full();
     let key = request_key(&params);
