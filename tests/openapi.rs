@@ -245,3 +245,104 @@ async fn documented_parameters_are_the_accepted_ones_with_their_types() {
         "only {typed_checks} numeric parameters checked"
     );
 }
+
+/// OpenAPI 3.0's `nullable: true` as JSON Schema says it (a type or null),
+/// everywhere in `v`.
+fn nullable_as_json_schema(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if m.remove("nullable") == Some(Value::Bool(true))
+                && let Some(t) = m.get("type").cloned()
+            {
+                m.insert("type".into(), serde_json::json!([t, "null"]));
+            }
+            m.values_mut().for_each(nullable_as_json_schema);
+        }
+        Value::Array(a) => a.iter_mut().for_each(nullable_as_json_schema),
+        _ => {}
+    }
+}
+
+/// The schema of the documented answer to `GET path` with `status`, as a
+/// JSON Schema whose references resolve in the document.
+fn answer_schema(doc: &Value, path: &str, status: &str) -> Value {
+    let op = &doc["paths"][path]["get"];
+    let content = op["responses"][status]["content"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{path}: no {status} content documented"));
+    let json = content
+        .iter()
+        .find(|(t, _)| t.contains("json"))
+        .unwrap_or_else(|| panic!("{path}: no JSON answer documented"));
+    let mut schema = json.1["schema"].clone();
+    schema["components"] = doc["components"].clone();
+    nullable_as_json_schema(&mut schema);
+    schema
+}
+
+#[tokio::test]
+async fn real_answers_match_the_documented_schemas() {
+    let app = app();
+    let doc: Value = get(&app, "/api/openapi.json").await.json();
+    let answers = [
+        "/photon/api?q=Zawiercie",
+        "/photon/api?q=Podzamcze&limit=3",
+        "/photon/api?q=%C5%9Bl%C4%85skie&lang=en",
+        "/photon/api?q=powiat%20zawiercia%C5%84ski",
+        "/photon/api?q=gmina%20Ogrodzieniec",
+        "/photon/api?q=xyzzyqq",
+        "/photon/reverse?lat=50.49&lon=19.42",
+        "/photon/reverse?lat=50.49&lon=19.42&radius=0.01",
+        "/nominatim/search?q=Zawiercie",
+        "/nominatim/search?q=Zawiercie&format=json&addressdetails=1",
+        "/nominatim/search?q=Krak%C3%B3w&format=geojson&addressdetails=1",
+        "/nominatim/search?q=%C5%9Bl%C4%85skie&format=geojson&polygon_geojson=1",
+        "/nominatim/search?q=%C5%9Bl%C4%85skie&polygon_geojson=1&addressdetails=1",
+        "/nominatim/search?q=gmina%20Ogrodzieniec&addressdetails=1",
+        "/nominatim/search?q=Nowa%20Huta&addressdetails=1",
+        "/nominatim/search?city=Zawiercie&format=geocodejson&polygon_geojson=1",
+        "/nominatim/search?q=%C5%9Bl%C4%85skie&format=geocodejson&polygon_geojson=1",
+        "/nominatim/reverse?lat=50.49&lon=19.42",
+        "/nominatim/reverse?lat=50.49&lon=19.42&format=json&zoom=7",
+        "/nominatim/reverse?lat=50.49&lon=19.42&format=geojson&zoom=9",
+        "/nominatim/reverse?lat=50.49&lon=19.42&format=geocodejson",
+        "/nominatim/reverse?lat=10&lon=10",
+        "/nominatim/status?format=json",
+        "/api/regions/voivodeships",
+        "/api/categories",
+        "/api/config",
+        "/healthz",
+        "/api/practices?near=41-300&radius_km=30",
+        "/api/practices?limit=2",
+    ];
+    for uri in answers {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.text());
+        let path = uri.split('?').next().unwrap();
+        let validator = jsonschema::draft4::new(&answer_schema(&doc, path, "200"))
+            .unwrap_or_else(|e| panic!("{path}: the documented schema does not compile: {e}"));
+        let body: Value = r.json();
+        let errors: Vec<String> = validator
+            .iter_errors(&body)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{uri}:\n{}", errors.join("\n"));
+    }
+    // Errors are the documented Error.
+    for uri in [
+        "/photon/api",
+        "/nominatim/search?format=xml&q=a",
+        "/api/practices?k=0",
+    ] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
+        let path = uri.split('?').next().unwrap();
+        let validator = jsonschema::draft4::new(&answer_schema(&doc, path, "400")).unwrap();
+        assert!(validator.is_valid(&r.json()), "{uri}: {}", r.text());
+    }
+    // The schemas are closed: a member the serde types do not write is refused.
+    let mut extra: Value = get(&app, "/photon/api?q=Zawiercie").await.json();
+    extra["features"][0]["properties"]["surprise"] = Value::from(1);
+    let validator = jsonschema::draft4::new(&answer_schema(&doc, "/photon/api", "200")).unwrap();
+    assert!(!validator.is_valid(&extra));
+}
