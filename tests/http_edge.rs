@@ -174,6 +174,15 @@ async fn start(
     (addr, tx, task)
 }
 
+/// 64 connections, a grace of a second, and this header timeout.
+fn limits(header_secs: u64) -> ConnectionLimits {
+    ConnectionLimits {
+        header_timeout: Duration::from_secs(header_secs),
+        max_connections: 64,
+        shutdown_grace: Duration::from_secs(1),
+    }
+}
+
 /// Reads until the peer closes; `None` if it stays open for `guard`.
 async fn closed_within(s: &mut TcpStream, guard: Duration) -> Option<Vec<u8>> {
     let mut got = Vec::new();
@@ -193,12 +202,7 @@ async fn closed_within(s: &mut TcpStream, guard: Duration) -> Option<Vec<u8>> {
 
 #[tokio::test]
 async fn half_sent_headers_and_idle_connections_are_closed() {
-    let (addr, tx, task) = start(ConnectionLimits {
-        header_timeout: Duration::from_secs(1),
-        max_connections: 64,
-        shutdown_grace: Duration::from_secs(1),
-    })
-    .await;
+    let (addr, tx, task) = start(limits(1)).await;
     // A request whose headers never end.
     let mut half = TcpStream::connect(addr).await.unwrap();
     half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
@@ -326,12 +330,7 @@ async fn raw_answer(addr: std::net::SocketAddr, head: String) -> String {
 #[tokio::test]
 async fn oversized_uris_and_headers_are_answered_as_json() {
     use mapa_praktyk::api::limits::{MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES};
-    let (addr, tx, task) = start(ConnectionLimits {
-        header_timeout: Duration::from_secs(5),
-        max_connections: 64,
-        shutdown_grace: Duration::from_secs(1),
-    })
-    .await;
+    let (addr, tx, task) = start(limits(5)).await;
     let end = "Host: x\r\nConnection: close\r\n\r\n";
     // Sizes between the router's limits and hyper's (which answers with an
     // empty body): a 60,000-byte target, 300 fields, 200 KB of headers.
