@@ -21,11 +21,11 @@ pub const MAX_HEADERS: usize = 100;
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 
 /// hyper's header-field count, above [`MAX_HEADERS`] so that this module
-/// answers first.
+/// answers first. (hyper's buffer for the request line and headers keeps its
+/// default, about 400 KB, far above [`MAX_URI_BYTES`] and
+/// [`MAX_HEADER_BYTES`]; it also bounds the write buffer, and a smaller one
+/// made large answers slower.)
 pub const HYPER_MAX_HEADERS: usize = 4 * MAX_HEADERS;
-/// hyper's read buffer (request line and headers), above what this module
-/// accepts.
-pub const HYPER_MAX_BUF: usize = 4 * (MAX_URI_BYTES + MAX_HEADER_BYTES);
 
 /// Refuses, as JSON, a request whose target or headers are too large.
 pub async fn request_limits(req: Request, next: Next) -> Response {
