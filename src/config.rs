@@ -60,6 +60,11 @@ pub enum Command {
         /// Print the records to check (placed with low confidence or not at all) as a table.
         #[arg(long)]
         review: bool,
+        /// The address of the original page (http or https), for a single page
+        /// imported from a file; otherwise the page's `<link rel="canonical">`
+        /// or `og:url` is used when it has one.
+        #[arg(long, value_name = "URL")]
+        source_url: Option<String>,
     },
     /// Export the dataset (public view) as GeoJSON or CSV to standard output.
     Export {

@@ -61,10 +61,12 @@ struct Summary<'a> {
     precision: Option<&'static str>,
     score: Option<f64>,
     source: &'a str,
+    source_url: Option<&'a str>,
     summary: &'a str,
     title: &'a str,
     town: Option<&'a str>,
     unit: Option<&'a str>,
+    unit_type: Option<&'static str>,
     voivodeship: Option<AdminOut<'a>>,
     year: Option<i32>,
 }
@@ -82,10 +84,12 @@ impl<'a> Summary<'a> {
             precision: p.location.map(|l| l.precision.as_str()),
             score: p.location.map(|l| (l.score * 1000.0).round() / 1000.0),
             source: &p.source,
+            source_url: p.source_url.as_deref(),
             summary: &p.summary,
             title: &p.title,
             town: p.town.as_deref(),
             unit: p.unit.as_deref(),
+            unit_type: p.unit_type.map(|u| u.label()),
             voivodeship: admin_out(&p.admin.voivodeship),
             year: p.year(),
         }
@@ -109,7 +113,6 @@ pub fn detail_properties(p: &Practice) -> Map<String, Value> {
     m.insert("date_updated".into(), json!(p.date_updated));
     m.insert("period_start".into(), json!(p.period_start));
     m.insert("period_end".into(), json!(p.period_end));
-    m.insert("unit_type".into(), json!(p.unit_type.map(|u| u.label())));
     m.insert("town_as_given".into(), json!(p.town));
     m.insert("powiat_as_given".into(), json!(p.powiat));
     m.insert("voivodeship_as_given".into(), json!(p.voivodeship));

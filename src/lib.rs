@@ -31,6 +31,8 @@ pub mod csv_out;
 pub mod dataset;
 /// Downloads written in pieces through a bounded channel, a few at a time.
 pub mod download;
+/// Counts of a query's matches per voivodeship, powiat or gmina.
+pub mod facets;
 /// Polish gazetteer (GeoNames, Natural Earth), the geocoder and reverse geocoder.
 pub mod gazetteer;
 /// Great-circle geometry helpers shared by the geocoder and the index.

@@ -66,8 +66,10 @@ fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
             paths,
             into,
             review,
+            source_url,
         } => {
-            let report = import::run(&paths, &into, Gazetteer::bundled())?;
+            let options = import::ImportOptions { source_url };
+            let report = import::run_with(&paths, &into, Gazetteer::bundled(), &options)?;
             write!(std::io::stdout(), "{report}")?;
             if review {
                 if report.review.is_empty() {

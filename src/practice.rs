@@ -190,6 +190,11 @@ impl UnitType {
         }
     }
 
+    /// The labels of every unit type, comma-separated (for error messages).
+    pub fn labels() -> String {
+        UnitType::ALL.map(|u| u.label()).join(", ")
+    }
+
     /// Parses the Polish label, case-insensitively.
     pub fn from_label(s: &str) -> Option<UnitType> {
         let s = s.trim().to_lowercase();
@@ -208,6 +213,39 @@ impl TryFrom<String> for UnitType {
     fn try_from(s: String) -> Result<Self, Self::Error> {
         UnitType::from_label(&s).ok_or_else(|| format!("unknown unit type {s:?}"))
     }
+}
+
+/// The longest `source_url` kept, in bytes.
+pub const MAX_URL_BYTES: usize = 2048;
+
+/// Checks a page address for `source_url`: an absolute `http` or `https` URL with
+/// a host, without spaces, control characters or quotes, at most
+/// [`MAX_URL_BYTES`]. Returns the trimmed address, or what is wrong with it.
+pub fn web_url(s: &str) -> Result<&str, String> {
+    let s = s.trim();
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &s[8..]
+    } else if lower.starts_with("http://") {
+        &s[7..]
+    } else {
+        return Err(format!("{s:?} is not an http or https address"));
+    };
+    if s.len() > MAX_URL_BYTES {
+        return Err(format!("longer than {MAX_URL_BYTES} bytes"));
+    }
+    if let Some(c) = s
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'))
+    {
+        return Err(format!("{s:?} holds {c:?}, which an address cannot"));
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') {
+        return Err(format!("{s:?} names no host"));
+    }
+    Ok(s)
 }
 
 /// A named contact person. Their phone and e-mail are personal data.
@@ -292,6 +330,9 @@ pub struct Practice {
     pub contacts: Vec<Contact>,
     /// Where the record came from: URL or file name.
     pub source: String,
+    /// The original page on the web (http or https), when known: from the
+    /// page's `<link rel="canonical">` or `og:url`, or given at import.
+    pub source_url: Option<String>,
     /// Coordinates, when placed.
     pub location: Option<Location>,
     /// The words of the source that gave the place (`Miejski Ośrodek Pomocy
@@ -330,6 +371,7 @@ impl Practice {
             population: None,
             contacts: Vec::new(),
             source,
+            source_url: None,
             location: None,
             placed_from: None,
             admin: AdminChain::default(),
@@ -397,6 +439,28 @@ mod tests {
             "Usługi społeczne › Pomoc społeczna"
         );
         assert_eq!(Area::DialogSpoleczny.path_pl(), "Dialog społeczny");
+    }
+
+    #[test]
+    fn web_urls_are_http_or_https_with_a_host() {
+        assert_eq!(
+            web_url(" https://example.org/a?b=1 "),
+            Ok("https://example.org/a?b=1")
+        );
+        assert_eq!(web_url("HTTP://x.pl"), Ok("HTTP://x.pl"));
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x.pl/",
+            "https://",
+            "https:///path",
+            "https://x.pl/a b",
+            "https://x.pl/\"onmouseover",
+            "x.pl/page",
+            "",
+        ] {
+            assert!(web_url(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(web_url(&format!("https://x.pl/{}", "a".repeat(MAX_URL_BYTES))).is_err());
     }
 
     #[test]

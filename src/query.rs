@@ -10,7 +10,7 @@ use geo::MultiPolygon;
 use crate::gazetteer::fold;
 use crate::geojson::{PreparedFeature, PreparedFeatures};
 use crate::index::{Hit, PracticeIndex, sort_nearest_first};
-use crate::practice::{Area, Practice};
+use crate::practice::{Area, Practice, UnitType};
 
 fn teryt(r: &Option<crate::gazetteer::AdminRef>) -> Option<&str> {
     r.as_ref().map(|r| &*r.teryt)
@@ -150,6 +150,8 @@ pub struct Filter {
     pub powiat: Option<String>,
     /// Gmina TERYT code (6 digits).
     pub gmina: Option<String>,
+    /// Type of the unit that runs the practice (practices without one never match).
+    pub unit_type: Option<UnitType>,
     /// First year (inclusive), by [`Practice::year`].
     pub year_from: Option<i32>,
     /// Last year (inclusive).
@@ -454,6 +456,9 @@ impl Snapshot {
                 .as_deref()
                 .is_some_and(|v| teryt(&p.admin.gmina) != Some(v))
         {
+            return false;
+        }
+        if f.unit_type.is_some() && p.unit_type != f.unit_type {
             return false;
         }
         if f.year_from.is_some() || f.year_to.is_some() {

@@ -29,7 +29,7 @@ use crate::store::{self, AdminInterner, Fingerprint, StoreError};
 /// The first bytes of a snapshot file.
 pub const MAGIC: &[u8; 14] = b"MAPA-SNAPSHOT\n";
 /// Version of the layout and of the record; bumped when either changes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The snapshot file that belongs to a dataset file.
 pub fn path_for(dataset: &Path) -> PathBuf {
@@ -65,6 +65,7 @@ struct Record<'a> {
     /// Contacts as their JSON array ("" when none).
     contacts: String,
     source: &'a str,
+    source_url: Option<&'a str>,
     location: Option<(f64, f64, &'a str, f64)>,
     placed_from: Option<&'a str>,
     admin: [Option<(&'a str, &'a str)>; 3],
@@ -115,6 +116,7 @@ impl<'a> Record<'a> {
                 serde_json::to_string(&p.contacts).unwrap_or_default()
             },
             source: &p.source,
+            source_url: p.source_url.as_deref(),
             placed_from: p.placed_from.as_deref(),
             location: p
                 .location
@@ -164,6 +166,7 @@ impl<'a> Record<'a> {
                 serde_json::from_str::<Vec<Contact>>(&self.contacts).map_err(|e| e.to_string())?
             },
             source: self.source.to_string(),
+            source_url: s(self.source_url),
             placed_from: s(self.placed_from),
             location: self
                 .location

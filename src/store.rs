@@ -41,6 +41,7 @@ pub const CSV_HEADER: &[&str] = &[
     "population",
     "contacts",
     "source",
+    "source_url",
     "lon",
     "lat",
     "precision",
@@ -55,7 +56,7 @@ pub const CSV_HEADER: &[&str] = &[
 ];
 
 /// Columns a file may lack (it was written before they existed); they read as empty.
-pub const OPTIONAL_COLUMNS: &[&str] = &["placed_from"];
+pub const OPTIONAL_COLUMNS: &[&str] = &["placed_from", "source_url"];
 
 /// Separator of the `websites` column.
 pub const WEBSITE_SEPARATOR: &str = " | ";
@@ -380,6 +381,15 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
         population: r.parse("population", "a whole number"),
         contacts,
         source: r.required("source"),
+        source_url: r
+            .text("source_url")
+            .and_then(|u| match crate::practice::web_url(&u) {
+                Ok(u) => Some(u.to_string()),
+                Err(e) => {
+                    r.err("source_url", e);
+                    None
+                }
+            }),
         location,
         placed_from: r.text("placed_from"),
         admin,
@@ -463,13 +473,15 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
         .iter()
         .map(|c| found.iter().position(|f| f == c))
         .collect();
-    // A file written before `placed_from` existed loads with that column empty.
-    let legacy: Vec<&str> = CSV_HEADER
+    // A file written before an optional column existed (`placed_from`,
+    // `source_url`) loads with that column empty: the header is the full one
+    // without any of the optional columns it lacks, in the same order.
+    let expected: Vec<&str> = CSV_HEADER
         .iter()
         .copied()
-        .filter(|c| !OPTIONAL_COLUMNS.contains(c))
+        .filter(|c| !OPTIONAL_COLUMNS.contains(c) || found.contains(c))
         .collect();
-    if found != CSV_HEADER && found != legacy {
+    if found != expected {
         return Err(StoreError::Header {
             path: file.to_path_buf(),
             expected: CSV_HEADER.join(","),
@@ -588,6 +600,7 @@ pub fn write_rows<W: Write, P: std::borrow::Borrow<Practice>>(
             num(p.population),
             contacts,
             p.source.clone(),
+            s(&p.source_url),
             num(p.location.map(|l| l.lon)),
             num(p.location.map(|l| l.lat)),
             p.location

@@ -9,7 +9,7 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
 use crate::gazetteer::{Gazetteer, Precision};
-use crate::practice::{Area, Location, Practice};
+use crate::practice::{Area, Location, Practice, UnitType};
 
 /// `n` synthetic practices from `seed`; the same inputs give the same output.
 pub fn practices(g: &Gazetteer, n: usize, seed: u64) -> Vec<Practice> {
@@ -43,6 +43,8 @@ pub fn practices(g: &Gazetteer, n: usize, seed: u64) -> Vec<Practice> {
             p.date_added = added;
             p.town = Some(name.to_string());
             p.unit = Some("Jednostka syntetyczna".into());
+            // By position, so the random draws (and the rest of a record) stay as they were.
+            p.unit_type = Some(UnitType::ALL[k % UnitType::ALL.len()]);
             p.location = Some(Location {
                 lon,
                 lat,

@@ -24,6 +24,8 @@ async fn clusters_count_exactly_what_the_list_matches() {
         "&category=kultura",
         "&voivodeship=24",
         "&year_from=2015&q=syntetyczna",
+        "&unit_type=gmina+wiejska",
+        "&unit_type=Powiat&voivodeship=24",
     ] {
         let list = get(
             &app,

@@ -4,7 +4,7 @@
 use super::error::ApiError;
 use super::extract::Params;
 use crate::gazetteer::{AdminLevel, Gazetteer};
-use crate::practice::Area;
+use crate::practice::{Area, UnitType};
 
 /// The full-text parameter `q`, at most 200 characters.
 pub fn text_param(params: &Params) -> Result<Option<String>, ApiError> {
@@ -22,6 +22,21 @@ pub fn text_param(params: &Params) -> Result<Option<String>, ApiError> {
 /// An area by its slug; when unknown, the error is the list of known slugs.
 pub fn area_param(slug: &str) -> Result<Area, String> {
     Area::from_slug(slug).ok_or_else(|| Area::ALL.map(|a| a.slug()).join(", "))
+}
+
+/// The unit-type parameter `unit_type`: a Polish label (`gmina wiejska`), any case.
+pub fn unit_type_param(params: &Params) -> Result<Option<UnitType>, ApiError> {
+    params
+        .str("unit_type")
+        .map(|v| {
+            UnitType::from_label(v).ok_or_else(|| {
+                ApiError::invalid(
+                    "unit_type",
+                    format!("unknown unit type {v:?}; known: {}", UnitType::labels()),
+                )
+            })
+        })
+        .transpose()
 }
 
 /// Resolves a region parameter (TERYT code or name) to its TERYT code.

@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/practices", get(practices::list))
         .route("/api/clusters", get(practices::clusters::clusters_in_view))
+        .route("/api/counts", get(practices::counts::counts))
         .route("/api/practices.geojson", get(practices::download_geojson))
         .route("/api/practices.csv", get(practices::download_csv))
         .route("/api/practices/within", post(practices::within))

@@ -77,6 +77,10 @@ pub enum ImportError {
     /// The existing dataset does not load.
     #[error("the dataset does not load, nothing imported: {0}")]
     Dataset(store::StoreError),
+    /// `--source-url` was given with other than one page to import, or is not
+    /// an http or https address.
+    #[error("--source-url: {0}")]
+    SourceUrl(String),
     /// Saving failed; the previous dataset is intact.
     #[error("saving the dataset failed, the previous file is intact: {0}")]
     Save(store::StoreError),
@@ -297,8 +301,9 @@ pub fn read_page(path: &Path, bytes: &[u8]) -> Result<Parsed, PageReadError> {
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     let looks_html = raw.trim_start().starts_with('<');
+    let mut address = None;
     let mut text = if ext == "html" || ext == "htm" || looks_html {
-        text::html_to_text(&raw).map_err(|e| {
+        let page = text::html_page(&raw).map_err(|e| {
             fail(
                 e.line as usize,
                 format!(
@@ -307,7 +312,9 @@ pub fn read_page(path: &Path, bytes: &[u8]) -> Result<Parsed, PageReadError> {
                     e.element
                 ),
             )
-        })?
+        })?;
+        address = page.address;
+        page.text
     } else {
         raw.replace("\r\n", "\n")
     };
@@ -336,6 +343,12 @@ pub fn read_page(path: &Path, bytes: &[u8]) -> Result<Parsed, PageReadError> {
             "body longer than {MAX_BODY_CHARS} characters; cut at a word"
         ));
     }
+    if let Some(a) = address {
+        match crate::practice::web_url(&a) {
+            Ok(u) => parsed.practice.source_url = Some(u.to_string()),
+            Err(e) => notes.push(format!("the page's own address is left out: {e}")),
+        }
+    }
     parsed.warnings.extend(notes);
     parsed.text = text;
     Ok(parsed)
@@ -343,6 +356,47 @@ pub fn read_page(path: &Path, bytes: &[u8]) -> Result<Parsed, PageReadError> {
 
 /// Imports `paths` into the dataset at `into` (created when missing).
 pub fn run(paths: &[PathBuf], into: &Path, g: &Gazetteer) -> Result<ImportReport, ImportError> {
+    run_with(paths, into, g, &ImportOptions::default())
+}
+
+/// What an import may be told besides its inputs.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The original page's address, for a single page (it wins over the
+    /// address the page names for itself).
+    pub source_url: Option<String>,
+}
+
+/// Imports `paths` into the dataset at `into` (created when missing), as told
+/// by `options`.
+pub fn run_with(
+    paths: &[PathBuf],
+    into: &Path,
+    g: &Gazetteer,
+    options: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let source_url = match &options.source_url {
+        None => None,
+        Some(u) => {
+            let is_csv = |p: &PathBuf| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            if paths.len() != 1 {
+                return Err(ImportError::SourceUrl(format!(
+                    "is the address of a single page, but {} inputs were given",
+                    paths.len()
+                )));
+            }
+            if is_csv(&paths[0]) {
+                return Err(ImportError::SourceUrl(
+                    "is the address of a single page, but the input is a CSV file (its source_url column gives each row's)".into(),
+                ));
+            }
+            Some(
+                crate::practice::web_url(u)
+                    .map_err(ImportError::SourceUrl)?
+                    .to_string(),
+            )
+        }
+    };
     let mut existing = if into.exists() {
         store::load(into).map_err(ImportError::Dataset)?
     } else {
@@ -378,7 +432,12 @@ pub fn run(paths: &[PathBuf], into: &Path, g: &Gazetteer) -> Result<ImportReport
             }
         } else {
             match read_page(path, &bytes) {
-                Ok(p) => incoming.push((path.clone(), p)),
+                Ok(mut p) => {
+                    if let Some(u) = &source_url {
+                        p.practice.source_url = Some(u.clone());
+                    }
+                    incoming.push((path.clone(), p))
+                }
                 Err(e) => failures.push((path.clone(), e.detail())),
             }
         }

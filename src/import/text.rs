@@ -74,9 +74,40 @@ struct TextSink {
     /// Inside a skipped element: its name and how many of that name are open.
     skipping: Option<(html5ever::LocalName, usize)>,
     too_deep: Option<HtmlTooDeep>,
+    /// The first `<link rel="canonical" href>`.
+    canonical: Option<String>,
+    /// The first `<meta property="og:url" content>`.
+    og_url: Option<String>,
 }
 
 impl TextSink {
+    /// Keeps the page's own address from `<link rel="canonical">` or
+    /// `<meta property="og:url">` (the first of each).
+    fn page_address(&mut self, tag: &html5ever::tokenizer::Tag) {
+        let attr = |name: &str| {
+            tag.attrs
+                .iter()
+                .find(|a| a.name.local.as_ref() == name)
+                .map(|a| a.value.trim().to_string())
+        };
+        if tag.name.as_ref() == "link" && self.canonical.is_none() {
+            let canonical = attr("rel").is_some_and(|rel| {
+                rel.split_ascii_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("canonical"))
+            });
+            if canonical {
+                self.canonical = attr("href").filter(|h| !h.is_empty());
+            }
+        } else if tag.name.as_ref() == "meta" && self.og_url.is_none() {
+            let og = attr("property")
+                .or_else(|| attr("name"))
+                .is_some_and(|p| p.eq_ignore_ascii_case("og:url"));
+            if og {
+                self.og_url = attr("content").filter(|h| !h.is_empty());
+            }
+        }
+    }
+
     fn newline(&mut self) {
         if !self.out.is_empty() && !self.out.ends_with('\n') {
             self.out.push('\n');
@@ -92,6 +123,9 @@ impl TextSink {
         use html5ever::tokenizer::{TagKind, TokenSinkResult};
         let name = tag.name.clone();
         let n: &str = &name;
+        if tag.kind == TagKind::StartTag && (n == "link" || n == "meta") {
+            self.page_address(&tag);
+        }
         if let Some((skip, depth)) = &mut self.skipping {
             if *skip == name {
                 match tag.kind {
@@ -189,6 +223,22 @@ impl html5ever::tokenizer::TokenSink for Sink {
 /// tokenizer, linear in the page's size whatever its nesting; a page nested
 /// deeper than [`MAX_HTML_DEPTH`] is refused with the line where it went past.
 pub fn html_to_text(html: &str) -> Result<String, HtmlTooDeep> {
+    html_page(html).map(|p| p.text)
+}
+
+/// An HTML page read in one pass: its text (as [`html_to_text`] gives it) and
+/// the address it names for itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlPage {
+    /// The text, block elements on their own lines.
+    pub text: String,
+    /// `<link rel="canonical" href>`, else `<meta property="og:url" content>`,
+    /// as written (not yet checked).
+    pub address: Option<String>,
+}
+
+/// Reads an HTML page's text and its own address in one pass.
+pub fn html_page(html: &str) -> Result<HtmlPage, HtmlTooDeep> {
     use html5ever::tendril::StrTendril;
     use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
     let tok = Tokenizer::new(Sink(Default::default()), TokenizerOpts::default());
@@ -199,7 +249,10 @@ pub fn html_to_text(html: &str) -> Result<String, HtmlTooDeep> {
     let sink = tok.sink.0.into_inner();
     match sink.too_deep {
         Some(e) => Err(e),
-        None => Ok(sink.out),
+        None => Ok(HtmlPage {
+            text: sink.out,
+            address: sink.canonical.or(sink.og_url),
+        }),
     }
 }
 

@@ -24,7 +24,7 @@ async function getJson(url, signal) {
   return body;
 }
 
-/** `{tile_url, tile_attribution, max_limit, default_limit}` */
+/** `{tile_url, tile_attribution, max_limit, default_limit, practices}` (practices: the dataset's size) */
 export function config() {
   return getJson('/api/config');
 }
@@ -42,6 +42,18 @@ export function voivodeships() {
 /** One page of practices matching `params` (URLSearchParams). */
 export function practices(params, signal) {
   return getJson('/api/practices?' + params.toString(), signal);
+}
+
+/** The map's view from the server: clusters with exact counts, or the practices when few (`params`: filters, bbox, zoom). */
+export function clusters(params, signal) {
+  return getJson('/api/clusters?' + params.toString(), signal);
+}
+
+/** `{by, numberMatched, counts: [{teryt, name, count}]}`: the matches of `params` (filters) per voivodeship, powiat or gmina. */
+export function counts(by, params, signal) {
+  const p = new URLSearchParams(params);
+  p.set('by', by);
+  return getJson('/api/counts?' + p.toString(), signal);
 }
 
 /** One practice, full public record. */

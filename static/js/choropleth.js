@@ -16,6 +16,8 @@ function choroBreaks(max) {
 }
 
 function regionCounts() {
+  // With server clusters the server counted them (server.js).
+  if (S.serverMode) return S.server.regions || new Map();
   const counts = new Map();
   for (const r of S.selected) {
     const t = r.p.voivodeship && r.p.voivodeship.teryt;

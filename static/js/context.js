@@ -24,7 +24,9 @@ export const S = {
   state: parseState(location.search),
   records: [],
   byId: new Map(),
-  total: 0,
+  total: 0, // practices in the dataset
+  serverMode: false, // server clusters (server.js) instead of every practice in the page
+  serverLayer: null,
   selected: [],
   selKey: null,
   loaded: false,

@@ -1,6 +1,6 @@
 // The page's data: loading every practice in pages, the filter rule (the same as
-// the API's), the selection and its refresh, and the server's text matches. Issue 14
-// switches loading to server-side clusters here.
+// the API's), the selection and its refresh, and the server's text matches. Above
+// a size the page switches to server clusters instead (server.js).
 
 import * as api from './api.js';
 import { areaMatches } from './areas.js';
@@ -9,6 +9,7 @@ import { setBusy, L, T, collator, $, PAGE, S } from './context.js';
 import { markerIcon, addClusterMarkers, setClusterMarkers } from './map.js';
 import { updateChoropleth } from './choropleth.js';
 import { updateList, updateDownloads } from './list.js';
+import { serverRefresh } from './server.js';
 
 function addRecords(features) {
   const out = [];
@@ -28,6 +29,20 @@ function addRecords(features) {
     out.push(r);
   }
   return out;
+}
+
+/** The page's record of a practice feature (made on first sight, without a marker). */
+export function recordOf(f) {
+  const p = f.properties || {};
+  const id = String(f.id ?? p.id);
+  let r = S.byId.get(id);
+  if (r) return r;
+  r = { i: S.records.length, id, p, latlng: null, marker: null, rank: 0, text: undefined };
+  const g = f.geometry;
+  if (g && g.type === 'Point' && Array.isArray(g.coordinates)) r.latlng = L.latLng(g.coordinates[1], g.coordinates[0]);
+  S.records.push(r);
+  S.byId.set(id, r);
+  return r;
 }
 
 /** The folded words a text filter searches, computed on the first search. */
@@ -53,7 +68,7 @@ function textIds() {
 
 function filterKey() {
   const s = S.state;
-  return JSON.stringify([s.area, s.woj, s.pow, s.gmi, s.yf, s.yt, queryStems(s.q), textIds() ? 1 : 0, nearReady() ? nearKey(s.near) : '']);
+  return JSON.stringify([s.area, s.woj, s.pow, s.gmi, s.ut, s.yf, s.yt, queryStems(s.q), textIds() ? 1 : 0, nearReady() ? nearKey(s.near) : '']);
 }
 
 function selectionKey() {
@@ -70,6 +85,7 @@ function makeMatcher() {
     if (s.woj && !(r.p.voivodeship && r.p.voivodeship.teryt === s.woj)) return false;
     if (s.pow && !(r.p.powiat && r.p.powiat.teryt === s.pow)) return false;
     if (s.gmi && !(r.p.gmina && r.p.gmina.teryt === s.gmi)) return false;
+    if (s.ut && r.p.unit_type !== s.ut) return false;
     if ((s.yf || s.yt) && !(r.p.year && (!s.yf || r.p.year >= s.yf) && (!s.yt || r.p.year <= s.yt))) return false;
     // The same rule as the API's q (text.js); the server's answer adds the matches in bodies.
     if (stems.length && !matches(stems, textOf(r)) && !(serverIds && serverIds.has(r.id))) return false;
@@ -97,6 +113,10 @@ export function refresh() {
 
 async function doRefresh() {
   if (!S.loaded) return;
+  if (S.serverMode) {
+    await serverRefresh();
+    return;
+  }
   setBusy(true);
   const key = selectionKey();
   if (key !== S.selKey) {
@@ -117,6 +137,8 @@ let textAbort = null;
 /** Asks the API which practices match the text filter (it searches the bodies too). */
 
 export async function runText() {
+  // With server clusters every answer already comes from the API's q.
+  if (S.serverMode) return;
   const stems = queryStems(S.state.q);
   if (textAbort) textAbort.abort();
   if (!stems.length) {
@@ -154,7 +176,8 @@ export async function loadPractices() {
   const key = filterKey();
   await api.allPractices(new URLSearchParams(), {
     limit,
-    parallel: 2,
+    // The size is known (main.js): one request when one page holds every practice.
+    parallel: S.total && S.total <= limit ? 1 : 2,
     onPage: async (features, page, total) => {
       performance.mark(`mapa:page${page}:received`);
       S.selected.push(...addRecords(features).filter(match));

@@ -165,8 +165,10 @@ function detailHtml(f) {
   if (Array.isArray(p.contacts) && p.contacts.length) {
     add(T.contacts, p.contacts.map((c) => esc([c.name, c.role].filter(Boolean).join(', '))).join('<br>'), true);
   }
-  // Imported files carry no address of their page: say so rather than show a bare file name as if it were one.
-  if (p.source) add(T.source, /^(https?:\/\/|www\.)/i.test(p.source) ? linkHtml(p.source, T.sourceLink) : `${esc(p.source)} <span class="muted">(${esc(T.sourceNoUrl)})</span>`, true);
+  // The original page when its address is known (http or https only); else the file name, as plain text.
+  const sourceUrl = typeof p.source_url === 'string' && /^https?:\/\/[^\s]/i.test(p.source_url) ? p.source_url : '';
+  if (sourceUrl) add(T.source, linkHtml(sourceUrl, T.sourceLink), true);
+  else if (p.source) add(T.source, /^https?:\/\//i.test(p.source) ? linkHtml(p.source, T.sourceLink) : `${esc(p.source)} <span class="muted">(${esc(T.sourceNoUrl)})</span>`, true);
   const c = p.coordinates || (f.geometry && f.geometry.coordinates ? { lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1], precision: p.precision } : null);
   if (c) {
     add(T.coordinates, `${fmtNum(c.lat, 5)}, ${fmtNum(c.lon, 5)}`);

@@ -1,7 +1,7 @@
 // The filter form (area, voivodeship, powiat, gmina, years, text) and the
 // panel's chrome on narrow screens.
 
-import { parseRadius, parseYear, DEFAULT_RADIUS_KM } from './state.js';
+import { parseRadius, parseYear, DEFAULT_RADIUS_KM, UNIT_TYPES } from './state.js';
 import { swatchHtml, AREA_STYLE, SOCIAL_SUBAREAS } from './areas.js';
 import { esc, fmtNum, areaName, lang, T, collator, $, S } from './context.js';
 import { commit } from './history.js';
@@ -10,6 +10,7 @@ import { refresh, runText } from './data.js';
 import { updateDownloads } from './list.js';
 import { closeDetail } from './detail.js';
 import { fmtRadius } from './near.js';
+import * as api from './api.js';
 
 export function fillFilterOptions() {
   const area = $('f-area');
@@ -39,6 +40,13 @@ export function fillFilterOptions() {
       woj.appendChild(o);
     }
   }
+  const ut = $('f-ut');
+  for (const u of UNIT_TYPES) {
+    const o = document.createElement('option');
+    o.value = u;
+    o.textContent = T.unitTypeNames[u] || u;
+    ut.appendChild(o);
+  }
   // Legend of marker shapes.
   const slugs = opts.length ? opts.map((c) => c.slug) : Object.keys(AREA_STYLE);
   $('legend-list').innerHTML = slugs
@@ -62,9 +70,10 @@ export function syncControls() {
   syncSelect('f-woj', 'woj');
   syncSelect('f-pow', 'pow');
   syncSelect('f-gmi', 'gmi');
+  syncSelect('f-ut', 'ut');
   $('f-yf').value = S.state.yf || '';
   $('f-yt').value = S.state.yt || '';
-  if (S.state.pow || S.state.gmi || S.state.yf || S.state.yt) $('more-filters').open = true;
+  if (S.state.pow || S.state.gmi || S.state.ut || S.state.yf || S.state.yt) $('more-filters').open = true;
   $('f-q').value = S.state.q;
   const n = S.state.near;
   const shown = n ? n.place || (n.name ? n.name.replace(/ \(.*$/, '') : '') : '';
@@ -79,8 +88,47 @@ export function syncControls() {
 /** Powiat and gmina options from the loaded practices: those of the chosen voivodeship (and powiat). */
 let adminKey = '';
 
+/** The same from the server's counts, when the page does not hold every practice (server clusters). */
+let adminAbort = null;
+async function fillAdminOptionsFromServer() {
+  // Counting a large dataset per unit costs the server: asked for only once the
+  // choices can be seen (the "more filters" box open).
+  if (!$('more-filters').open) return;
+  const key = `${S.state.woj}|${S.state.pow}`;
+  if (key === adminKey) return;
+  adminKey = key;
+  if (adminAbort) adminAbort.abort();
+  adminAbort = new AbortController();
+  const within = new URLSearchParams();
+  if (S.state.woj) within.set('voivodeship', S.state.woj);
+  const gminasWithin = new URLSearchParams(within);
+  if (S.state.pow) gminasWithin.set('powiat', S.state.pow);
+  try {
+    const [pows, gmis] = await Promise.all([api.counts('powiat', within, adminAbort.signal), api.counts('gmina', gminasWithin, adminAbort.signal)]);
+    fillAdmin(new Map(pows.counts.map((c) => [c.teryt, c.name])), new Map(gmis.counts.map((c) => [c.teryt, c.name])));
+    syncSelect('f-pow', 'pow');
+    syncSelect('f-gmi', 'gmi');
+  } catch (e) {
+    if (e.name !== 'AbortError') adminKey = ''; // asked again next time
+  }
+}
+
+function fillAdmin(pows, gmis) {
+  const fill = (id, all, m) => {
+    const el = $(id);
+    const opts = [...m].sort((a, b) => collator.compare(a[1], b[1]));
+    el.innerHTML = `<option value="">${esc(all)}</option>` + opts.map(([v, name]) => `<option value="${esc(v)}">${esc(name)}</option>`).join('');
+  };
+  fill('f-pow', T.allPowiats, pows);
+  fill('f-gmi', T.allGminas, gmis);
+}
+
 function fillAdminOptions() {
   if (!S.loaded) return;
+  if (S.serverMode) {
+    fillAdminOptionsFromServer();
+    return;
+  }
   const key = `${S.state.woj}|${S.state.pow}|${S.records.length}`;
   if (key === adminKey) return;
   adminKey = key;
@@ -93,13 +141,7 @@ function fillAdminOptions() {
     if (S.state.pow && !(p.powiat && p.powiat.teryt === S.state.pow)) continue;
     if (p.gmina && p.gmina.teryt) gmis.set(p.gmina.teryt, p.gmina.name);
   }
-  const fill = (id, all, m) => {
-    const el = $(id);
-    const opts = [...m].sort((a, b) => collator.compare(a[1], b[1]));
-    el.innerHTML = `<option value="">${esc(all)}</option>` + opts.map(([v, name]) => `<option value="${esc(v)}">${esc(name)}</option>`).join('');
-  };
-  fill('f-pow', T.allPowiats, pows);
-  fill('f-gmi', T.allGminas, gmis);
+  fillAdmin(pows, gmis);
 }
 
 export function setFilter(name, value) {
@@ -111,6 +153,9 @@ export function setFilter(name, value) {
 }
 
 export function setupFilters() {
+  $('more-filters').addEventListener('toggle', () => {
+    if ($('more-filters').open && S.serverMode) syncControls();
+  });
   $('f-area').addEventListener('change', (e) => setFilter('area', e.target.value));
   $('f-woj').addEventListener('change', (e) => {
     S.state.pow = '';
@@ -122,6 +167,7 @@ export function setupFilters() {
     setFilter('pow', e.target.value);
   });
   $('f-gmi').addEventListener('change', (e) => setFilter('gmi', e.target.value));
+  $('f-ut').addEventListener('change', (e) => setFilter('ut', e.target.value));
   const year = (id, key) => {
     $(id).addEventListener('change', (e) => {
       const y = parseYear(e.target.value);
@@ -152,7 +198,7 @@ export function setupFilters() {
     }, 200);
   });
   const clear = () => {
-    Object.assign(S.state, { area: '', woj: '', pow: '', gmi: '', yf: null, yt: null, q: '' });
+    Object.assign(S.state, { area: '', woj: '', pow: '', gmi: '', ut: '', yf: null, yt: null, q: '' });
     syncControls();
     commit(true, 'filter');
     refresh();
@@ -161,7 +207,9 @@ export function setupFilters() {
   $('map-empty-clear').addEventListener('click', clear);
   $('l-choro').addEventListener('change', (e) => {
     S.state.choro = e.target.checked;
-    updateChoropleth();
+    // With server clusters the counts per voivodeship come with the next answer.
+    if (S.serverMode && S.state.choro) refresh();
+    else updateChoropleth();
     commit(true, 'choro');
   });
   $('dl-inview').addEventListener('change', (e) => {

@@ -9,7 +9,33 @@ import { nearReady, distOf } from './data.js';
 import { openPractice } from './detail.js';
 import { setPanelOpen } from './filters.js';
 
+/** The list and counts from the server's answer (server clusters: the page holds no full selection). */
+function updateServerList() {
+  const sv = S.server;
+  const near = !!S.state.near;
+  $('list-mode').textContent = near ? T.listNear : T.listInView;
+  let counts = T.countSummary(sv.matched, S.total, sv.inView);
+  if (near) counts += ' ' + T.countNear(sv.matched);
+  $('counts').textContent = counts;
+  $('list').innerHTML = sv.list.map((r) => rowHtml(r, sv.dist.get(r.id))).join('');
+  const more = sv.listMatched - sv.list.length;
+  $('list-more').textContent = more > 0 ? T.listMore(more) : sv.list.length === 0 ? T.listEmpty : '';
+  const empty = sv.matched === 0 && S.total > 0;
+  $('map-empty').hidden = !empty;
+  $('map-empty-text').textContent = empty ? T.filterEmpty : '';
+  if (S.updateEmbedLink) S.updateEmbedLink();
+}
+
+function rowHtml(r, d) {
+  const p = r.p;
+  const meta = [p.town, areaName(p.area, p.area_name)].filter(Boolean).join(' · ');
+  const dist = d !== undefined ? `<span class="dist">${esc(fmtKm(d))}</span>` : '<span></span>';
+  const label = [p.title, p.town, d !== undefined ? `${T.distance}: ${fmtKm(d)}` : ''].filter(Boolean).join(', ');
+  return `<li><button type="button" data-id="${esc(r.id)}" aria-label="${esc(label)}">${swatchHtml(p.area, 22)}<span class="t">${esc(p.title)}</span>${dist}<span class="m">${esc(meta)}</span></button></li>`;
+}
+
 export function updateList() {
+  if (S.serverMode) return updateServerList();
   const bounds = S.map.getBounds();
   const near = nearReady();
   let inView = 0;
@@ -28,14 +54,7 @@ export function updateList() {
   if (near) counts += ' ' + T.countNear(S.selected.length);
   $('counts').textContent = counts;
   const shown = items.slice(0, LIST_MAX);
-  const html = shown.map((r) => {
-    const p = r.p;
-    const d = distOf(r);
-    const meta = [p.town, areaName(p.area, p.area_name)].filter(Boolean).join(' · ');
-    const dist = d !== undefined ? `<span class="dist">${esc(fmtKm(d))}</span>` : '<span></span>';
-    const label = [p.title, p.town, d !== undefined ? `${T.distance}: ${fmtKm(d)}` : ''].filter(Boolean).join(', ');
-    return `<li><button type="button" data-id="${esc(r.id)}" aria-label="${esc(label)}">${swatchHtml(p.area, 22)}<span class="t">${esc(p.title)}</span>${dist}<span class="m">${esc(meta)}</span></button></li>`;
-  });
+  const html = shown.map((r) => rowHtml(r, distOf(r)));
   $('list').innerHTML = html.join('');
   $('list-more').textContent = items.length > LIST_MAX ? T.listMore(items.length - LIST_MAX) : items.length === 0 && S.loaded ? T.listEmpty : '';
   // Nothing selected: say so on the map, with the way out.
@@ -45,7 +64,7 @@ export function updateList() {
   if (S.updateEmbedLink) S.updateEmbedLink();
 }
 
-function currentBbox() {
+export function currentBbox() {
   const b = S.map.getBounds();
   const clamp = (x, lo, hi) => Math.max(lo, Math.min(hi, x));
   return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)];

@@ -14,6 +14,7 @@ import { setupList } from './list.js';
 import { openPractice, openDetail } from './detail.js';
 import { runNear, setupNear } from './near.js';
 import { fillFilterOptions, syncControls, setupFilters, setupChrome } from './filters.js';
+import { wantServerMode, setupServerMode } from './server.js';
 
 function applyStrings() {
   document.documentElement.lang = T.htmlLang;
@@ -47,14 +48,26 @@ async function main() {
   updateLangLink();
 
   performance.mark('mapa:start');
-  // The practices, the page's furniture and the near-me answer are asked for at once.
-  const loaded = loadPractices().then(
+  // The dataset's size (in the preloaded configuration) decides how the map is
+  // drawn: every practice in the page, or server clusters above a size
+  // (server.js). The page's furniture is asked for meanwhile.
+  const config = api.config();
+  const furniture = Promise.allSettled([config, api.categories(), api.voivodeships()]);
+  const total = await config.then(
+    (c) => c.practices || 0,
+    () => 0,
+  );
+  S.total = total;
+  if (wantServerMode(total)) setupServerMode();
+  document.documentElement.dataset.mode = S.serverMode ? 'server' : 'client';
+  // The practices (unless the server clusters) and the near-me answer are asked for at once.
+  const loaded = (S.serverMode ? Promise.resolve() : loadPractices()).then(
     () => true,
     () => false,
   );
   const nearDone = S.state.near ? runNear({ fit: !S.state.view }) : Promise.resolve();
   const textDone = runText();
-  const [cfg, cats, regions] = await Promise.allSettled([api.config(), api.categories(), api.voivodeships()]);
+  const [cfg, cats, regions] = await furniture;
   performance.mark('mapa:config');
   S.config = cfg.status === 'fulfilled' ? cfg.value : { tile_url: '', tile_attribution: '', max_limit: 10000 };
   S.categories = cats.status === 'fulfilled' ? cats.value.categories || [] : [];
@@ -78,7 +91,9 @@ async function main() {
   await refresh();
   textDone.then(() => refresh());
   updateChoropleth();
-  if (S.state.p) {
+  if (S.state.p && S.serverMode) {
+    if (S.state.d) await openDetail(S.state.p, { push: false, focus: false });
+  } else if (S.state.p) {
     const id = S.state.p;
     const r = S.byId.get(id);
     if (r && r.marker && S.clusters.hasLayer(r.marker)) await openPractice(id, { fly: !S.state.view });

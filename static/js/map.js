@@ -6,6 +6,7 @@ import { L, T, $, coarsePointer, POLAND, S } from './context.js';
 import { commit, onMoveEnd } from './history.js';
 import { listHighlight } from './list.js';
 import { withPopup, onPopupOpen, onPopupClose, openDetail } from './detail.js';
+import { serverMarkerOf } from './server.js';
 
 export function initMap() {
   const map = L.map('map', {
@@ -69,7 +70,7 @@ export function initMap() {
 }
 
 /** A div icon that names itself to screen readers (clusters have no title of their own). */
-const LabelledIcon = L.DivIcon.extend({
+export const LabelledIcon = L.DivIcon.extend({
   createIcon(old) {
     const el = L.DivIcon.prototype.createIcon.call(this, old);
     el.setAttribute('aria-label', this.options.label);
@@ -98,6 +99,11 @@ function onMarkerKey(e) {
   if (!el) return;
   e.preventDefault();
   e.stopPropagation();
+  if (S.serverMode) {
+    const m = serverMarkerOf(el);
+    if (m) m.fire('click');
+    return;
+  }
   if (el.classList.contains('marker-cluster')) {
     S.clusters._featureGroup.eachLayer((c) => {
       if (c._icon === el && c.zoomToBounds) c.zoomToBounds({ padding: [20, 20] });

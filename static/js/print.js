@@ -15,6 +15,7 @@ function filtersInWords() {
   if (s.woj) out.push(`${T.voivodeship}: ${sel('f-woj')}`);
   if (s.pow) out.push(`${T.powiat}: ${sel('f-pow')}`);
   if (s.gmi) out.push(`${T.gmina}: ${sel('f-gmi')}`);
+  if (s.ut) out.push(`${T.unitType}: ${sel('f-ut')}`);
   if (s.yf || s.yt) out.push(`${T.year}: ${s.yf || '…'}–${s.yt || '…'}`);
   if (s.q) out.push(`${T.search}: ${s.q}`);
   if (s.near && S.nearResult && !S.nearResult.error) out.push(T.nearCentre(S.nearResult.label || S.nearResult.name, fmtRadius(s.near.radius)));
@@ -23,7 +24,8 @@ function filtersInWords() {
 
 function preparePrint() {
   const near = nearReady();
-  const rows = S.selected.slice();
+  // With server clusters the sheet holds the list's page (the downloads hold every match).
+  const rows = (S.serverMode ? S.server.list : S.selected).slice();
   if (near) rows.sort((a, b) => distOf(a) - distOf(b) || a.i - b.i);
   else rows.sort((a, b) => a.rank - b.rank || a.i - b.i);
   fillPrintSheet({

@@ -6,6 +6,7 @@
 //   &woj=TERYT             voivodeship filter
 //   &pow=TERYT, &gmi=TERYT powiat and gmina filters
 //   &yf=YEAR, &yt=YEAR     year from, year to
+//   &ut=LABEL              unit type ("gmina wiejska", one of UNIT_TYPES)
 //   &q=TEXT                free-text filter
 //   &near=TEXT&r=KM        near a postal code or town
 //   &nlat=..&nlon=..&r=KM  near a point (the browser's location, or a chosen place
@@ -19,6 +20,9 @@
 
 export const DEFAULT_RADIUS_KM = 30;
 
+/** The unit types, as the API names them (its `unit_type` values). */
+export const UNIT_TYPES = ['gmina miejska', 'gmina wiejska', 'gmina miejsko-wiejska', 'miasto na prawach powiatu', 'powiat', 'województwo'];
+
 /** The empty state. */
 export function emptyState() {
   return {
@@ -28,6 +32,7 @@ export function emptyState() {
     woj: '',
     pow: '',
     gmi: '',
+    ut: '',
     yf: null,
     yt: null,
     q: '',
@@ -74,6 +79,7 @@ export function parseState(search) {
   s.woj = u.get('woj') || '';
   s.pow = /^\d{4}$/.test(u.get('pow') || '') ? u.get('pow') : '';
   s.gmi = /^\d{6,7}$/.test(u.get('gmi') || '') ? u.get('gmi') : '';
+  s.ut = UNIT_TYPES.includes(u.get('ut')) ? u.get('ut') : '';
   const yf = parseYear(u.get('yf'));
   const yt = parseYear(u.get('yt'));
   s.yf = Number.isFinite(yf) ? yf : null;
@@ -117,6 +123,7 @@ export function formatState(s) {
   if (s.woj) u.set('woj', s.woj);
   if (s.pow) u.set('pow', s.pow);
   if (s.gmi) u.set('gmi', s.gmi);
+  if (s.ut) u.set('ut', s.ut);
   if (s.yf) u.set('yf', String(s.yf));
   if (s.yt) u.set('yt', String(s.yt));
   if (s.q) u.set('q', s.q);
@@ -154,6 +161,7 @@ export function apiFilterParams(s, bbox) {
   if (s.woj) u.set('voivodeship', s.woj);
   if (s.pow) u.set('powiat', s.pow);
   if (s.gmi) u.set('gmina', s.gmi);
+  if (s.ut) u.set('unit_type', s.ut);
   if (s.yf) u.set('year_from', String(s.yf));
   if (s.yt) u.set('year_to', String(s.yt));
   if (s.q.trim()) u.set('q', s.q.trim());

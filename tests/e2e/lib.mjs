@@ -3,6 +3,10 @@
 // The tests run against the real binary started by scripts/e2e, which passes:
 //   MAPA_E2E_URL      base URL of the server on the bundled dataset
 //   MAPA_E2E_URL_10K  base URL of the server on 10,000 synthetic practices (perf test)
+//   MAPA_E2E_URL_100K base URL of the server on 100,000 synthetic practices (server clusters, perf)
+//   MAPA_E2E_URL_1M   base URL of a server on 1,000,000 (perf only; set by E2E_1M=1, not in CI)
+//   MAPA_E2E_URL_IMPORTED  base URL of the server on the bundled dataset plus one imported
+//                     HTML page whose canonical link gives its source_url
 //   MAPA_E2E_OUT      folder for screenshots (target/e2e)
 //   MAPA_E2E_TILE_HOST  the deliberately unreachable tile host (http://127.0.0.1:9)
 
@@ -12,6 +16,9 @@ import { chromium } from 'playwright-core';
 
 export const BASE = process.env.MAPA_E2E_URL || 'http://127.0.0.1:8080';
 export const BASE_10K = process.env.MAPA_E2E_URL_10K || '';
+export const BASE_100K = process.env.MAPA_E2E_URL_100K || '';
+export const BASE_1M = process.env.MAPA_E2E_URL_1M || '';
+export const BASE_IMPORTED = process.env.MAPA_E2E_URL_IMPORTED || '';
 export const OUT = process.env.MAPA_E2E_OUT || path.resolve('../../target/e2e');
 export const TILE_HOST = process.env.MAPA_E2E_TILE_HOST || 'http://127.0.0.1:9';
 export const CHROMIUM = process.env.MAPA_E2E_CHROMIUM || '/usr/bin/chromium';
@@ -76,8 +83,8 @@ export async function openPage(browser, { viewport = { width: 1280, height: 800 
     if (f && /ERR_ABORTED/.test(f.errorText) && /\/api\/practices\.(geojson|csv)/.test(req.url())) return;
     // A navigation while the icon loads aborts it.
     if (f && /ERR_ABORTED/.test(f.errorText) && /\/favicon\.svg$/.test(req.url())) return;
-    // A near-me request superseded by the next one is aborted on purpose.
-    if (f && /ERR_ABORTED/.test(f.errorText) && /\/api\/(practices|geocode)(\?|\/)/.test(req.url())) return;
+    // A near-me request, or a server-cluster view, superseded by the next one is aborted on purpose.
+    if (f && /ERR_ABORTED/.test(f.errorText) && /\/api\/(practices|geocode|clusters)(\?|\/)/.test(req.url())) return;
     log.failedRequests.push(`${req.method()} ${req.url()}: ${f && f.errorText}`);
   });
   page.on('response', (resp) => {
@@ -152,6 +159,30 @@ export async function shownOnMap(page) {
     }
     return n;
   });
+}
+
+/**
+ * The centre of the cluster icon (matching `selector`) nearest the map's centre,
+ * away from the controls, in page coordinates; `preferLarge` puts large clusters
+ * first. Null when none is in view.
+ */
+export async function centralCluster(page, selector, { preferLarge = false } = {}) {
+  return page.evaluate(
+    ([sel, large]) => {
+      const m = document.getElementById('map').getBoundingClientRect();
+      const cx = m.left + m.width / 2;
+      const cy = m.top + m.height / 2;
+      let best = null;
+      for (const el of document.querySelectorAll(sel)) {
+        const r = el.getBoundingClientRect();
+        const p = { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        const d = Math.hypot(p.x - cx, p.y - cy) - (large && el.classList.contains('marker-cluster-large') ? 1e4 : 0);
+        if (!best || d < best.d) best = { ...p, d };
+      }
+      return best;
+    },
+    [selector, preferLarge],
+  );
 }
 
 /** The ids of the rows in the list, in order. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseState, formatState, apiFilterParams, parseRadius, parseYear, DEFAULT_RADIUS_KM } from '../../static/js/state.js';
+import { parseState, formatState, apiFilterParams, parseRadius, parseYear, DEFAULT_RADIUS_KM, UNIT_TYPES } from '../../static/js/state.js';
 
 test('a state survives the URL round trip', () => {
   const q = '?lang=en&map=9/50.3/19.2&area=kultura&woj=24&pow=2404&gmi=240413&yf=2008&yt=2012&q=bezdomno%C5%9B%C4%87&nlat=52.1479&nlon=19.8095&nname=Zduny&nprec=postal_area&r=2.5&p=x1&d=1&embed=1';
@@ -40,4 +40,14 @@ test('API filter parameters name the same selection', () => {
     apiFilterParams(s).toString(),
     'category=kultura&voivodeship=24&powiat=2404&gmina=240413&year_from=2008&year_to=2012&q=x&near=Zawiercie&radius_km=2.5',
   );
+});
+
+test('the unit type survives the URL, names the API filter, and an unknown one is dropped', () => {
+  const s = parseState('?ut=gmina+miejsko-wiejska&area=kultura');
+  assert.equal(s.ut, 'gmina miejsko-wiejska');
+  assert.deepEqual(parseState(formatState(s)), s);
+  assert.equal(apiFilterParams(s).get('unit_type'), 'gmina miejsko-wiejska');
+  for (const u of UNIT_TYPES) assert.equal(parseState(formatState({ ...parseState(''), ut: u })).ut, u);
+  assert.equal(parseState('?ut=gmina').ut, '');
+  assert.equal(parseState('?ut=Powiat').ut, '');
 });

@@ -36,12 +36,12 @@ use serde_json::{Map, Value, json};
 
 use crate::api::error::ApiError;
 use crate::api::extract::{Bbox, Params, PathParam, parse_f64};
-use crate::api::filters::{area_param, region_param, text_param};
+use crate::api::filters::{area_param, region_param, text_param, unit_type_param};
 use crate::api::response::{CachePolicy, cached, etag_for, json as json_response};
 use crate::api::{AppState, cors};
 use crate::gazetteer::AdminLevel;
 use crate::geojson::{feature, flat_properties};
-use crate::practice::{Area, Practice};
+use crate::practice::{Area, Practice, UnitType};
 use crate::query::{Filter, Snapshot, SortField, SortKey};
 
 /// The one collection's id.
@@ -68,7 +68,7 @@ pub const CONFORMANCE: [&str; 6] = [
 /// Feature properties that may be filtered on as `name=value`, each with the
 /// equality of the value served; `area_group` is the hierarchical area (a
 /// parent area matches its subareas), which no single property holds.
-pub const QUERYABLES: [&str; 12] = [
+pub const QUERYABLES: [&str; 13] = [
     "id",
     "title",
     "area",
@@ -80,6 +80,7 @@ pub const QUERYABLES: [&str; 12] = [
     "powiat_teryt",
     "gmina",
     "gmina_teryt",
+    "unit_type",
     "year",
 ];
 
@@ -586,6 +587,16 @@ fn queryable_schemas() -> Vec<(String, PropertySchema)> {
                 ..s("integer", "Year the practice is filed under")
             },
         ),
+        (
+            "unit_type".into(),
+            PropertySchema {
+                one_of: Some(UnitType::ALL.map(|u| u.label()).to_vec()),
+                ..s(
+                    "string",
+                    "Type of the unit that runs the practice (Polish label, any case)",
+                )
+            },
+        ),
     ];
     for (unit, pl) in [
         ("voivodeship", "Voivodeship"),
@@ -728,7 +739,7 @@ pub fn parse_datetime(v: &str) -> Result<Option<DaySpan>, ApiError> {
 
 /// The properties of an item in the list, in the order served; what
 /// `properties=` may name.
-pub const ITEM_PROPERTIES: [&str; 19] = [
+pub const ITEM_PROPERTIES: [&str; 21] = [
     "id",
     "title",
     "area",
@@ -736,6 +747,7 @@ pub const ITEM_PROPERTIES: [&str; 19] = [
     "area_path",
     "town",
     "unit",
+    "unit_type",
     "cost_pln",
     "year",
     "summary",
@@ -745,6 +757,7 @@ pub const ITEM_PROPERTIES: [&str; 19] = [
     "precision",
     "score",
     "source",
+    "source_url",
     "voivodeship_teryt",
     "powiat_teryt",
     "gmina_teryt",
@@ -854,6 +867,7 @@ fn parse_items(state: &AppState, p: &Params) -> Result<ItemsQuery, ApiError> {
     f.voivodeship = region_param(g, p, "voivodeship", AdminLevel::Voivodeship)?;
     f.powiat = region_param(g, p, "powiat", AdminLevel::Powiat)?;
     f.gmina = region_param(g, p, "gmina", AdminLevel::Gmina)?;
+    f.unit_type = unit_type_param(p)?;
     for (name, slot) in [
         ("voivodeship_teryt", &mut f.voivodeship),
         ("powiat_teryt", &mut f.powiat),

@@ -10,7 +10,7 @@ use super::super::AppState;
 use super::super::error::ApiError;
 use super::super::extract::Params;
 use super::super::response::{CachePolicy, cached, content_type, etag_for};
-use super::{FILTER_PARAMS, parse_query};
+use super::{parse_query, unpaged_params};
 use crate::cluster::{MAX_ZOOM, clusters};
 use crate::geojson::write_clusters;
 
@@ -21,12 +21,7 @@ pub async fn clusters_in_view(
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let allowed: Vec<&str> = FILTER_PARAMS
-        .iter()
-        .copied()
-        .filter(|p| !matches!(*p, "limit" | "offset"))
-        .chain(["zoom"])
-        .collect();
+    let allowed = unpaged_params(&["zoom"]);
     let key = serde_urlencoded::to_string(params.pairs()).unwrap_or_default();
     let params = params.only(&allowed)?;
     let zoom = params.int("zoom", 0, i64::from(MAX_ZOOM))?.ok_or_else(|| {

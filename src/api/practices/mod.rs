@@ -1,6 +1,7 @@
 //! `/api/practices`: list, one, within a polygon, and downloads.
 
 pub mod clusters;
+pub mod counts;
 pub mod openapi;
 pub mod regions;
 
@@ -16,7 +17,7 @@ use serde_json::{Map, Value};
 use super::AppState;
 use super::error::ApiError;
 use super::extract::{Params, PathParam, check_lat, check_lon};
-use super::filters::{area_param, region_param, text_param};
+use super::filters::{area_param, region_param, text_param, unit_type_param};
 use super::response::{CachePolicy, cached, content_type, dataset_answer, etag_for, with_type};
 use crate::download;
 use crate::gazetteer::{AdminLevel, Gazetteer, GeocodeQuery};
@@ -50,11 +51,23 @@ pub const FILTER_PARAMS: &[&str] = &[
     "voivodeship",
     "powiat",
     "gmina",
+    "unit_type",
     "year_from",
     "year_to",
     "limit",
     "offset",
 ];
+
+/// The parameters of an endpoint that answers every match of the filters (no
+/// `limit` or `offset`), plus its own.
+pub fn unpaged_params(own: &[&'static str]) -> Vec<&'static str> {
+    FILTER_PARAMS
+        .iter()
+        .copied()
+        .filter(|p| !matches!(*p, "limit" | "offset"))
+        .chain(own.iter().copied())
+        .collect()
+}
 
 /// A parsed practice query: the filter, the page, and the geocoded centre.
 #[derive(Debug)]
@@ -181,6 +194,7 @@ pub fn parse_query(
     f.voivodeship = region_param(g, params, "voivodeship", AdminLevel::Voivodeship)?;
     f.powiat = region_param(g, params, "powiat", AdminLevel::Powiat)?;
     f.gmina = region_param(g, params, "gmina", AdminLevel::Gmina)?;
+    f.unit_type = unit_type_param(params)?;
     f.year_from = params.int("year_from", 1900, 2100)?.map(|y| y as i32);
     f.year_to = params.int("year_to", 1900, 2100)?.map(|y| y as i32);
     if let (Some(a), Some(b)) = (f.year_from, f.year_to)

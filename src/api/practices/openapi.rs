@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::{DEFAULT_LIMIT, MAX_K, MAX_LIMIT, MAX_RADIUS_KM};
 use crate::api::openapi::closed;
-use crate::practice::Area;
+use crate::practice::{Area, UnitType};
 
 fn param(name: &str, description: &str, schema: Value) -> Value {
     json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
@@ -70,6 +70,11 @@ fn filter_params() -> Vec<Value> {
             json!({"type": "string", "example": "121301"}),
         ),
         param(
+            "unit_type",
+            "Type of the unit that runs the practice (Polish label, any case)",
+            json!({"type": "string", "enum": UnitType::ALL.map(|u| u.label())}),
+        ),
+        param(
             "year_from",
             "First year (project start, else year added)",
             json!({"type": "integer", "minimum": 1900, "maximum": 2100}),
@@ -122,6 +127,12 @@ pub fn document() -> Value {
         .cloned()
         .collect();
     cluster_params.push(json!({"name": "bbox", "in": "query", "required": true, "description": "The map's viewport minLon,minLat,maxLon,maxLat", "schema": {"type": "string", "example": "14,49,24.2,54.9"}}));
+    let mut count_params: Vec<Value> = filters
+        .iter()
+        .filter(|p| !matches!(p["name"].as_str(), Some("limit" | "offset")))
+        .cloned()
+        .collect();
+    count_params.push(json!({"name": "by", "in": "query", "required": true, "description": "The unit to count by", "schema": {"type": "string", "enum": ["voivodeship", "powiat", "gmina"]}}));
     cluster_params.push(json!({"name": "zoom", "in": "query", "required": true, "description": "The map's zoom, 0 to 22", "schema": {"type": "integer", "minimum": 0, "maximum": crate::cluster::MAX_ZOOM}}));
     json!({
         "openapi": "3.0.3",
@@ -145,6 +156,11 @@ pub fn document() -> Value {
                 "summary": "The map's view at any size: the matches inside bbox grouped into cells for zoom, with exact counts, or the practices themselves when 500 or fewer",
                 "parameters": cluster_params,
                 "responses": responses("Clusters and practices", "application/geo+json", "PracticeCollection"),
+            }},
+            "/api/counts": {"get": {
+                "summary": "The matches of the filters counted per voivodeship, powiat or gmina (largest count first), with numberMatched",
+                "parameters": count_params,
+                "responses": responses("Counts per unit: {by, numberMatched, counts: [{teryt, name, count}]}", "application/json", "UnitCounts"),
             }},
             "/api/practices.csv": {"get": {
                 "summary": "The same filters, as a CSV download in the dataset's format (public view); cells that a spreadsheet would run as formulas are neutralised",
@@ -230,9 +246,10 @@ pub fn document() -> Value {
                     "count": {"type": "integer", "minimum": 0},
                 }),
             )}})),
-            "PageConfig": closed(&["tile_url", "tile_attribution", "default_limit", "max_limit"], json!({
+            "PageConfig": closed(&["tile_url", "tile_attribution", "default_limit", "max_limit", "practices"], json!({
                 "tile_url": {"type": "string"}, "tile_attribution": {"type": "string"},
                 "default_limit": {"type": "integer"}, "max_limit": {"type": "integer"},
+                "practices": {"type": "integer", "minimum": 0},
             })),
             "Health": closed(&["status", "practices", "placed", "localities"], json!({
                 "status": {"type": "string", "enum": ["ok"]}, "practices": {"type": "integer"},
@@ -243,6 +260,7 @@ pub fn document() -> Value {
                 "coordinates": {"type": "array"},
                 "geometry": {"type": "object"},
             }},
+            "UnitCounts": {"type": "object", "required": ["by", "numberMatched", "counts"], "properties": {"by": {"type": "string"}, "numberMatched": {"type": "integer"}, "counts": {"type": "array", "items": {"type": "object", "required": ["teryt", "name", "count"], "properties": {"teryt": {"type": "string"}, "name": {"type": "string"}, "count": {"type": "integer"}}}}}},
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
             "Feature": {"type": "object", "required": ["type", "geometry", "properties"], "properties": {
                 "type": {"type": "string", "enum": ["Feature"]},

@@ -63,6 +63,7 @@ pub struct PageConfig {
     tile_attribution: String,
     default_limit: usize,
     max_limit: usize,
+    practices: usize,
 }
 
 /// Liveness with dataset counts.
@@ -171,13 +172,16 @@ pub async fn categories(
     )
 }
 
-/// `GET /api/config`: what the map page needs to know at start-up.
+/// `GET /api/config`: what the map page needs to know at start-up, including
+/// the dataset's size (which decides whether it loads every practice or asks
+/// for server clusters).
 pub async fn config(State(state): State<AppState>) -> Json<PageConfig> {
     Json(PageConfig {
         tile_url: state.config.tile_url.clone(),
         tile_attribution: state.config.tile_attribution.clone(),
         default_limit: DEFAULT_LIMIT,
         max_limit: MAX_LIMIT,
+        practices: state.snapshot.load().practices().len(),
     })
 }
 

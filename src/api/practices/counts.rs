@@ -1,0 +1,69 @@
+//! `GET /api/counts`: the matches of the list's filters counted per
+//! voivodeship, powiat or gmina (see [`crate::facets`]).
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use super::super::AppState;
+use super::super::error::ApiError;
+use super::super::extract::Params;
+use super::super::response::{content_type, dataset_answer};
+use super::{parse_query, unpaged_params};
+use crate::facets::{UnitCount, counts_by};
+use crate::gazetteer::AdminLevel;
+
+/// The answer: the units with matches, largest count first.
+#[derive(serde::Serialize)]
+struct Counts {
+    by: &'static str,
+    #[serde(rename = "numberMatched")]
+    number_matched: usize,
+    counts: Vec<UnitCount>,
+}
+
+/// `GET /api/counts?by=voivodeship|powiat|gmina` with any filter of
+/// `/api/practices` (`limit` and `offset` do not apply).
+pub async fn counts(
+    State(state): State<AppState>,
+    params: Params,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let allowed = unpaged_params(&["by"]);
+    let key = serde_urlencoded::to_string(params.pairs()).unwrap_or_default();
+    let params = params.only(&allowed)?;
+    let (by, level) = match params.str("by") {
+        Some("voivodeship") => ("voivodeship", AdminLevel::Voivodeship),
+        Some("powiat") => ("powiat", AdminLevel::Powiat),
+        Some("gmina") => ("gmina", AdminLevel::Gmina),
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "by",
+                format!("{other:?} is not voivodeship, powiat or gmina"),
+            ));
+        }
+        None => {
+            return Err(ApiError::invalid(
+                "by",
+                "required: voivodeship, powiat or gmina",
+            ));
+        }
+    };
+    let pq = parse_query(state.gazetteer, &params, None)?;
+    let snapshot = state.snapshot.load_full();
+    dataset_answer(
+        &headers,
+        &snapshot,
+        &["counts", &key],
+        content_type::JSON,
+        || {
+            let (counts, number_matched) = counts_by(&snapshot, &pq.filter, level);
+            serde_json::to_vec(&Counts {
+                by,
+                number_matched,
+                counts,
+            })
+            .map_err(|e| ApiError::Internal(e.to_string()))
+        },
+    )
+}

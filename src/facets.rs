@@ -1,0 +1,87 @@
+//! Counts of a query's matches per administrative unit: what the map page
+//! needs when it does not hold every practice (server clusters), for the
+//! choropleth and for the powiat and gmina choices.
+
+use std::collections::HashMap;
+
+use crate::gazetteer::{AdminLevel, AdminRef};
+use crate::query::{Filter, Snapshot};
+
+/// One unit and how many matches lie in it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnitCount {
+    /// TERYT code.
+    pub teryt: String,
+    /// Polish name.
+    pub name: String,
+    /// Matches in the unit.
+    pub count: usize,
+}
+
+/// The matches of `filter` counted per unit of `level`, largest count first
+/// (ties by TERYT code); matches outside any unit are not counted. Also
+/// returns the number of matches.
+pub fn counts_by(
+    snapshot: &Snapshot,
+    filter: &Filter,
+    level: AdminLevel,
+) -> (Vec<UnitCount>, usize) {
+    let matches = snapshot.query(filter);
+    let mut counts: HashMap<&AdminRef, usize> = HashMap::new();
+    for m in &matches.items {
+        let admin = &snapshot.practice(m.id).admin;
+        let unit = match level {
+            AdminLevel::Voivodeship => &admin.voivodeship,
+            AdminLevel::Powiat => &admin.powiat,
+            AdminLevel::Gmina => &admin.gmina,
+        };
+        if let Some(u) = unit {
+            *counts.entry(u).or_default() += 1;
+        }
+    }
+    let mut out: Vec<UnitCount> = counts
+        .into_iter()
+        .map(|(u, count)| UnitCount {
+            teryt: u.teryt.to_string(),
+            name: u.name.to_string(),
+            count,
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.teryt.cmp(&b.teryt)));
+    (out, matches.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::Gazetteer;
+
+    #[test]
+    fn counts_add_up_and_follow_the_filter() {
+        let ps = crate::synthetic::practices(Gazetteer::bundled(), 400, 5);
+        let s = Snapshot::new(ps.clone());
+        let all = Filter::default();
+        let (by_voiv, n) = counts_by(&s, &all, AdminLevel::Voivodeship);
+        assert_eq!(n, 400);
+        assert_eq!(by_voiv.iter().map(|c| c.count).sum::<usize>(), 400);
+        assert!(by_voiv.windows(2).all(|w| w[0].count >= w[1].count));
+        let woj = by_voiv[0].teryt.clone();
+        let f = Filter {
+            voivodeship: Some(woj.clone()),
+            ..Filter::default()
+        };
+        let (pows, n) = counts_by(&s, &f, AdminLevel::Powiat);
+        assert_eq!(n, by_voiv[0].count);
+        assert!(pows.iter().all(|p| p.teryt.starts_with(&woj)));
+        let want = ps
+            .iter()
+            .filter(|p| {
+                p.admin
+                    .powiat
+                    .as_ref()
+                    .is_some_and(|x| *x.teryt == pows[0].teryt)
+            })
+            .count();
+        assert_eq!(pows[0].count, want);
+    }
+}
