@@ -22,10 +22,14 @@ pub fn round_km(x: f64) -> f64 {
     (x * 1e3).round() / 1e3
 }
 
+/// A GeoJSON point at `lon`, `lat`, rounded to six decimals.
+pub fn point(lon: f64, lat: f64) -> geojson::Geometry {
+    geojson::Geometry::new(geojson::Value::Point(vec![round6(lon), round6(lat)]))
+}
+
 /// The point geometry of a practice, or `None` when it is not placed.
 pub fn geometry(p: &Practice) -> Option<geojson::Geometry> {
-    p.location
-        .map(|l| geojson::Geometry::new(geojson::Value::Point(vec![round6(l.lon), round6(l.lat)])))
+    p.location.map(|l| point(l.lon, l.lat))
 }
 
 /// An administrative unit as the summary view writes it.

@@ -30,6 +30,14 @@ use crate::geo_util::{
     LonLat, chord_sq_for_km, haversine_km, km_for_chord_sq, rect_envelope, unit_vector,
 };
 
+/// Polygon candidates tested between two readings of the clock.
+pub const DEADLINE_STRIDE: usize = 64;
+
+/// Whether `deadline` is set and has passed.
+pub fn passed(deadline: Option<std::time::Instant>) -> bool {
+    deadline.is_some_and(|d| std::time::Instant::now() >= d)
+}
+
 /// Node sizes of the practice tree: wider nodes than rstar's default (6) make
 /// bulk loading and queries over a million points faster (measured with
 /// `cargo bench --bench index`).
@@ -332,6 +340,17 @@ impl PracticeIndex {
     /// Every practice inside (or on the boundary of) the multipolygon, by id.
     /// Holes are honoured.
     pub fn in_polygon(&self, area: &MultiPolygon<f64>) -> Vec<u32> {
+        self.in_polygon_until(area, None)
+    }
+
+    /// [`PracticeIndex::in_polygon`] that gives up once `deadline` has passed (the
+    /// clock is read every [`DEADLINE_STRIDE`] candidates): what it returns
+    /// then is incomplete, and the caller, who set the deadline, discards it.
+    pub fn in_polygon_until(
+        &self,
+        area: &MultiPolygon<f64>,
+        deadline: Option<std::time::Instant>,
+    ) -> Vec<u32> {
         let Some(b) = area.bounding_rect() else {
             return Vec::new();
         };
@@ -339,6 +358,9 @@ impl PracticeIndex {
         let mut ids: Vec<u32> = self
             .tree
             .locate_in_envelope(&AABB::from_corners(lo, hi))
+            .enumerate()
+            .take_while(|(i, _)| i % DEADLINE_STRIDE != 0 || !passed(deadline))
+            .map(|(_, p)| p)
             .filter(|p| {
                 p.lon >= b.min().x
                     && p.lon <= b.max().x

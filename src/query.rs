@@ -143,6 +143,9 @@ pub struct Filter {
     /// Order of the answer (after the filters; ignored with a centre, whose
     /// answer is nearest first); ties keep dataset order.
     pub sort: Vec<SortKey>,
+    /// The polygon work (`within`) stops once this instant has passed; the
+    /// answer is then incomplete and [`Filter::expired`] says so.
+    pub deadline: Option<std::time::Instant>,
 }
 
 /// A property the answer may be ordered by.
@@ -182,6 +185,12 @@ impl Filter {
             && self.year_to.is_none()
             && self.dates.is_none()
             && !self.has_property_predicates()
+    }
+
+    /// Whether the deadline has passed: an answer computed under this filter
+    /// may then be incomplete and must not be served.
+    pub fn expired(&self) -> bool {
+        crate::index::passed(self.deadline)
     }
 
     /// Whether any property predicate (beyond space and text) is set.
@@ -689,7 +698,7 @@ impl Snapshot {
             let Some((lon, lat)) = row.lon_lat() else {
                 return false;
             };
-            if !mp.intersects(&geo::Point::new(lon, lat)) {
+            if crate::index::passed(f.deadline) || !mp.intersects(&geo::Point::new(lon, lat)) {
                 return false;
             }
         }
@@ -768,7 +777,7 @@ impl Snapshot {
             ids.retain(|&i| keep(i, Space::BboxDone));
             ids
         } else if let Some(mp) = &f.within {
-            let mut ids = self.index.in_polygon(mp);
+            let mut ids = self.index.in_polygon_until(mp, f.deadline);
             ids.retain(|&i| keep(i, Space::WithinDone));
             ids
         } else {

@@ -174,6 +174,15 @@ async fn start(
     (addr, tx, task)
 }
 
+/// 64 connections, a grace of a second, and this header timeout.
+fn limits(header_secs: u64) -> ConnectionLimits {
+    ConnectionLimits {
+        header_timeout: Duration::from_secs(header_secs),
+        max_connections: 64,
+        shutdown_grace: Duration::from_secs(1),
+    }
+}
+
 /// Reads until the peer closes; `None` if it stays open for `guard`.
 async fn closed_within(s: &mut TcpStream, guard: Duration) -> Option<Vec<u8>> {
     let mut got = Vec::new();
@@ -193,12 +202,7 @@ async fn closed_within(s: &mut TcpStream, guard: Duration) -> Option<Vec<u8>> {
 
 #[tokio::test]
 async fn half_sent_headers_and_idle_connections_are_closed() {
-    let (addr, tx, task) = start(ConnectionLimits {
-        header_timeout: Duration::from_secs(1),
-        max_connections: 64,
-        shutdown_grace: Duration::from_secs(1),
-    })
-    .await;
+    let (addr, tx, task) = start(limits(1)).await;
     // A request whose headers never end.
     let mut half = TcpStream::connect(addr).await.unwrap();
     half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
@@ -310,4 +314,68 @@ async fn connections_beyond_the_cap_wait_for_a_free_one() {
     assert!(closed_within(&mut idle, guard).await.is_some());
     tx.send(()).unwrap();
     tokio::time::timeout(guard, task).await.unwrap().unwrap();
+}
+
+/// Sends `head` (a request line and headers) on a fresh connection and reads
+/// the answer until the server closes.
+async fn raw_answer(addr: std::net::SocketAddr, head: String) -> String {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    let got = closed_within(&mut s, Duration::from_secs(20))
+        .await
+        .expect("connection still open");
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+#[tokio::test]
+async fn oversized_uris_and_headers_are_answered_as_json() {
+    use mapa_praktyk::api::limits::{MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES};
+    let (addr, tx, task) = start(limits(5)).await;
+    let end = "Host: x\r\nConnection: close\r\n\r\n";
+    // Sizes between the router's limits and hyper's (which answers with an
+    // empty body): a 60,000-byte target, 300 fields, 200 KB of headers.
+    let long_uri = format!("GET /healthz?{} HTTP/1.1\r\n{end}", "a".repeat(60_000));
+    let many: String = (0..3 * MAX_HEADERS)
+        .map(|i| format!("X-H{i}: v\r\n"))
+        .collect();
+    let many = format!("GET /healthz HTTP/1.1\r\n{many}{end}");
+    let big = format!(
+        "GET /healthz HTTP/1.1\r\nX-Big: {}\r\n{end}",
+        "b".repeat(200_000)
+    );
+    for (head, status, what) in [
+        (long_uri, "414", "request target"),
+        (many, "431", "fields"),
+        (big, "431", "bytes"),
+    ] {
+        let answer = raw_answer(addr, head).await;
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{answer:.200}"
+        );
+        assert!(
+            answer
+                .to_ascii_lowercase()
+                .contains("content-type: application/json"),
+            "{answer:.400}"
+        );
+        let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+        let v: serde_json::Value = serde_json::from_str(body).expect(body);
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains(what),
+            "{v}"
+        );
+    }
+    // Just within the limits: answered.
+    let fits = format!(
+        "GET /healthz?{} HTTP/1.1\r\nX-Big: {}\r\n{end}",
+        "a".repeat(MAX_URI_BYTES - 20),
+        "b".repeat(MAX_HEADER_BYTES - 200)
+    );
+    assert!(raw_answer(addr, fits).await.starts_with("HTTP/1.1 200"));
+    tx.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(20), task)
+        .await
+        .unwrap()
+        .unwrap();
 }

@@ -332,7 +332,7 @@ async fn bad_and_unknown_parameters_are_400_json_naming_them() {
         ("year=soon", "year"),
         ("area=gardening", "area"),
         ("voivodeship=Atlantis", "voivodeship"),
-        ("crs=EPSG:2180", "crs"),
+        ("crs=EPSG:3857", "crs"),
         ("f=html", "f"),
         ("limit=5&limit=6", "limit"),
     ] {
@@ -689,4 +689,128 @@ async fn queryable_values_as_the_ogc_checker_sends_them() {
         r.headers["content-crs"],
         "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"
     );
+}
+
+#[tokio::test]
+async fn collection_documents_carry_an_etag_per_snapshot_and_host() {
+    let app = app();
+    for path in ["/ogc/collections", "/ogc/collections/practices"] {
+        let r = get(&app, path).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let etag = r.headers[header::ETAG].clone();
+        let again = |host: &'static str| {
+            send(
+                &app,
+                Request::get(path)
+                    .header(header::HOST, host)
+                    .header(header::IF_NONE_MATCH, etag.clone())
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+        };
+        assert_eq!(
+            again("127.0.0.1:8080").await.status,
+            StatusCode::NOT_MODIFIED,
+            "{path}"
+        );
+        // Another host gets other links, so not the same document.
+        assert_eq!(again("example.org").await.status, StatusCode::OK, "{path}");
+    }
+    // Another snapshot, another extent: the tag changes.
+    let fewer = app_with(dataset().into_iter().take(2).collect());
+    let a = get(&app, "/ogc/collections/practices").await;
+    let b = get(&fewer, "/ogc/collections/practices").await;
+    assert_ne!(a.headers[header::ETAG], b.headers[header::ETAG]);
+}
+
+#[tokio::test]
+async fn the_polish_grid_epsg_2180_for_answers_and_bboxes() {
+    use mapa_praktyk::api::ogc::{CRS84, Crs, EPSG_2180};
+    let app = app();
+    let c: Value = get(&app, "/ogc/collections/practices").await.json();
+    assert_eq!(c["crs"], serde_json::json!([CRS84, EPSG_2180]));
+    let plain: Value = get(&app, "/ogc/collections/practices/items?limit=100")
+        .await
+        .json();
+    let r = get(
+        &app,
+        &format!("/ogc/collections/practices/items?limit=100&crs={EPSG_2180}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-crs"], format!("<{EPSG_2180}>").as_str());
+    let grid: Value = r.json();
+    let mut placed = None;
+    for (a, b) in plain["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(grid["features"].as_array().unwrap())
+    {
+        assert_eq!(a["id"], b["id"]);
+        let Some(ll) = a["geometry"]["coordinates"].as_array() else {
+            continue;
+        };
+        let want = Crs::Poland1992
+            .from_lon_lat(ll[0].as_f64().unwrap(), ll[1].as_f64().unwrap())
+            .unwrap();
+        let got = &b["geometry"]["coordinates"];
+        // Northing first, and inside Poland's grid.
+        assert_eq!(
+            [got[0].as_f64().unwrap(), got[1].as_f64().unwrap()],
+            want,
+            "{}",
+            a["id"]
+        );
+        assert!(
+            (100_000.0..800_000.0).contains(&want[0]) && (100_000.0..900_000.0).contains(&want[1])
+        );
+        placed = Some((a["id"].as_str().unwrap().to_string(), want));
+    }
+    let (id, [n, e]) = placed.expect("a placed practice");
+    // A 200 m box around it in the grid finds it and only what lies there;
+    // the box beside it does not.
+    let query = |b: [f64; 4]| {
+        format!(
+            "/ogc/collections/practices/items?bbox={},{},{},{}&bbox-crs={EPSG_2180}",
+            b[0], b[1], b[2], b[3]
+        )
+    };
+    let hit: Value = get(&app, &query([n - 100.0, e - 100.0, n + 100.0, e + 100.0]))
+        .await
+        .json();
+    let ids: Vec<&str> = hit["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&id.as_str()), "{ids:?}");
+    let beside: Value = get(&app, &query([n - 100.0, e + 1.0, n + 100.0, e + 200.0]))
+        .await
+        .json();
+    assert!(
+        beside["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["id"] != id.as_str())
+    );
+    // One item in the grid.
+    let one = get(
+        &app,
+        &format!("/ogc/collections/practices/items/{id}?crs=EPSG:2180"),
+    )
+    .await;
+    assert_eq!(
+        one.headers["content-crs"],
+        format!("<{EPSG_2180}>").as_str()
+    );
+    let one: Value = one.json();
+    assert_eq!(one["geometry"]["coordinates"], serde_json::json!([n, e]));
+    // Other CRSs are refused, naming the parameter.
+    for q in ["crs=EPSG:3857", "bbox=1,2,3,4&bbox-crs=EPSG:4326"] {
+        let r = get(&app, &format!("/ogc/collections/practices/items?{q}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}");
+    }
 }

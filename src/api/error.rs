@@ -28,6 +28,8 @@ pub enum ApiError {
     /// The server is busy with this kind of request; try again: 503 with
     /// `Retry-After`.
     Busy(String),
+    /// The work took longer than the request timeout: 503 `timeout`.
+    Timeout(String),
     /// A server fault: logged in full, answered with a generic message.
     Internal(String),
 }
@@ -112,6 +114,9 @@ impl IntoResponse for ApiError {
                 r.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
                 r
+            }
+            ApiError::Timeout(message) => {
+                error_response(StatusCode::SERVICE_UNAVAILABLE, "timeout", &message)
             }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");

@@ -4,6 +4,7 @@
 //! state.rs      AppState (the snapshot swap, settings, gazetteer), ApiConfig
 //! server.rs     serve: connection cap, header/idle timeouts, bounded shutdown
 //! error.rs      ApiError -> JSON 4xx/5xx; the layer that makes every error JSON
+//! limits.rs     URI and header sizes refused as JSON (414, 431), below hyper's
 //! extract.rs    Params (query), PathParam, LonLat and Bbox parsing
 //! filters.rs    q, area and region parameters that /api and /ogc share
 //! response.rs   conditional GET (ETag), cache presets, content types
@@ -25,6 +26,7 @@ pub mod error;
 pub mod extract;
 pub mod filters;
 pub mod geocoding;
+pub mod limits;
 pub mod ogc;
 pub mod openapi;
 pub mod practices;
@@ -93,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(from_fn_with_state(csp, security::headers))
         .layer(from_fn(error::json_errors))
+        .layer(from_fn(limits::request_limits))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -8,11 +8,20 @@ use serde_json::Value;
 use super::error::ApiError;
 use super::response::{CachePolicy, content_type, json};
 
+/// A closed object schema: these members, the `required` ones always, and
+/// no others, as a serde type writes them.
+pub fn closed(required: &[&str], properties: Value) -> Value {
+    serde_json::json!({"type": "object", "additionalProperties": false, "required": required, "properties": properties})
+}
+
 /// The whole document.
 pub fn document() -> Value {
     let mut doc = super::practices::openapi::document();
     for (path, item) in super::geocoding::openapi::paths() {
         doc["paths"][path] = item;
+    }
+    for (name, schema) in super::geocoding::openapi::schemas() {
+        doc["components"]["schemas"][name] = schema;
     }
     doc
 }

@@ -149,7 +149,9 @@ pub async fn run(
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_timeout);
+        .header_read_timeout(limits.header_timeout)
+        // Above the router's own limits, which answer as JSON (limits.rs).
+        .max_headers(super::limits::HYPER_MAX_HEADERS);
     let builder = Arc::new(builder);
     let permits = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();

@@ -15,14 +15,15 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
+use super::osm::AddressParts;
 use crate::api::error::ApiError;
 use crate::api::extract::{Params, parse_f64};
 use crate::api::response::{CachePolicy, content_type, json as json_response};
 use crate::api::{AppState, cors};
 use crate::gazetteer::{Gazetteer, GeocodeQuery};
-use crate::geojson::round6;
+use crate::geojson::point;
 use crate::places::{self, MAX_RESULTS, Place, PlaceKind, SearchOptions, country_name};
 
 /// The attribution every answer carries.
@@ -80,52 +81,61 @@ fn coord(x: f64) -> String {
     format!("{x:.7}")
 }
 
-/// The `address` object of a place, in Nominatim's order.
-fn address(p: &Place, country: &str) -> Map<String, Value> {
-    let mut a = Map::new();
+/// The `address` object of a place, as Nominatim names its parts.
+#[derive(Debug, Default, Serialize)]
+struct Address {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    town: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    village: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suburb: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    municipality: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    county: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<String>,
+    #[serde(rename = "ISO3166-2-lvl4", skip_serializing_if = "Option::is_none")]
+    iso3166_2: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    postcode: Option<String>,
+    country: String,
+    country_code: &'static str,
+}
+
+/// The `address` of a place.
+fn address(p: &Place, country: &str) -> Address {
+    let mut a = Address {
+        state: p.state(),
+        iso3166_2: p.iso3166_2(),
+        postcode: p.postcode.clone(),
+        country: country.to_string(),
+        country_code: "pl",
+        ..Address::default()
+    };
     match p.kind {
-        PlaceKind::City | PlaceKind::Town | PlaceKind::Village => {
-            a.insert(p.kind.address_type().into(), json!(p.name));
-            if let Some(m) = p.municipality() {
-                a.insert("municipality".into(), json!(m));
-            }
-            if let Some(c) = p.county() {
-                a.insert("county".into(), json!(c));
-            }
-        }
+        PlaceKind::City => a.city = Some(p.name.clone()),
+        PlaceKind::Town => a.town = Some(p.name.clone()),
+        PlaceKind::Village => a.village = Some(p.name.clone()),
         PlaceKind::Suburb => {
-            a.insert("suburb".into(), json!(p.name));
-            if let Some(g) = p.admin.gmina.as_ref() {
-                a.insert("city".into(), json!(&*g.name));
-            }
-            if let Some(c) = p.county() {
-                a.insert("county".into(), json!(c));
-            }
+            a.suburb = Some(p.name.clone());
+            a.city = p.admin.gmina.as_ref().map(|g| g.name.to_string());
         }
-        PlaceKind::Municipality => {
-            a.insert("municipality".into(), json!(format!("gmina {}", p.name)));
-            if let Some(c) = p.county() {
-                a.insert("county".into(), json!(c));
-            }
-        }
-        PlaceKind::County => {
-            if let Some(c) = p.county() {
-                a.insert("county".into(), json!(c));
-            }
-        }
-        PlaceKind::State => {}
+        PlaceKind::Municipality => a.municipality = Some(format!("gmina {}", p.name)),
+        PlaceKind::County | PlaceKind::State => {}
     }
-    if let Some(s) = p.state() {
-        a.insert("state".into(), json!(s));
+    if matches!(
+        p.kind,
+        PlaceKind::City | PlaceKind::Town | PlaceKind::Village
+    ) {
+        a.municipality = p.municipality();
     }
-    if let Some(iso) = p.iso3166_2() {
-        a.insert("ISO3166-2-lvl4".into(), json!(iso));
+    if p.kind != PlaceKind::State {
+        a.county = p.county();
     }
-    if let Some(pc) = &p.postcode {
-        a.insert("postcode".into(), json!(pc));
-    }
-    a.insert("country".into(), json!(country));
-    a.insert("country_code".into(), json!("pl"));
     a
 }
 
@@ -138,21 +148,27 @@ fn own_name(p: &Place) -> String {
 
 /// What every format says of a place: its type and rank, importance, name,
 /// display name and (with `addressdetails`) its address.
-fn describe(p: &Place, details: bool, country: &str, m: &mut Map<String, Value>) {
-    m.insert("type".into(), json!(p.kind.osm_value()));
-    m.insert("place_rank".into(), json!(p.kind.place_rank()));
-    m.insert(
-        "importance".into(),
-        json!((p.score * 1000.0).round() / 1000.0),
-    );
-    m.insert("addresstype".into(), json!(p.kind.address_type()));
-    m.insert("name".into(), json!(own_name(p)));
-    m.insert(
-        "display_name".into(),
-        json!(p.display_name_parts(country).join(", ")),
-    );
-    if details {
-        m.insert("address".into(), Value::Object(address(p, country)));
+#[derive(Debug, Serialize)]
+struct Description {
+    r#type: &'static str,
+    place_rank: u8,
+    importance: f64,
+    addresstype: &'static str,
+    name: String,
+    display_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address: Option<Address>,
+}
+
+fn describe(p: &Place, d: Detail) -> Description {
+    Description {
+        r#type: p.kind.osm_value(),
+        place_rank: p.kind.place_rank(),
+        importance: (p.score * 1000.0).round() / 1000.0,
+        addresstype: p.kind.address_type(),
+        name: own_name(p),
+        display_name: p.display_name_parts(d.country).join(", "),
+        address: d.address.then(|| address(p, d.country)),
     }
 }
 
@@ -166,113 +182,219 @@ struct Detail<'a> {
     outlines: Option<&'a Gazetteer>,
 }
 
+impl<'a> Detail<'a> {
+    /// The parameters every format-aware endpoint shares: `format`,
+    /// `addressdetails` (default `address`), `accept-language`,
+    /// `polygon_geojson`.
+    fn of(p: &'a Params, g: &'a Gazetteer, address: bool) -> Result<Detail<'a>, ApiError> {
+        Ok(Detail {
+            format: format_of(p)?,
+            address: flag(p, "addressdetails", address)?,
+            country: country_name(p.str("accept-language")),
+            outlines: flag(p, "polygon_geojson", false)?.then_some(g),
+        })
+    }
+
+    /// The place's outline if asked for and known.
+    fn outline(self, p: &Place) -> Option<geojson::Geometry> {
+        self.outlines.and_then(|g| places::outline(g, p))
+    }
+
+    /// The place's outline if asked for and known, else its point.
+    fn geometry(self, p: &Place) -> geojson::Geometry {
+        self.outline(p).unwrap_or_else(|| point(p.lon, p.lat))
+    }
+}
+
 /// A place in `format=json` or `jsonv2`.
-fn place_json(p: &Place, d: Detail) -> Value {
-    let (f, details, country) = (d.format, d.address, d.country);
+#[derive(Debug, Serialize)]
+struct PlaceJson {
+    place_id: u64,
+    licence: &'static str,
+    osm_type: &'static str,
+    osm_id: u64,
+    lat: String,
+    lon: String,
+    /// `jsonv2`'s name of the OSM key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<&'static str>,
+    /// `json`'s name of the OSM key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    class: Option<&'static str>,
+    #[serde(flatten)]
+    description: Description,
+    /// `[min lat, max lat, min lon, max lon]`.
+    boundingbox: [String; 4],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    geojson: Option<geojson::Geometry>,
+}
+
+fn place_json(p: &Place, d: Detail) -> PlaceJson {
     let e = p.extent;
-    let mut m = Map::new();
-    m.insert("place_id".into(), json!(p.id));
-    m.insert("licence".into(), json!(LICENCE));
-    m.insert("osm_type".into(), json!(p.kind.osm_type()));
-    m.insert("osm_id".into(), json!(p.id));
-    m.insert("lat".into(), json!(coord(p.lat)));
-    m.insert("lon".into(), json!(coord(p.lon)));
-    m.insert(
-        if f == Format::JsonV2 {
-            "category"
-        } else {
-            "class"
-        }
-        .into(),
-        json!(p.kind.osm_key()),
-    );
-    describe(p, details, country, &mut m);
-    m.insert(
-        "boundingbox".into(),
-        json!([coord(e[1]), coord(e[3]), coord(e[0]), coord(e[2])]),
-    );
-    if let Some(outline) = d.outlines.and_then(|g| places::outline(g, p)) {
-        m.insert("geojson".into(), json!(outline));
+    let key = p.kind.osm_key();
+    PlaceJson {
+        place_id: p.id,
+        licence: LICENCE,
+        osm_type: p.kind.osm_type(),
+        osm_id: p.id,
+        lat: coord(p.lat),
+        lon: coord(p.lon),
+        category: (d.format == Format::JsonV2).then_some(key),
+        class: (d.format != Format::JsonV2).then_some(key),
+        description: describe(p, d),
+        boundingbox: [coord(e[1]), coord(e[3]), coord(e[0]), coord(e[2])],
+        geojson: d.outline(p),
     }
-    Value::Object(m)
 }
 
-/// A place as a Feature of `format=geojson`: its outline with
-/// `polygon_geojson=1` for a voivodeship, else its point.
-fn place_feature(p: &Place, d: Detail) -> Value {
-    let (details, country) = (d.address, d.country);
-    let mut props = Map::new();
-    props.insert("place_id".into(), json!(p.id));
-    props.insert("osm_type".into(), json!(p.kind.osm_type()));
-    props.insert("osm_id".into(), json!(p.id));
-    props.insert("category".into(), json!(p.kind.osm_key()));
-    describe(p, details, country, &mut props);
-    json!({
-        "type": "Feature",
-        "properties": props,
-        "bbox": p.extent,
-        "geometry": d.outlines.and_then(|g| places::outline(g, p)).map_or_else(
-            || json!({"type": "Point", "coordinates": [round6(p.lon), round6(p.lat)]}),
-            |o| json!(o),
-        ),
-    })
+/// A Feature of `format=geojson` or `geocodejson`.
+#[derive(Debug, Serialize)]
+struct Feature<P> {
+    r#type: &'static str,
+    properties: P,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bbox: Option<[f64; 4]>,
+    /// The outline with `polygon_geojson=1` for a voivodeship, else the point.
+    geometry: geojson::Geometry,
 }
 
-/// A place as a Feature of `format=geocodejson` (the GeocodeJSON 0.1 spec).
-fn geocodejson_feature(p: &Place, d: Detail) -> Value {
-    let mut g = Map::new();
-    g.insert("place_id".into(), json!(p.id));
-    g.insert("osm_type".into(), json!(p.kind.osm_type()));
-    g.insert("osm_id".into(), json!(p.id));
-    g.insert("osm_key".into(), json!(p.kind.osm_key()));
-    g.insert("osm_value".into(), json!(p.kind.osm_value()));
-    g.insert("type".into(), json!(p.kind.address_type()));
-    g.insert(
-        "label".into(),
-        json!(p.display_name_parts(d.country).join(", ")),
-    );
-    g.insert("name".into(), json!(own_name(p)));
-    if let Some(pc) = &p.postcode {
-        g.insert("postcode".into(), json!(pc));
-    }
-    if p.kind.is_settlement() {
-        g.insert("city".into(), json!(p.name));
-    }
-    if let Some(c) = p.county() {
-        g.insert("county".into(), json!(c));
-    }
-    if let Some(s) = p.state() {
-        g.insert("state".into(), json!(s));
-    }
-    g.insert("country".into(), json!(d.country));
-    g.insert("country_code".into(), json!("pl"));
-    json!({
-        "type": "Feature",
-        "properties": {"geocoding": g},
-        "geometry": d.outlines.and_then(|gz| places::outline(gz, p)).map_or_else(
-            || json!({"type": "Point", "coordinates": [round6(p.lon), round6(p.lat)]}),
-            |o| json!(o),
-        ),
-    })
+/// The properties of a `format=geojson` Feature.
+#[derive(Debug, Serialize)]
+struct GeoJsonProperties {
+    place_id: u64,
+    osm_type: &'static str,
+    osm_id: u64,
+    category: &'static str,
+    #[serde(flatten)]
+    description: Description,
 }
 
-fn respond(v: Value) -> Result<Response, ApiError> {
-    json_response(&v, content_type::JSON_UTF8, CachePolicy::Gazetteer)
+fn place_feature(p: &Place, d: Detail) -> Feature<GeoJsonProperties> {
+    Feature {
+        r#type: "Feature",
+        properties: GeoJsonProperties {
+            place_id: p.id,
+            osm_type: p.kind.osm_type(),
+            osm_id: p.id,
+            category: p.kind.osm_key(),
+            description: describe(p, d),
+        },
+        bbox: Some(p.extent),
+        geometry: d.geometry(p),
+    }
 }
 
-fn render(places: &[Place], d: Detail) -> Value {
+/// The properties of a `format=geocodejson` Feature (GeocodeJSON 0.1).
+#[derive(Debug, Serialize)]
+struct GeocodeJsonProperties {
+    geocoding: Geocoding,
+}
+
+#[derive(Debug, Serialize)]
+struct Geocoding {
+    place_id: u64,
+    osm_type: &'static str,
+    osm_id: u64,
+    osm_key: &'static str,
+    osm_value: &'static str,
+    r#type: &'static str,
+    label: String,
+    name: String,
+    #[serde(flatten)]
+    address: AddressParts,
+    country_code: &'static str,
+}
+
+fn geocodejson_feature(p: &Place, d: Detail) -> Feature<GeocodeJsonProperties> {
+    Feature {
+        r#type: "Feature",
+        properties: GeocodeJsonProperties {
+            geocoding: Geocoding {
+                place_id: p.id,
+                osm_type: p.kind.osm_type(),
+                osm_id: p.id,
+                osm_key: p.kind.osm_key(),
+                osm_value: p.kind.osm_value(),
+                r#type: p.kind.address_type(),
+                label: p.display_name_parts(d.country).join(", "),
+                name: own_name(p),
+                address: AddressParts {
+                    postcode: p.postcode.clone(),
+                    city: p.kind.is_settlement().then(|| p.name.clone()),
+                    county: p.county(),
+                    state: p.state(),
+                    country: d.country.to_string(),
+                },
+                country_code: "pl",
+            },
+        },
+        bbox: None,
+        geometry: d.geometry(p),
+    }
+}
+
+/// A `format=geojson` answer.
+#[derive(Serialize)]
+struct GeoJsonCollection {
+    r#type: &'static str,
+    licence: &'static str,
+    features: Vec<Feature<GeoJsonProperties>>,
+}
+
+/// A `format=geocodejson` answer.
+#[derive(Serialize)]
+struct GeocodeJsonCollection {
+    r#type: &'static str,
+    geocoding: GeocodeJsonHeader,
+    features: Vec<Feature<GeocodeJsonProperties>>,
+}
+
+#[derive(Serialize)]
+struct GeocodeJsonHeader {
+    version: &'static str,
+    attribution: &'static str,
+    licence: &'static str,
+}
+
+/// Nominatim's answer to a reverse lookup that found nothing.
+#[derive(Serialize)]
+struct Unable {
+    error: &'static str,
+}
+
+/// `/status` in `format=json`.
+#[derive(Serialize)]
+struct Status {
+    status: u8,
+    message: &'static str,
+}
+
+fn respond<T: Serialize>(v: &T) -> Result<Response, ApiError> {
+    json_response(v, content_type::JSON_UTF8, CachePolicy::Gazetteer)
+}
+
+/// The places in the asked format; `one` answers a single place in `json` and
+/// `jsonv2` as an object, as the reverse lookup does, not as an array.
+fn render(places: &[Place], d: Detail, one: bool) -> Result<Response, ApiError> {
     match d.format {
-        Format::GeoJson => json!({
-            "type": "FeatureCollection",
-            "licence": LICENCE,
-            "features": places.iter().map(|p| place_feature(p, d)).collect::<Vec<_>>(),
+        Format::GeoJson => respond(&GeoJsonCollection {
+            r#type: "FeatureCollection",
+            licence: LICENCE,
+            features: places.iter().map(|p| place_feature(p, d)).collect(),
         }),
-        Format::GeocodeJson => json!({
-            "type": "FeatureCollection",
-            "geocoding": {"version": "0.1.0", "attribution": LICENCE, "licence": LICENCE},
-            "features": places.iter().map(|p| geocodejson_feature(p, d)).collect::<Vec<_>>(),
+        Format::GeocodeJson => respond(&GeocodeJsonCollection {
+            r#type: "FeatureCollection",
+            geocoding: GeocodeJsonHeader {
+                version: "0.1.0",
+                attribution: LICENCE,
+                licence: LICENCE,
+            },
+            features: places.iter().map(|p| geocodejson_feature(p, d)).collect(),
         }),
-        _ => Value::Array(places.iter().map(|p| place_json(p, d)).collect()),
+        Format::Json | Format::JsonV2 => match places {
+            [p] if one => respond(&place_json(p, d)),
+            _ => respond(&places.iter().map(|p| place_json(p, d)).collect::<Vec<_>>()),
+        },
     }
 }
 
@@ -305,8 +427,8 @@ fn strip_unit<'a>(s: &'a str, words: &[&str]) -> &'a str {
     t
 }
 
-const SEARCH_PARAMS: [&str; 31] = [
-    "q",
+/// The parts of a structured query.
+const STRUCTURED: [&str; 7] = [
     "amenity",
     "street",
     "city",
@@ -314,18 +436,15 @@ const SEARCH_PARAMS: [&str; 31] = [
     "state",
     "country",
     "postalcode",
+];
+
+/// The parameters `/search` and `/reverse` both take.
+const COMMON_PARAMS: [&str; 14] = [
     "format",
-    "limit",
     "addressdetails",
-    "extratags",
-    "namedetails",
     "accept-language",
-    "countrycodes",
-    "viewbox",
-    "bounded",
-    "exclude_place_ids",
-    "featureType",
-    "featuretype",
+    "namedetails",
+    "extratags",
     "layer",
     "polygon_geojson",
     "polygon_kml",
@@ -333,11 +452,31 @@ const SEARCH_PARAMS: [&str; 31] = [
     "polygon_text",
     "polygon_threshold",
     "email",
-    "dedupe",
     "debug",
     "entrances",
+];
+
+/// The parameters of `/search` besides `q`, [`STRUCTURED`] and [`COMMON_PARAMS`].
+const SEARCH_PARAMS: [&str; 9] = [
+    "limit",
+    "countrycodes",
+    "viewbox",
+    "bounded",
+    "exclude_place_ids",
+    "featureType",
+    "featuretype",
+    "dedupe",
     "json_callback",
 ];
+
+/// The request's parameters, checked against `own` and [`COMMON_PARAMS`].
+fn params(p: Params, own: &[&[&str]]) -> Result<Params, ApiError> {
+    let mut allowed: Vec<&str> = COMMON_PARAMS.to_vec();
+    for list in own {
+        allowed.extend_from_slice(list);
+    }
+    p.only(&allowed)
+}
 
 /// Parses Nominatim's `viewbox=<x1>,<y1>,<x2>,<y2>` (any two corners).
 fn parse_viewbox(v: &str) -> Result<[f64; 4], ApiError> {
@@ -361,12 +500,12 @@ fn parse_viewbox(v: &str) -> Result<[f64; 4], ApiError> {
 
 /// `GET /nominatim/search`.
 async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let p = p.only(&SEARCH_PARAMS)?;
+    let p = params(p, &[&["q"], &STRUCTURED, &SEARCH_PARAMS])?;
     if p.str("json_callback").is_some() {
         return Err(ApiError::invalid("json_callback", "JSONP is not served"));
     }
-    let format = format_of(&p)?;
-    let address = flag(&p, "addressdetails", false)?;
+    let g = state.gazetteer;
+    let detail = Detail::of(&p, g, false)?;
     for name in [
         "extratags",
         "namedetails",
@@ -379,24 +518,12 @@ async fn search(State(state): State<AppState>, p: Params) -> Result<Response, Ap
     ] {
         flag(&p, name, false)?;
     }
-    let polygon = flag(&p, "polygon_geojson", false)?;
     let limit = p
         .int("limit", 1, 1000)?
         .map_or(MAX_RESULTS, |l| (l as usize).min(MAX_RESULTS));
-    let country = country_name(p.str("accept-language"));
     let viewbox = p.str("viewbox").map(parse_viewbox).transpose()?;
     let bounded = flag(&p, "bounded", false)?;
-    let structured = [
-        "amenity",
-        "street",
-        "city",
-        "county",
-        "state",
-        "country",
-        "postalcode",
-    ]
-    .into_iter()
-    .any(|k| p.str(k).is_some());
+    let structured = STRUCTURED.into_iter().any(|k| p.str(k).is_some());
     let query = match (p.str("q"), structured) {
         (Some(_), true) => {
             return Err(ApiError::invalid(
@@ -424,7 +551,6 @@ async fn search(State(state): State<AppState>, p: Params) -> Result<Response, Ap
         || p.str("countrycodes")
             .is_some_and(|cc| !cc.split(',').any(|c| c.trim().eq_ignore_ascii_case("pl")));
     let only_street = query == GeocodeQuery::default();
-    let g = state.gazetteer;
     let found = if other_country || only_street {
         Vec::new()
     } else {
@@ -454,47 +580,22 @@ async fn search(State(state): State<AppState>, p: Params) -> Result<Response, Ap
         })
         .take(limit)
         .collect();
-    let detail = Detail {
-        format,
-        address,
-        country,
-        outlines: polygon.then_some(g),
-    };
-    respond(render(&found, detail))
+    render(&found, detail, false)
 }
 
 /// `GET /nominatim/reverse?lat=&lon=`: the nearest locality.
 async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let p = p.only(&[
-        "lat",
-        "lon",
-        "format",
-        "addressdetails",
-        "accept-language",
-        "zoom",
-        "namedetails",
-        "extratags",
-        "layer",
-        "polygon_geojson",
-        "polygon_kml",
-        "polygon_svg",
-        "polygon_text",
-        "polygon_threshold",
-        "email",
-        "debug",
-        "entrances",
-    ])?;
-    let format = format_of(&p)?;
-    let address = flag(&p, "addressdetails", true)?;
-    let polygon = flag(&p, "polygon_geojson", false)?;
+    let p = params(p, &[&["lat", "lon", "zoom"]])?;
+    let g = state.gazetteer;
+    let detail = Detail::of(&p, g, true)?;
     let at = p.lon_lat()?;
     let zoom = p.int("zoom", 0, 18)?.unwrap_or(18);
-    let country = country_name(p.str("accept-language"));
-    let g = state.gazetteer;
     let Some((mut place, r)) =
         places::reverse(g, at).map_err(|e| ApiError::geocode("lat,lon", e))?
     else {
-        return respond(json!({"error": "Unable to geocode"}));
+        return respond(&Unable {
+            error: "Unable to geocode",
+        });
     };
     // Coarse zooms answer the unit instead of the locality, as Nominatim does.
     if zoom < 10 {
@@ -517,23 +618,17 @@ async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, A
             }
         }
     }
-    let detail = Detail {
-        format,
-        address,
-        country,
-        outlines: polygon.then_some(g),
-    };
-    respond(match format {
-        Format::GeoJson | Format::GeocodeJson => render(&[place], detail),
-        _ => place_json(&place, detail),
-    })
+    render(&[place], detail, true)
 }
 
 /// `GET /nominatim/status`: `OK`, or `{"status":0,"message":"OK"}` with `format=json`.
 async fn status(p: Params) -> Result<Response, ApiError> {
     let p = p.only(&["format"])?;
     if p.str("format") == Some("json") {
-        respond(json!({"status": 0, "message": "OK"}))
+        respond(&Status {
+            status: 0,
+            message: "OK",
+        })
     } else {
         Ok("OK".into_response())
     }

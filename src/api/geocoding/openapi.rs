@@ -3,6 +3,8 @@
 
 use serde_json::{Value, json};
 
+use crate::api::openapi::closed;
+
 fn q(name: &str, description: &str, schema: Value) -> Value {
     json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
 }
@@ -22,9 +24,38 @@ fn lat_lon() -> [Value; 2] {
     ]
 }
 
-fn answers(ok: &str) -> Value {
+/// Nominatim's parameters that are taken for its clients' sake and change
+/// nothing here (no OSM tags, names or other outline formats are held).
+fn nominatim_ignored() -> Vec<Value> {
+    let mut out: Vec<Value> = [
+        "namedetails",
+        "extratags",
+        "polygon_kml",
+        "polygon_svg",
+        "polygon_text",
+        "debug",
+    ]
+    .into_iter()
+    .map(|name| flag(name, "Ignored (accepted for clients)"))
+    .collect();
+    for name in ["layer", "polygon_threshold", "email", "entrances"] {
+        out.push(q(
+            name,
+            "Ignored (accepted for clients)",
+            json!({"type": "string"}),
+        ));
+    }
+    out
+}
+
+/// A reference to a schema of [`schemas`].
+fn schema(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn answers(ok: &str, schema: Value) -> Value {
     json!({
-        "200": {"description": ok, "content": {"application/json": {"schema": {}}}},
+        "200": {"description": ok, "content": {"application/json": {"schema": schema}}},
         "400": {"description": "Bad input, naming the parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
     })
 }
@@ -62,7 +93,7 @@ pub fn paths() -> Vec<(&'static str, Value)> {
                     q("debug", "Ignored", json!({"type": "string"})),
                     q("dedupe", "Ignored", json!({"type": "string"})),
                 ],
-                "responses": answers("A GeoJSON FeatureCollection (empty when nothing is found)"),
+                "responses": answers("A GeoJSON FeatureCollection (empty when nothing is found)", schema("PhotonCollection")),
             }}),
         ),
         (
@@ -81,14 +112,14 @@ pub fn paths() -> Vec<(&'static str, Value)> {
                     q("debug", "Ignored", json!({"type": "string"})),
                     q("dedupe", "Ignored", json!({"type": "string"})),
                 ],
-                "responses": answers("A GeoJSON FeatureCollection with at most one feature"),
+                "responses": answers("A GeoJSON FeatureCollection with at most one feature", schema("PhotonCollection")),
             }}),
         ),
         (
             "/nominatim/search",
             json!({"get": {
                 "summary": "Nominatim-compatible search, free text (q) or structured (city, county, state, postalcode)",
-                "parameters": [
+                "parameters": ([
                     q("q", "Free text", json!({"type": "string", "maxLength": 500})),
                     q("city", "Locality", json!({"type": "string"})),
                     q("county", "Powiat", json!({"type": "string"})),
@@ -107,22 +138,25 @@ pub fn paths() -> Vec<(&'static str, Value)> {
                     flag("bounded", "Only inside viewbox"),
                     q("exclude_place_ids", "Comma-separated place ids", json!({"type": "string"})),
                     q("featureType", "country, state, city or settlement", json!({"type": "string"})),
-                ],
-                "responses": answers("An array of places (json, jsonv2) or a FeatureCollection (geojson, geocodejson)"),
+                    q("featuretype", "The same as featureType", json!({"type": "string"})),
+                    flag("dedupe", "Ignored (accepted for clients)"),
+                    q("json_callback", "Refused: JSONP is not served (400)", json!({"type": "string"})),
+                ].into_iter().chain(nominatim_ignored()).collect::<Vec<_>>()),
+                "responses": answers("An array of places (json, jsonv2) or a FeatureCollection (geojson, geocodejson)", json!({"anyOf": [{"type": "array", "items": schema("NominatimPlace")}, schema("NominatimGeoJson"), schema("GeocodeJson")]})),
             }}),
         ),
         (
             "/nominatim/reverse",
             json!({"get": {
                 "summary": "Nominatim-compatible reverse geocoding",
-                "parameters": [
+                "parameters": ([
                     lat, lon, format,
                     flag("addressdetails", "Include the address (default 1)"),
                     flag("polygon_geojson", "Include a voivodeship's outline"),
                     lang,
                     q("zoom", "Below 10 a powiat, below 8 a voivodeship", json!({"type": "integer", "minimum": 0, "maximum": 18})),
-                ],
-                "responses": answers("A place, or {\"error\": \"Unable to geocode\"}"),
+                ].into_iter().chain(nominatim_ignored()).collect::<Vec<_>>()),
+                "responses": answers("A place, or {\"error\": \"Unable to geocode\"}", json!({"anyOf": [schema("NominatimPlace"), schema("NominatimGeoJson"), schema("GeocodeJson"), schema("NominatimUnable")]})),
             }}),
         ),
         (
@@ -130,8 +164,187 @@ pub fn paths() -> Vec<(&'static str, Value)> {
             json!({"get": {
                 "summary": "Nominatim status: OK",
                 "parameters": [q("format", "json for a JSON answer", json!({"type": "string", "enum": ["text", "json"]}))],
-                "responses": {"200": {"description": "OK"}, "400": {"description": "Bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+                "responses": {"200": {"description": "OK", "content": {"text/plain": {"schema": {"type": "string", "enum": ["OK"]}}, "application/json": {"schema": schema("NominatimStatus")}}}, "400": {"description": "Bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
             }}),
+        ),
+    ]
+}
+
+/// The schemas of the Photon and Nominatim answers, each as its serde type
+/// in `photon.rs` and `nominatim.rs` writes it (tests/openapi.rs validates
+/// real answers against them).
+pub fn schemas() -> Vec<(&'static str, Value)> {
+    let string = json!({"type": "string"});
+    let integer = json!({"type": "integer"});
+    let number = json!({"type": "number"});
+    let four = |item: &Value| json!({"type": "array", "items": item, "minItems": 4, "maxItems": 4});
+    let description = |extra: &[(&str, Value)]| {
+        let mut m = json!({
+            "type": string, "place_rank": integer, "importance": number,
+            "addresstype": string, "name": string, "display_name": string,
+            "address": schema("NominatimAddress"),
+        });
+        for (k, v) in extra {
+            m[*k] = v.clone();
+        }
+        m
+    };
+    let described = [
+        "type",
+        "place_rank",
+        "importance",
+        "addresstype",
+        "name",
+        "display_name",
+    ];
+    let with = |base: &[&'static str], more: &[&'static str]| -> Vec<&'static str> {
+        base.iter().chain(more).copied().collect()
+    };
+    vec![
+        (
+            "Point",
+            closed(
+                &["type", "coordinates"],
+                json!({
+                    "type": {"type": "string", "enum": ["Point"]},
+                    "coordinates": {"type": "array", "items": number, "minItems": 2, "maxItems": 2},
+                }),
+            ),
+        ),
+        (
+            "Geometry",
+            json!({"type": "object", "required": ["type", "coordinates"], "properties": {
+                "type": {"type": "string", "enum": ["Point", "Polygon", "MultiPolygon"]},
+                "coordinates": {"type": "array"},
+            }}),
+        ),
+        (
+            "PhotonCollection",
+            closed(
+                &["type", "features"],
+                json!({
+                    "type": {"type": "string", "enum": ["FeatureCollection"]},
+                    "features": {"type": "array", "items": schema("PhotonFeature")},
+                }),
+            ),
+        ),
+        (
+            "PhotonFeature",
+            closed(
+                &["type", "geometry", "properties"],
+                json!({
+                    "type": {"type": "string", "enum": ["Feature"]},
+                    "geometry": schema("Point"),
+                    "properties": closed(
+                        &["osm_type", "osm_id", "osm_key", "osm_value", "type", "name", "country", "countrycode", "extent"],
+                        json!({
+                            "osm_type": {"type": "string", "enum": ["N", "R"]}, "osm_id": integer,
+                            "osm_key": string, "osm_value": string, "type": string, "name": string,
+                            "postcode": string, "city": string, "county": string, "state": string,
+                            "country": string, "countrycode": string,
+                            "extent": four(&number),
+                        }),
+                    ),
+                }),
+            ),
+        ),
+        (
+            "NominatimAddress",
+            closed(
+                &["country", "country_code"],
+                json!({
+                    "city": string, "town": string, "village": string, "suburb": string,
+                    "municipality": string, "county": string, "state": string,
+                    "ISO3166-2-lvl4": string, "postcode": string, "country": string, "country_code": string,
+                }),
+            ),
+        ),
+        (
+            "NominatimPlace",
+            closed(
+                &with(
+                    &[
+                        "place_id",
+                        "licence",
+                        "osm_type",
+                        "osm_id",
+                        "lat",
+                        "lon",
+                        "boundingbox",
+                    ],
+                    &described,
+                ),
+                description(&[
+                    ("place_id", integer.clone()),
+                    ("licence", string.clone()),
+                    ("osm_type", string.clone()),
+                    ("osm_id", integer.clone()),
+                    ("lat", string.clone()),
+                    ("lon", string.clone()),
+                    ("category", string.clone()),
+                    ("class", string.clone()),
+                    ("boundingbox", four(&string)),
+                    ("geojson", schema("Geometry")),
+                ]),
+            ),
+        ),
+        (
+            "NominatimGeoJson",
+            closed(
+                &["type", "licence", "features"],
+                json!({
+                    "type": {"type": "string", "enum": ["FeatureCollection"]},
+                    "licence": string,
+                    "features": {"type": "array", "items": closed(&["type", "properties", "bbox", "geometry"], json!({
+                        "type": {"type": "string", "enum": ["Feature"]},
+                        "properties": closed(
+                            &with(&["place_id", "osm_type", "osm_id", "category"], &described),
+                            description(&[
+                                ("place_id", integer.clone()), ("osm_type", string.clone()),
+                                ("osm_id", integer.clone()), ("category", string.clone()),
+                            ]),
+                        ),
+                        "bbox": four(&number),
+                        "geometry": schema("Geometry"),
+                    }))},
+                }),
+            ),
+        ),
+        (
+            "GeocodeJson",
+            closed(
+                &["type", "geocoding", "features"],
+                json!({
+                    "type": {"type": "string", "enum": ["FeatureCollection"]},
+                    "geocoding": closed(&["version", "attribution", "licence"], json!({
+                        "version": string, "attribution": string, "licence": string,
+                    })),
+                    "features": {"type": "array", "items": closed(&["type", "properties", "geometry"], json!({
+                        "type": {"type": "string", "enum": ["Feature"]},
+                        "properties": closed(&["geocoding"], json!({"geocoding": closed(
+                            &["place_id", "osm_type", "osm_id", "osm_key", "osm_value", "type", "label", "name", "country", "country_code"],
+                            json!({
+                                "place_id": integer, "osm_type": string, "osm_id": integer,
+                                "osm_key": string, "osm_value": string, "type": string,
+                                "label": string, "name": string, "postcode": string, "city": string,
+                                "county": string, "state": string, "country": string, "country_code": string,
+                            }),
+                        )})),
+                        "geometry": schema("Geometry"),
+                    }))},
+                }),
+            ),
+        ),
+        (
+            "NominatimUnable",
+            closed(&["error"], json!({"error": string})),
+        ),
+        (
+            "NominatimStatus",
+            closed(
+                &["status", "message"],
+                json!({"status": integer, "message": string}),
+            ),
         ),
     ]
 }

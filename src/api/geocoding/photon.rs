@@ -13,15 +13,16 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
+use super::osm::AddressParts;
 use crate::api::error::ApiError;
 use crate::api::extract::{Params, check_lat, check_lon};
 use crate::api::response::{CachePolicy, content_type, json as json_response};
 use crate::api::{AppState, cors};
 use crate::gazetteer::GeocodeQuery;
 use crate::geo_util::LonLat;
-use crate::geojson::round6;
+use crate::geojson::point;
 use crate::places::{self, MAX_RESULTS, Place, PlaceKind, SearchOptions, country_name};
 
 /// The `/photon` routes, to be merged into the application router.
@@ -58,65 +59,105 @@ fn tag_matches(filter: &str, key: &str, value: &str) -> bool {
     key_ok && (val_ok != v_neg)
 }
 
-/// A place as a Photon GeoJSON Feature.
-pub fn photon_feature(p: &Place, country: &str) -> Value {
-    let e = p.extent;
-    let mut props = Map::new();
-    props.insert("osm_type".into(), json!(p.kind.osm_type_letter()));
-    props.insert("osm_id".into(), json!(p.id));
-    props.insert("osm_key".into(), json!(p.kind.osm_key()));
-    props.insert("osm_value".into(), json!(p.kind.osm_value()));
-    props.insert("type".into(), json!(p.kind.photon_type()));
-    props.insert(
-        "name".into(),
-        json!(match p.kind {
-            PlaceKind::Municipality => format!("gmina {}", p.name),
-            PlaceKind::County => p.county().unwrap_or_else(|| p.name.clone()),
-            PlaceKind::State => p.state().unwrap_or_else(|| p.name.clone()),
-            _ => p.name.clone(),
-        }),
-    );
-    if let Some(pc) = &p.postcode {
-        props.insert("postcode".into(), json!(pc));
-    }
-    if matches!(p.kind, PlaceKind::Village | PlaceKind::Suburb)
-        && let Some(g) = p
-            .admin
-            .gmina
-            .as_ref()
-            .map(|a| &*a.name)
-            .filter(|g| *g != p.name)
-    {
-        props.insert("city".into(), json!(g));
-    }
-    if let Some(c) = p
-        .county()
-        .filter(|_| p.kind != PlaceKind::County && p.kind != PlaceKind::State)
-    {
-        props.insert("county".into(), json!(c));
-    }
-    if p.kind != PlaceKind::State
-        && let Some(s) = p.state()
-    {
-        props.insert("state".into(), json!(s));
-    }
-    props.insert("country".into(), json!(country));
-    props.insert("countrycode".into(), json!("PL"));
-    // Photon's extent is [min lon, max lat, max lon, min lat].
-    props.insert("extent".into(), json!([e[0], e[3], e[2], e[1]]));
-    json!({
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [round6(p.lon), round6(p.lat)]},
-        "properties": props,
-    })
+/// A Photon GeoJSON Feature.
+#[derive(Debug, Serialize)]
+struct PhotonFeature {
+    r#type: &'static str,
+    geometry: geojson::Geometry,
+    properties: PhotonProperties,
 }
 
-fn collection(features: Vec<Value>) -> Result<Response, ApiError> {
+/// The properties of a Photon feature, as komoot Photon names them.
+#[derive(Debug, Serialize)]
+struct PhotonProperties {
+    osm_type: &'static str,
+    osm_id: u64,
+    osm_key: &'static str,
+    osm_value: &'static str,
+    r#type: &'static str,
+    name: String,
+    #[serde(flatten)]
+    address: AddressParts,
+    countrycode: &'static str,
+    /// `[min lon, max lat, max lon, min lat]`, Photon's order.
+    extent: [f64; 4],
+}
+
+/// A Photon answer.
+#[derive(Debug, Serialize)]
+struct PhotonCollection {
+    r#type: &'static str,
+    features: Vec<PhotonFeature>,
+}
+
+/// A place as a Photon GeoJSON Feature.
+fn photon_feature(p: &Place, country: &str) -> PhotonFeature {
+    let e = p.extent;
+    let city = p
+        .admin
+        .gmina
+        .as_ref()
+        .map(|a| a.name.to_string())
+        .filter(|g| matches!(p.kind, PlaceKind::Village | PlaceKind::Suburb) && *g != p.name);
+    PhotonFeature {
+        r#type: "Feature",
+        geometry: point(p.lon, p.lat),
+        properties: PhotonProperties {
+            osm_type: p.kind.osm_type_letter(),
+            osm_id: p.id,
+            osm_key: p.kind.osm_key(),
+            osm_value: p.kind.osm_value(),
+            r#type: p.kind.photon_type(),
+            name: match p.kind {
+                PlaceKind::Municipality => format!("gmina {}", p.name),
+                PlaceKind::County => p.county().unwrap_or_else(|| p.name.clone()),
+                PlaceKind::State => p.state().unwrap_or_else(|| p.name.clone()),
+                _ => p.name.clone(),
+            },
+            address: AddressParts {
+                postcode: p.postcode.clone(),
+                city,
+                county: p
+                    .county()
+                    .filter(|_| p.kind != PlaceKind::County && p.kind != PlaceKind::State),
+                state: p.state().filter(|_| p.kind != PlaceKind::State),
+                country: country.to_string(),
+            },
+            countrycode: "PL",
+            extent: [e[0], e[3], e[2], e[1]],
+        },
+    }
+}
+
+/// The places that pass the `osm_tag` and `layer` filters, at most `limit`,
+/// as a Photon answer.
+fn answer(
+    places: Vec<Place>,
+    tags: &[(String, String)],
+    limit: usize,
+    lang: Option<&str>,
+) -> Result<Response, ApiError> {
+    let country = country_name(lang);
     json_response(
-        &json!({"type": "FeatureCollection", "features": features}),
+        &PhotonCollection {
+            r#type: "FeatureCollection",
+            features: filter_tags(places, tags)
+                .iter()
+                .take(limit)
+                .map(|p| photon_feature(p, country))
+                .collect(),
+        },
         content_type::JSON_UTF8,
         CachePolicy::Gazetteer,
     )
+}
+
+/// The parameters of an endpoint: its own, those both endpoints take, and
+/// the repeatable filters, which are returned apart.
+fn params(p: Params, own: &[&str]) -> Result<(Params, Vec<(String, String)>), ApiError> {
+    let mut allowed = own.to_vec();
+    allowed.extend(["limit", "lang", "debug", "dedupe"]);
+    p.only_repeating(&allowed, &["osm_tag", "layer"])
 }
 
 fn limit_of(p: &Params) -> Result<usize, ApiError> {
@@ -150,20 +191,9 @@ fn filter_tags(places: Vec<Place>, tags: &[(String, String)]) -> Vec<Place> {
 /// geocoding. `lat`/`lon` bias equally good answers towards the point; `bbox`
 /// keeps only answers inside it.
 async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let (p, tags) = p.only_repeating(
-        &[
-            "q",
-            "limit",
-            "lang",
-            "lat",
-            "lon",
-            "bbox",
-            "zoom",
-            "location_bias_scale",
-            "debug",
-            "dedupe",
-        ],
-        &["osm_tag", "layer"],
+    let (p, tags) = params(
+        p,
+        &["q", "lat", "lon", "bbox", "zoom", "location_bias_scale"],
     )?;
     let q = p
         .str("q")
@@ -191,41 +221,30 @@ async fn search(State(state): State<AppState>, p: Params) -> Result<Response, Ap
         ));
     }
     p.int("zoom", 0, 30)?;
-    let country = country_name(p.str("lang"));
     let places = places::search(
         state.gazetteer,
         &GeocodeQuery::text(q),
         SearchOptions { bbox, bias },
     )
     .map_err(|e| ApiError::geocode("q", e))?;
-    collection(
-        filter_tags(places, &tags)
-            .iter()
-            .take(limit)
-            .map(|p| photon_feature(p, country))
-            .collect(),
-    )
+    answer(places, &tags, limit, p.str("lang"))
 }
 
 /// `GET /photon/reverse?lat=&lon=&limit=&lang=&radius=`: the nearest locality,
 /// or no feature outside Poland or beyond `radius` km.
 async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let (p, tags) = p.only_repeating(
+    let (p, tags) = params(
+        p,
         &[
             "lat",
             "lon",
-            "limit",
-            "lang",
             "radius",
             "query_string_filter",
             "distance_sort",
-            "debug",
-            "dedupe",
         ],
-        &["osm_tag", "layer"],
     )?;
     let at = p.lon_lat()?;
-    limit_of(&p)?;
+    let limit = limit_of(&p)?;
     let radius_km = p.f64("radius")?;
     if let Some(r) = radius_km
         && r <= 0.0
@@ -234,17 +253,11 @@ async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, A
     }
     let found =
         places::reverse(state.gazetteer, at).map_err(|e| ApiError::geocode("lat,lon", e))?;
-    let country = country_name(p.str("lang"));
     let places = match found {
         Some((place, r)) if radius_km.is_none_or(|max| r.distance_km <= max) => vec![place],
         _ => Vec::new(),
     };
-    collection(
-        filter_tags(places, &tags)
-            .iter()
-            .map(|p| photon_feature(p, country))
-            .collect(),
-    )
+    answer(places, &tags, limit, p.str("lang"))
 }
 
 #[cfg(test)]

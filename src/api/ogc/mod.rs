@@ -12,14 +12,21 @@
 //!   `q` and the [`QUERYABLES`] as `name=value`; `next`/`prev` links page through;
 //! - `/ogc/collections/practices/items/{featureId}`.
 //!
+//! Coordinates are CRS84 unless `crs` asks for EPSG:2180 (the Polish grid,
+//! northing then easting, [`crs`]), and a `bbox` may be given in either
+//! (`bbox-crs`); `Content-Crs` names the answer's.
+//!
 //! Every answer is JSON (GeoJSON for features) whatever the `Accept` header; `f`
 //! may be `json` (or `geojson`). Unknown parameters and bad values are 400 with
 //! the API's JSON error body; unknown collections and features are 404. Links are
 //! absolute, built from the `Host` header (`X-Forwarded-Host` and
 //! `X-Forwarded-Proto` when a proxy sets them).
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use axum::routing::{any, get};
@@ -43,8 +50,9 @@ pub const COLLECTION_ID: &str = "practices";
 pub const DEFAULT_LIMIT: usize = 10;
 /// Largest page size; larger `limit` values are clamped to it.
 pub const MAX_LIMIT: usize = 10_000;
-/// OGC's URI of WGS 84 with longitude, latitude axis order.
-pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+pub mod crs;
+
+pub use crs::{CRS84, Crs, EPSG_2180};
 /// The header naming the CRS of the coordinates in a response (Part 2).
 static CONTENT_CRS: header::HeaderName = header::HeaderName::from_static("content-crs");
 
@@ -170,11 +178,23 @@ fn link_header(links: &[Link]) -> String {
 }
 
 /// The headers of an answer holding features: its links and its CRS.
-fn feature_headers(links: &[Link]) -> [(header::HeaderName, String); 2] {
+fn feature_headers(links: &[Link], crs: Crs) -> [(header::HeaderName, String); 2] {
     [
         (header::LINK, link_header(links)),
-        (CONTENT_CRS.clone(), format!("<{CRS84}>")),
+        (CONTENT_CRS.clone(), format!("<{}>", crs.uri())),
     ]
+}
+
+/// A feature with its point in `crs`.
+fn in_crs(mut f: geojson::Feature, crs: Crs) -> Result<geojson::Feature, ApiError> {
+    if crs != Crs::Crs84
+        && let Some(g) = f.geometry.as_mut()
+        && let geojson::Value::Point(c) = &g.value
+    {
+        let [a, b] = crs.from_lon_lat(c[0], c[1])?;
+        g.value = geojson::Value::Point(vec![a, b]);
+    }
+    Ok(f)
 }
 
 /// An OGC document: its links depend on the request's host, so only the
@@ -310,31 +330,146 @@ fn temporal_extent(snapshot: &Snapshot) -> Option<(NaiveDate, NaiveDate)> {
 /// Poland's bounding box, for an empty dataset.
 const POLAND_BBOX: [f64; 4] = [14.07, 49.0, 24.15, 54.84];
 
-fn collection_json(snapshot: &Snapshot, base: &str) -> Value {
+/// The collection's extent in space (CRS84) and time, computed once per
+/// snapshot ([`AppState::ogc_extent`](crate::api::AppState)).
+#[derive(Debug, Clone, Serialize)]
+pub struct Extent {
+    spatial: SpatialExtent,
+    temporal: TemporalExtent,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct SpatialExtent {
+    bbox: [[f64; 4]; 1],
+    crs: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct TemporalExtent {
+    /// One interval, its ends open (`null`) for a dataset without dates.
+    interval: [[Option<String>; 2]; 1],
+    trs: &'static str,
+}
+
+impl Extent {
+    /// The extent of the snapshot's practices.
+    pub fn of(snapshot: &Snapshot) -> Extent {
+        let bbox = snapshot.extent().unwrap_or(POLAND_BBOX);
+        let interval = match temporal_extent(snapshot) {
+            Some((a, b)) => [
+                Some(format!("{a}T00:00:00Z")),
+                Some(format!("{b}T23:59:59Z")),
+            ],
+            None => [None, None],
+        };
+        Extent {
+            spatial: SpatialExtent {
+                bbox: [bbox],
+                crs: CRS84,
+            },
+            temporal: TemporalExtent {
+                interval: [interval],
+                trs: GREGORIAN,
+            },
+        }
+    }
+}
+
+/// The collection document.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Collection {
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    item_type: &'static str,
+    crs: [&'static str; 2],
+    storage_crs: &'static str,
+    extent: Arc<Extent>,
+    links: Vec<Link>,
+}
+
+/// The collections document.
+#[derive(Serialize)]
+struct Collections {
+    links: Vec<Link>,
+    collections: [Collection; 1],
+}
+
+fn collection_doc(extent: Arc<Extent>, base: &str) -> Collection {
     let c = format!("{base}/ogc/collections/{COLLECTION_ID}");
-    let bbox = snapshot.extent().unwrap_or(POLAND_BBOX);
-    let interval = match temporal_extent(snapshot) {
-        Some((a, b)) => json!([[format!("{a}T00:00:00Z"), format!("{b}T23:59:59Z")]]),
-        None => json!([[null, null]]),
-    };
-    json!({
-        "id": COLLECTION_ID,
-        "title": "Dobre praktyki samorządowe",
-        "description": "Good practices of Polish local governments, placed by the gazetteer; the same records and public view as /api/practices.",
-        "itemType": "feature",
-        "crs": [CRS84],
-        "storageCrs": CRS84,
-        "extent": {
-            "spatial": {"bbox": [bbox], "crs": CRS84},
-            "temporal": {"interval": interval, "trs": GREGORIAN},
-        },
-        "links": [
+    Collection {
+        id: COLLECTION_ID,
+        title: "Dobre praktyki samorządowe",
+        description: "Good practices of Polish local governments, placed by the gazetteer; the same records and public view as /api/practices.",
+        item_type: "feature",
+        crs: crs::SERVED,
+        storage_crs: CRS84,
+        extent,
+        links: vec![
             link(c.clone(), "self", JSON, "This collection"),
             link(format!("{c}/items"), "items", GEOJSON, "The practices"),
-            link(format!("{c}/queryables"), REL_QUERYABLES, SCHEMA, "Queryable properties"),
-            link(format!("{base}/api/practices.csv"), "alternate", "text/csv", "The practices as CSV"),
+            link(
+                format!("{c}/queryables"),
+                REL_QUERYABLES,
+                SCHEMA,
+                "Queryable properties",
+            ),
+            link(
+                format!("{base}/api/practices.csv"),
+                "alternate",
+                "text/csv",
+                "The practices as CSV",
+            ),
         ],
-    })
+    }
+}
+
+/// A request for a document of the collection (`/collections/{cid}`,
+/// `/collections/{cid}/queryables`): the path names the collection, the query
+/// holds at most `f`. Gives the base of the answer's links.
+struct CollectionDoc {
+    base: String,
+}
+
+impl FromRequestParts<AppState> for CollectionDoc {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<CollectionDoc, ApiError> {
+        let PathParam(cid) = PathParam::<String>::from_request_parts(parts, state).await?;
+        check_collection(&cid)?;
+        only_format(Params::from_request_parts(parts, state).await?)?;
+        Ok(CollectionDoc {
+            base: base_url(&parts.headers, state.config.trust_forwarded),
+        })
+    }
+}
+
+/// A document that describes the collection: its links depend on the
+/// request's host and its extent on the snapshot, and so does its ETag.
+fn collection_answer<T: Serialize>(
+    state: &AppState,
+    headers: &HeaderMap,
+    base: String,
+    what: &str,
+    doc: impl FnOnce(Collection, String) -> T,
+) -> Result<Response, ApiError> {
+    let snapshot = state.snapshot.load();
+    let extent = state.ogc_extent.get(&snapshot, Extent::of);
+    cached(
+        headers,
+        etag_for(&snapshot, &[what, &base]),
+        JSON,
+        CachePolicy::PerClient,
+        &[],
+        || {
+            serde_json::to_vec(&doc(collection_doc(extent, &base), base))
+                .map_err(|e| ApiError::Internal(e.to_string()))
+        },
+    )
 }
 
 /// `GET /ogc/collections`.
@@ -345,32 +480,32 @@ async fn collections(
 ) -> Result<Response, ApiError> {
     only_format(p)?;
     let base = base_url(&headers, state.config.trust_forwarded);
-    let snapshot = state.snapshot.load();
-    let v = json!({
-        "links": [link(format!("{base}/ogc/collections"), "self", JSON, "The collections")],
-        "collections": [collection_json(&snapshot, &base)],
-    });
-    ogc_json(&v, JSON)
+    collection_answer(&state, &headers, base, "collections", |c, base| {
+        Collections {
+            links: vec![link(
+                format!("{base}/ogc/collections"),
+                "self",
+                JSON,
+                "The collections",
+            )],
+            collections: [c],
+        }
+    })
 }
 
 /// `GET /ogc/collections/{collectionId}`.
 async fn collection(
     State(state): State<AppState>,
-    PathParam(cid): PathParam<String>,
-    p: Params,
+    CollectionDoc { base }: CollectionDoc,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    check_collection(&cid)?;
-    only_format(p)?;
-    let snapshot = state.snapshot.load();
-    let base = base_url(&headers, state.config.trust_forwarded);
-    ogc_json(&collection_json(&snapshot, &base), JSON)
+    collection_answer(&state, &headers, base, "collection", |c, _| c)
 }
 
 /// Schema members in a fixed order (a JSON object whose member order is
 /// the order given).
 #[derive(Debug, Clone)]
-struct Ordered(Vec<(String, Value)>);
+struct Ordered(Vec<(String, PropertySchema)>);
 
 impl Serialize for Ordered {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -383,33 +518,71 @@ impl Serialize for Ordered {
     }
 }
 
+/// The JSON Schema of one queryable.
+#[derive(Debug, Clone, Default, Serialize)]
+struct PropertySchema {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    r#type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    title: String,
+    #[serde(rename = "enum", skip_serializing_if = "Option::is_none")]
+    one_of: Option<Vec<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minimum: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    maximum: Option<i32>,
+}
+
+impl PropertySchema {
+    fn typed(t: &'static str, title: &str) -> PropertySchema {
+        PropertySchema {
+            r#type: Some(t),
+            title: title.to_string(),
+            ..PropertySchema::default()
+        }
+    }
+}
+
 /// The queryables as JSON Schema properties: each typed as the property is
 /// served, with the equality `name=value` applies.
-fn queryable_schemas() -> Vec<(String, Value)> {
-    let s = |t: &str, d: &str| json!({"type": t, "title": d});
+fn queryable_schemas() -> Vec<(String, PropertySchema)> {
+    fn s(t: &'static str, title: &str) -> PropertySchema {
+        PropertySchema::typed(t, title)
+    }
+    let areas = |title: &str| PropertySchema {
+        one_of: Some(Area::ALL.map(|a| a.slug()).to_vec()),
+        ..s("string", title)
+    };
     let mut m = vec![
         ("id".to_string(), s("string", "Practice id (exact)")),
         (
             "title".into(),
             s("string", "Title (whole, case- and diacritic-insensitive)"),
         ),
-        (
-            "area".into(),
-            json!({"type": "string", "title": "Area slug (exact)", "enum": Area::ALL.map(|a| a.slug())}),
-        ),
+        ("area".into(), areas("Area slug (exact)")),
         (
             "area_group".into(),
-            json!({"type": "string", "title": "Area slug; a parent area also matches its subareas (not a property)",
-                   "enum": Area::ALL.map(|a| a.slug())}),
+            areas("Area slug; a parent area also matches its subareas (not a property)"),
         ),
         (
             "year".into(),
-            json!({"type": "integer", "title": "Year the practice is filed under", "minimum": 1900, "maximum": 2100}),
+            PropertySchema {
+                minimum: Some(1900),
+                maximum: Some(2100),
+                ..s("integer", "Year the practice is filed under")
+            },
         ),
         (
             "unit_type".into(),
-            json!({"type": "string", "title": "Type of the unit that runs the practice (Polish label, any case)",
-                   "enum": UnitType::ALL.map(|u| u.label())}),
+            PropertySchema {
+                one_of: Some(UnitType::ALL.map(|u| u.label()).to_vec()),
+                ..s(
+                    "string",
+                    "Type of the unit that runs the practice (Polish label, any case)",
+                )
+            },
         ),
     ];
     for (unit, pl) in [
@@ -451,21 +624,17 @@ struct QueryablesDoc {
 }
 
 /// `GET /ogc/collections/{collectionId}/queryables`: a JSON Schema.
-async fn queryables(
-    State(state): State<AppState>,
-    PathParam(cid): PathParam<String>,
-    p: Params,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    check_collection(&cid)?;
-    only_format(p)?;
-    let base = base_url(&headers, state.config.trust_forwarded);
+async fn queryables(CollectionDoc { base }: CollectionDoc) -> Result<Response, ApiError> {
     let mut props = queryable_schemas();
     // The location last but one, the town (a string) last.
     let town = props.pop();
     props.push((
         "geometry".into(),
-        json!({"format": "geometry-point", "title": "Location (CRS84)"}),
+        PropertySchema {
+            format: Some("geometry-point"),
+            title: "Location (CRS84)".into(),
+            ..PropertySchema::default()
+        },
     ));
     props.extend(town);
     ogc_json(
@@ -490,6 +659,11 @@ struct ItemsQuery {
     skip_geometry: bool,
     /// Only these properties (`properties=`), in the order given.
     properties: Option<Vec<String>>,
+    /// The CRS of the answer's coordinates.
+    crs: Crs,
+    /// A `bbox` given in EPSG:2180 (northing, easting): the filter's CRS84
+    /// box holds it, and the matches are then cut to it exactly.
+    grid_bbox: Option<[f64; 4]>,
 }
 
 /// A `datetime` filter: first and last day, `None` for an open end.
@@ -637,16 +811,9 @@ fn parse_sortby(v: &str) -> Result<Vec<SortKey>, ApiError> {
 
 fn parse_items(state: &AppState, p: &Params) -> Result<ItemsQuery, ApiError> {
     check_format(p)?;
-    for name in ["bbox-crs", "crs"] {
-        if let Some(c) = p.str(name)
-            && c != CRS84
-        {
-            return Err(ApiError::invalid(
-                name,
-                format!("{c:?} is not supported; the only CRS is {CRS84}"),
-            ));
-        }
-    }
+    let crs = Crs::parse("crs", p.str("crs"))?;
+    let bbox_crs = Crs::parse("bbox-crs", p.str("bbox-crs"))?;
+    let mut grid_bbox = None;
     let mut f = Filter::default();
     if let Some(b) = p.str("bbox") {
         let parts: Vec<&str> = b.split(',').collect();
@@ -659,7 +826,14 @@ fn parse_items(state: &AppState, p: &Params) -> Result<ItemsQuery, ApiError> {
         } else {
             b.to_string()
         };
-        f.bbox = Some(Bbox::parse("bbox", &b2)?.to_array());
+        f.bbox = Some(match bbox_crs {
+            Crs::Crs84 => Bbox::parse("bbox", &b2)?.to_array(),
+            Crs::Poland1992 => {
+                let b = parse_grid_bbox(&b2)?;
+                grid_bbox = Some(b);
+                grid_envelope(b)?
+            }
+        });
     }
     if let Some(d) = p.str("datetime") {
         f.dates = parse_datetime(d)?;
@@ -745,7 +919,73 @@ fn parse_items(state: &AppState, p: &Params) -> Result<ItemsQuery, ApiError> {
         offset,
         skip_geometry: boolean(p, "skipGeometry")?,
         properties,
+        crs,
+        grid_bbox,
     })
+}
+
+/// A bbox in EPSG:2180: minNorthing,minEasting,maxNorthing,maxEasting, in
+/// metres, within the grid's area (Poland and its surroundings).
+fn parse_grid_bbox(v: &str) -> Result<[f64; 4], ApiError> {
+    let n: Vec<f64> = v
+        .split(',')
+        .map(|x| parse_f64("bbox", x))
+        .collect::<Result<_, _>>()?;
+    let [n0, e0, n1, e1] = n[..] else {
+        return Err(ApiError::invalid(
+            "bbox",
+            "expected minNorthing,minEasting,maxNorthing,maxEasting (EPSG:2180)",
+        ));
+    };
+    if n0 > n1 || e0 > e1 {
+        return Err(ApiError::invalid(
+            "bbox",
+            "a minimum is greater than its maximum",
+        ));
+    }
+    let inside = |x: f64| (-1_000_000.0..=2_000_000.0).contains(&x);
+    if ![n0, e0, n1, e1].into_iter().all(inside) {
+        return Err(ApiError::invalid(
+            "bbox",
+            "outside EPSG:2180's area (-1,000 km to 2,000 km on each axis)",
+        ));
+    }
+    Ok([n0, e0, n1, e1])
+}
+
+/// The CRS84 box around an EPSG:2180 box `[min northing, min easting, max
+/// northing, max easting]`: its edges, each taken at 32 points (a grid line
+/// is a slight curve in longitude and latitude), and a margin of 1e-6°.
+fn grid_envelope(b: [f64; 4]) -> Result<[f64; 4], ApiError> {
+    const STEPS: usize = 32;
+    let mut env = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for i in 0..=STEPS {
+        let t = i as f64 / STEPS as f64;
+        let n = b[0] + t * (b[2] - b[0]);
+        let e = b[1] + t * (b[3] - b[1]);
+        for (a, c) in [(n, b[1]), (n, b[3]), (b[0], e), (b[2], e)] {
+            let [lon, lat] = Crs::Poland1992.to_lon_lat(a, c)?;
+            env = [
+                env[0].min(lon),
+                env[1].min(lat),
+                env[2].max(lon),
+                env[3].max(lat),
+            ];
+        }
+    }
+    Ok([env[0] - 1e-6, env[1] - 1e-6, env[2] + 1e-6, env[3] + 1e-6])
+}
+
+/// Whether a practice lies inside an EPSG:2180 box, edges included.
+fn in_grid_box(lon_lat: Option<(f64, f64)>, b: [f64; 4]) -> bool {
+    lon_lat
+        .and_then(|(lon, lat)| Crs::Poland1992.from_lon_lat(lon, lat).ok())
+        .is_some_and(|[n, e]| n >= b[0] && n <= b[2] && e >= b[1] && e <= b[3])
 }
 
 /// The request's query pairs without `limit` and `offset`, then the given ones.
@@ -778,7 +1018,7 @@ struct ItemsPage {
 
 /// An item as served in a page: flat properties, optionally only some of
 /// them, optionally without geometry.
-fn item_feature(p: &Practice, q: &ItemsQuery) -> geojson::Feature {
+fn item_feature(p: &Practice, q: &ItemsQuery) -> Result<geojson::Feature, ApiError> {
     let mut props = flat_properties(p, false);
     if let Some(only) = &q.properties {
         props = only
@@ -790,7 +1030,7 @@ fn item_feature(p: &Practice, q: &ItemsQuery) -> geojson::Feature {
     if q.skip_geometry {
         f.geometry = None;
     }
-    f
+    in_crs(f, q.crs)
 }
 
 /// Now, as RFC 3339 in UTC to the second.
@@ -815,7 +1055,12 @@ async fn items(
     let pairs = p.pairs();
     let base = base_url(&headers, state.config.trust_forwarded);
     let snapshot = state.snapshot.load();
-    let matches = snapshot.query(&q.filter);
+    let mut matches = snapshot.query(&q.filter);
+    if let Some(b) = q.grid_bbox {
+        matches
+            .items
+            .retain(|m| in_grid_box(snapshot.lon_lat(m.id), b));
+    }
     let page: Vec<u32> = matches
         .items
         .iter()
@@ -873,14 +1118,14 @@ async fn items(
         etag,
         GEOJSON,
         CachePolicy::PerClient,
-        &feature_headers(&header_links),
+        &feature_headers(&header_links, q.crs),
         || {
             let body = ItemsPage {
                 r#type: "FeatureCollection",
                 features: page
                     .iter()
                     .map(|&i| item_feature(&snapshot.practice(i), &q))
-                    .collect(),
+                    .collect::<Result<_, _>>()?,
                 number_matched: matches.len(),
                 number_returned: page.len(),
                 time_stamp: time_stamp(),
@@ -899,14 +1144,19 @@ async fn item(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     check_collection(&cid)?;
-    only_format(p)?;
+    let p = p.only(&["f", "crs"])?;
+    check_format(&p)?;
+    let crs = Crs::parse("crs", p.str("crs"))?;
     let snapshot = state.snapshot.load();
     let practice = snapshot.by_id(&fid).ok_or_else(|| {
         ApiError::NotFound(format!("no practice with id {fid:?} in {COLLECTION_ID}"))
     })?;
     let base = base_url(&headers, state.config.trust_forwarded);
     let publish = state.config.publish_personal;
-    let etag = etag_for(&snapshot, &["ogc-item", &base, &fid, &publish.to_string()]);
+    let etag = etag_for(
+        &snapshot,
+        &["ogc-item", &base, &fid, &publish.to_string(), crs.uri()],
+    );
     let c = format!("{base}/ogc/collections/{COLLECTION_ID}");
     let enc: String = serde_urlencoded::to_string([("", &fid)])
         .unwrap_or_default()
@@ -927,10 +1177,10 @@ async fn item(
         etag,
         GEOJSON,
         CachePolicy::PerClient,
-        &feature_headers(&links),
+        &feature_headers(&links, crs),
         || {
             let view = practice.public_view(publish);
-            let mut f = feature(&view, flat_properties(&view, true));
+            let mut f = in_crs(feature(&view, flat_properties(&view, true)), crs)?;
             let mut extra = Map::new();
             extra.insert(
                 "links".into(),
@@ -959,6 +1209,9 @@ async fn api_doc(
 pub fn openapi(base: &str) -> Value {
     let f = json!({"name": "f", "in": "query", "required": false, "description": "Output format; only JSON is served",
                    "schema": {"type": "string", "enum": ["json"]}, "style": "form", "explode": false});
+    let crs_param = json!({"name": "crs", "in": "query", "required": false,
+                           "description": "CRS of the coordinates: CRS84 (the default) or EPSG:2180 (northing, easting in metres)",
+                           "schema": {"type": "string", "format": "uri", "enum": crs::SERVED}});
     let json_ok = |d: &str, t: &str| {
         json!({
             "200": {"description": d, "content": {t: {"schema": {"type": "object"}}}},
@@ -967,12 +1220,12 @@ pub fn openapi(base: &str) -> Value {
     };
     let mut item_params = vec![
         json!({"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
-               "description": "minLon,minLat,maxLon,maxLat in CRS84 (edges included)",
+               "description": "minLon,minLat,maxLon,maxLat in CRS84 (edges included); with bbox-crs EPSG:2180 minNorthing,minEasting,maxNorthing,maxEasting",
                "schema": {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}}),
         json!({"name": "bbox-crs", "in": "query", "required": false,
-               "schema": {"type": "string", "format": "uri", "enum": [CRS84]}}),
-        json!({"name": "crs", "in": "query", "required": false,
-               "schema": {"type": "string", "format": "uri", "enum": [CRS84]}}),
+               "description": "CRS of bbox: CRS84 (the default) or EPSG:2180 (northing, easting in metres)",
+               "schema": {"type": "string", "format": "uri", "enum": crs::SERVED}}),
+        crs_param.clone(),
         json!({"name": "limit", "in": "query", "required": false, "style": "form", "explode": false,
                "description": "Page size; larger values are clamped to the maximum",
                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}}),
@@ -999,10 +1252,8 @@ pub fn openapi(base: &str) -> Value {
     ];
     for (name, schema) in queryable_schemas() {
         let mut schema = schema;
-        let title = schema
-            .as_object_mut()
-            .and_then(|o| o.remove("title"))
-            .unwrap_or(Value::Null);
+        // The title describes the parameter; its schema has none.
+        let title = std::mem::take(&mut schema.title);
         item_params.push(
             json!({"name": name, "in": "query", "required": false, "style": "form",
                                 "explode": false, "description": title, "schema": schema}),
@@ -1050,6 +1301,7 @@ pub fn openapi(base: &str) -> Value {
                                      "parameters": [
                                          {"name": "featureId", "in": "path", "required": true, "schema": {"type": "string"}},
                                          f,
+                                         crs_param,
                                      ],
                                      "responses": with_errors(json_ok("The practice's detail view", GEOJSON))}},
         },

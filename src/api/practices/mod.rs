@@ -5,11 +5,14 @@ pub mod counts;
 pub mod openapi;
 pub mod regions;
 
+use std::time::Instant;
+
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use super::AppState;
 use super::error::ApiError;
@@ -76,7 +79,26 @@ pub struct PracticeQuery {
     /// Page start.
     pub offset: usize,
     /// The `near=` centre, echoed in the response.
-    pub near: Option<Value>,
+    pub near: Option<NearEcho>,
+}
+
+/// The centre a `near=` query was geocoded to, echoed as the answer's `near`.
+#[derive(Debug, Clone, Serialize)]
+pub struct NearEcho {
+    /// The text as given.
+    pub query: String,
+    /// The place found.
+    pub name: String,
+    /// Its latitude.
+    pub lat: f64,
+    /// Its longitude.
+    pub lon: f64,
+    /// How precisely the text was placed.
+    pub precision: crate::gazetteer::Precision,
+    /// The geocoder's confidence.
+    pub score: f64,
+    /// The radius asked for, km.
+    pub radius_km: Option<f64>,
 }
 
 /// Parses the filters shared by every practice endpoint. `default_limit` is
@@ -123,15 +145,15 @@ pub fn parse_query(
             let r = g
                 .geocode(&GeocodeQuery::text(text))
                 .map_err(|e| ApiError::geocode("near", e))?;
-            near_echo = Some(json!({
-                "query": text,
-                "name": r.best.name,
-                "lat": round6(r.best.lat),
-                "lon": round6(r.best.lon),
-                "precision": r.best.precision,
-                "score": r.best.score,
-                "radius_km": radius_km,
-            }));
+            near_echo = Some(NearEcho {
+                query: text.to_string(),
+                name: r.best.name.to_string(),
+                lat: round6(r.best.lat),
+                lon: round6(r.best.lon),
+                precision: r.best.precision,
+                score: r.best.score,
+                radius_km,
+            });
             Some((r.best.lon, r.best.lat))
         }
         (None, None, None) => None,
@@ -209,8 +231,12 @@ impl PracticeQuery {
     /// The top-level members besides the features: the geocoded `near` centre.
     fn extra(&self) -> Map<String, Value> {
         let mut extra = Map::new();
-        if let Some(n) = &self.near {
-            extra.insert("near".into(), n.clone());
+        if let Some(n) = self
+            .near
+            .as_ref()
+            .and_then(|n| serde_json::to_value(n).ok())
+        {
+            extra.insert("near".into(), n);
         }
         extra
     }
@@ -336,6 +362,9 @@ pub async fn download_csv(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     // `excel=1` picks the dialect; the rest is the filter.
+    let mut allowed = FILTER_PARAMS.to_vec();
+    allowed.push("excel");
+    let params = params.only(&allowed)?;
     let (dialect, params) = crate::api::csv_dialect::split_params(params)?;
     let snapshot = state.snapshot.load_full();
     let key = request_key(&params);
@@ -478,11 +507,67 @@ pub async fn within(
         .await
         .map_err(|_| ApiError::TooLarge(format!("body: larger than {MAX_BODY_BYTES} bytes")))?;
     let snapshot = state.snapshot.load_full();
+    // The same bound as the request's: when the timeout has answered the
+    // client, the blocking thread stops too instead of finishing unseen work.
+    pq.filter.deadline = Some(Instant::now() + state.config.request_timeout);
     let body = tokio::task::spawn_blocking(move || {
         pq.filter.within = Some(polygon_from_geojson(&bytes)?);
-        Ok::<_, ApiError>(collection_body(&snapshot, &pq))
+        within_body(&snapshot, &pq)
     })
     .await
     .map_err(|e| ApiError::Internal(format!("polygon query task: {e}")))??;
     Ok(with_type(body, content_type::GEOJSON, CachePolicy::NoStore))
+}
+
+/// The answer to a polygon query, or a timeout when the query's deadline
+/// passed before the polygon work was done (its answer would be incomplete).
+fn within_body(snapshot: &Snapshot, pq: &PracticeQuery) -> Result<Vec<u8>, ApiError> {
+    let body = collection_body(snapshot, pq);
+    if pq.filter.expired() {
+        return Err(ApiError::Timeout(
+            "the polygon query took longer than the request timeout".into(),
+        ));
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every synthetic practice lies inside this rectangle around Poland.
+    const POLAND: &[u8] =
+        br#"{"type":"Polygon","coordinates":[[[13,48],[25,48],[25,56],[13,56],[13,48]]]}"#;
+
+    fn polygon_query(deadline: Option<Instant>) -> PracticeQuery {
+        let g = Gazetteer::bundled();
+        let mut pq = parse_query(g, &Params::decode(None).unwrap(), Some(DEFAULT_LIMIT)).unwrap();
+        pq.filter.within = Some(polygon_from_geojson(POLAND).unwrap());
+        pq.filter.deadline = deadline;
+        pq
+    }
+
+    #[test]
+    fn polygon_work_stops_at_the_deadline() {
+        let snapshot = Snapshot::new(crate::synthetic::practices(Gazetteer::bundled(), 500, 3));
+        let body = within_body(&snapshot, &polygon_query(None)).unwrap();
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["numberMatched"], 500);
+        // A deadline already passed: the polygon loop gives up at once and the
+        // incomplete answer is never served.
+        let late = polygon_query(Some(Instant::now()));
+        match within_body(&snapshot, &late) {
+            Err(ApiError::Timeout(m)) => assert!(m.contains("request timeout"), "{m}"),
+            other => panic!("expected a timeout, got {:?}", other.map(|b| b.len())),
+        }
+        // The index stopped before testing a single candidate.
+        let area = late.filter.within.as_ref().unwrap();
+        assert!(
+            snapshot
+                .index()
+                .in_polygon_until(area, late.filter.deadline)
+                .is_empty()
+        );
+        assert_eq!(snapshot.index().in_polygon(area).len(), 500);
+    }
 }

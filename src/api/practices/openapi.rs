@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{DEFAULT_LIMIT, MAX_K, MAX_LIMIT, MAX_RADIUS_KM};
+use crate::api::openapi::closed;
 use crate::practice::{Area, UnitType};
 
 fn param(name: &str, description: &str, schema: Value) -> Value {
@@ -211,20 +212,49 @@ pub fn document() -> Value {
             }},
             "/api/regions/voivodeships": {"get": {
                 "summary": "The 16 voivodeship outlines (Natural Earth) with practice counts",
-                "responses": {"200": {"description": "FeatureCollection", "content": {"application/geo+json": {"schema": {"type": "object"}}}}},
+                "responses": {"200": {"description": "FeatureCollection", "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/Voivodeships"}}}}, "304": {"description": "Not modified (If-None-Match matched the ETag)"}},
             }},
             "/api/categories": {"get": {
                 "summary": "The area vocabulary with slugs and practice counts",
-                "responses": {"200": {"description": "Categories", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                "responses": {"200": {"description": "Categories", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Categories"}}}}, "304": {"description": "Not modified (If-None-Match matched the ETag)"}},
             }},
             "/api/config": {"get": {
                 "summary": "Map page configuration: tile URL and attribution, limits",
-                "responses": {"200": {"description": "Configuration", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                "responses": {"200": {"description": "Configuration", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PageConfig"}}}}},
             }},
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.0"}}}},
-            "/healthz": {"get": {"summary": "Liveness and dataset counts", "responses": {"200": {"description": "OK"}}}},
+            "/healthz": {"get": {"summary": "Liveness and dataset counts", "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}}}},
         },
         "components": {"schemas": {
+            "Voivodeships": closed(&["type", "features", "attribution"], json!({
+                "type": {"type": "string", "enum": ["FeatureCollection"]},
+                "attribution": {"type": "string"},
+                "features": {"type": "array", "items": closed(&["type", "id", "geometry", "properties"], json!({
+                    "type": {"type": "string", "enum": ["Feature"]},
+                    "id": {"type": "string"},
+                    "geometry": {"type": "object", "required": ["type", "coordinates"], "properties": {"type": {"type": "string", "enum": ["Polygon", "MultiPolygon"]}, "coordinates": {"type": "array"}}},
+                    "properties": closed(&["teryt", "name", "name_en", "count"], json!({
+                        "teryt": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
+                    })),
+                }))},
+            })),
+            "Categories": closed(&["categories"], json!({"categories": {"type": "array", "items": closed(
+                &["slug", "name_pl", "name_en", "path_pl", "parent", "count"],
+                json!({
+                    "slug": {"type": "string"}, "name_pl": {"type": "string"}, "name_en": {"type": "string"},
+                    "path_pl": {"type": "string"}, "parent": {"type": "string", "nullable": true},
+                    "count": {"type": "integer", "minimum": 0},
+                }),
+            )}})),
+            "PageConfig": closed(&["tile_url", "tile_attribution", "default_limit", "max_limit", "practices"], json!({
+                "tile_url": {"type": "string"}, "tile_attribution": {"type": "string"},
+                "default_limit": {"type": "integer"}, "max_limit": {"type": "integer"},
+                "practices": {"type": "integer", "minimum": 0},
+            })),
+            "Health": closed(&["status", "practices", "placed", "localities"], json!({
+                "status": {"type": "string", "enum": ["ok"]}, "practices": {"type": "integer"},
+                "placed": {"type": "integer"}, "localities": {"type": "integer"},
+            })),
             "Polygon": {"type": "object", "required": ["type"], "properties": {
                 "type": {"type": "string", "enum": ["Polygon", "MultiPolygon", "Feature"]},
                 "coordinates": {"type": "array"},

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::api::AppState;
@@ -14,6 +14,83 @@ use crate::api::error::ApiError;
 use crate::api::extract::Params;
 use crate::api::response::{content_type, dataset_answer};
 use crate::practice::Area;
+use crate::query::Snapshot;
+
+/// A voivodeship with its practice count, as a GeoJSON Feature.
+#[derive(Serialize)]
+struct VoivodeshipFeature {
+    r#type: &'static str,
+    id: &'static str,
+    geometry: geojson::Geometry,
+    properties: VoivodeshipProperties,
+}
+
+#[derive(Serialize)]
+struct VoivodeshipProperties {
+    teryt: &'static str,
+    name: &'static str,
+    name_en: &'static str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Voivodeships {
+    r#type: &'static str,
+    features: Vec<VoivodeshipFeature>,
+    attribution: &'static str,
+}
+
+/// An area of the vocabulary with its practice count.
+#[derive(Serialize)]
+struct Category {
+    slug: &'static str,
+    name_pl: &'static str,
+    name_en: &'static str,
+    path_pl: String,
+    parent: Option<&'static str>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Categories {
+    categories: Vec<Category>,
+}
+
+/// What the map page needs to know at start-up.
+#[derive(Serialize)]
+pub struct PageConfig {
+    tile_url: String,
+    tile_attribution: String,
+    default_limit: usize,
+    max_limit: usize,
+    practices: usize,
+}
+
+/// Liveness with dataset counts.
+#[derive(Serialize)]
+pub struct Health {
+    status: &'static str,
+    practices: usize,
+    placed: usize,
+    localities: usize,
+}
+
+/// An answer computed from the snapshot alone and cached with it: `GET` of a
+/// resource without parameters.
+fn snapshot_answer<T: Serialize>(
+    state: &AppState,
+    params: Params,
+    headers: &HeaderMap,
+    key: &str,
+    content_type: &'static str,
+    body: impl FnOnce(&Snapshot) -> T,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let snapshot = state.snapshot.load();
+    dataset_answer(headers, &snapshot, &[key], content_type, || {
+        serde_json::to_vec(&body(&snapshot)).map_err(|e| ApiError::Internal(e.to_string()))
+    })
+}
 
 /// `GET /api/regions/voivodeships`: the 16 outlines with practice counts.
 pub async fn voivodeships(
@@ -21,44 +98,38 @@ pub async fn voivodeships(
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    params.only(&[])?;
-    let snapshot = state.snapshot.load();
-    dataset_answer(
+    let g = state.gazetteer;
+    snapshot_answer(
+        &state,
+        params,
         &headers,
-        &snapshot,
-        &["voivodeships"],
+        "voivodeships",
         content_type::GEOJSON,
-        || {
+        |snapshot| {
             let mut counts: HashMap<&str, usize> = HashMap::new();
             for i in 0..snapshot.len() as u32 {
                 if let Some(v) = snapshot.voivodeship(i) {
                     *counts.entry(v).or_default() += 1;
                 }
             }
-            let features: Vec<Value> = state
-                .gazetteer
-                .voivodeships()
-                .map(|v| {
-                    let geometry = geojson::Geometry::new(geojson::Value::from(v.outline));
-                    json!({
-                        "type": "Feature",
-                        "id": v.teryt,
-                        "geometry": geometry,
-                        "properties": {
-                            "teryt": v.teryt,
-                            "name": v.name,
-                            "name_en": v.name_en,
-                            "count": counts.get(v.teryt).copied().unwrap_or(0),
+            Voivodeships {
+                r#type: "FeatureCollection",
+                features: g
+                    .voivodeships()
+                    .map(|v| VoivodeshipFeature {
+                        r#type: "Feature",
+                        id: v.teryt,
+                        geometry: geojson::Geometry::new(geojson::Value::from(v.outline)),
+                        properties: VoivodeshipProperties {
+                            teryt: v.teryt,
+                            name: v.name,
+                            name_en: v.name_en,
+                            count: counts.get(v.teryt).copied().unwrap_or(0),
                         },
                     })
-                })
-                .collect();
-            serde_json::to_vec(&json!({
-                "type": "FeatureCollection",
-                "features": features,
-                "attribution": "Natural Earth (public domain)",
-            }))
-            .map_err(|e| ApiError::Internal(e.to_string()))
+                    .collect(),
+                attribution: "Natural Earth (public domain)",
+            }
         },
     )
 }
@@ -70,14 +141,13 @@ pub async fn categories(
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    params.only(&[])?;
-    let snapshot = state.snapshot.load();
-    dataset_answer(
+    snapshot_answer(
+        &state,
+        params,
         &headers,
-        &snapshot,
-        &["categories"],
+        "categories",
         content_type::JSON,
-        || {
+        |snapshot| {
             let mut counts: HashMap<Area, usize> = HashMap::new();
             for i in 0..snapshot.len() as u32 {
                 let area = snapshot.area(i);
@@ -86,21 +156,19 @@ pub async fn categories(
                     *counts.entry(parent).or_default() += 1;
                 }
             }
-            let cats: Vec<Value> = Area::ALL
-                .iter()
-                .map(|a| {
-                    json!({
-                        "slug": a.slug(),
-                        "name_pl": a.name_pl(),
-                        "name_en": a.name_en(),
-                        "path_pl": a.path_pl(),
-                        "parent": a.parent().map(|p| p.slug()),
-                        "count": counts.get(a).copied().unwrap_or(0),
+            Categories {
+                categories: Area::ALL
+                    .iter()
+                    .map(|a| Category {
+                        slug: a.slug(),
+                        name_pl: a.name_pl(),
+                        name_en: a.name_en(),
+                        path_pl: a.path_pl(),
+                        parent: a.parent().map(|p| p.slug()),
+                        count: counts.get(a).copied().unwrap_or(0),
                     })
-                })
-                .collect();
-            serde_json::to_vec(&json!({ "categories": cats }))
-                .map_err(|e| ApiError::Internal(e.to_string()))
+                    .collect(),
+            }
         },
     )
 }
@@ -108,23 +176,23 @@ pub async fn categories(
 /// `GET /api/config`: what the map page needs to know at start-up, including
 /// the dataset's size (which decides whether it loads every practice or asks
 /// for server clusters).
-pub async fn config(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({
-        "tile_url": state.config.tile_url,
-        "tile_attribution": state.config.tile_attribution,
-        "default_limit": DEFAULT_LIMIT,
-        "max_limit": MAX_LIMIT,
-        "practices": state.snapshot.load().len(),
-    }))
+pub async fn config(State(state): State<AppState>) -> Json<PageConfig> {
+    Json(PageConfig {
+        tile_url: state.config.tile_url.clone(),
+        tile_attribution: state.config.tile_attribution.clone(),
+        default_limit: DEFAULT_LIMIT,
+        max_limit: MAX_LIMIT,
+        practices: state.snapshot.load().len(),
+    })
 }
 
 /// `GET /healthz`: liveness with dataset counts.
-pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
+pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
     let s = state.snapshot.load();
-    Json(json!({
-        "status": "ok",
-        "practices": s.len(),
-        "placed": s.index().len(),
-        "localities": state.gazetteer.locality_count(),
-    }))
+    Json(Health {
+        status: "ok",
+        practices: s.len(),
+        placed: s.index().len(),
+        localities: state.gazetteer.locality_count(),
+    })
 }
