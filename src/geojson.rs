@@ -7,10 +7,11 @@
 //! snapshot so that a list response is a concatenation of ready bytes, and the
 //! *detail* view with the whole public record for `GET /api/practices/{id}`.
 
-use serde_json::{Map, Value, json};
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
 
 use crate::gazetteer::AdminRef;
-use crate::practice::Practice;
+use crate::practice::{Contact, Practice};
 
 /// Rounds a coordinate to six decimals (about 0.1 m), as RFC 7946 recommends.
 pub fn round6(x: f64) -> f64 {
@@ -98,7 +99,48 @@ impl<'a> Summary<'a> {
 
 /// The list view's properties: what a map popup and a list row need.
 pub fn summary_properties(p: &Practice) -> Map<String, Value> {
-    match serde_json::to_value(Summary::of(p)) {
+    object(Summary::of(p))
+}
+
+/// The detail view's properties as one struct: the summary's and the whole
+/// record as given.
+#[derive(serde::Serialize)]
+struct Detail<'a> {
+    #[serde(flatten)]
+    summary: Summary<'a>,
+    body: &'a str,
+    funding: Option<&'a str>,
+    date_added: Option<NaiveDate>,
+    date_updated: Option<NaiveDate>,
+    period_start: Option<NaiveDate>,
+    period_end: Option<NaiveDate>,
+    town_as_given: Option<&'a str>,
+    powiat_as_given: Option<&'a str>,
+    voivodeship_as_given: Option<&'a str>,
+    postal_code: Option<&'a str>,
+    post_office: Option<&'a str>,
+    street: Option<&'a str>,
+    phone: Option<&'a str>,
+    email: Option<&'a str>,
+    websites: &'a [String],
+    population: Option<u64>,
+    contacts: &'a [Contact],
+    placed_from: Option<&'a str>,
+    coordinates: Option<Coordinates>,
+}
+
+/// Where a practice is, in the detail view.
+#[derive(serde::Serialize)]
+struct Coordinates {
+    lon: f64,
+    lat: f64,
+    precision: &'static str,
+    score: f64,
+}
+
+/// The properties as a JSON object.
+fn object(v: impl serde::Serialize) -> Map<String, Value> {
+    match serde_json::to_value(v) {
         Ok(Value::Object(m)) => m,
         _ => unreachable!("a struct of strings and numbers serialises as an object"),
     }
@@ -106,33 +148,33 @@ pub fn summary_properties(p: &Practice) -> Map<String, Value> {
 
 /// The detail view's properties: the whole record as given (pass the public view).
 pub fn detail_properties(p: &Practice) -> Map<String, Value> {
-    let mut m = summary_properties(p);
-    m.insert("body".into(), json!(p.body));
-    m.insert("funding".into(), json!(p.funding));
-    m.insert("date_added".into(), json!(p.date_added));
-    m.insert("date_updated".into(), json!(p.date_updated));
-    m.insert("period_start".into(), json!(p.period_start));
-    m.insert("period_end".into(), json!(p.period_end));
-    m.insert("town_as_given".into(), json!(p.town));
-    m.insert("powiat_as_given".into(), json!(p.powiat));
-    m.insert("voivodeship_as_given".into(), json!(p.voivodeship));
-    m.insert("postal_code".into(), json!(p.postal_code));
-    m.insert("post_office".into(), json!(p.post_office));
-    m.insert("street".into(), json!(p.street));
-    m.insert("phone".into(), json!(p.phone));
-    m.insert("email".into(), json!(p.email));
-    m.insert("websites".into(), json!(p.websites));
-    m.insert("population".into(), json!(p.population));
-    m.insert("contacts".into(), json!(p.contacts));
-    m.insert("placed_from".into(), json!(p.placed_from));
-    m.insert(
-        "coordinates".into(),
-        match p.location {
-            Some(l) => json!({"lon": round6(l.lon), "lat": round6(l.lat), "precision": l.precision.as_str(), "score": l.score}),
-            None => Value::Null,
-        },
-    );
-    m
+    object(Detail {
+        summary: Summary::of(p),
+        body: &p.body,
+        funding: p.funding.as_deref(),
+        date_added: p.date_added,
+        date_updated: p.date_updated,
+        period_start: p.period_start,
+        period_end: p.period_end,
+        town_as_given: p.town.as_deref(),
+        powiat_as_given: p.powiat.as_deref(),
+        voivodeship_as_given: p.voivodeship.as_deref(),
+        postal_code: p.postal_code.as_deref(),
+        post_office: p.post_office.as_deref(),
+        street: p.street.as_deref(),
+        phone: p.phone.as_deref(),
+        email: p.email.as_deref(),
+        websites: &p.websites,
+        population: p.population,
+        contacts: &p.contacts,
+        placed_from: p.placed_from.as_deref(),
+        coordinates: p.location.map(|l| Coordinates {
+            lon: round6(l.lon),
+            lat: round6(l.lat),
+            precision: l.precision.as_str(),
+            score: l.score,
+        }),
+    })
 }
 
 /// The properties of the OGC API view: the summary (or, with `detail`, the
@@ -150,10 +192,10 @@ pub fn flat_properties(p: &Practice, detail: bool) -> Map<String, Value> {
         ("powiat", &p.admin.powiat),
         ("gmina", &p.admin.gmina),
     ] {
-        m.insert(key.into(), json!(unit.as_ref().map(|a| &*a.name)));
+        m.insert(key.into(), unit.as_ref().map(|a| &*a.name).into());
         m.insert(
             format!("{key}_teryt"),
-            json!(unit.as_ref().map(|a| &*a.teryt)),
+            unit.as_ref().map(|a| &*a.teryt).into(),
         );
     }
     m
@@ -284,6 +326,21 @@ pub fn write_collection_to<'a, W: std::io::Write>(
     w.write_all(&out)
 }
 
+/// A cluster of practices as a GeoJSON Feature.
+#[derive(serde::Serialize)]
+struct ClusterFeature {
+    r#type: &'static str,
+    geometry: geojson::Geometry,
+    properties: ClusterProperties,
+}
+
+/// What a cluster says of itself: how many practices and where they lie.
+#[derive(serde::Serialize)]
+struct ClusterProperties {
+    cluster: bool,
+    count: usize,
+    bbox: [f64; 4],
+}
 /// Writes the answer of [`crate::cluster::clusters`] as a FeatureCollection:
 /// a cell of several practices is a Point Feature with properties `cluster: true`,
 /// `count` and `bbox`; a practice alone is its summary Feature, as in the list.
@@ -318,11 +375,15 @@ pub fn write_clusters<'a>(
                     Some(id) => feature(id).write(&mut out, None),
                     None => {
                         let b = c.bbox.map(round6);
-                        let v = json!({
-                            "type": "Feature",
-                            "geometry": {"type": "Point", "coordinates": [round6(c.lon), round6(c.lat)]},
-                            "properties": {"cluster": true, "count": c.count, "bbox": b},
-                        });
+                        let v = ClusterFeature {
+                            r#type: "Feature",
+                            geometry: point(c.lon, c.lat),
+                            properties: ClusterProperties {
+                                cluster: true,
+                                count: c.count,
+                                bbox: b,
+                            },
+                        };
                         serde_json::to_writer(&mut out, &v).expect("writing to a Vec cannot fail");
                     }
                 }
