@@ -62,6 +62,7 @@ export const STRINGS = {
     printFilters: 'Filtry',
     printDate: 'Stan na',
     printNone: 'bez filtrów',
+    printPartial: (n, total) => `Tabela: pierwsze ${n} z ${total} praktyk; wszystkie są w pobieranym pliku CSV lub GeoJSON.`,
     downloadExcel: 'CSV dla Excela',
     orderCol: 'Lp.',
 
@@ -228,6 +229,7 @@ export const STRINGS = {
     printFilters: 'Filters',
     printDate: 'As of',
     printNone: 'no filters',
+    printPartial: (n, total) => `Table: the first ${n} of ${total} practices; every one is in the CSV or GeoJSON download.`,
     downloadExcel: 'CSV for Excel',
     orderCol: 'No.',
 

@@ -31,6 +31,7 @@ function preparePrint() {
   fillPrintSheet({
     T,
     rows: rows.map((r) => ({ title: r.p.title, town: r.p.town, area: areaName(r.p.area, r.p.area_name), year: r.p.year || '' })),
+    total: S.serverMode ? Math.max(S.server.listMatched, rows.length) : rows.length,
     filters: filtersInWords(),
     creditsHtml: T.creditsText,
   });

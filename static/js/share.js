@@ -60,11 +60,12 @@ export function setupEmbed({ current }) {
  * table, credits) from `rows` ([{title, town, area, year}]) and `filters`
  * (["Obszar: Kultura", ...]).
  */
-export function fillPrintSheet({ T, rows, filters, creditsHtml }) {
+export function fillPrintSheet({ T, rows, total = rows.length, filters, creditsHtml }) {
   const esc = (v) => String(v ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
   const date = new Date().toLocaleDateString(T.locale, { year: 'numeric', month: 'long', day: 'numeric' });
   document.getElementById('print-meta').textContent =
-    `${T.printFilters}: ${filters.length ? filters.join('; ') : T.printNone}. ${T.printDate}: ${date}.`;
+    `${T.printFilters}: ${filters.length ? filters.join('; ') : T.printNone}. ${T.printDate}: ${date}.` +
+    (total > rows.length ? ` ${T.printPartial(rows.length.toLocaleString(T.locale), total.toLocaleString(T.locale))}` : '');
   const head = `<thead><tr><th>${esc(T.orderCol)}</th><th>${esc(T.listTitle)}</th><th>${esc(T.town)}</th><th>${esc(T.area)}</th><th>${esc(T.year)}</th></tr></thead>`;
   const body = rows
     .map((r, i) => `<tr><td>${i + 1}</td><td>${esc(r.title)}</td><td>${esc(r.town)}</td><td>${esc(r.area)}</td><td>${esc(r.year)}</td></tr>`)

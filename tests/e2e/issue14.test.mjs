@@ -138,6 +138,14 @@ test('100,000 practices: server clusters with exact counts; pan, zoom and filter
   const metas = await page.locator('#list .m').allTextContents();
   assert.ok(metas.length > 0 && metas.every((t) => /Kultura/.test(t)), metas.slice(0, 3).join(' | '));
   assert.match(await page.locator('#dl-geojson').getAttribute('href'), /category=kultura/);
+  // Printed, the sheet holds the list's rows and says how many more the downloads hold.
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  const printed = await page.locator('#print-table tbody tr').count();
+  assert.equal(printed, (await listIds(page)).length);
+  assert.ok(printed < culture.inView, `${printed} rows printed of ${culture.inView} in view`);
+  const meta = (await page.locator('#print-meta').textContent()).replace(/\s/g, ' ');
+  const fmtN = (n) => n.toLocaleString('pl-PL').replace(/\s/g, ' ');
+  assert.ok(meta.includes(`pierwsze ${fmtN(printed)} z ${fmtN(culture.inView)} praktyk`) && /wszystkie są w pobieranym pliku/.test(meta), meta);
 
   // Fast panning with the keyboard: only the last view counts.
   n0 = asked.length;
