@@ -43,6 +43,7 @@ export const S = {
   tileLoads: 0,
   map: null,
   clusters: null,
+  printRestore: null,
   choroLayer: null,
   openPopupId: '',
   hlEl: null,

@@ -35,12 +35,23 @@ function preparePrint() {
     filters: filtersInWords(),
     creditsHtml: T.creditsText,
   });
+  // The sheet's map is another size than the screen's: show there what the
+  // screen showed, and go back to the screen's view after printing.
+  const shown = S.map.getBounds();
+  S.printRestore = { center: S.map.getCenter(), zoom: S.map.getZoom() };
   S.map.invalidateSize({ pan: false });
+  S.map.fitBounds(shown, { animate: false });
+}
+
+function afterPrint() {
+  S.map.invalidateSize({ pan: false });
+  if (S.printRestore) S.map.setView(S.printRestore.center, S.printRestore.zoom, { animate: false });
+  S.printRestore = null;
 }
 
 /** The print button, and the sheet filled before every print (the browser's menu too). */
 export function setupPrint() {
   $('print-open').addEventListener('click', () => window.print());
   window.addEventListener('beforeprint', preparePrint);
-  window.addEventListener('afterprint', () => S.map.invalidateSize({ pan: false }));
+  window.addEventListener('afterprint', afterPrint);
 }

@@ -267,6 +267,14 @@ test('8. share gives the link and the iframe code; ?embed=1 is map and list with
   assert.equal(rows, expected.numberMatched);
   assert.match(await page.locator('#print-meta').textContent(), /Filtry: Obszar: Pomoc społeczna\. Stan na: /);
   assert.ok(await page.locator('#print-table').isVisible());
+  // The sheet's map shows what the screen showed: every marker of the selection inside it.
+  const outside = await page.evaluate(() => {
+    const m = document.getElementById('map').getBoundingClientRect();
+    return [...document.querySelectorAll('#map .leaflet-marker-icon')]
+      .map((e) => e.getBoundingClientRect())
+      .filter((r) => r.right < m.left || r.left > m.right || r.bottom < m.top || r.top > m.bottom).length;
+  });
+  assert.equal(outside, 0, 'every marker on the printed map');
   assert.ok(await page.locator('#panel').isHidden(), 'no form controls on paper');
   assert.match(await page.locator('#print-credits').textContent(), /GeoNames.*Natural Earth.*OpenStreetMap.*SGJP.*Leaflet/s);
   for (const landscape of [false, true]) {

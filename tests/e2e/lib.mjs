@@ -60,7 +60,8 @@ export async function launch() {
  * Playwright's `waitForFunction` evaluates its predicate with `eval`, which the
  * page's Content-Security-Policy forbids, so contexts bypass the CSP unless a
  * test asks for it with `bypassCSP: false` (the first page test does: the page
- * itself runs under its CSP without a console error).
+ * itself runs under its CSP without a console error; the shared waits below use
+ * `until`, which works under the CSP).
  */
 export async function openPage(browser, { viewport = { width: 1280, height: 800 }, ...ctxOpts } = {}) {
   const context = await browser.newContext({ viewport, acceptDownloads: true, bypassCSP: true, ...ctxOpts });
@@ -101,15 +102,30 @@ const SETTLED = `(() => {
   return !d.busy && !d.moving && !document.querySelector('.leaflet-cluster-anim, .leaflet-zoom-anim');
 })()`;
 
+/**
+ * Waits until `expr` is true in the page, asking every 100 ms from here. Not
+ * `page.waitForFunction`: its polling evaluates the expression with `eval` in
+ * the page, which the page's own Content-Security-Policy refuses when a test
+ * runs under it.
+ */
+export async function until(page, expr, { timeout = 15000, polling = 100 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(expr)) return;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${expr}`);
+    await new Promise((r) => setTimeout(r, polling));
+  }
+}
+
 /** Waits until the page has loaded every practice and finished its last update. */
 export async function waitReady(page, { timeout = 30000 } = {}) {
-  await page.waitForFunction(`document.documentElement.dataset.ready === '1' && ${SETTLED}`, null, { timeout, polling: 100 });
+  await until(page, `document.documentElement.dataset.ready === '1' && ${SETTLED}`, { timeout });
   await settle(page);
 }
 
 /** Waits for the page to finish an update started after `rev` was read. */
 export async function waitRevAfter(page, rev, { timeout = 15000 } = {}) {
-  await page.waitForFunction(`Number(document.documentElement.dataset.rev || 0) > ${Number(rev)} && ${SETTLED}`, null, { timeout, polling: 100 });
+  await until(page, `Number(document.documentElement.dataset.rev || 0) > ${Number(rev)} && ${SETTLED}`, { timeout });
   await settle(page);
 }
 
@@ -117,7 +133,7 @@ export async function waitRevAfter(page, rev, { timeout = 15000 } = {}) {
 export async function settle(page, { timeout = 15000 } = {}) {
   const start = Date.now();
   for (;;) {
-    await page.waitForFunction(SETTLED, null, { timeout, polling: 100 });
+    await until(page, SETTLED, { timeout });
     await page.waitForTimeout(250);
     if (await page.evaluate(SETTLED)) return;
     if (Date.now() - start > timeout) throw new Error('the map did not settle');
