@@ -453,8 +453,25 @@ impl<R: std::io::Read> std::io::Read for CountingReader<R> {
     }
 }
 
-/// Reads and validates a dataset from any reader; `file` names it in errors.
-pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, StoreError> {
+/// Rows per batch handed from thread to thread while reading.
+pub const BATCH: usize = 1024;
+
+/// Valid rows read, each with its line.
+pub type Batch = Vec<(Practice, u64)>;
+
+/// Reads and validates a dataset from any reader, handing the valid rows'
+/// practices with their lines to `sink` in batches, in file order; `file`
+/// names it in errors. Rows are read and validated on this thread while
+/// `sink` runs on a second; what `sink` leaves in a batch is dropped here (a
+/// record is freed by the thread that made it), so the rows never sit in
+/// memory all at once. Returns the problems of the invalid rows (in row
+/// order), or the error that stopped reading (CSV, header, I/O). Ids used
+/// twice are not checked here (see [`duplicate_id`]).
+pub fn read_each<R: std::io::Read>(
+    reader: R,
+    file: &Path,
+    sink: impl FnMut(&mut Batch) + Send,
+) -> Result<Vec<RowError>, StoreError> {
     let newlines = std::rc::Rc::new(std::cell::RefCell::new(Newlines::default()));
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -491,35 +508,23 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
             found: header.iter().collect::<Vec<_>>().join(","),
         });
     }
-    // Rows are read here and validated on a second thread, in batches.
-    let (rows, mut errors, read_error) = std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(csv::StringRecord, u64)>>(8);
-        let (columns, file) = (&columns, file);
-        let validating = s.spawn(move || {
-            let mut admins = AdminInterner::default();
-            let mut errors = Vec::new();
-            let mut rows = Vec::new();
-            for batch in rx {
-                for (rec, line) in &batch {
-                    let mut r = RowReader {
-                        admins: &mut admins,
-                        rec,
-                        columns,
-                        file,
-                        line: *line,
-                        errors: &mut errors,
-                    };
-                    if let Some(p) = practice_from_row(&mut r) {
-                        rows.push((p, *line));
-                    }
+    let (errors, read_error) = std::thread::scope(|s| {
+        let (to_sink, sink_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (used_tx, used) = std::sync::mpsc::channel::<Batch>();
+        let mut sink = sink;
+        s.spawn(move || {
+            for mut batch in sink_rx {
+                sink(&mut batch);
+                if used_tx.send(batch).is_err() {
+                    break;
                 }
             }
-            (rows, errors)
         });
-        const BATCH: usize = 2048;
-        let mut batch = Vec::with_capacity(BATCH);
+        let mut admins = AdminInterner::default();
+        let mut errors = Vec::new();
+        let mut rec = csv::StringRecord::new();
+        let mut batch = Batch::with_capacity(BATCH);
         let read_error = loop {
-            let mut rec = csv::StringRecord::new();
             match rdr.read_record(&mut rec) {
                 Ok(true) => {}
                 Ok(false) => break None,
@@ -528,56 +533,97 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
             let line = rec
                 .position()
                 .map_or(0, |p| newlines.borrow_mut().line_at(p.byte()));
-            batch.push((rec, line));
-            if batch.len() == BATCH
-                && tx
-                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                    .is_err()
-            {
-                break None;
+            let mut r = RowReader {
+                admins: &mut admins,
+                rec: &rec,
+                columns: &columns,
+                file,
+                line,
+                errors: &mut errors,
+            };
+            if let Some(p) = practice_from_row(&mut r) {
+                batch.push((p, line));
+            }
+            if batch.len() == BATCH {
+                // The batch `sink` is done with, emptied here, is the next.
+                let next = match used.try_recv() {
+                    Ok(mut done) => {
+                        done.clear();
+                        done
+                    }
+                    Err(_) => Batch::with_capacity(BATCH),
+                };
+                if to_sink.send(std::mem::replace(&mut batch, next)).is_err() {
+                    break None;
+                }
             }
         };
         if !batch.is_empty() {
-            let _ = tx.send(batch);
+            let _ = to_sink.send(batch);
         }
-        drop(tx);
-        let (rows, errors) = validating.join().expect("validating rows does not panic");
-        (rows, errors, read_error)
+        drop(to_sink);
+        // Whatever `sink` hands back from now on is dropped here too.
+        for done in used {
+            drop(done);
+        }
+        (errors, read_error)
     });
-    if let Some(e) = read_error {
-        return Err(e);
+    match read_error {
+        Some(e) => Err(e),
+        None => Ok(errors),
     }
+}
+
+/// The problem of a row whose id an earlier row has.
+pub fn duplicate_id(file: &Path, line: u64, id: &str) -> RowError {
+    RowError {
+        file: file.to_path_buf(),
+        line,
+        column: "id".into(),
+        problem: format!("{id:?} is used by an earlier row"),
+    }
+}
+
+/// `Ok` when there are no problems, else every problem, in row order (stable:
+/// a row's own order stays).
+pub fn no_problems(mut errors: Vec<RowError>) -> Result<(), StoreError> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    errors.sort_by_key(|e| e.line);
+    Err(StoreError::Invalid { errors })
+}
+
+/// Reads and validates a dataset from any reader; `file` names it in errors.
+pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, StoreError> {
+    let mut rows = Vec::new();
+    let mut errors = read_each(reader, file, |batch| rows.append(batch))?;
     let mut practices = Vec::with_capacity(rows.len());
     let mut ids = HashSet::with_capacity(rows.len());
     for (p, line) in rows {
         if !ids.insert(p.id.clone()) {
-            errors.push(RowError {
-                file: file.to_path_buf(),
-                line,
-                column: "id".into(),
-                problem: format!("{:?} is used by an earlier row", p.id),
-            });
+            errors.push(duplicate_id(file, line, &p.id));
             continue;
         }
         practices.push(p);
     }
-    if errors.is_empty() {
-        Ok(practices)
-    } else {
-        // In row order, as they were found (stable: a row's own order stays).
-        errors.sort_by_key(|e| e.line);
-        Err(StoreError::Invalid { errors })
-    }
+    no_problems(errors)?;
+    Ok(practices)
+}
+
+/// Opens a dataset file for reading.
+pub fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, StoreError> {
+    let f = std::fs::File::open(path).map_err(|source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(std::io::BufReader::with_capacity(1 << 18, f))
 }
 
 /// Loads and validates the dataset. Every bad row is reported as
 /// `file:line: column: problem`; if any row is bad, nothing is loaded.
 pub fn load(path: &Path) -> Result<Vec<Practice>, StoreError> {
-    let f = std::fs::File::open(path).map_err(|source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    read(std::io::BufReader::new(f), path)
+    read(open(path)?, path)
 }
 
 fn num<T: ToString>(x: Option<T>) -> String {
