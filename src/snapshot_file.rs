@@ -469,8 +469,10 @@ fn from_csv(dataset: &Path, fingerprint: Fingerprint) -> Result<Snapshot, StoreE
             lines.push(*line);
         }
     })?;
+    tracing::debug!(rows = lines.len(), "CSV rows read and encoded");
     // Only the ids of the valid rows are checked, as `store::load` does.
     let (snapshot, duplicates) = builder.finish(fingerprint.hash);
+    tracing::debug!("id map sorted and R-tree built");
     errors.extend(
         duplicates
             .iter()

@@ -158,8 +158,46 @@ impl AdminInterner {
     }
 }
 
-/// Column name → position in the file (a hash lookup per cell, not a scan).
-type Columns = std::collections::HashMap<&'static str, usize, foldhash::fast::RandomState>;
+/// A column of [`CSV_HEADER`], by its position there.
+#[derive(Debug, Clone, Copy)]
+struct Col(usize);
+
+impl Col {
+    /// The column named so; fails to compile (in a `const` block) for a name
+    /// that is not a column.
+    const fn named(name: &str) -> Col {
+        let mut i = 0;
+        while i < CSV_HEADER.len() {
+            if CSV_HEADER[i].len() == name.len() {
+                let (a, b) = (CSV_HEADER[i].as_bytes(), name.as_bytes());
+                let mut k = 0;
+                while k < a.len() && a[k] == b[k] {
+                    k += 1;
+                }
+                if k == a.len() {
+                    return Col(i);
+                }
+            }
+            i += 1;
+        }
+        panic!("not a dataset column")
+    }
+
+    fn name(self) -> &'static str {
+        CSV_HEADER[self.0]
+    }
+}
+
+/// A column by name, found when compiling.
+macro_rules! col {
+    ($name:literal) => {
+        const { Col::named($name) }
+    };
+}
+
+/// Each column of [`CSV_HEADER`] → its position in the file (`None` when the
+/// file lacks it), so a cell is found by two indexes.
+type Columns = [Option<usize>; CSV_HEADER.len()];
 
 struct RowReader<'a> {
     admins: &'a mut AdminInterner,
@@ -172,11 +210,9 @@ struct RowReader<'a> {
 }
 
 impl RowReader<'_> {
-    fn cell(&self, col: &str) -> &str {
-        debug_assert!(CSV_HEADER.contains(&col), "unknown column {col}");
-        self.columns
-            .get(col)
-            .and_then(|&i| self.rec.get(i))
+    fn cell(&self, col: Col) -> &str {
+        self.columns[col.0]
+            .and_then(|i| self.rec.get(i))
             .unwrap_or("")
     }
 
@@ -189,19 +225,19 @@ impl RowReader<'_> {
         });
     }
 
-    fn text(&self, col: &str) -> Option<String> {
+    fn text(&self, col: Col) -> Option<String> {
         opt(self.cell(col))
     }
 
-    fn required(&mut self, col: &str) -> String {
+    fn required(&mut self, col: Col) -> String {
         let v = self.cell(col).to_string();
         if v.trim().is_empty() {
-            self.err(col, "required, but empty");
+            self.err(col.name(), "required, but empty");
         }
         v
     }
 
-    fn parse<T: std::str::FromStr>(&mut self, col: &str, what: &str) -> Option<T> {
+    fn parse<T: std::str::FromStr>(&mut self, col: Col, what: &str) -> Option<T> {
         let v = self.cell(col).trim().to_string();
         if v.is_empty() {
             return None;
@@ -209,13 +245,13 @@ impl RowReader<'_> {
         match v.parse::<T>() {
             Ok(x) => Some(x),
             Err(_) => {
-                self.err(col, format!("{v:?} is not {what}"));
+                self.err(col.name(), format!("{v:?} is not {what}"));
                 None
             }
         }
     }
 
-    fn date(&mut self, col: &str) -> Option<NaiveDate> {
+    fn date(&mut self, col: Col) -> Option<NaiveDate> {
         let v = self.cell(col).trim().to_string();
         if v.is_empty() {
             return None;
@@ -223,13 +259,13 @@ impl RowReader<'_> {
         match NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                self.err(col, format!("{v:?} is not a date YYYY-MM-DD"));
+                self.err(col.name(), format!("{v:?} is not a date YYYY-MM-DD"));
                 None
             }
         }
     }
 
-    fn admin(&mut self, teryt_col: &str, name_col: &str, digits: usize) -> Option<AdminRef> {
+    fn admin(&mut self, teryt_col: Col, name_col: Col, digits: usize) -> Option<AdminRef> {
         let teryt = self.cell(teryt_col).trim().to_string();
         let name = self.cell(name_col).to_string();
         match (teryt.is_empty(), name.trim().is_empty()) {
@@ -241,17 +277,23 @@ impl RowReader<'_> {
             }
             (false, false) => {
                 self.err(
-                    teryt_col,
+                    teryt_col.name(),
                     format!("{teryt:?} is not a TERYT code of {digits} digits"),
                 );
                 None
             }
             (true, false) => {
-                self.err(teryt_col, format!("empty while {name_col} is {name:?}"));
+                self.err(
+                    teryt_col.name(),
+                    format!("empty while {} is {name:?}", name_col.name()),
+                );
                 None
             }
             (false, true) => {
-                self.err(name_col, format!("empty while {teryt_col} is {teryt:?}"));
+                self.err(
+                    name_col.name(),
+                    format!("empty while {} is {teryt:?}", teryt_col.name()),
+                );
                 None
             }
         }
@@ -260,12 +302,12 @@ impl RowReader<'_> {
 
 fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
     let before = r.errors.len();
-    let id = r.required("id");
+    let id = r.required(col!("id"));
     if id.trim() != id || id.chars().any(|c| c.is_whitespace() || c == '/') {
         r.err("id", format!("{id:?} must not hold spaces or '/'"));
     }
-    let title = r.required("title");
-    let area_s = r.cell("area").trim().to_string();
+    let title = r.required(col!("title"));
+    let area_s = r.cell(col!("area")).trim().to_string();
     let area = Area::from_slug(&area_s);
     if area.is_none() {
         r.err(
@@ -276,14 +318,14 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
             ),
         );
     }
-    let unit_type = r.text("unit_type").and_then(|u| {
+    let unit_type = r.text(col!("unit_type")).and_then(|u| {
         let t = UnitType::from_label(&u);
         if t.is_none() {
             r.err("unit_type", format!("{u:?} is not a unit type"));
         }
         t
     });
-    let contacts: Vec<Contact> = match r.cell("contacts").trim() {
+    let contacts: Vec<Contact> = match r.cell(col!("contacts")).trim() {
         "" => Vec::new(),
         s => match serde_json::from_str(s) {
             Ok(c) => c,
@@ -293,10 +335,10 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
             }
         },
     };
-    let lon: Option<f64> = r.parse("lon", "a number");
-    let lat: Option<f64> = r.parse("lat", "a number");
+    let lon: Option<f64> = r.parse(col!("lon"), "a number");
+    let lat: Option<f64> = r.parse(col!("lat"), "a number");
     let precision = r
-        .text("precision")
+        .text(col!("precision"))
         .and_then(|p| match p.parse::<Precision>() {
             Ok(p) => Some(p),
             Err(e) => {
@@ -304,7 +346,7 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
                 None
             }
         });
-    let score: Option<f64> = r.parse("score", "a number");
+    let score: Option<f64> = r.parse(col!("score"), "a number");
     let location = match (lon, lat) {
         (Some(lon), Some(lat)) => {
             if !(-180.0..=180.0).contains(&lon) {
@@ -348,44 +390,44 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
         }
     };
     let admin = AdminChain {
-        gmina: r.admin("gmina_teryt", "gmina_name", 6),
-        powiat: r.admin("powiat_teryt", "powiat_name", 4),
-        voivodeship: r.admin("voivodeship_teryt", "voivodeship_name", 2),
+        gmina: r.admin(col!("gmina_teryt"), col!("gmina_name"), 6),
+        powiat: r.admin(col!("powiat_teryt"), col!("powiat_name"), 4),
+        voivodeship: r.admin(col!("voivodeship_teryt"), col!("voivodeship_name"), 2),
     };
     let p = Practice {
         id,
         title,
         area: area.unwrap_or(Area::UslugiSpoleczne),
-        summary: r.cell("summary").to_string(),
-        body: r.cell("body").to_string(),
-        cost_pln: r.parse("cost_pln", "a whole number of złoty"),
-        funding: r.text("funding"),
-        date_added: r.date("date_added"),
-        date_updated: r.date("date_updated"),
-        period_start: r.date("period_start"),
-        period_end: r.date("period_end"),
+        summary: r.cell(col!("summary")).to_string(),
+        body: r.cell(col!("body")).to_string(),
+        cost_pln: r.parse(col!("cost_pln"), "a whole number of złoty"),
+        funding: r.text(col!("funding")),
+        date_added: r.date(col!("date_added")),
+        date_updated: r.date(col!("date_updated")),
+        period_start: r.date(col!("period_start")),
+        period_end: r.date(col!("period_end")),
         unit_type,
-        town: r.text("town"),
-        powiat: r.text("powiat"),
-        voivodeship: r.text("voivodeship"),
-        postal_code: r.text("postal_code"),
-        post_office: r.text("post_office"),
-        street: r.text("street"),
-        unit: r.text("unit"),
-        phone: r.text("phone"),
+        town: r.text(col!("town")),
+        powiat: r.text(col!("powiat")),
+        voivodeship: r.text(col!("voivodeship")),
+        postal_code: r.text(col!("postal_code")),
+        post_office: r.text(col!("post_office")),
+        street: r.text(col!("street")),
+        unit: r.text(col!("unit")),
+        phone: r.text(col!("phone")),
         websites: r
-            .cell("websites")
+            .cell(col!("websites"))
             .split(WEBSITE_SEPARATOR)
             .map(str::trim)
             .filter(|w| !w.is_empty())
             .map(str::to_string)
             .collect(),
-        email: r.text("email"),
-        population: r.parse("population", "a whole number"),
+        email: r.text(col!("email")),
+        population: r.parse(col!("population"), "a whole number"),
         contacts,
-        source: r.required("source"),
+        source: r.required(col!("source")),
         source_url: r
-            .text("source_url")
+            .text(col!("source_url"))
             .and_then(|u| match crate::practice::web_url(&u) {
                 Ok(u) => Some(u.to_string()),
                 Err(e) => {
@@ -394,7 +436,7 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
                 }
             }),
         location,
-        placed_from: r.text("placed_from"),
+        placed_from: r.text(col!("placed_from")),
         admin,
     };
     if let Some(pc) = &p.postal_code {
@@ -489,10 +531,7 @@ pub fn read_each<R: std::io::Read>(
     };
     let header = rdr.headers().map_err(|e| csv_error(&e))?.clone();
     let found: Vec<&str> = header.iter().collect();
-    let columns: Columns = CSV_HEADER
-        .iter()
-        .filter_map(|&c| Some((c, found.iter().position(|f| *f == c)?)))
-        .collect();
+    let columns: Columns = std::array::from_fn(|i| found.iter().position(|f| *f == CSV_HEADER[i]));
     // A file written before an optional column existed (`placed_from`,
     // `source_url`) loads with that column empty: the header is the full one
     // without any of the optional columns it lacks, in the same order.
