@@ -209,11 +209,12 @@ struct RowReader<'a> {
     errors: &'a mut Vec<RowError>,
 }
 
-impl RowReader<'_> {
-    fn cell(&self, col: Col) -> &str {
-        self.columns[col.0]
-            .and_then(|i| self.rec.get(i))
-            .unwrap_or("")
+impl<'a> RowReader<'a> {
+    /// A cell of the record, borrowed from it (not from the reader), so that
+    /// checking it needs no copy.
+    fn cell(&self, col: Col) -> &'a str {
+        let rec: &'a csv::StringRecord = self.rec;
+        self.columns[col.0].and_then(|i| rec.get(i)).unwrap_or("")
     }
 
     fn err(&mut self, column: &str, problem: impl Into<String>) {
@@ -238,7 +239,7 @@ impl RowReader<'_> {
     }
 
     fn parse<T: std::str::FromStr>(&mut self, col: Col, what: &str) -> Option<T> {
-        let v = self.cell(col).trim().to_string();
+        let v = self.cell(col).trim();
         if v.is_empty() {
             return None;
         }
@@ -252,11 +253,11 @@ impl RowReader<'_> {
     }
 
     fn date(&mut self, col: Col) -> Option<NaiveDate> {
-        let v = self.cell(col).trim().to_string();
+        let v = self.cell(col).trim();
         if v.is_empty() {
             return None;
         }
-        match NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
+        match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
                 self.err(col.name(), format!("{v:?} is not a date YYYY-MM-DD"));
@@ -266,14 +267,14 @@ impl RowReader<'_> {
     }
 
     fn admin(&mut self, teryt_col: Col, name_col: Col, digits: usize) -> Option<AdminRef> {
-        let teryt = self.cell(teryt_col).trim().to_string();
-        let name = self.cell(name_col).to_string();
+        let teryt = self.cell(teryt_col).trim();
+        let name = self.cell(name_col);
         match (teryt.is_empty(), name.trim().is_empty()) {
             (true, true) => None,
             (false, false)
                 if teryt.len() == digits && teryt.bytes().all(|b| b.is_ascii_digit()) =>
             {
-                Some(self.admins.get(&teryt, &name))
+                Some(self.admins.get(teryt, name))
             }
             (false, false) => {
                 self.err(
@@ -307,8 +308,8 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
         r.err("id", format!("{id:?} must not hold spaces or '/'"));
     }
     let title = r.required(col!("title"));
-    let area_s = r.cell(col!("area")).trim().to_string();
-    let area = Area::from_slug(&area_s);
+    let area_s = r.cell(col!("area")).trim();
+    let area = Area::from_slug(area_s);
     if area.is_none() {
         r.err(
             "area",
