@@ -7,8 +7,8 @@
 //!                          │ geocode / reverse
 //! pages, CSV ──► import ──►│──► practice::Practice (validated, geocoded)
 //!                                 │
-//! data/practices.csv ◄── store ◄──┘ (atomic save)      store::load ──► Vec<Practice>
-//!                                                                  │
+//! data/practices.csv ◄── store ◄──┘ (atomic save)      store::read_each ──► Practice, row by row
+//!                                                                  │ query::SnapshotBuilder
 //!   query::Snapshot (compact: encoded records, a row per practice, prepared ◄┘
 //!   features, search text, id map; in memory, then read in place from the
 //!   mapped snapshot file) + index::PracticeIndex (R-tree of ids, bulk-loaded)

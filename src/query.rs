@@ -71,6 +71,90 @@ fn search_text(p: &Practice) -> String {
     )
 }
 
+/// Builds a [`Snapshot`] practice by practice: each is encoded into the
+/// compact parts as it comes and can be dropped at once, so the records never
+/// sit in memory all together.
+pub struct SnapshotBuilder {
+    records: ColumnBuilder,
+    search_text: ColumnBuilder,
+    prepared: ColumnBuilder,
+    rows: Vec<u8>,
+    admins: AdminTable,
+    ids: ColumnBuilder,
+}
+
+impl SnapshotBuilder {
+    /// A builder with room for about `n` practices, or for those of a CSV of
+    /// `csv_bytes` bytes when `n` is 0 (room only reserved is not memory used).
+    pub fn with_capacity(n: usize, csv_bytes: u64) -> SnapshotBuilder {
+        let n = n.max((csv_bytes / 256) as usize);
+        SnapshotBuilder {
+            records: ColumnBuilder::with_capacity(n, n * 400),
+            search_text: ColumnBuilder::with_capacity(n, n * 200),
+            prepared: ColumnBuilder::with_capacity(n, n * 640),
+            rows: Vec::with_capacity(n * crate::compact::ROW),
+            admins: AdminTable::default(),
+            ids: ColumnBuilder::with_capacity(n, n * 16),
+        }
+    }
+
+    /// Encodes the next practice.
+    pub fn push(&mut self, p: &Practice) {
+        crate::snapshot_file::encode_record(p, self.records.buf());
+        self.records.end_item();
+        self.search_text
+            .buf()
+            .extend_from_slice(search_text(p).as_bytes());
+        self.search_text.end_item();
+        crate::geojson::write_summary_open(self.prepared.buf(), p);
+        self.prepared.end_item();
+        Attrs::row(&mut self.rows, p, &mut self.admins);
+        self.ids.buf().extend_from_slice(p.id.as_bytes());
+        self.ids.end_item();
+    }
+
+    /// The snapshot of the practices pushed (the R-tree bulk-loaded on a
+    /// second thread while the id map is sorted), and the practices whose id
+    /// an earlier one has: (index, id), in index order.
+    pub fn finish(self, version: u64) -> (Snapshot, Vec<(u32, String)>) {
+        let n = self.rows.len() / crate::compact::ROW;
+        let attrs = Attrs::new(Blob::owned(self.rows), n).expect("one row per practice");
+        let ids = self.ids.finish();
+        let (index, order) = std::thread::scope(|s| {
+            let index = s.spawn(|| {
+                Arc::new(PracticeIndex::build((0..n as u32).filter_map(|i| {
+                    let (lon, lat) = attrs.get(i).lon_lat()?;
+                    Some((i, lon, lat))
+                })))
+            });
+            let mut order: Vec<u32> = (0..n as u32).collect();
+            order.sort_unstable_by(|&a, &b| ids.get(a).cmp(ids.get(b)).then(a.cmp(&b)));
+            (
+                index.join().expect("building the R-tree does not panic"),
+                order,
+            )
+        });
+        let mut duplicates: Vec<(u32, String)> = order
+            .windows(2)
+            .filter(|w| ids.get(w[0]) == ids.get(w[1]))
+            .map(|w| (w[1], ids.text(w[1]).to_string()))
+            .collect();
+        duplicates.sort_unstable();
+        let by_id: Vec<u8> = order.iter().flat_map(|i| i.to_le_bytes()).collect();
+        let parts = Parts {
+            records: self.records.finish(),
+            attrs,
+            admins: self.admins,
+            search_text: self.search_text.finish(),
+            prepared: self.prepared.finish(),
+            by_id: Blob::owned(by_id),
+        };
+        let snapshot =
+            Snapshot::from_parts(parts, version, Some(index)).expect("parts built together fit");
+        (snapshot, duplicates)
+    }
+}
+
 /// A content hash of practices, for ETags: their CSV form through xxh3.
 fn content_hash(practices: &[Practice]) -> u64 {
     struct Hashing(xxhash_rust::xxh3::Xxh3);
@@ -311,70 +395,14 @@ impl Snapshot {
     }
 
     /// Builds a snapshot whose version is already known, such as the content
-    /// fingerprint of the file the practices came from. The compact parts are
-    /// built on two threads, then the records are dropped.
+    /// fingerprint of the file the practices came from.
     pub fn with_version(practices: Vec<Practice>, version: u64) -> Snapshot {
-        let ps = &practices;
-        let t = std::time::Instant::now();
-        let ms = move || t.elapsed().as_millis() as u64;
-        let n = ps.len();
-        let (index, prepared, (records, attrs, admins, search_text, by_id)) =
-            std::thread::scope(|s| {
-                let index = s.spawn(|| {
-                    let index = PracticeIndex::build(
-                        ps.iter()
-                            .enumerate()
-                            .filter_map(|(i, p)| p.location.map(|l| (i as u32, l.lon, l.lat))),
-                    );
-                    tracing::debug!(ms = ms(), "R-tree built");
-                    Arc::new(index)
-                });
-                let features = s.spawn(|| {
-                    let mut c = ColumnBuilder::with_capacity(n, n * 640);
-                    for p in ps {
-                        crate::geojson::write_summary_open(c.buf(), p);
-                        c.end_item();
-                    }
-                    tracing::debug!(ms = ms(), "features prepared");
-                    c.finish()
-                });
-                let mut records = ColumnBuilder::with_capacity(n, n * 400);
-                let mut text = ColumnBuilder::with_capacity(n, n * 200);
-                let mut rows = Vec::with_capacity(n * crate::compact::ROW);
-                let mut admins = AdminTable::default();
-                for p in ps {
-                    crate::snapshot_file::encode_record(p, records.buf());
-                    records.end_item();
-                    text.buf().extend_from_slice(search_text(p).as_bytes());
-                    text.end_item();
-                    Attrs::row(&mut rows, p, &mut admins);
-                }
-                tracing::debug!(ms = ms(), "records, rows and search text encoded");
-                let mut order: Vec<u32> = (0..n as u32).collect();
-                order.sort_unstable_by(|&a, &b| ps[a as usize].id.cmp(&ps[b as usize].id));
-                let by_id: Vec<u8> = order.iter().flat_map(|i| i.to_le_bytes()).collect();
-                (
-                    index.join().expect("building the R-tree does not panic"),
-                    features.join().expect("preparing features does not panic"),
-                    (
-                        records.finish(),
-                        Attrs::new(Blob::owned(rows), n).expect("one row per practice"),
-                        admins,
-                        text.finish(),
-                        Blob::owned(by_id),
-                    ),
-                )
-            });
+        let mut b = SnapshotBuilder::with_capacity(practices.len(), 0);
+        for p in &practices {
+            b.push(p);
+        }
         drop(practices);
-        let parts = Parts {
-            records,
-            attrs,
-            admins,
-            search_text,
-            prepared,
-            by_id,
-        };
-        Snapshot::from_parts(parts, version, Some(index)).expect("parts built together fit")
+        b.finish(version).0
     }
 
     /// A snapshot from its stored parts; the R-tree is built from the rows

@@ -448,13 +448,38 @@ pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
             if source.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => tracing::info!(reason = %e, "snapshot file not used; reading the CSV"),
     }
-    let practices = store::load(dataset)?;
+    let snapshot = from_csv(dataset, fingerprint)?;
     tracing::debug!(ms = t.elapsed().as_millis() as u64, "CSV read");
     Ok(Loaded {
-        snapshot: Snapshot::with_version(practices, fingerprint.hash),
+        snapshot,
         fingerprint,
         from_snapshot_file: false,
     })
+}
+
+/// Reads and validates the CSV straight into a snapshot: each valid row is
+/// encoded as it is read (see [`store::read_each`]), so no record of the
+/// whole file is held at once. Fails as [`store::load`] does.
+fn from_csv(dataset: &Path, fingerprint: Fingerprint) -> Result<Snapshot, StoreError> {
+    let mut builder = crate::query::SnapshotBuilder::with_capacity(0, fingerprint.len);
+    let mut lines = Vec::new();
+    let mut errors = store::read_each(store::open(dataset)?, dataset, |batch| {
+        for (p, line) in batch.iter() {
+            builder.push(p);
+            lines.push(*line);
+        }
+    })?;
+    tracing::debug!(rows = lines.len(), "CSV rows read and encoded");
+    // Only the ids of the valid rows are checked, as `store::load` does.
+    let (snapshot, duplicates) = builder.finish(fingerprint.hash);
+    tracing::debug!("id map sorted and R-tree built");
+    errors.extend(
+        duplicates
+            .iter()
+            .map(|(i, id)| store::duplicate_id(dataset, lines[*i as usize], id)),
+    );
+    store::no_problems(errors)?;
+    Ok(snapshot)
 }
 
 /// Writes the snapshot file for a dataset loaded from its CSV, unless the
@@ -560,6 +585,87 @@ mod tests {
         assert!(mapped.derived_bytes() < 100);
         assert_eq!(mapped.practices().collect::<Vec<_>>(), ps);
         assert_eq!(mapped.query(&near), fresh.query(&near));
+    }
+
+    /// A CSV of `n` practices whose row `multi_line` has a description over
+    /// three lines, so that lines and rows part after it.
+    fn long_dataset(dir: &Path, n: usize, multi_line: usize) -> (PathBuf, Vec<Practice>) {
+        let mut ps = crate::synthetic::practices(Gazetteer::bundled(), n, 6);
+        ps[multi_line].body = "pierwsza linia\ndruga, \"cytat\"\ntrzecia".into();
+        let path = dir.join("practices.csv");
+        store::save(&path, &ps).unwrap();
+        (path.clone(), store::load(&path).unwrap())
+    }
+
+    #[test]
+    fn the_first_start_streams_the_csv_into_the_same_snapshot() {
+        // More rows than one batch of the reader, so rows cross threads in
+        // several batches and must keep their order.
+        let dir = tempfile::tempdir().unwrap();
+        let (path, ps) = long_dataset(dir.path(), 2 * store::BATCH + 77, 5);
+        let loaded = load(&path).unwrap();
+        assert!(!loaded.from_snapshot_file);
+        assert_eq!(loaded.snapshot.practices().collect::<Vec<_>>(), ps);
+        let fresh = Snapshot::new(ps.clone());
+        for i in [0u32, 5, 1500, ps.len() as u32 - 1] {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            loaded.snapshot.prepared(i).write(&mut a, None);
+            fresh.prepared(i).write(&mut b, None);
+            assert_eq!(a, b);
+            assert_eq!(
+                loaded.snapshot.by_id(&ps[i as usize].id),
+                Some(ps[i as usize].clone())
+            );
+        }
+        assert_eq!(loaded.snapshot.index().len(), fresh.index().len());
+        assert_eq!(loaded.snapshot.version(), loaded.fingerprint.hash);
+    }
+
+    #[test]
+    fn a_bad_row_fails_the_first_start_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let n = 2 * store::BATCH + 10;
+        let (path, ps) = long_dataset(dir.path(), n, 5);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        // Row 5 spans three lines: data row k (0-based) is on line k + 2,
+        // plus 2 after row 5.
+        let line_of = |row: usize| row + 2 + if row > 5 { 2 } else { 0 };
+        let bad = |lines: &mut Vec<String>, row: usize, from: &str, to: &str| {
+            let l = &mut lines[line_of(row) - 1];
+            assert!(l.contains(from), "{l}");
+            *l = l.replacen(from, to, 1);
+        };
+        // An area that is not one, in the second batch; an id used twice (the
+        // later row is reported) in the third.
+        let area = ps[1500].area.slug();
+        bad(&mut lines, 1500, &format!(",{area},"), ",nie-ma-takiej,");
+        let (first_id, dup_id) = (&ps[3].id, &ps[n - 3].id);
+        bad(&mut lines, n - 3, dup_id, first_id);
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let Err(StoreError::Invalid { errors }) = load(&path).map(|_| ()) else {
+            panic!("the bad rows load")
+        };
+        let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (line_of(1500) as u64, "area"),
+                (line_of(n - 3) as u64, "id")
+            ],
+            "{errors:?}"
+        );
+        assert!(errors[1].problem.contains("used by an earlier row"));
+        assert!(errors[0].to_string().starts_with(&format!(
+            "{}:{}: area: ",
+            path.display(),
+            line_of(1500)
+        )));
+        // The same problems as the loader of records reports.
+        let Err(StoreError::Invalid { errors: old }) = store::load(&path) else {
+            panic!("the bad rows load")
+        };
+        assert_eq!(errors, old);
     }
 
     #[test]

@@ -158,8 +158,46 @@ impl AdminInterner {
     }
 }
 
-/// Column name → position in the file (a hash lookup per cell, not a scan).
-type Columns = std::collections::HashMap<&'static str, usize, foldhash::fast::RandomState>;
+/// A column of [`CSV_HEADER`], by its position there.
+#[derive(Debug, Clone, Copy)]
+struct Col(usize);
+
+impl Col {
+    /// The column named so; fails to compile (in a `const` block) for a name
+    /// that is not a column.
+    const fn named(name: &str) -> Col {
+        let mut i = 0;
+        while i < CSV_HEADER.len() {
+            if CSV_HEADER[i].len() == name.len() {
+                let (a, b) = (CSV_HEADER[i].as_bytes(), name.as_bytes());
+                let mut k = 0;
+                while k < a.len() && a[k] == b[k] {
+                    k += 1;
+                }
+                if k == a.len() {
+                    return Col(i);
+                }
+            }
+            i += 1;
+        }
+        panic!("not a dataset column")
+    }
+
+    fn name(self) -> &'static str {
+        CSV_HEADER[self.0]
+    }
+}
+
+/// A column by name, found when compiling.
+macro_rules! col {
+    ($name:literal) => {
+        const { Col::named($name) }
+    };
+}
+
+/// Each column of [`CSV_HEADER`] → its position in the file (`None` when the
+/// file lacks it), so a cell is found by two indexes.
+type Columns = [Option<usize>; CSV_HEADER.len()];
 
 struct RowReader<'a> {
     admins: &'a mut AdminInterner,
@@ -171,13 +209,12 @@ struct RowReader<'a> {
     errors: &'a mut Vec<RowError>,
 }
 
-impl RowReader<'_> {
-    fn cell(&self, col: &str) -> &str {
-        debug_assert!(CSV_HEADER.contains(&col), "unknown column {col}");
-        self.columns
-            .get(col)
-            .and_then(|&i| self.rec.get(i))
-            .unwrap_or("")
+impl<'a> RowReader<'a> {
+    /// A cell of the record, borrowed from it (not from the reader), so that
+    /// checking it needs no copy.
+    fn cell(&self, col: Col) -> &'a str {
+        let rec: &'a csv::StringRecord = self.rec;
+        self.columns[col.0].and_then(|i| rec.get(i)).unwrap_or("")
     }
 
     fn err(&mut self, column: &str, problem: impl Into<String>) {
@@ -189,69 +226,75 @@ impl RowReader<'_> {
         });
     }
 
-    fn text(&self, col: &str) -> Option<String> {
+    fn text(&self, col: Col) -> Option<String> {
         opt(self.cell(col))
     }
 
-    fn required(&mut self, col: &str) -> String {
+    fn required(&mut self, col: Col) -> String {
         let v = self.cell(col).to_string();
         if v.trim().is_empty() {
-            self.err(col, "required, but empty");
+            self.err(col.name(), "required, but empty");
         }
         v
     }
 
-    fn parse<T: std::str::FromStr>(&mut self, col: &str, what: &str) -> Option<T> {
-        let v = self.cell(col).trim().to_string();
+    fn parse<T: std::str::FromStr>(&mut self, col: Col, what: &str) -> Option<T> {
+        let v = self.cell(col).trim();
         if v.is_empty() {
             return None;
         }
         match v.parse::<T>() {
             Ok(x) => Some(x),
             Err(_) => {
-                self.err(col, format!("{v:?} is not {what}"));
+                self.err(col.name(), format!("{v:?} is not {what}"));
                 None
             }
         }
     }
 
-    fn date(&mut self, col: &str) -> Option<NaiveDate> {
-        let v = self.cell(col).trim().to_string();
+    fn date(&mut self, col: Col) -> Option<NaiveDate> {
+        let v = self.cell(col).trim();
         if v.is_empty() {
             return None;
         }
-        match NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
+        match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                self.err(col, format!("{v:?} is not a date YYYY-MM-DD"));
+                self.err(col.name(), format!("{v:?} is not a date YYYY-MM-DD"));
                 None
             }
         }
     }
 
-    fn admin(&mut self, teryt_col: &str, name_col: &str, digits: usize) -> Option<AdminRef> {
-        let teryt = self.cell(teryt_col).trim().to_string();
-        let name = self.cell(name_col).to_string();
+    fn admin(&mut self, teryt_col: Col, name_col: Col, digits: usize) -> Option<AdminRef> {
+        let teryt = self.cell(teryt_col).trim();
+        let name = self.cell(name_col);
         match (teryt.is_empty(), name.trim().is_empty()) {
             (true, true) => None,
             (false, false)
                 if teryt.len() == digits && teryt.bytes().all(|b| b.is_ascii_digit()) =>
             {
-                Some(self.admins.get(&teryt, &name))
+                Some(self.admins.get(teryt, name))
             }
             (false, false) => {
                 self.err(
-                    teryt_col,
+                    teryt_col.name(),
                     format!("{teryt:?} is not a TERYT code of {digits} digits"),
                 );
                 None
             }
             (true, false) => {
-                self.err(teryt_col, format!("empty while {name_col} is {name:?}"));
+                self.err(
+                    teryt_col.name(),
+                    format!("empty while {} is {name:?}", name_col.name()),
+                );
                 None
             }
             (false, true) => {
-                self.err(name_col, format!("empty while {teryt_col} is {teryt:?}"));
+                self.err(
+                    name_col.name(),
+                    format!("empty while {} is {teryt:?}", teryt_col.name()),
+                );
                 None
             }
         }
@@ -260,13 +303,13 @@ impl RowReader<'_> {
 
 fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
     let before = r.errors.len();
-    let id = r.required("id");
+    let id = r.required(col!("id"));
     if id.trim() != id || id.chars().any(|c| c.is_whitespace() || c == '/') {
         r.err("id", format!("{id:?} must not hold spaces or '/'"));
     }
-    let title = r.required("title");
-    let area_s = r.cell("area").trim().to_string();
-    let area = Area::from_slug(&area_s);
+    let title = r.required(col!("title"));
+    let area_s = r.cell(col!("area")).trim();
+    let area = Area::from_slug(area_s);
     if area.is_none() {
         r.err(
             "area",
@@ -276,14 +319,14 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
             ),
         );
     }
-    let unit_type = r.text("unit_type").and_then(|u| {
+    let unit_type = r.text(col!("unit_type")).and_then(|u| {
         let t = UnitType::from_label(&u);
         if t.is_none() {
             r.err("unit_type", format!("{u:?} is not a unit type"));
         }
         t
     });
-    let contacts: Vec<Contact> = match r.cell("contacts").trim() {
+    let contacts: Vec<Contact> = match r.cell(col!("contacts")).trim() {
         "" => Vec::new(),
         s => match serde_json::from_str(s) {
             Ok(c) => c,
@@ -293,10 +336,10 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
             }
         },
     };
-    let lon: Option<f64> = r.parse("lon", "a number");
-    let lat: Option<f64> = r.parse("lat", "a number");
+    let lon: Option<f64> = r.parse(col!("lon"), "a number");
+    let lat: Option<f64> = r.parse(col!("lat"), "a number");
     let precision = r
-        .text("precision")
+        .text(col!("precision"))
         .and_then(|p| match p.parse::<Precision>() {
             Ok(p) => Some(p),
             Err(e) => {
@@ -304,7 +347,7 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
                 None
             }
         });
-    let score: Option<f64> = r.parse("score", "a number");
+    let score: Option<f64> = r.parse(col!("score"), "a number");
     let location = match (lon, lat) {
         (Some(lon), Some(lat)) => {
             if !(-180.0..=180.0).contains(&lon) {
@@ -348,44 +391,44 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
         }
     };
     let admin = AdminChain {
-        gmina: r.admin("gmina_teryt", "gmina_name", 6),
-        powiat: r.admin("powiat_teryt", "powiat_name", 4),
-        voivodeship: r.admin("voivodeship_teryt", "voivodeship_name", 2),
+        gmina: r.admin(col!("gmina_teryt"), col!("gmina_name"), 6),
+        powiat: r.admin(col!("powiat_teryt"), col!("powiat_name"), 4),
+        voivodeship: r.admin(col!("voivodeship_teryt"), col!("voivodeship_name"), 2),
     };
     let p = Practice {
         id,
         title,
         area: area.unwrap_or(Area::UslugiSpoleczne),
-        summary: r.cell("summary").to_string(),
-        body: r.cell("body").to_string(),
-        cost_pln: r.parse("cost_pln", "a whole number of złoty"),
-        funding: r.text("funding"),
-        date_added: r.date("date_added"),
-        date_updated: r.date("date_updated"),
-        period_start: r.date("period_start"),
-        period_end: r.date("period_end"),
+        summary: r.cell(col!("summary")).to_string(),
+        body: r.cell(col!("body")).to_string(),
+        cost_pln: r.parse(col!("cost_pln"), "a whole number of złoty"),
+        funding: r.text(col!("funding")),
+        date_added: r.date(col!("date_added")),
+        date_updated: r.date(col!("date_updated")),
+        period_start: r.date(col!("period_start")),
+        period_end: r.date(col!("period_end")),
         unit_type,
-        town: r.text("town"),
-        powiat: r.text("powiat"),
-        voivodeship: r.text("voivodeship"),
-        postal_code: r.text("postal_code"),
-        post_office: r.text("post_office"),
-        street: r.text("street"),
-        unit: r.text("unit"),
-        phone: r.text("phone"),
+        town: r.text(col!("town")),
+        powiat: r.text(col!("powiat")),
+        voivodeship: r.text(col!("voivodeship")),
+        postal_code: r.text(col!("postal_code")),
+        post_office: r.text(col!("post_office")),
+        street: r.text(col!("street")),
+        unit: r.text(col!("unit")),
+        phone: r.text(col!("phone")),
         websites: r
-            .cell("websites")
+            .cell(col!("websites"))
             .split(WEBSITE_SEPARATOR)
             .map(str::trim)
             .filter(|w| !w.is_empty())
             .map(str::to_string)
             .collect(),
-        email: r.text("email"),
-        population: r.parse("population", "a whole number"),
+        email: r.text(col!("email")),
+        population: r.parse(col!("population"), "a whole number"),
         contacts,
-        source: r.required("source"),
+        source: r.required(col!("source")),
         source_url: r
-            .text("source_url")
+            .text(col!("source_url"))
             .and_then(|u| match crate::practice::web_url(&u) {
                 Ok(u) => Some(u.to_string()),
                 Err(e) => {
@@ -394,7 +437,7 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
                 }
             }),
         location,
-        placed_from: r.text("placed_from"),
+        placed_from: r.text(col!("placed_from")),
         admin,
     };
     if let Some(pc) = &p.postal_code {
@@ -453,8 +496,25 @@ impl<R: std::io::Read> std::io::Read for CountingReader<R> {
     }
 }
 
-/// Reads and validates a dataset from any reader; `file` names it in errors.
-pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, StoreError> {
+/// Rows per batch handed from thread to thread while reading.
+pub const BATCH: usize = 1024;
+
+/// Valid rows read, each with its line.
+pub type Batch = Vec<(Practice, u64)>;
+
+/// Reads and validates a dataset from any reader, handing the valid rows'
+/// practices with their lines to `sink` in batches, in file order; `file`
+/// names it in errors. Rows are read and validated on this thread while
+/// `sink` runs on a second; what `sink` leaves in a batch is dropped here (a
+/// record is freed by the thread that made it), so the rows never sit in
+/// memory all at once. Returns the problems of the invalid rows (in row
+/// order), or the error that stopped reading (CSV, header, I/O). Ids used
+/// twice are not checked here (see [`duplicate_id`]).
+pub fn read_each<R: std::io::Read>(
+    reader: R,
+    file: &Path,
+    sink: impl FnMut(&mut Batch) + Send,
+) -> Result<Vec<RowError>, StoreError> {
     let newlines = std::rc::Rc::new(std::cell::RefCell::new(Newlines::default()));
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -472,10 +532,7 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
     };
     let header = rdr.headers().map_err(|e| csv_error(&e))?.clone();
     let found: Vec<&str> = header.iter().collect();
-    let columns: Columns = CSV_HEADER
-        .iter()
-        .filter_map(|&c| Some((c, found.iter().position(|f| *f == c)?)))
-        .collect();
+    let columns: Columns = std::array::from_fn(|i| found.iter().position(|f| *f == CSV_HEADER[i]));
     // A file written before an optional column existed (`placed_from`,
     // `source_url`) loads with that column empty: the header is the full one
     // without any of the optional columns it lacks, in the same order.
@@ -491,35 +548,23 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
             found: header.iter().collect::<Vec<_>>().join(","),
         });
     }
-    // Rows are read here and validated on a second thread, in batches.
-    let (rows, mut errors, read_error) = std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(csv::StringRecord, u64)>>(8);
-        let (columns, file) = (&columns, file);
-        let validating = s.spawn(move || {
-            let mut admins = AdminInterner::default();
-            let mut errors = Vec::new();
-            let mut rows = Vec::new();
-            for batch in rx {
-                for (rec, line) in &batch {
-                    let mut r = RowReader {
-                        admins: &mut admins,
-                        rec,
-                        columns,
-                        file,
-                        line: *line,
-                        errors: &mut errors,
-                    };
-                    if let Some(p) = practice_from_row(&mut r) {
-                        rows.push((p, *line));
-                    }
+    let (errors, read_error) = std::thread::scope(|s| {
+        let (to_sink, sink_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (used_tx, used) = std::sync::mpsc::channel::<Batch>();
+        let mut sink = sink;
+        s.spawn(move || {
+            for mut batch in sink_rx {
+                sink(&mut batch);
+                if used_tx.send(batch).is_err() {
+                    break;
                 }
             }
-            (rows, errors)
         });
-        const BATCH: usize = 2048;
-        let mut batch = Vec::with_capacity(BATCH);
+        let mut admins = AdminInterner::default();
+        let mut errors = Vec::new();
+        let mut rec = csv::StringRecord::new();
+        let mut batch = Batch::with_capacity(BATCH);
         let read_error = loop {
-            let mut rec = csv::StringRecord::new();
             match rdr.read_record(&mut rec) {
                 Ok(true) => {}
                 Ok(false) => break None,
@@ -528,56 +573,97 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
             let line = rec
                 .position()
                 .map_or(0, |p| newlines.borrow_mut().line_at(p.byte()));
-            batch.push((rec, line));
-            if batch.len() == BATCH
-                && tx
-                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                    .is_err()
-            {
-                break None;
+            let mut r = RowReader {
+                admins: &mut admins,
+                rec: &rec,
+                columns: &columns,
+                file,
+                line,
+                errors: &mut errors,
+            };
+            if let Some(p) = practice_from_row(&mut r) {
+                batch.push((p, line));
+            }
+            if batch.len() == BATCH {
+                // The batch `sink` is done with, emptied here, is the next.
+                let next = match used.try_recv() {
+                    Ok(mut done) => {
+                        done.clear();
+                        done
+                    }
+                    Err(_) => Batch::with_capacity(BATCH),
+                };
+                if to_sink.send(std::mem::replace(&mut batch, next)).is_err() {
+                    break None;
+                }
             }
         };
         if !batch.is_empty() {
-            let _ = tx.send(batch);
+            let _ = to_sink.send(batch);
         }
-        drop(tx);
-        let (rows, errors) = validating.join().expect("validating rows does not panic");
-        (rows, errors, read_error)
+        drop(to_sink);
+        // Whatever `sink` hands back from now on is dropped here too.
+        for done in used {
+            drop(done);
+        }
+        (errors, read_error)
     });
-    if let Some(e) = read_error {
-        return Err(e);
+    match read_error {
+        Some(e) => Err(e),
+        None => Ok(errors),
     }
+}
+
+/// The problem of a row whose id an earlier row has.
+pub fn duplicate_id(file: &Path, line: u64, id: &str) -> RowError {
+    RowError {
+        file: file.to_path_buf(),
+        line,
+        column: "id".into(),
+        problem: format!("{id:?} is used by an earlier row"),
+    }
+}
+
+/// `Ok` when there are no problems, else every problem, in row order (stable:
+/// a row's own order stays).
+pub fn no_problems(mut errors: Vec<RowError>) -> Result<(), StoreError> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    errors.sort_by_key(|e| e.line);
+    Err(StoreError::Invalid { errors })
+}
+
+/// Reads and validates a dataset from any reader; `file` names it in errors.
+pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, StoreError> {
+    let mut rows = Vec::new();
+    let mut errors = read_each(reader, file, |batch| rows.append(batch))?;
     let mut practices = Vec::with_capacity(rows.len());
     let mut ids = HashSet::with_capacity(rows.len());
     for (p, line) in rows {
         if !ids.insert(p.id.clone()) {
-            errors.push(RowError {
-                file: file.to_path_buf(),
-                line,
-                column: "id".into(),
-                problem: format!("{:?} is used by an earlier row", p.id),
-            });
+            errors.push(duplicate_id(file, line, &p.id));
             continue;
         }
         practices.push(p);
     }
-    if errors.is_empty() {
-        Ok(practices)
-    } else {
-        // In row order, as they were found (stable: a row's own order stays).
-        errors.sort_by_key(|e| e.line);
-        Err(StoreError::Invalid { errors })
-    }
+    no_problems(errors)?;
+    Ok(practices)
+}
+
+/// Opens a dataset file for reading.
+pub fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, StoreError> {
+    let f = std::fs::File::open(path).map_err(|source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(std::io::BufReader::with_capacity(1 << 18, f))
 }
 
 /// Loads and validates the dataset. Every bad row is reported as
 /// `file:line: column: problem`; if any row is bad, nothing is loaded.
 pub fn load(path: &Path) -> Result<Vec<Practice>, StoreError> {
-    let f = std::fs::File::open(path).map_err(|source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    read(std::io::BufReader::new(f), path)
+    read(open(path)?, path)
 }
 
 fn num<T: ToString>(x: Option<T>) -> String {
