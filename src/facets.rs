@@ -6,7 +6,8 @@ use crate::gazetteer::AdminLevel;
 use crate::query::{Filter, Snapshot};
 
 /// One unit and how many matches lie in it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UnitCount {
     /// TERYT code.
     pub teryt: String,

@@ -112,11 +112,11 @@ fn operations(doc: &Value, prefix: &str) -> Vec<(String, Vec<Value>)> {
     out
 }
 
-/// A value the parameter's schema allows: its example, first enum member,
+/// A value the parameter's schema allows: its (or its schema's) example, first enum member,
 /// minimum, or a word for a free string.
 fn valid_value(p: &Value) -> String {
     let s = &p["schema"];
-    if let Some(e) = s.get("example") {
+    if let Some(e) = p.get("example").or_else(|| s.get("example")) {
         return e.as_str().map_or_else(|| e.to_string(), str::to_string);
     }
     if let Some(e) = s["enum"].as_array().and_then(|e| e.first()) {

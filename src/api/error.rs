@@ -35,14 +35,16 @@ pub enum ApiError {
 }
 
 /// The JSON body of every error.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ErrorBody<'a> {
     /// The error.
     pub error: ErrorDetail<'a>,
 }
 
 /// What went wrong.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ErrorDetail<'a> {
     /// Machine-readable code.
     pub code: &'a str,

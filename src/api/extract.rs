@@ -3,8 +3,14 @@
 //! from them — a point as [`LonLat`], a [`Bbox`] — with errors that name the
 //! parameter.
 
+use std::marker::PhantomData;
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use utoipa::IntoParams;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::openapi::schema::Schema;
 
 use super::error::ApiError;
 use crate::geo_util::LonLat;
@@ -47,6 +53,28 @@ impl Params {
     /// Decodes `raw` and rejects parameters not in `allowed`, and repeated ones.
     pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, ApiError> {
         Params::decode(raw)?.only(allowed)
+    }
+
+    /// The parameters `T` documents (its `IntoParams`, derived from its
+    /// fields), when each is given once: the one list both the OpenAPI
+    /// document and this check read.
+    pub fn accept<T: IntoParams>(self) -> Result<Params, ApiError> {
+        Ok(self.accept_repeating::<T>(&[])?.0)
+    }
+
+    /// As [`Params::accept`], with the `repeatable` ones of `T`'s parameters
+    /// returned apart (Photon's `osm_tag`, `layer`).
+    pub fn accept_repeating<T: IntoParams>(
+        self,
+        repeatable: &[&str],
+    ) -> Result<(Params, Vec<(String, String)>), ApiError> {
+        let names = query_names::<T>();
+        let single: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !repeatable.contains(n))
+            .collect();
+        self.only_repeating(&single, repeatable)
     }
 
     /// These parameters, when each is in `allowed` and given once.
@@ -134,6 +162,59 @@ impl Params {
         self.str(name).map(|v| Bbox::parse(name, v)).transpose()
     }
 }
+
+/// The names of the query parameters `T` documents.
+pub fn query_names<T: IntoParams>() -> Vec<String> {
+    T::into_params(|| Some(ParameterIn::Query))
+        .into_iter()
+        .filter(|p| p.parameter_in == ParameterIn::Query)
+        .map(|p| p.name)
+        .collect()
+}
+
+/// The parameters of `A` and then those of `B`: an endpoint's parameters
+/// composed from shared groups (OpenAPI and [`Params::accept`] alike).
+pub struct And<A, B>(PhantomData<(A, B)>);
+
+impl<A: IntoParams, B: IntoParams> IntoParams for And<A, B> {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut out = A::into_params(&parameter_in);
+        out.extend(B::into_params(&parameter_in));
+        out
+    }
+}
+
+/// The parameters of `T` as a query string has them: never null (an absent
+/// parameter is how a query says "none", and `Option` fields are optional,
+/// not nullable), so a schema is the value's own and not `allOf` it.
+pub struct Query<T>(PhantomData<T>);
+
+impl<T: IntoParams> IntoParams for Query<T> {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut out = T::into_params(parameter_in);
+        for p in &mut out {
+            p.schema = p.schema.take().map(not_null);
+        }
+        out
+    }
+}
+
+/// A query value's schema without `nullable`.
+fn not_null(schema: RefOr<Schema>) -> RefOr<Schema> {
+    match schema {
+        RefOr::T(Schema::AllOf(mut all)) if all.items.len() == 1 => not_null(all.items.remove(0)),
+        RefOr::T(Schema::Object(mut o)) => {
+            o.nullable = false;
+            RefOr::T(Schema::Object(o))
+        }
+        other => other,
+    }
+}
+
+/// No query parameters.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NoParams {}
 
 /// A lon/lat bounding box, west-south to east-north, degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]

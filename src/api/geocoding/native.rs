@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Serialize;
 
+use super::openapi::{GeocodeParams, ReverseParams};
 use crate::api::AppState;
 use crate::api::error::ApiError;
 use crate::api::extract::Params;
@@ -13,7 +14,8 @@ use crate::geo_util::LonLat;
 use crate::geojson::{round_km, round6};
 
 /// A GeoJSON Point.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Point {
     r#type: &'static str,
     coordinates: [f64; 2],
@@ -96,16 +98,13 @@ struct Candidates<'a> {
 
 /// `GET /api/geocode?q=` (or `postal_code`, `town`, `gmina`, `powiat`,
 /// `voivodeship`, and `limit`): ranked candidates as a FeatureCollection.
+#[utoipa::path(get, path = "/api/geocode", tag = "geocoding", params(GeocodeParams), responses(
+    (status = 200, description = "Candidates", body = Object, content_type = "application/geo+json"),
+    (status = 400, description = "Bad input", body = ErrorBody),
+    (status = 404, description = "Nothing found (or nothing in the named region)", body = ErrorBody),
+))]
 pub async fn geocode(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let p = p.only(&[
-        "q",
-        "postal_code",
-        "town",
-        "gmina",
-        "powiat",
-        "voivodeship",
-        "limit",
-    ])?;
+    let p = p.accept::<GeocodeParams>()?;
     let q = GeocodeQuery {
         text: p.str("q").map(str::to_string),
         postal_code: p.str("postal_code").map(str::to_string),
@@ -161,8 +160,13 @@ struct LatLonEcho {
 }
 
 /// `GET /api/reverse?lat=&lon=`: the nearest locality and its admin chain.
+#[utoipa::path(get, path = "/api/reverse", tag = "geocoding", params(ReverseParams), responses(
+    (status = 200, description = "Feature", body = Feature, content_type = "application/geo+json"),
+    (status = 400, description = "Bad coordinates", body = ErrorBody),
+    (status = 404, description = "Outside coverage (Poland)", body = ErrorBody),
+))]
 pub async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let p = p.only(&["lat", "lon"])?;
+    let p = p.accept::<ReverseParams>()?;
     let at: LonLat = p.lon_lat()?;
     let r = state
         .gazetteer

@@ -17,14 +17,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 
-use super::osm::AddressParts;
+use super::openapi::{
+    NominatimReverseParams, NominatimSearchParams, NominatimStructured, StatusParams,
+};
 use crate::api::error::ApiError;
-use crate::api::extract::{Params, parse_f64};
+use crate::api::extract::{Params, parse_f64, query_names};
 use crate::api::response::{CachePolicy, content_type, json as json_response};
 use crate::api::{AppState, cors};
 use crate::gazetteer::{Gazetteer, GeocodeQuery};
 use crate::geojson::point;
 use crate::places::{self, MAX_RESULTS, Place, PlaceKind, SearchOptions, country_name};
+use utoipa::ToSchema;
 
 /// The attribution every answer carries.
 pub const LICENCE: &str =
@@ -82,8 +85,9 @@ fn coord(x: f64) -> String {
 }
 
 /// The `address` object of a place, as Nominatim names its parts.
-#[derive(Debug, Default, Serialize)]
-struct Address {
+#[derive(Debug, Default, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
     #[serde(skip_serializing_if = "Option::is_none")]
     city: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,8 +152,8 @@ fn own_name(p: &Place) -> String {
 
 /// What every format says of a place: its type and rank, importance, name,
 /// display name and (with `addressdetails`) its address.
-#[derive(Debug, Serialize)]
-struct Description {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Description {
     r#type: &'static str,
     place_rank: u8,
     importance: f64,
@@ -207,8 +211,9 @@ impl<'a> Detail<'a> {
 }
 
 /// A place in `format=json` or `jsonv2`.
-#[derive(Debug, Serialize)]
-struct PlaceJson {
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceJson {
     place_id: u64,
     licence: &'static str,
     osm_type: &'static str,
@@ -224,8 +229,10 @@ struct PlaceJson {
     #[serde(flatten)]
     description: Description,
     /// `[min lat, max lat, min lon, max lon]`.
+    #[schema(min_items = 4, max_items = 4)]
     boundingbox: [String; 4],
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Geometry>)]
     geojson: Option<geojson::Geometry>,
 }
 
@@ -248,19 +255,24 @@ fn place_json(p: &Place, d: Detail) -> PlaceJson {
 }
 
 /// A Feature of `format=geojson` or `geocodejson`.
-#[derive(Debug, Serialize)]
-struct Feature<P> {
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[aliases(GeoJsonFeature = Feature<GeoJsonProperties>, GeocodeJsonFeature = Feature<GeocodeJsonProperties>)]
+pub struct Feature<P> {
     r#type: &'static str,
     properties: P,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(min_items = 4, max_items = 4)]
     bbox: Option<[f64; 4]>,
     /// The outline with `polygon_geojson=1` for a voivodeship, else the point.
+    #[schema(value_type = Geometry)]
     geometry: geojson::Geometry,
 }
 
 /// The properties of a `format=geojson` Feature.
-#[derive(Debug, Serialize)]
-struct GeoJsonProperties {
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GeoJsonProperties {
     place_id: u64,
     osm_type: &'static str,
     osm_id: u64,
@@ -285,13 +297,15 @@ fn place_feature(p: &Place, d: Detail) -> Feature<GeoJsonProperties> {
 }
 
 /// The properties of a `format=geocodejson` Feature (GeocodeJSON 0.1).
-#[derive(Debug, Serialize)]
-struct GeocodeJsonProperties {
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GeocodeJsonProperties {
     geocoding: Geocoding,
 }
 
-#[derive(Debug, Serialize)]
-struct Geocoding {
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Geocoding {
     place_id: u64,
     osm_type: &'static str,
     osm_id: u64,
@@ -300,8 +314,19 @@ struct Geocoding {
     r#type: &'static str,
     label: String,
     name: String,
-    #[serde(flatten)]
-    address: AddressParts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    postcode: Option<String>,
+    /// The place itself when it is a locality.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    city: Option<String>,
+    /// Powiat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    county: Option<String>,
+    /// Voivodeship.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<String>,
+    /// The country's name in the asked language.
+    country: String,
     country_code: &'static str,
 }
 
@@ -318,13 +343,11 @@ fn geocodejson_feature(p: &Place, d: Detail) -> Feature<GeocodeJsonProperties> {
                 r#type: p.kind.address_type(),
                 label: p.display_name_parts(d.country).join(", "),
                 name: own_name(p),
-                address: AddressParts {
-                    postcode: p.postcode.clone(),
-                    city: p.kind.is_settlement().then(|| p.name.clone()),
-                    county: p.county(),
-                    state: p.state(),
-                    country: d.country.to_string(),
-                },
+                postcode: p.postcode.clone(),
+                city: p.kind.is_settlement().then(|| p.name.clone()),
+                county: p.county(),
+                state: p.state(),
+                country: d.country.to_string(),
                 country_code: "pl",
             },
         },
@@ -334,37 +357,44 @@ fn geocodejson_feature(p: &Place, d: Detail) -> Feature<GeocodeJsonProperties> {
 }
 
 /// A `format=geojson` answer.
-#[derive(Serialize)]
-struct GeoJsonCollection {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GeoJsonCollection {
     r#type: &'static str,
     licence: &'static str,
+    #[schema(value_type = Vec<GeoJsonFeature>)]
     features: Vec<Feature<GeoJsonProperties>>,
 }
 
 /// A `format=geocodejson` answer.
-#[derive(Serialize)]
-struct GeocodeJsonCollection {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GeocodeJsonCollection {
     r#type: &'static str,
     geocoding: GeocodeJsonHeader,
+    #[schema(value_type = Vec<GeocodeJsonFeature>)]
     features: Vec<Feature<GeocodeJsonProperties>>,
 }
 
-#[derive(Serialize)]
-struct GeocodeJsonHeader {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GeocodeJsonHeader {
     version: &'static str,
     attribution: &'static str,
     licence: &'static str,
 }
 
 /// Nominatim's answer to a reverse lookup that found nothing.
-#[derive(Serialize)]
-struct Unable {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Unable {
     error: &'static str,
 }
 
 /// `/status` in `format=json`.
-#[derive(Serialize)]
-struct Status {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Status {
     status: u8,
     message: &'static str,
 }
@@ -373,16 +403,41 @@ fn respond<T: Serialize>(v: &T) -> Result<Response, ApiError> {
     json_response(v, content_type::JSON_UTF8, CachePolicy::Gazetteer)
 }
 
-/// The places in the asked format; `one` answers a single place in `json` and
-/// `jsonv2` as an object, as the reverse lookup does, not as an array.
-fn render(places: &[Place], d: Detail, one: bool) -> Result<Response, ApiError> {
+/// A search's answer in the asked format.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum SearchAnswer {
+    /// `json`, `jsonv2`: the places (`[]` when nothing is found).
+    Places(Vec<PlaceJson>),
+    /// `geojson`.
+    GeoJson(GeoJsonCollection),
+    /// `geocodejson`.
+    GeocodeJson(GeocodeJsonCollection),
+}
+
+/// A reverse lookup's answer in the asked format.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ReverseAnswer {
+    /// `json`, `jsonv2`: the place.
+    Place(Box<PlaceJson>),
+    /// `geojson`.
+    GeoJson(GeoJsonCollection),
+    /// `geocodejson`.
+    GeocodeJson(GeocodeJsonCollection),
+    /// Nothing found.
+    Unable(Unable),
+}
+
+/// The places in the asked format.
+fn render(places: &[Place], d: Detail) -> SearchAnswer {
     match d.format {
-        Format::GeoJson => respond(&GeoJsonCollection {
+        Format::GeoJson => SearchAnswer::GeoJson(GeoJsonCollection {
             r#type: "FeatureCollection",
             licence: LICENCE,
             features: places.iter().map(|p| place_feature(p, d)).collect(),
         }),
-        Format::GeocodeJson => respond(&GeocodeJsonCollection {
+        Format::GeocodeJson => SearchAnswer::GeocodeJson(GeocodeJsonCollection {
             r#type: "FeatureCollection",
             geocoding: GeocodeJsonHeader {
                 version: "0.1.0",
@@ -391,10 +446,9 @@ fn render(places: &[Place], d: Detail, one: bool) -> Result<Response, ApiError> 
             },
             features: places.iter().map(|p| geocodejson_feature(p, d)).collect(),
         }),
-        Format::Json | Format::JsonV2 => match places {
-            [p] if one => respond(&place_json(p, d)),
-            _ => respond(&places.iter().map(|p| place_json(p, d)).collect::<Vec<_>>()),
-        },
+        Format::Json | Format::JsonV2 => {
+            SearchAnswer::Places(places.iter().map(|p| place_json(p, d)).collect())
+        }
     }
 }
 
@@ -427,57 +481,6 @@ fn strip_unit<'a>(s: &'a str, words: &[&str]) -> &'a str {
     t
 }
 
-/// The parts of a structured query.
-const STRUCTURED: [&str; 7] = [
-    "amenity",
-    "street",
-    "city",
-    "county",
-    "state",
-    "country",
-    "postalcode",
-];
-
-/// The parameters `/search` and `/reverse` both take.
-const COMMON_PARAMS: [&str; 14] = [
-    "format",
-    "addressdetails",
-    "accept-language",
-    "namedetails",
-    "extratags",
-    "layer",
-    "polygon_geojson",
-    "polygon_kml",
-    "polygon_svg",
-    "polygon_text",
-    "polygon_threshold",
-    "email",
-    "debug",
-    "entrances",
-];
-
-/// The parameters of `/search` besides `q`, [`STRUCTURED`] and [`COMMON_PARAMS`].
-const SEARCH_PARAMS: [&str; 9] = [
-    "limit",
-    "countrycodes",
-    "viewbox",
-    "bounded",
-    "exclude_place_ids",
-    "featureType",
-    "featuretype",
-    "dedupe",
-    "json_callback",
-];
-
-/// The request's parameters, checked against `own` and [`COMMON_PARAMS`].
-fn params(p: Params, own: &[&[&str]]) -> Result<Params, ApiError> {
-    let mut allowed: Vec<&str> = COMMON_PARAMS.to_vec();
-    for list in own {
-        allowed.extend_from_slice(list);
-    }
-    p.only(&allowed)
-}
-
 /// Parses Nominatim's `viewbox=<x1>,<y1>,<x2>,<y2>` (any two corners).
 fn parse_viewbox(v: &str) -> Result<[f64; 4], ApiError> {
     let n: Vec<f64> = v
@@ -498,9 +501,14 @@ fn parse_viewbox(v: &str) -> Result<[f64; 4], ApiError> {
     ])
 }
 
-/// `GET /nominatim/search`.
-async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let p = params(p, &[&["q"], &STRUCTURED, &SEARCH_PARAMS])?;
+/// `GET /nominatim/search`: free text (q) or structured (city, county,
+/// state, postalcode).
+#[utoipa::path(get, path = "/nominatim/search", tag = "nominatim", params(NominatimSearchParams), responses(
+    (status = 200, description = "An array of places (json, jsonv2) or a FeatureCollection (geojson, geocodejson)", body = SearchAnswer),
+    (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+))]
+pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
+    let p = p.accept::<NominatimSearchParams>()?;
     if p.str("json_callback").is_some() {
         return Err(ApiError::invalid("json_callback", "JSONP is not served"));
     }
@@ -523,7 +531,9 @@ async fn search(State(state): State<AppState>, p: Params) -> Result<Response, Ap
         .map_or(MAX_RESULTS, |l| (l as usize).min(MAX_RESULTS));
     let viewbox = p.str("viewbox").map(parse_viewbox).transpose()?;
     let bounded = flag(&p, "bounded", false)?;
-    let structured = STRUCTURED.into_iter().any(|k| p.str(k).is_some());
+    let structured = query_names::<NominatimStructured>()
+        .iter()
+        .any(|k| p.str(k).is_some());
     let query = match (p.str("q"), structured) {
         (Some(_), true) => {
             return Err(ApiError::invalid(
@@ -580,12 +590,16 @@ async fn search(State(state): State<AppState>, p: Params) -> Result<Response, Ap
         })
         .take(limit)
         .collect();
-    render(&found, detail, false)
+    respond(&render(&found, detail))
 }
 
 /// `GET /nominatim/reverse?lat=&lon=`: the nearest locality.
-async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let p = params(p, &[&["lat", "lon", "zoom"]])?;
+#[utoipa::path(get, path = "/nominatim/reverse", tag = "nominatim", params(NominatimReverseParams), responses(
+    (status = 200, description = "A place, or {\"error\": \"Unable to geocode\"}", body = ReverseAnswer),
+    (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+))]
+pub async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
+    let p = p.accept::<NominatimReverseParams>()?;
     let g = state.gazetteer;
     let detail = Detail::of(&p, g, true)?;
     let at = p.lon_lat()?;
@@ -593,9 +607,9 @@ async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, A
     let Some((mut place, r)) =
         places::reverse(g, at).map_err(|e| ApiError::geocode("lat,lon", e))?
     else {
-        return respond(&Unable {
+        return respond(&ReverseAnswer::Unable(Unable {
             error: "Unable to geocode",
-        });
+        }));
     };
     // Coarse zooms answer the unit instead of the locality, as Nominatim does.
     if zoom < 10 {
@@ -618,12 +632,25 @@ async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, A
             }
         }
     }
-    render(&[place], detail, true)
+    respond(&match render(&[place], detail) {
+        SearchAnswer::Places(found) => match found.into_iter().next() {
+            Some(p) => ReverseAnswer::Place(Box::new(p)),
+            None => ReverseAnswer::Unable(Unable {
+                error: "Unable to geocode",
+            }),
+        },
+        SearchAnswer::GeoJson(c) => ReverseAnswer::GeoJson(c),
+        SearchAnswer::GeocodeJson(c) => ReverseAnswer::GeocodeJson(c),
+    })
 }
 
 /// `GET /nominatim/status`: `OK`, or `{"status":0,"message":"OK"}` with `format=json`.
-async fn status(p: Params) -> Result<Response, ApiError> {
-    let p = p.only(&["format"])?;
+#[utoipa::path(get, path = "/nominatim/status", tag = "nominatim", params(StatusParams), responses(
+    (status = 200, description = "OK", content(("text/plain" = String), ("application/json" = Status))),
+    (status = 400, description = "Bad input", body = ErrorBody),
+))]
+pub async fn status(p: Params) -> Result<Response, ApiError> {
+    let p = p.accept::<StatusParams>()?;
     if p.str("format") == Some("json") {
         respond(&Status {
             status: 0,

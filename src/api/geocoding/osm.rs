@@ -66,23 +66,3 @@ impl PlaceKind {
         if self.is_settlement() { "N" } else { "R" }
     }
 }
-
-/// The address members Photon's properties and GeocodeJSON's `geocoding`
-/// share, by those names; absent parts are left out.
-#[derive(Debug, serde::Serialize)]
-pub struct AddressParts {
-    /// Postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub postcode: Option<String>,
-    /// The locality (what each protocol means by it).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// Powiat.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub county: Option<String>,
-    /// Voivodeship.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// The country's name in the asked language.
-    pub country: String,
-}

@@ -15,7 +15,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::osm::AddressParts;
+use super::openapi::{PhotonReverseParams, PhotonSearchParams};
 use crate::api::error::ApiError;
 use crate::api::extract::{Params, check_lat, check_lon};
 use crate::api::response::{CachePolicy, content_type, json as json_response};
@@ -24,6 +24,7 @@ use crate::gazetteer::GeocodeQuery;
 use crate::geo_util::LonLat;
 use crate::geojson::point;
 use crate::places::{self, MAX_RESULTS, Place, PlaceKind, SearchOptions, country_name};
+use utoipa::ToSchema;
 
 /// The `/photon` routes, to be merged into the application router.
 pub fn routes() -> Router<AppState> {
@@ -60,32 +61,48 @@ fn tag_matches(filter: &str, key: &str, value: &str) -> bool {
 }
 
 /// A Photon GeoJSON Feature.
-#[derive(Debug, Serialize)]
-struct PhotonFeature {
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhotonFeature {
     r#type: &'static str,
+    #[schema(value_type = Point)]
     geometry: geojson::Geometry,
     properties: PhotonProperties,
 }
 
 /// The properties of a Photon feature, as komoot Photon names them.
-#[derive(Debug, Serialize)]
-struct PhotonProperties {
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhotonProperties {
     osm_type: &'static str,
     osm_id: u64,
     osm_key: &'static str,
     osm_value: &'static str,
     r#type: &'static str,
     name: String,
-    #[serde(flatten)]
-    address: AddressParts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    postcode: Option<String>,
+    /// The gmina of a village or suburb.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    city: Option<String>,
+    /// Powiat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    county: Option<String>,
+    /// Voivodeship.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<String>,
+    /// The country's name in the asked language.
+    country: String,
     countrycode: &'static str,
     /// `[min lon, max lat, max lon, min lat]`, Photon's order.
+    #[schema(min_items = 4, max_items = 4)]
     extent: [f64; 4],
 }
 
 /// A Photon answer.
-#[derive(Debug, Serialize)]
-struct PhotonCollection {
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhotonCollection {
     r#type: &'static str,
     features: Vec<PhotonFeature>,
 }
@@ -114,15 +131,13 @@ fn photon_feature(p: &Place, country: &str) -> PhotonFeature {
                 PlaceKind::State => p.state().unwrap_or_else(|| p.name.clone()),
                 _ => p.name.clone(),
             },
-            address: AddressParts {
-                postcode: p.postcode.clone(),
-                city,
-                county: p
-                    .county()
-                    .filter(|_| p.kind != PlaceKind::County && p.kind != PlaceKind::State),
-                state: p.state().filter(|_| p.kind != PlaceKind::State),
-                country: country.to_string(),
-            },
+            postcode: p.postcode.clone(),
+            city,
+            county: p
+                .county()
+                .filter(|_| p.kind != PlaceKind::County && p.kind != PlaceKind::State),
+            state: p.state().filter(|_| p.kind != PlaceKind::State),
+            country: country.to_string(),
             countrycode: "PL",
             extent: [e[0], e[3], e[2], e[1]],
         },
@@ -152,13 +167,8 @@ fn answer(
     )
 }
 
-/// The parameters of an endpoint: its own, those both endpoints take, and
-/// the repeatable filters, which are returned apart.
-fn params(p: Params, own: &[&str]) -> Result<(Params, Vec<(String, String)>), ApiError> {
-    let mut allowed = own.to_vec();
-    allowed.extend(["limit", "lang", "debug", "dedupe"]);
-    p.only_repeating(&allowed, &["osm_tag", "layer"])
-}
+/// The filters that may be given more than once.
+const REPEATABLE: [&str; 2] = ["osm_tag", "layer"];
 
 fn limit_of(p: &Params) -> Result<usize, ApiError> {
     Ok(p.int("limit", 1, 1000)?
@@ -190,11 +200,12 @@ fn filter_tags(places: Vec<Place>, tags: &[(String, String)]) -> Vec<Place> {
 /// `GET /photon/api?q=&limit=&lang=&lat=&lon=&bbox=&osm_tag=&layer=`: forward
 /// geocoding. `lat`/`lon` bias equally good answers towards the point; `bbox`
 /// keeps only answers inside it.
-async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let (p, tags) = params(
-        p,
-        &["q", "lat", "lon", "bbox", "zoom", "location_bias_scale"],
-    )?;
+#[utoipa::path(get, path = "/photon/api", tag = "photon", params(PhotonSearchParams), responses(
+    (status = 200, description = "A GeoJSON FeatureCollection (empty when nothing is found)", body = PhotonCollection),
+    (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+))]
+pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
+    let (p, tags) = p.accept_repeating::<PhotonSearchParams>(&REPEATABLE)?;
     let q = p
         .str("q")
         .ok_or_else(|| ApiError::invalid("q", "missing search term"))?;
@@ -232,17 +243,12 @@ async fn search(State(state): State<AppState>, p: Params) -> Result<Response, Ap
 
 /// `GET /photon/reverse?lat=&lon=&limit=&lang=&radius=`: the nearest locality,
 /// or no feature outside Poland or beyond `radius` km.
-async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let (p, tags) = params(
-        p,
-        &[
-            "lat",
-            "lon",
-            "radius",
-            "query_string_filter",
-            "distance_sort",
-        ],
-    )?;
+#[utoipa::path(get, path = "/photon/reverse", tag = "photon", params(PhotonReverseParams), responses(
+    (status = 200, description = "A GeoJSON FeatureCollection with at most one feature", body = PhotonCollection),
+    (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+))]
+pub async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
+    let (p, tags) = p.accept_repeating::<PhotonReverseParams>(&REPEATABLE)?;
     let at = p.lon_lat()?;
     let limit = limit_of(&p)?;
     let radius_km = p.f64("radius")?;

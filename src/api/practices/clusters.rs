@@ -10,20 +10,27 @@ use super::super::AppState;
 use super::super::error::ApiError;
 use super::super::extract::Params;
 use super::super::response::{CachePolicy, cached, content_type, etag_for};
-use super::{parse_query, unpaged_params};
+use super::openapi::ClusterParams;
+use super::parse_query;
 use crate::cluster::{MAX_ZOOM, clusters};
 use crate::geojson::write_clusters;
 
 /// `GET /api/clusters?bbox=…&zoom=…` with any filter of `/api/practices`
 /// (`limit` and `offset` do not apply: every match is counted).
+#[utoipa::path(get, path = "/api/clusters", tag = "practices", params(ClusterParams),
+    responses(
+        (status = 200, description = "Clusters and practices", body = PracticeCollection, content_type = "application/geo+json"),
+        (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
+        (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+        (status = 404, description = "near= names no place the gazetteer knows", body = ErrorBody),
+    ))]
 pub async fn clusters_in_view(
     State(state): State<AppState>,
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let allowed = unpaged_params(&["zoom"]);
     let key = serde_urlencoded::to_string(params.pairs()).unwrap_or_default();
-    let params = params.only(&allowed)?;
+    let params = params.accept::<ClusterParams>()?;
     let zoom = params.int("zoom", 0, i64::from(MAX_ZOOM))?.ok_or_else(|| {
         ApiError::invalid("zoom", format!("required: the map's zoom, 0 to {MAX_ZOOM}"))
     })? as u8;

@@ -9,13 +9,15 @@ use super::super::AppState;
 use super::super::error::ApiError;
 use super::super::extract::Params;
 use super::super::response::{content_type, dataset_answer};
-use super::{parse_query, unpaged_params};
+use super::openapi::CountParams;
+use super::parse_query;
 use crate::facets::{UnitCount, counts_by};
 use crate::gazetteer::AdminLevel;
 
 /// The answer: the units with matches, largest count first.
-#[derive(serde::Serialize)]
-struct Counts {
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Counts {
     by: &'static str,
     #[serde(rename = "numberMatched")]
     number_matched: usize,
@@ -24,14 +26,20 @@ struct Counts {
 
 /// `GET /api/counts?by=voivodeship|powiat|gmina` with any filter of
 /// `/api/practices` (`limit` and `offset` do not apply).
+#[utoipa::path(get, path = "/api/counts", tag = "practices", params(CountParams),
+    responses(
+        (status = 200, description = "Counts per unit", body = Counts),
+        (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
+        (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+        (status = 404, description = "near= names no place the gazetteer knows", body = ErrorBody),
+    ))]
 pub async fn counts(
     State(state): State<AppState>,
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let allowed = unpaged_params(&["by"]);
     let key = serde_urlencoded::to_string(params.pairs()).unwrap_or_default();
-    let params = params.only(&allowed)?;
+    let params = params.accept::<CountParams>()?;
     let (by, level) = match params.str("by") {
         Some("voivodeship") => ("voivodeship", AdminLevel::Voivodeship),
         Some("powiat") => ("powiat", AdminLevel::Powiat),

@@ -16,13 +16,14 @@ use serde_json::{Map, Value};
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{Params, PathParam, check_lat, check_lon};
+use super::extract::{NoParams, Params, PathParam, check_lat, check_lon};
 use super::filters::{area_param, region_param, text_param, unit_type_param};
 use super::response::{CachePolicy, cached, content_type, dataset_answer, etag_for, with_type};
 use crate::download;
 use crate::gazetteer::{AdminLevel, Gazetteer, GeocodeQuery};
 use crate::geojson::{detail_feature, round6};
 use crate::query::{Filter, Near, Snapshot};
+use openapi::{CsvParams, ListParams};
 
 /// Largest request body accepted (GeoJSON polygons), bytes.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
@@ -38,37 +39,6 @@ pub const MAX_K: usize = 1000;
 /// Largest radius, km.
 pub const MAX_RADIUS_KM: f64 = 1000.0;
 
-/// Query parameters of the practice filters.
-pub const FILTER_PARAMS: &[&str] = &[
-    "bbox",
-    "lat",
-    "lon",
-    "radius_km",
-    "near",
-    "k",
-    "q",
-    "category",
-    "voivodeship",
-    "powiat",
-    "gmina",
-    "unit_type",
-    "year_from",
-    "year_to",
-    "limit",
-    "offset",
-];
-
-/// The parameters of an endpoint that answers every match of the filters (no
-/// `limit` or `offset`), plus its own.
-pub fn unpaged_params(own: &[&'static str]) -> Vec<&'static str> {
-    FILTER_PARAMS
-        .iter()
-        .copied()
-        .filter(|p| !matches!(*p, "limit" | "offset"))
-        .chain(own.iter().copied())
-        .collect()
-}
-
 /// A parsed practice query: the filter, the page, and the geocoded centre.
 #[derive(Debug)]
 pub struct PracticeQuery {
@@ -83,7 +53,7 @@ pub struct PracticeQuery {
 }
 
 /// The centre a `near=` query was geocoded to, echoed as the answer's `near`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NearEcho {
     /// The text as given.
     pub query: String,
@@ -94,6 +64,7 @@ pub struct NearEcho {
     /// Its longitude.
     pub lon: f64,
     /// How precisely the text was placed.
+    #[schema(value_type = String)]
     pub precision: crate::gazetteer::Precision,
     /// The geocoder's confidence.
     pub score: f64,
@@ -256,7 +227,7 @@ fn query_from(
     params: Params,
     default_limit: Option<usize>,
 ) -> Result<PracticeQuery, ApiError> {
-    let params = params.only(FILTER_PARAMS)?;
+    let params = params.accept::<ListParams>()?;
     parse_query(state.gazetteer, &params, default_limit)
 }
 
@@ -266,6 +237,13 @@ fn request_key(params: &Params) -> String {
 }
 
 /// `GET /api/practices`: the filtered practices as GeoJSON.
+#[utoipa::path(get, path = "/api/practices", tag = "practices", params(ListParams),
+    responses(
+        (status = 200, description = "Practices", body = PracticeCollection, content_type = "application/geo+json"),
+        (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
+        (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+        (status = 404, description = "near= names no place the gazetteer knows", body = ErrorBody),
+    ))]
 pub async fn list(
     State(state): State<AppState>,
     params: Params,
@@ -333,6 +311,14 @@ async fn streamed(
 }
 
 /// `GET /api/practices.geojson`: the same, as a download of every match.
+#[utoipa::path(get, path = "/api/practices.geojson", tag = "practices", params(ListParams),
+    responses(
+        (status = 200, description = "GeoJSON attachment", body = PracticeCollection, content_type = "application/geo+json"),
+        (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
+        (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+        (status = 404, description = "near= names no place the gazetteer knows", body = ErrorBody),
+        (status = 503, description = "Too many full downloads at once; Retry-After says when to try again", body = ErrorBody),
+    ))]
 pub async fn download_geojson(
     State(state): State<AppState>,
     params: Params,
@@ -356,15 +342,21 @@ pub async fn download_geojson(
 }
 
 /// `GET /api/practices.csv`: the matches in the dataset's CSV format (public view).
+#[utoipa::path(get, path = "/api/practices.csv", tag = "practices", params(CsvParams),
+    responses(
+        (status = 200, description = "CSV attachment", body = String, content_type = "text/csv"),
+        (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
+        (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+        (status = 404, description = "near= names no place the gazetteer knows", body = ErrorBody),
+        (status = 503, description = "Too many full downloads at once; Retry-After says when to try again", body = ErrorBody),
+    ))]
 pub async fn download_csv(
     State(state): State<AppState>,
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     // `excel=1` picks the dialect; the rest is the filter.
-    let mut allowed = FILTER_PARAMS.to_vec();
-    allowed.push("excel");
-    let params = params.only(&allowed)?;
+    let params = params.accept::<CsvParams>()?;
     let (dialect, params) = crate::api::csv_dialect::split_params(params)?;
     let snapshot = state.snapshot.load_full();
     let key = request_key(&params);
@@ -387,13 +379,20 @@ pub async fn download_csv(
 }
 
 /// `GET /api/practices/{id}`: one practice, public view.
+#[utoipa::path(get, path = "/api/practices/{id}", tag = "practices", params(("id" = String, Path, description = "The practice's id"), NoParams),
+    responses(
+        (status = 200, description = "Feature", body = Feature, content_type = "application/geo+json"),
+        (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
+        (status = 400, description = "Bad input", body = ErrorBody),
+        (status = 404, description = "Unknown id", body = ErrorBody),
+    ))]
 pub async fn one(
     State(state): State<AppState>,
     PathParam(id): PathParam<String>,
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    params.only(&[])?;
+    params.accept::<NoParams>()?;
     let snapshot = state.snapshot.load();
     let p = snapshot
         .by_id(&id)
@@ -497,6 +496,14 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
 /// the list's filters as query parameters. The polygon test runs on a blocking
 /// thread, so a large polygon never holds up the async workers, and the
 /// request timeout still answers the client.
+#[utoipa::path(post, path = "/api/practices/within", tag = "practices", params(ListParams),
+    request_body(content = Polygon, description = "A GeoJSON Polygon, MultiPolygon or Feature", content_type = "application/geo+json"),
+    responses(
+        (status = 200, description = "Practices", body = PracticeCollection, content_type = "application/geo+json"),
+        (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+        (status = 404, description = "near= names no place the gazetteer knows", body = ErrorBody),
+        (status = 413, description = "Body over 2 MiB or polygon over 10,000 positions", body = ErrorBody),
+    ))]
 pub async fn within(
     State(state): State<AppState>,
     params: Params,

@@ -7,42 +7,48 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::api::AppState;
 use crate::api::error::ApiError;
-use crate::api::extract::Params;
+use crate::api::extract::{NoParams, Params};
 use crate::api::response::{content_type, dataset_answer};
 use crate::practice::Area;
 use crate::query::Snapshot;
 
 /// A voivodeship with its practice count, as a GeoJSON Feature.
-#[derive(Serialize)]
-struct VoivodeshipFeature {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoivodeshipFeature {
     r#type: &'static str,
     id: &'static str,
+    #[schema(value_type = Geometry)]
     geometry: geojson::Geometry,
     properties: VoivodeshipProperties,
 }
 
-#[derive(Serialize)]
-struct VoivodeshipProperties {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoivodeshipProperties {
     teryt: &'static str,
     name: &'static str,
     name_en: &'static str,
     count: usize,
 }
 
-#[derive(Serialize)]
-struct Voivodeships {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Voivodeships {
     r#type: &'static str,
     features: Vec<VoivodeshipFeature>,
     attribution: &'static str,
 }
 
 /// An area of the vocabulary with its practice count.
-#[derive(Serialize)]
-struct Category {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
     slug: &'static str,
     name_pl: &'static str,
     name_en: &'static str,
@@ -51,13 +57,15 @@ struct Category {
     count: usize,
 }
 
-#[derive(Serialize)]
-struct Categories {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Categories {
     categories: Vec<Category>,
 }
 
 /// What the map page needs to know at start-up.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PageConfig {
     tile_url: String,
     tile_attribution: String,
@@ -67,7 +75,8 @@ pub struct PageConfig {
 }
 
 /// Liveness with dataset counts.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Health {
     status: &'static str,
     practices: usize,
@@ -85,7 +94,7 @@ fn snapshot_answer<T: Serialize>(
     content_type: &'static str,
     body: impl FnOnce(&Snapshot) -> T,
 ) -> Result<Response, ApiError> {
-    params.only(&[])?;
+    params.accept::<NoParams>()?;
     let snapshot = state.snapshot.load();
     dataset_answer(headers, &snapshot, &[key], content_type, || {
         serde_json::to_vec(&body(&snapshot)).map_err(|e| ApiError::Internal(e.to_string()))
@@ -93,6 +102,10 @@ fn snapshot_answer<T: Serialize>(
 }
 
 /// `GET /api/regions/voivodeships`: the 16 outlines with practice counts.
+#[utoipa::path(get, path = "/api/regions/voivodeships", tag = "practices", params(NoParams), responses(
+    (status = 200, description = "FeatureCollection", body = Voivodeships, content_type = "application/geo+json"),
+    (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
+))]
 pub async fn voivodeships(
     State(state): State<AppState>,
     params: Params,
@@ -136,6 +149,10 @@ pub async fn voivodeships(
 
 /// `GET /api/categories`: the area vocabulary with practice counts (a parent
 /// area counts its subareas too).
+#[utoipa::path(get, path = "/api/categories", tag = "practices", params(NoParams), responses(
+    (status = 200, description = "Categories", body = Categories),
+    (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
+))]
 pub async fn categories(
     State(state): State<AppState>,
     params: Params,
@@ -176,6 +193,9 @@ pub async fn categories(
 /// `GET /api/config`: what the map page needs to know at start-up, including
 /// the dataset's size (which decides whether it loads every practice or asks
 /// for server clusters).
+#[utoipa::path(get, path = "/api/config", tag = "practices", responses(
+    (status = 200, description = "Configuration", body = PageConfig),
+))]
 pub async fn config(State(state): State<AppState>) -> Json<PageConfig> {
     Json(PageConfig {
         tile_url: state.config.tile_url.clone(),
@@ -187,6 +207,9 @@ pub async fn config(State(state): State<AppState>) -> Json<PageConfig> {
 }
 
 /// `GET /healthz`: liveness with dataset counts.
+#[utoipa::path(get, path = "/healthz", tag = "practices", responses(
+    (status = 200, description = "OK", body = Health),
+))]
 pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
     let s = state.snapshot.load();
     Json(Health {
