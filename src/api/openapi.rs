@@ -4,7 +4,8 @@
 //! answers. (`/ogc` has its own document at `/ogc/api`.)
 
 use axum::response::Response;
-use utoipa::OpenApi;
+use serde_json::Value;
+use utoipa::{OpenApi, ToSchema};
 
 use super::error::{ApiError, ErrorBody, ErrorDetail};
 use super::geocoding::{native, nominatim, photon};
@@ -57,6 +58,31 @@ param_schema!(
     Flag = one_of(["0", "1", "true", "false"])
 );
 
+/// The geometry of a GeoJSON Feature (RFC 7946).
+#[derive(ToSchema)]
+pub struct Geometry {
+    /// Point, Polygon or MultiPolygon.
+    pub r#type: String,
+    /// Positions, `[lon, lat]`, nested as the type says.
+    pub coordinates: Vec<Value>,
+}
+
+/// A practice (or a cluster of them) as a GeoJSON Feature: the summary view
+/// in pages, the detail view from one practice's URL (both written by
+/// `crate::geojson`, not by a serde type).
+#[derive(ToSchema)]
+pub struct Feature {
+    /// `Feature`.
+    pub r#type: String,
+    /// The practice's id.
+    pub id: Option<String>,
+    /// A point, or null for a practice that is not placed.
+    #[schema(required = true)]
+    pub geometry: Option<Geometry>,
+    /// The practice's properties.
+    pub properties: Value,
+}
+
 /// The document of `/api`, `/photon` and `/nominatim`.
 #[derive(OpenApi)]
 #[openapi(
@@ -88,8 +114,8 @@ param_schema!(
     components(schemas(
         ErrorBody,
         ErrorDetail,
-        pr::Geometry,
-        pr::Feature,
+        Geometry,
+        Feature,
         pr::PracticeCollection,
         pr::Polygon,
         practices::NearEcho,

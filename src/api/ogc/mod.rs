@@ -32,7 +32,8 @@ use axum::response::Response;
 use axum::routing::{any, get};
 use chrono::NaiveDate;
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::Map;
+use utoipa::ToSchema;
 
 use crate::api::error::ApiError;
 use crate::api::extract::{Bbox, Params, PathParam, parse_f64};
@@ -43,6 +44,7 @@ use crate::gazetteer::AdminLevel;
 use crate::geojson::{feature, flat_properties};
 use crate::practice::{Area, Practice, UnitType};
 use crate::query::{Filter, Snapshot, SortField, SortKey};
+use openapi::{CollectionParams, FormatParams, ItemParams, ItemsParams};
 
 /// The one collection's id.
 pub const COLLECTION_ID: &str = "practices";
@@ -51,6 +53,7 @@ pub const DEFAULT_LIMIT: usize = 10;
 /// Largest page size; larger `limit` values are clamped to it.
 pub const MAX_LIMIT: usize = 10_000;
 pub mod crs;
+pub mod openapi;
 
 pub use crs::{CRS84, Crs, EPSG_2180};
 /// The header naming the CRS of the coordinates in a response (Part 2).
@@ -91,21 +94,6 @@ use crate::api::response::content_type::{GEOJSON, JSON, OPENAPI, SCHEMA};
 const REL_QUERYABLES: &str = "http://www.opengis.net/def/rel/ogc/1.0/queryables";
 const GREGORIAN: &str = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian";
 const ALLOW: &str = "GET, HEAD, OPTIONS";
-
-/// The parameters `/items` accepts besides the queryables.
-const ITEM_PARAMS: [&str; 11] = [
-    "f",
-    "bbox",
-    "bbox-crs",
-    "crs",
-    "limit",
-    "offset",
-    "datetime",
-    "q",
-    "skipGeometry",
-    "properties",
-    "sortby",
-];
 
 /// The `/ogc` routes, to be merged into the application router.
 pub fn routes() -> Router<AppState> {
@@ -151,7 +139,8 @@ fn base_url(headers: &HeaderMap, trust_forwarded: bool) -> String {
 }
 
 /// A link of an OGC document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Link {
     href: String,
     rel: &'static str,
@@ -205,7 +194,7 @@ fn ogc_json<T: Serialize>(v: &T, content_type: &'static str) -> Result<Response,
 
 /// Checks the query of a resource that takes only `f`.
 fn only_format(p: Params) -> Result<(), ApiError> {
-    check_format(&p.only(&["f"])?)
+    check_format(&p.accept::<FormatParams>()?)
 }
 
 /// `f` names JSON, in any case: `json`, `geojson`, `geo+json` or a media type.
@@ -253,14 +242,19 @@ async fn not_found(uri: axum::http::Uri) -> ApiError {
 }
 
 /// The landing page.
-#[derive(Serialize)]
-struct Landing {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Landing {
     title: &'static str,
     description: &'static str,
     links: Vec<Link>,
 }
 
 /// `GET /ogc`: the landing page.
+#[utoipa::path(get, path = "/", operation_id = "getLandingPage", params(FormatParams), responses(
+    (status = 200, description = "The landing page", body = Landing),
+    (status = 400, description = "A bad, unknown or repeated parameter", body = ErrorBody),
+))]
 async fn landing(
     State(state): State<AppState>,
     p: Params,
@@ -293,13 +287,19 @@ async fn landing(
     )
 }
 
-#[derive(Serialize)]
-struct Conformance {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Conformance {
     #[serde(rename = "conformsTo")]
+    #[schema(value_type = Vec<String>)]
     conforms_to: &'static [&'static str],
 }
 
 /// `GET /ogc/conformance`.
+#[utoipa::path(get, path = "/conformance", operation_id = "getConformance", params(FormatParams), responses(
+    (status = 200, description = "The conformance classes", body = Conformance),
+    (status = 400, description = "A bad, unknown or repeated parameter", body = ErrorBody),
+))]
 async fn conformance(p: Params) -> Result<Response, ApiError> {
     only_format(p)?;
     json_response(
@@ -330,22 +330,25 @@ fn temporal_extent(snapshot: &Snapshot) -> Option<(NaiveDate, NaiveDate)> {
 /// Poland's bounding box, for an empty dataset.
 const POLAND_BBOX: [f64; 4] = [14.07, 49.0, 24.15, 54.84];
 
-/// The collection's extent in space (CRS84) and time, computed once per
-/// snapshot ([`AppState::ogc_extent`](crate::api::AppState)).
-#[derive(Debug, Clone, Serialize)]
+/// The collection's extent in space (CRS84) and time.
+// Computed once per snapshot (`AppState::ogc_extent`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Extent {
     spatial: SpatialExtent,
     temporal: TemporalExtent,
 }
 
-#[derive(Debug, Clone, Serialize)]
-struct SpatialExtent {
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpatialExtent {
     bbox: [[f64; 4]; 1],
     crs: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize)]
-struct TemporalExtent {
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemporalExtent {
     /// One interval, its ends open (`null`) for a dataset without dates.
     interval: [[Option<String>; 2]; 1],
     trs: &'static str,
@@ -376,22 +379,24 @@ impl Extent {
 }
 
 /// The collection document.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Collection {
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Collection {
     id: &'static str,
     title: &'static str,
     description: &'static str,
     item_type: &'static str,
     crs: [&'static str; 2],
     storage_crs: &'static str,
+    #[schema(value_type = Extent)]
     extent: Arc<Extent>,
     links: Vec<Link>,
 }
 
 /// The collections document.
-#[derive(Serialize)]
-struct Collections {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Collections {
     links: Vec<Link>,
     collections: [Collection; 1],
 }
@@ -473,6 +478,10 @@ fn collection_answer<T: Serialize>(
 }
 
 /// `GET /ogc/collections`.
+#[utoipa::path(get, path = "/collections", operation_id = "getCollections", params(FormatParams), responses(
+    (status = 200, description = "The collections", body = Collections),
+    (status = 400, description = "A bad, unknown or repeated parameter", body = ErrorBody),
+))]
 async fn collections(
     State(state): State<AppState>,
     p: Params,
@@ -494,6 +503,11 @@ async fn collections(
 }
 
 /// `GET /ogc/collections/{collectionId}`.
+#[utoipa::path(get, path = "/collections/{collectionId}", operation_id = "describeCollection", params(CollectionParams), responses(
+    (status = 200, description = "The collection", body = Collection),
+    (status = 400, description = "A bad, unknown or repeated parameter", body = ErrorBody),
+    (status = 404, description = "No such collection or feature", body = ErrorBody),
+))]
 async fn collection(
     State(state): State<AppState>,
     CollectionDoc { base }: CollectionDoc,
@@ -610,20 +624,27 @@ fn queryable_schemas() -> Vec<(String, PropertySchema)> {
 }
 
 /// The queryables document.
-#[derive(Serialize)]
-struct QueryablesDoc {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueryablesDoc {
     #[serde(rename = "$schema")]
     schema: &'static str,
     #[serde(rename = "$id")]
     id: String,
     r#type: &'static str,
     title: &'static str,
+    /// Each queryable's JSON Schema.
+    #[schema(value_type = Object)]
     properties: Ordered,
     #[serde(rename = "additionalProperties")]
     additional_properties: bool,
 }
 
 /// `GET /ogc/collections/{collectionId}/queryables`: a JSON Schema.
+#[utoipa::path(get, path = "/collections/practices/queryables", operation_id = "getQueryables", params(FormatParams), responses(
+    (status = 200, description = "A JSON Schema of the queryables", body = QueryablesDoc, content_type = "application/schema+json"),
+    (status = 400, description = "A bad, unknown or repeated parameter", body = ErrorBody),
+))]
 async fn queryables(CollectionDoc { base }: CollectionDoc) -> Result<Response, ApiError> {
     let mut props = queryable_schemas();
     // The location last but one, the town (a string) last.
@@ -1003,9 +1024,11 @@ fn page_query(pairs: &[(String, String)], limit: usize, offset: usize) -> String
 }
 
 /// One page of items.
-#[derive(Serialize)]
-struct ItemsPage {
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemsPage {
     r#type: &'static str,
+    #[schema(value_type = Vec<Feature>)]
     features: Vec<geojson::Feature>,
     #[serde(rename = "numberMatched")]
     number_matched: usize,
@@ -1041,6 +1064,11 @@ fn time_stamp() -> String {
 }
 
 /// `GET /ogc/collections/{collectionId}/items`.
+#[utoipa::path(get, path = "/collections/practices/items", operation_id = "getFeatures", params(ItemsParams), responses(
+    (status = 200, description = "A page of practices with numberMatched and next/prev links", body = ItemsPage, content_type = "application/geo+json"),
+    (status = 400, description = "A bad, unknown or repeated parameter", body = ErrorBody),
+    (status = 404, description = "No such collection or feature", body = ErrorBody),
+))]
 async fn items(
     State(state): State<AppState>,
     PathParam(cid): PathParam<String>,
@@ -1048,9 +1076,7 @@ async fn items(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     check_collection(&cid)?;
-    let mut allowed: Vec<&str> = ITEM_PARAMS.to_vec();
-    allowed.extend(QUERYABLES);
-    let p = p.only(&allowed)?;
+    let p = p.accept::<ItemsParams>()?;
     let q = parse_items(&state, &p)?;
     let pairs = p.pairs();
     let base = base_url(&headers, state.config.trust_forwarded);
@@ -1137,6 +1163,11 @@ async fn items(
 }
 
 /// `GET /ogc/collections/{collectionId}/items/{featureId}`: the detail view.
+#[utoipa::path(get, path = "/collections/practices/items/{featureId}", operation_id = "getFeature", params(ItemParams), responses(
+    (status = 200, description = "The practice's detail view", body = Feature, content_type = "application/geo+json"),
+    (status = 400, description = "A bad, unknown or repeated parameter", body = ErrorBody),
+    (status = 404, description = "No such collection or feature", body = ErrorBody),
+))]
 async fn item(
     State(state): State<AppState>,
     PathParam((cid, fid)): PathParam<(String, String)>,
@@ -1144,7 +1175,7 @@ async fn item(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     check_collection(&cid)?;
-    let p = p.only(&["f", "crs"])?;
+    let p = p.accept::<ItemParams>()?;
     check_format(&p)?;
     let crs = Crs::parse("crs", p.str("crs"))?;
     let snapshot = state.snapshot.load();
@@ -1193,6 +1224,10 @@ async fn item(
 }
 
 /// `GET /ogc/api`: the OpenAPI 3.0 definition of the `/ogc` paths.
+#[utoipa::path(get, path = "/api", operation_id = "getAPI", params(FormatParams), responses(
+    (status = 200, description = "This API definition (OpenAPI 3.0)", body = Object, content_type = "application/vnd.oai.openapi+json;version=3.0"),
+    (status = 400, description = "A bad, unknown or repeated parameter", body = ErrorBody),
+))]
 async fn api_doc(
     State(state): State<AppState>,
     p: Params,
@@ -1200,118 +1235,9 @@ async fn api_doc(
 ) -> Result<Response, ApiError> {
     only_format(p)?;
     ogc_json(
-        &openapi(&base_url(&headers, state.config.trust_forwarded)),
+        &openapi::document(&base_url(&headers, state.config.trust_forwarded)),
         OPENAPI,
     )
-}
-
-/// The OpenAPI 3.0 document; paths are relative to the server `{base}/ogc`.
-pub fn openapi(base: &str) -> Value {
-    let f = json!({"name": "f", "in": "query", "required": false, "description": "Output format; only JSON is served",
-                   "schema": {"type": "string", "enum": ["json"]}, "style": "form", "explode": false});
-    let crs_param = json!({"name": "crs", "in": "query", "required": false,
-                           "description": "CRS of the coordinates: CRS84 (the default) or EPSG:2180 (northing, easting in metres)",
-                           "schema": {"type": "string", "format": "uri", "enum": crs::SERVED}});
-    let json_ok = |d: &str, t: &str| {
-        json!({
-            "200": {"description": d, "content": {t: {"schema": {"type": "object"}}}},
-            "400": {"description": "A bad, unknown or repeated parameter", "content": {JSON: {"schema": {"$ref": "#/components/schemas/error"}}}},
-        })
-    };
-    let mut item_params = vec![
-        json!({"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
-               "description": "minLon,minLat,maxLon,maxLat in CRS84 (edges included); with bbox-crs EPSG:2180 minNorthing,minEasting,maxNorthing,maxEasting",
-               "schema": {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}}),
-        json!({"name": "bbox-crs", "in": "query", "required": false,
-               "description": "CRS of bbox: CRS84 (the default) or EPSG:2180 (northing, easting in metres)",
-               "schema": {"type": "string", "format": "uri", "enum": crs::SERVED}}),
-        crs_param.clone(),
-        json!({"name": "limit", "in": "query", "required": false, "style": "form", "explode": false,
-               "description": "Page size; larger values are clamped to the maximum",
-               "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}}),
-        json!({"name": "offset", "in": "query", "required": false,
-               "description": "Index of the first feature of the page (the next links use it)",
-               "schema": {"type": "integer", "minimum": 0, "default": 0}}),
-        json!({"name": "datetime", "in": "query", "required": false, "style": "form", "explode": false,
-               "description": "Instant (2012-05-01) or interval (2010-01-01/.., ../2012-12-31) that the practice's time span meets",
-               "schema": {"type": "string"}}),
-        json!({"name": "q", "in": "query", "required": false,
-               "description": "Words that must all occur in the title, summary, town or unit",
-               "schema": {"type": "string", "maxLength": 200}}),
-        json!({"name": "skipGeometry", "in": "query", "required": false,
-               "description": "true: features without geometry",
-               "schema": {"type": "boolean", "default": false}}),
-        json!({"name": "properties", "in": "query", "required": false, "style": "form", "explode": false,
-               "description": "Only these properties, comma-separated",
-               "schema": {"type": "array", "items": {"type": "string", "enum": ITEM_PROPERTIES}}}),
-        json!({"name": "sortby", "in": "query", "required": false, "style": "form", "explode": false,
-               "description": "Order: property names, each with + (ascending, the default) or - (descending)",
-               "schema": {"type": "array", "items": {"type": "string",
-                          "pattern": format!("^[+-]?({})$", SORTABLES.join("|"))}}}),
-        f.clone(),
-    ];
-    for (name, schema) in queryable_schemas() {
-        let mut schema = schema;
-        // The title describes the parameter; its schema has none.
-        let title = std::mem::take(&mut schema.title);
-        item_params.push(
-            json!({"name": name, "in": "query", "required": false, "style": "form",
-                                "explode": false, "description": title, "schema": schema}),
-        );
-    }
-    let errors = json!({
-        "400": {"description": "A bad or unknown parameter", "content": {JSON: {"schema": {"$ref": "#/components/schemas/error"}}}},
-        "404": {"description": "No such collection or feature", "content": {JSON: {"schema": {"$ref": "#/components/schemas/error"}}}},
-    });
-    let with_errors = |mut ok: Value| {
-        if let (Some(o), Some(e)) = (ok.as_object_mut(), errors.as_object()) {
-            o.extend(e.clone());
-        }
-        ok
-    };
-    let cid = json!({"name": "collectionId", "in": "path", "required": true, "schema": {"type": "string", "enum": [COLLECTION_ID]}});
-    json!({
-        "openapi": "3.0.3",
-        "info": {
-            "title": "Mapa dobrych praktyk samorządowych – OGC API Features",
-            "version": env!("CARGO_PKG_VERSION"),
-            "description": "OGC API – Features Part 1 (Core) over the practices; the same records, filters and public view as /api.",
-            "license": {"name": "MIT"},
-        },
-        "servers": [{"url": format!("{base}/ogc")}],
-        "paths": {
-            "/": {"get": {"summary": "Landing page", "operationId": "getLandingPage", "parameters": [f.clone()],
-                          "responses": json_ok("The landing page", JSON)}},
-            "/api": {"get": {"summary": "This API definition", "operationId": "getAPI", "parameters": [f.clone()],
-                             "responses": json_ok("OpenAPI 3.0", OPENAPI)}},
-            "/conformance": {"get": {"summary": "Conformance classes", "operationId": "getConformance", "parameters": [f.clone()],
-                                     "responses": json_ok("The conformance classes", JSON)}},
-            "/collections": {"get": {"summary": "The collections", "operationId": "getCollections", "parameters": [f.clone()],
-                                     "responses": json_ok("The collections", JSON)}},
-            "/collections/{collectionId}": {"get": {"summary": "The practices collection", "operationId": "describeCollection",
-                                     "parameters": [cid.clone(), f.clone()],
-                                     "responses": with_errors(json_ok("The collection", JSON))}},
-            "/collections/practices/queryables": {"get": {"summary": "Queryable properties", "operationId": "getQueryables",
-                                     "parameters": [f.clone()],
-                                     "responses": json_ok("A JSON Schema of the queryables", SCHEMA)}},
-            "/collections/practices/items": {"get": {"summary": "The practices", "operationId": "getFeatures",
-                                     "parameters": item_params,
-                                     "responses": with_errors(json_ok("A page of practices with numberMatched and next/prev links", GEOJSON))}},
-            "/collections/practices/items/{featureId}": {"get": {"summary": "One practice", "operationId": "getFeature",
-                                     "parameters": [
-                                         {"name": "featureId", "in": "path", "required": true, "schema": {"type": "string"}},
-                                         f,
-                                         crs_param,
-                                     ],
-                                     "responses": with_errors(json_ok("The practice's detail view", GEOJSON))}},
-        },
-        "components": {"schemas": {"error": {
-            "type": "object",
-            "required": ["error"],
-            "properties": {"error": {"type": "object", "properties": {
-                "code": {"type": "string"}, "message": {"type": "string"}}}},
-        }}},
-    })
 }
 
 #[cfg(test)]

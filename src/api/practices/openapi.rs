@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{DEFAULT_LIMIT, MAX_K, MAX_LIMIT, MAX_RADIUS_KM, NearEcho};
 use crate::api::extract::{And, Query};
-use crate::api::openapi::{one_of, param_schema, ranged};
+use crate::api::openapi::{Feature, Geometry, one_of, param_schema, ranged};
 use crate::practice::{Area, UnitType};
 
 param_schema!(
@@ -147,31 +147,7 @@ pub type ClusterParams = Query<And<Filters, View>>;
 /// `/api/counts`.
 pub type CountParams = Query<And<And<InBox, Filters>, CountBy>>;
 
-/// The geometry of a GeoJSON Feature (RFC 7946).
-#[derive(ToSchema)]
-pub struct Geometry {
-    /// Point, Polygon or MultiPolygon.
-    pub r#type: String,
-    /// Positions, `[lon, lat]`, nested as the type says.
-    pub coordinates: Vec<Value>,
-}
-
-/// A practice (or a cluster of them) as a GeoJSON Feature: the summary view
-/// in pages, the detail view from `/api/practices/{id}` (written by
-/// [`crate::geojson`]).
-#[derive(ToSchema)]
-pub struct Feature {
-    /// `Feature`.
-    pub r#type: String,
-    /// The practice's id.
-    pub id: Option<String>,
-    /// A point, or null for a practice that is not placed.
-    pub geometry: Option<Geometry>,
-    /// The practice's properties.
-    pub properties: Value,
-}
-
-/// A page of practices as [`crate::geojson`] writes it.
+/// A page of practices as `crate::geojson` writes it.
 #[derive(ToSchema)]
 pub struct PracticeCollection {
     /// `FeatureCollection`.
