@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use mapa_praktyk::config::{Cli, Command, ExportFormat};
-use mapa_praktyk::gazetteer::{Gazetteer, GeocodeQuery};
+use mapa_praktyk::gazetteer::{Gazetteer, GeocodeQuery, GeocodeResult};
 use mapa_praktyk::{api, csv_out, geojson, import, store, synthetic};
+use serde::Serialize;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -46,11 +47,12 @@ fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    writeln!(
-                        std::io::stdout(),
-                        "{}",
-                        serde_json::json!({"lat": lat, "lon": lon, "error": e.to_string(), "code": e.code()})
-                    )?;
+                    let line = Failure {
+                        asked: Point { lat, lon },
+                        error: e.to_string(),
+                        code: Some(e.code()),
+                    };
+                    writeln!(std::io::stdout(), "{}", serde_json::to_string(&line)?)?;
                     Ok(ExitCode::FAILURE)
                 }
             }
@@ -118,24 +120,70 @@ fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
     }
 }
 
+/// What a CLI line answers: the query's text, the point or the file.
+#[derive(Serialize)]
+struct Query<'a> {
+    query: &'a str,
+}
+
+#[derive(Serialize)]
+struct Point {
+    lat: f64,
+    lon: f64,
+}
+
+#[derive(Serialize)]
+struct File<'a> {
+    file: &'a str,
+}
+
+/// A line for a lookup that failed: what was asked, the error and its code.
+#[derive(Serialize)]
+struct Failure<A> {
+    #[serde(flatten)]
+    asked: A,
+    error: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+}
+
+/// A line for a lookup's result: what was asked first, then the result.
+#[derive(Serialize)]
+struct Found<'a, A> {
+    #[serde(flatten)]
+    asked: A,
+    #[serde(flatten)]
+    result: &'a GeocodeResult,
+}
+
+/// A file's place with the words that gave it.
+#[derive(Serialize)]
+struct Located<'a> {
+    #[serde(flatten)]
+    result: &'a GeocodeResult,
+    file: &'a str,
+    evidence: &'a str,
+}
+
 /// One JSON object for a query: the result with `query` first, or `{query, error}`.
-fn geocode_line(g: &Gazetteer, query: &str) -> (String, bool) {
-    match g.geocode(&GeocodeQuery::text(query)) {
-        Ok(r) => {
-            let mut v = serde_json::json!({ "query": query });
-            if let (Some(obj), Ok(serde_json::Value::Object(rest))) =
-                (v.as_object_mut(), serde_json::to_value(&r))
-            {
-                obj.extend(rest);
-            }
-            (v.to_string(), true)
-        }
+fn geocode_line(g: &Gazetteer, query: &str) -> Result<(String, bool), serde_json::Error> {
+    Ok(match g.geocode(&GeocodeQuery::text(query)) {
+        Ok(r) => (
+            serde_json::to_string(&Found {
+                asked: Query { query },
+                result: &r,
+            })?,
+            true,
+        ),
         Err(e) => (
-            serde_json::json!({"query": query, "error": e.to_string(), "code": e.code()})
-                .to_string(),
+            serde_json::to_string(&Failure {
+                asked: Query { query },
+                error: e.to_string(),
+                code: Some(e.code()),
+            })?,
             false,
         ),
-    }
+    })
 }
 
 /// Places each file's text; one JSON object per file, in order.
@@ -148,28 +196,32 @@ fn locate(paths: &[std::path::PathBuf]) -> Result<ExitCode, Box<dyn std::error::
         let text = match std::fs::read(path) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(e) => {
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::json!({"file": file, "error": e.to_string()})
-                )?;
+                let line = Failure {
+                    asked: File { file: &file },
+                    error: e.to_string(),
+                    code: None,
+                };
+                writeln!(out, "{}", serde_json::to_string(&line)?)?;
                 code = ExitCode::FAILURE;
                 continue;
             }
         };
         match g.locate_in_text(&text) {
             Ok(p) => {
-                let mut v = serde_json::to_value(&p.result)?;
-                v["file"] = file.into();
-                v["evidence"] = p.evidence.into();
-                writeln!(out, "{v}")?;
+                let line = Located {
+                    result: &p.result,
+                    file: &file,
+                    evidence: &p.evidence,
+                };
+                writeln!(out, "{}", serde_json::to_string(&line)?)?;
             }
             Err(e) => {
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::json!({"file": file, "error": e.to_string(), "code": e.code()})
-                )?;
+                let line = Failure {
+                    asked: File { file: &file },
+                    error: e.to_string(),
+                    code: Some(e.code()),
+                };
+                writeln!(out, "{}", serde_json::to_string(&line)?)?;
                 code = ExitCode::FAILURE;
             }
         }
@@ -180,7 +232,7 @@ fn locate(paths: &[std::path::PathBuf]) -> Result<ExitCode, Box<dyn std::error::
 fn geocode(query: &str) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let g = Gazetteer::bundled();
     if query != "-" {
-        let (line, ok) = geocode_line(g, query);
+        let (line, ok) = geocode_line(g, query)?;
         writeln!(std::io::stdout(), "{line}")?;
         return Ok(if ok {
             ExitCode::SUCCESS
@@ -192,7 +244,7 @@ fn geocode(query: &str) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {
         let line = line?;
-        let (json, _) = geocode_line(g, line.trim_end_matches('\r'));
+        let (json, _) = geocode_line(g, line.trim_end_matches('\r'))?;
         writeln!(out, "{json}")?;
         out.flush()?;
     }
