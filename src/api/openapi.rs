@@ -5,7 +5,10 @@
 
 use axum::response::Response;
 use serde_json::Value;
-use utoipa::{OpenApi, ToSchema};
+use std::collections::BTreeMap;
+
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response as Answer, ResponseBuilder};
+use utoipa::{IntoResponses, OpenApi, ToSchema};
 
 use super::error::{ApiError, ErrorBody, ErrorDetail};
 use super::geocoding::{native, nominatim, photon};
@@ -52,6 +55,70 @@ pub(crate) fn ranged(
         .minimum(Some(min))
         .maximum(Some(max))
 }
+
+/// A JSON error answer (the `ErrorBody` schema).
+fn error(description: &str) -> RefOr<Answer> {
+    let body = ContentBuilder::new()
+        .schema(Ref::from_schema_name("ErrorBody"))
+        .build();
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(content_type::JSON, body)
+            .build(),
+    )
+}
+
+/// The answer to a conditional GET whose ETag matched.
+fn not_modified() -> RefOr<Answer> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description("Not modified (If-None-Match matched the ETag)")
+            .build(),
+    )
+}
+
+/// A set of answers an operation may give besides its 200, named once and
+/// listed in `#[utoipa::path(responses(...))]`.
+macro_rules! answers {
+    ($(#[$doc:meta])* $name:ident { $($status:literal => $answer:expr),* $(,)? }) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<Answer>> {
+                [$(($status.to_string(), $answer)),*].into_iter().collect()
+            }
+        }
+    };
+}
+
+answers!(
+    /// A practice query's: cached, bad input, an unknown `near`.
+    QueryAnswers {
+        "304" => not_modified(),
+        "400" => error("Bad input, naming the parameter"),
+        "404" => error("near= names no place the gazetteer knows"),
+    }
+);
+answers!(
+    /// A full download's: too many at once.
+    Busy {
+        "503" => error("Too many full downloads at once; Retry-After says when to try again"),
+    }
+);
+answers!(
+    /// A parameterless resource cached with the dataset.
+    NotModified {
+        "304" => not_modified(),
+    }
+);
+answers!(
+    /// A geocoding protocol's refusal.
+    BadQuery {
+        "400" => error("Bad input, naming the parameter"),
+    }
+);
 
 param_schema!(
     /// A 0/1 flag (true/false also taken).

@@ -11,6 +11,7 @@
 //! administrative units, no streets; `place_id` and `osm_id` are stable local
 //! identifiers, not OpenStreetMap's.
 
+use crate::api::openapi::BadQuery;
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -505,7 +506,7 @@ fn parse_viewbox(v: &str) -> Result<[f64; 4], ApiError> {
 /// state, postalcode).
 #[utoipa::path(get, path = "/nominatim/search", tag = "nominatim", params(NominatimSearchParams), responses(
     (status = 200, description = "An array of places (json, jsonv2) or a FeatureCollection (geojson, geocodejson)", body = SearchAnswer),
-    (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+    BadQuery,
 ))]
 pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
     let p = p.accept::<NominatimSearchParams>()?;
@@ -596,7 +597,7 @@ pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response
 /// `GET /nominatim/reverse?lat=&lon=`: the nearest locality.
 #[utoipa::path(get, path = "/nominatim/reverse", tag = "nominatim", params(NominatimReverseParams), responses(
     (status = 200, description = "A place, or {\"error\": \"Unable to geocode\"}", body = ReverseAnswer),
-    (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+    BadQuery,
 ))]
 pub async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
     let p = p.accept::<NominatimReverseParams>()?;

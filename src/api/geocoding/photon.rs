@@ -9,6 +9,7 @@
 //! from its outline). It translates the neutral [`Place`] of
 //! [`crate::places`].
 
+use crate::api::openapi::BadQuery;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
@@ -202,7 +203,7 @@ fn filter_tags(places: Vec<Place>, tags: &[(String, String)]) -> Vec<Place> {
 /// keeps only answers inside it.
 #[utoipa::path(get, path = "/photon/api", tag = "photon", params(PhotonSearchParams), responses(
     (status = 200, description = "A GeoJSON FeatureCollection (empty when nothing is found)", body = PhotonCollection),
-    (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+    BadQuery,
 ))]
 pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
     let (p, tags) = p.accept_repeating::<PhotonSearchParams>(&REPEATABLE)?;
@@ -245,7 +246,7 @@ pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response
 /// or no feature outside Poland or beyond `radius` km.
 #[utoipa::path(get, path = "/photon/reverse", tag = "photon", params(PhotonReverseParams), responses(
     (status = 200, description = "A GeoJSON FeatureCollection with at most one feature", body = PhotonCollection),
-    (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+    BadQuery,
 ))]
 pub async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
     let (p, tags) = p.accept_repeating::<PhotonReverseParams>(&REPEATABLE)?;

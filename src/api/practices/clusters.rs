@@ -2,6 +2,7 @@
 //! matching the list's filters inside `bbox`, grouped for `zoom` with exact
 //! counts, or one by one when few (see [`crate::cluster`]).
 
+use crate::api::openapi::QueryAnswers;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -20,9 +21,7 @@ use crate::geojson::write_clusters;
 #[utoipa::path(get, path = "/api/clusters", tag = "practices", params(ClusterParams),
     responses(
         (status = 200, description = "Clusters and practices", body = PracticeCollection, content_type = "application/geo+json"),
-        (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
-        (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
-        (status = 404, description = "near= names no place the gazetteer knows", body = ErrorBody),
+        QueryAnswers,
     ))]
 pub async fn clusters_in_view(
     State(state): State<AppState>,

@@ -1,6 +1,7 @@
 //! `GET /api/counts`: the matches of the list's filters counted per
 //! voivodeship, powiat or gmina (see [`crate::facets`]).
 
+use crate::api::openapi::QueryAnswers;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -29,9 +30,7 @@ pub struct Counts {
 #[utoipa::path(get, path = "/api/counts", tag = "practices", params(CountParams),
     responses(
         (status = 200, description = "Counts per unit", body = Counts),
-        (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
-        (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
-        (status = 404, description = "near= names no place the gazetteer knows", body = ErrorBody),
+        QueryAnswers,
     ))]
 pub async fn counts(
     State(state): State<AppState>,

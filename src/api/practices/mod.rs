@@ -5,6 +5,7 @@ pub mod counts;
 pub mod openapi;
 pub mod regions;
 
+use crate::api::openapi::{Busy, QueryAnswers};
 use std::time::Instant;
 
 use axum::body::Body;
@@ -240,9 +241,7 @@ fn request_key(params: &Params) -> String {
 #[utoipa::path(get, path = "/api/practices", tag = "practices", params(ListParams),
     responses(
         (status = 200, description = "Practices", body = PracticeCollection, content_type = "application/geo+json"),
-        (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
-        (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
-        (status = 404, description = "near= names no place the gazetteer knows", body = ErrorBody),
+        QueryAnswers,
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -314,10 +313,8 @@ async fn streamed(
 #[utoipa::path(get, path = "/api/practices.geojson", tag = "practices", params(ListParams),
     responses(
         (status = 200, description = "GeoJSON attachment", body = PracticeCollection, content_type = "application/geo+json"),
-        (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
-        (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
-        (status = 404, description = "near= names no place the gazetteer knows", body = ErrorBody),
-        (status = 503, description = "Too many full downloads at once; Retry-After says when to try again", body = ErrorBody),
+        QueryAnswers,
+        Busy,
     ))]
 pub async fn download_geojson(
     State(state): State<AppState>,
@@ -345,10 +342,8 @@ pub async fn download_geojson(
 #[utoipa::path(get, path = "/api/practices.csv", tag = "practices", params(CsvParams),
     responses(
         (status = 200, description = "CSV attachment", body = String, content_type = "text/csv"),
-        (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
-        (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
-        (status = 404, description = "near= names no place the gazetteer knows", body = ErrorBody),
-        (status = 503, description = "Too many full downloads at once; Retry-After says when to try again", body = ErrorBody),
+        QueryAnswers,
+        Busy,
     ))]
 pub async fn download_csv(
     State(state): State<AppState>,

@@ -1,5 +1,6 @@
 //! Regions, categories, page configuration and health.
 
+use crate::api::openapi::NotModified;
 use std::collections::HashMap;
 
 use axum::Json;
@@ -104,7 +105,7 @@ fn snapshot_answer<T: Serialize>(
 /// `GET /api/regions/voivodeships`: the 16 outlines with practice counts.
 #[utoipa::path(get, path = "/api/regions/voivodeships", tag = "practices", params(NoParams), responses(
     (status = 200, description = "FeatureCollection", body = Voivodeships, content_type = "application/geo+json"),
-    (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
+    NotModified,
 ))]
 pub async fn voivodeships(
     State(state): State<AppState>,
@@ -151,7 +152,7 @@ pub async fn voivodeships(
 /// area counts its subareas too).
 #[utoipa::path(get, path = "/api/categories", tag = "practices", params(NoParams), responses(
     (status = 200, description = "Categories", body = Categories),
-    (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
+    NotModified,
 ))]
 pub async fn categories(
     State(state): State<AppState>,
