@@ -22,7 +22,7 @@ use crate::geo_util::LonLat;
 pub struct PathParam<T>(pub T);
 
 /// The decoded query string of one request. Extract it, then check it against
-/// the parameters an endpoint accepts with [`Params::only`].
+/// the parameters an endpoint accepts and documents with [`Params::accept`].
 #[derive(Debug, Default)]
 pub struct Params {
     pairs: Vec<(String, String)>,
@@ -50,11 +50,6 @@ impl Params {
         Ok(Params { pairs })
     }
 
-    /// Decodes `raw` and rejects parameters not in `allowed`, and repeated ones.
-    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, ApiError> {
-        Params::decode(raw)?.only(allowed)
-    }
-
     /// The parameters `T` documents (its `IntoParams`, derived from its
     /// fields), when each is given once: the one list both the OpenAPI
     /// document and this check read.
@@ -77,14 +72,9 @@ impl Params {
         self.only_repeating(&single, repeatable)
     }
 
-    /// These parameters, when each is in `allowed` and given once.
-    pub fn only(self, allowed: &[&str]) -> Result<Params, ApiError> {
-        Ok(self.only_repeating(allowed, &[])?.0)
-    }
-
     /// The single-valued parameters (each in `allowed`, given once) and the
     /// values of the `repeatable` ones (Photon's `osm_tag`, `layer`).
-    pub fn only_repeating(
+    fn only_repeating(
         self,
         allowed: &[&str],
         repeatable: &[&str],
@@ -333,12 +323,74 @@ mod tests {
 
     #[test]
     fn rejects_unknown_and_repeated_parameters() {
-        assert!(Params::parse(Some("a=1&b=2"), &["a"]).is_err());
-        assert!(Params::parse(Some("a=1&_=123"), &["a"]).is_ok());
-        assert!(Params::parse(Some("a=1&a=2"), &["a"]).is_err());
-        let p = Params::parse(Some("a=%C5%9Bl%C4%85skie&b="), &["a", "b"]).unwrap();
+        let only = |raw: &str, allowed: &[&str]| {
+            Params::decode(Some(raw)).and_then(|p| Ok(p.only_repeating(allowed, &[])?.0))
+        };
+        assert!(only("a=1&b=2", &["a"]).is_err());
+        assert!(only("a=1&_=123", &["a"]).is_ok());
+        assert!(only("a=1&a=2", &["a"]).is_err());
+        let p = only("a=%C5%9Bl%C4%85skie&b=", &["a", "b"]).unwrap();
         assert_eq!(p.str("a"), Some("śląskie"));
         assert_eq!(p.str("b"), None);
+    }
+
+    /// A parameter group as the endpoints declare theirs.
+    #[derive(IntoParams)]
+    #[into_params(parameter_in = Query)]
+    struct Near {
+        /// Latitude
+        #[param(minimum = -90, maximum = 90)]
+        lat: Option<f64>,
+        /// Required text
+        q: String,
+    }
+
+    #[derive(IntoParams)]
+    #[into_params(parameter_in = Query)]
+    struct Paged {
+        /// Page size
+        limit: Option<u32>,
+    }
+
+    #[test]
+    fn the_accepted_parameters_are_the_documented_ones() {
+        type Both = And<Near, Paged>;
+        assert_eq!(query_names::<Both>(), ["lat", "q", "limit"]);
+        let ok = Params::decode(Some("q=x&limit=2&lat=")).unwrap();
+        assert_eq!(ok.accept::<Both>().unwrap().str("q"), Some("x"));
+        let e = Params::decode(Some("q=x&page=2"))
+            .unwrap()
+            .accept::<Both>()
+            .unwrap_err();
+        let ApiError::BadRequest { code, message } = e else {
+            panic!("{e:?}");
+        };
+        assert_eq!(code, "unknown_parameter");
+        assert_eq!(message, "page: unknown parameter; accepted: lat, q, limit");
+        assert!(
+            Params::decode(Some("limit=1"))
+                .unwrap()
+                .accept::<Near>()
+                .is_err()
+        );
+        let (p, repeated) = Params::decode(Some("q=x&limit=1&limit=2"))
+            .unwrap()
+            .accept_repeating::<Both>(&["limit"])
+            .unwrap();
+        assert_eq!((p.str("q"), repeated.len()), (Some("x"), 2));
+    }
+
+    #[test]
+    fn query_parameters_are_optional_not_nullable() {
+        let plain = serde_json::to_value(Near::into_params(|| None)).unwrap();
+        assert_eq!(plain[0]["schema"]["nullable"], true, "utoipa's Option");
+        let query = serde_json::to_value(Query::<Near>::into_params(|| None)).unwrap();
+        assert_eq!(query[0]["name"], "lat");
+        assert_eq!(query[0]["required"], false);
+        assert_eq!(query[0]["schema"]["type"], "number");
+        assert_eq!(query[0]["schema"]["maximum"], 90);
+        assert!(query[0]["schema"].get("nullable").is_none(), "{query}");
+        assert_eq!(query[1]["required"], true);
     }
 
     #[test]
