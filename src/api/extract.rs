@@ -334,7 +334,9 @@ mod tests {
         assert_eq!(p.str("b"), None);
     }
 
-    /// A parameter group as the endpoints declare theirs.
+    /// A parameter group as the endpoints declare theirs (only its derived
+    /// parameters are read).
+    #[allow(dead_code)]
     #[derive(IntoParams)]
     #[into_params(parameter_in = Query)]
     struct Near {
@@ -345,6 +347,7 @@ mod tests {
         q: String,
     }
 
+    #[allow(dead_code)]
     #[derive(IntoParams)]
     #[into_params(parameter_in = Query)]
     struct Paged {
