@@ -85,12 +85,22 @@ pub struct Page<'a> {
 
 impl Page<'_> {
     /// Runs the query: every match (for `numberMatched`) and this page of them.
-    fn run<'s>(&self, snapshot: &'s Snapshot) -> (usize, impl Iterator<Item = Match> + 's) {
+    fn run<'s>(&self, snapshot: &'s Snapshot) -> (usize, Box<dyn Iterator<Item = Match> + 's>) {
+        let (offset, limit) = (self.offset, self.limit);
+        // In dataset order (no centre, no sort) the matches are ids alone: a
+        // quarter of the memory for a page or download of a million.
+        if self.filter.near.is_none() && self.filter.sort.is_empty() {
+            let ids = snapshot.matching(self.filter);
+            let n = ids.len();
+            return (
+                n,
+                Box::new(ids.into_iter().skip(offset).take(limit).map(Match::at)),
+            );
+        }
         let matches = snapshot.query(self.filter);
-        let n = matches.len();
         (
-            n,
-            matches.items.into_iter().skip(self.offset).take(self.limit),
+            matches.len(),
+            Box::new(matches.items.into_iter().skip(offset).take(limit)),
         )
     }
 }

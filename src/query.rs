@@ -351,19 +351,45 @@ fn sort_matches(snapshot: &Snapshot, items: &mut Vec<Match>, keys: &[SortKey]) {
     items.extend(keyed.into_iter().map(|(_, m)| m));
 }
 
-/// One matching practice.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One matching practice: 16 bytes, as a query can match every practice.
+#[derive(Debug, Clone, Copy)]
 pub struct Match {
     /// Index into the snapshot.
     pub id: u32,
-    /// The distance hit, when the query had a centre.
-    pub hit: Option<Hit>,
+    /// The distance hit's squared chord when the query had a centre, else NaN.
+    chord_sq: f64,
 }
 
 impl Match {
+    /// A match of a query without a centre.
+    pub fn at(id: u32) -> Match {
+        Match {
+            id,
+            chord_sq: f64::NAN,
+        }
+    }
+
+    /// A match of a query with a centre.
+    pub fn hit(h: Hit) -> Match {
+        Match {
+            id: h.id,
+            chord_sq: h.chord_sq,
+        }
+    }
+
     /// Great-circle distance from the query's centre, km, when it had one.
     pub fn distance_km(&self) -> Option<f64> {
-        self.hit.map(|h| h.distance_km())
+        let hit = Hit {
+            id: self.id,
+            chord_sq: self.chord_sq,
+        };
+        (!self.chord_sq.is_nan()).then(|| hit.distance_km())
+    }
+}
+
+impl PartialEq for Match {
+    fn eq(&self, other: &Match) -> bool {
+        self.id == other.id && self.chord_sq.to_bits() == other.chord_sq.to_bits()
     }
 }
 
@@ -772,19 +798,13 @@ impl Snapshot {
                 }
             };
             return Matches {
-                items: hits
-                    .into_iter()
-                    .map(|h| Match {
-                        id: h.id,
-                        hit: Some(h),
-                    })
-                    .collect(),
+                items: hits.into_iter().map(Match::hit).collect(),
             };
         }
         let mut items: Vec<Match> = self
             .candidates(f, |i, space| self.passes(i, &c, space))
             .into_iter()
-            .map(|id| Match { id, hit: None })
+            .map(Match::at)
             .collect();
         if !f.sort.is_empty() {
             sort_matches(self, &mut items, &f.sort);
@@ -844,6 +864,20 @@ mod tests {
 
     fn sample(n: usize) -> Vec<Practice> {
         crate::synthetic::practices(Gazetteer::bundled(), n, 3)
+    }
+
+    #[test]
+    fn a_match_is_16_bytes_and_keeps_its_distance() {
+        // A download or a count can hold a match for every practice.
+        assert_eq!(std::mem::size_of::<Match>(), 16);
+        let h = Hit {
+            id: 7,
+            chord_sq: 1e-6,
+        };
+        assert_eq!(Match::hit(h).distance_km(), Some(h.distance_km()));
+        assert_eq!(Match::at(7).distance_km(), None);
+        assert_eq!(Match::at(7), Match::at(7));
+        assert_ne!(Match::at(7), Match::hit(h));
     }
 
     #[test]

@@ -379,3 +379,56 @@ async fn oversized_uris_and_headers_are_answered_as_json() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test]
+async fn requests_hyper_cannot_read_are_answered_as_json() {
+    let (addr, tx, task) = start(limits(5)).await;
+    let end = "Host: x\r\nConnection: close\r\n\r\n";
+    for (head, status, code) in [
+        // Longer than the `http` crate holds: hyper's own 414.
+        (
+            format!("GET /healthz?{} HTTP/1.1\r\n{end}", "a".repeat(70_000)),
+            "414",
+            "uri_too_long",
+        ),
+        // Spaces in the target, a header without a colon, a bad length.
+        (
+            format!("GET /a b c HTTP/1.1\r\n{end}"),
+            "400",
+            "malformed_request",
+        ),
+        (
+            format!("GET /healthz HTTP/1.1\r\nBad Header\r\n{end}"),
+            "400",
+            "malformed_request",
+        ),
+        (
+            format!("POST /api/practices/within HTTP/1.1\r\nContent-Length: abc\r\n{end}"),
+            "400",
+            "malformed_request",
+        ),
+    ] {
+        let answer = raw_answer(addr, head).await;
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{answer:.200}"
+        );
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("content-type: application/json"),
+            "{head}"
+        );
+        let v: serde_json::Value = serde_json::from_str(body).expect(body);
+        assert_eq!(v["error"]["code"], code, "{v}");
+    }
+    // The connection still serves well-formed requests after a bad one
+    // elsewhere, and their answers are untouched.
+    let ok = raw_answer(addr, format!("GET /healthz HTTP/1.1\r\n{end}")).await;
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok:.200}");
+    tx.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(20), task)
+        .await
+        .unwrap()
+        .unwrap();
+}

@@ -83,13 +83,17 @@ impl ApiError {
     }
 }
 
-/// A JSON error answer with a status, a code and a message.
-pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = serde_json::to_vec(&ErrorBody {
+/// The JSON body of an error: `{"error": {"code", "message"}}`.
+pub fn error_json(code: &str, message: &str) -> Vec<u8> {
+    serde_json::to_vec(&ErrorBody {
         error: ErrorDetail { code, message },
     })
-    .unwrap_or_default();
-    let mut r = (status, body).into_response();
+    .unwrap_or_default()
+}
+
+/// A JSON error answer with a status, a code and a message.
+pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    let mut r = (status, error_json(code, message)).into_response();
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,

@@ -1,10 +1,11 @@
 //! Request sizes: a URI or headers larger than the service accepts are refused
 //! here with the JSON error body (414, 431), before any handler runs.
 //!
-//! hyper has limits of its own, which it answers with an empty body; the
-//! server (server.rs) sets them above these, so that every size refused is
-//! refused here, as JSON. One limit stays hyper's: a request target longer
-//! than the `http` crate can hold (65,534 bytes) never becomes a request.
+//! hyper has limits of its own; the server (server.rs) sets them above these,
+//! so that every size refused is refused here, with its measure in the
+//! message. One limit stays hyper's: a request target longer than the `http`
+//! crate can hold (65,534 bytes) never becomes a request; hyper answers it
+//! with a bare 414, which malformed.rs gives the JSON body.
 
 use axum::extract::Request;
 use axum::http::StatusCode;

@@ -5,6 +5,7 @@
 //! server.rs     serve: connection cap, header/idle timeouts, bounded shutdown
 //! error.rs      ApiError -> JSON 4xx/5xx; the layer that makes every error JSON
 //! limits.rs     URI and header sizes refused as JSON (414, 431), below hyper's
+//! malformed.rs  the JSON body on hyper's own answers to requests it cannot read
 //! extract.rs    Params (query), PathParam, LonLat and Bbox parsing
 //! filters.rs    q, area and region parameters that /api and /ogc share
 //! response.rs   conditional GET (ETag), cache presets, content types
@@ -27,6 +28,7 @@ pub mod extract;
 pub mod filters;
 pub mod geocoding;
 pub mod limits;
+pub mod malformed;
 pub mod ogc;
 pub mod openapi;
 pub mod practices;

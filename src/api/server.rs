@@ -17,6 +17,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
+use super::malformed::JsonErrors;
 use super::router;
 use super::state::{ApiConfig, AppState};
 use crate::config::ServeArgs;
@@ -178,7 +179,8 @@ pub async fn run(
         };
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(app.clone());
-        let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        let conn = graceful
+            .watch(builder.serve_connection(TokioIo::new(JsonErrors::new(stream)), service));
         tokio::spawn(async move {
             if let Err(e) = conn.await {
                 tracing::debug!(%peer, error = %e, "connection ended");
