@@ -5,10 +5,10 @@ use axum::response::Response;
 use serde::Serialize;
 
 use super::openapi::{GeocodeParams, ReverseParams};
-use crate::api::AppState;
 use crate::api::error::ApiError;
 use crate::api::extract::Params;
 use crate::api::response::{CachePolicy, content_type, json};
+use crate::api::state::AppState;
 use crate::gazetteer::{AdminRef, Candidate, GeocodeQuery, Precision};
 use crate::geo_util::LonLat;
 use crate::geojson::{round_km, round6};

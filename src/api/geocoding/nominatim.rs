@@ -21,10 +21,11 @@ use serde::Serialize;
 use super::openapi::{
     NominatimReverseParams, NominatimSearchParams, NominatimStructured, StatusParams,
 };
+use crate::api::cors;
 use crate::api::error::ApiError;
 use crate::api::extract::{Params, parse_f64, query_names};
 use crate::api::response::{CachePolicy, content_type, json as json_response};
-use crate::api::{AppState, cors};
+use crate::api::state::AppState;
 use crate::gazetteer::{Gazetteer, GeocodeQuery};
 use crate::geojson::point;
 use crate::places::{self, MAX_RESULTS, Place, PlaceKind, SearchOptions, country_name};

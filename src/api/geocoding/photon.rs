@@ -17,10 +17,11 @@ use axum::routing::get;
 use serde::Serialize;
 
 use super::openapi::{PhotonReverseParams, PhotonSearchParams};
+use crate::api::cors;
 use crate::api::error::ApiError;
 use crate::api::extract::{Params, check_lat, check_lon};
 use crate::api::response::{CachePolicy, content_type, json as json_response};
-use crate::api::{AppState, cors};
+use crate::api::state::AppState;
 use crate::gazetteer::GeocodeQuery;
 use crate::geo_util::LonLat;
 use crate::geojson::point;

@@ -35,11 +35,12 @@ use serde::Serialize;
 use serde_json::Map;
 use utoipa::ToSchema;
 
+use crate::api::cors;
 use crate::api::error::ApiError;
 use crate::api::extract::{Bbox, Params, PathParam, parse_f64};
 use crate::api::filters::{area_param, region_param, text_param, unit_type_param};
 use crate::api::response::{CachePolicy, cached, etag_for, json as json_response};
-use crate::api::{AppState, cors};
+use crate::api::state::AppState;
 use crate::gazetteer::AdminLevel;
 use crate::geojson::{feature, flat_properties};
 use crate::practice::{Area, Practice, UnitType};

@@ -7,10 +7,10 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::super::AppState;
 use super::super::error::ApiError;
 use super::super::extract::Params;
 use super::super::response::{CachePolicy, cached, content_type, etag_for};
+use super::super::state::AppState;
 use super::openapi::ClusterParams;
 use super::parse_query;
 use crate::cluster::{MAX_ZOOM, clusters};

@@ -6,10 +6,10 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::super::AppState;
 use super::super::error::ApiError;
 use super::super::extract::Params;
 use super::super::response::{content_type, dataset_answer};
+use super::super::state::AppState;
 use super::openapi::CountParams;
 use super::parse_query;
 use crate::facets::{UnitCount, counts_by};

@@ -15,11 +15,11 @@ use axum::response::Response;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::AppState;
 use super::error::ApiError;
 use super::extract::{NoParams, Params, PathParam, check_lat, check_lon};
 use super::filters::{area_param, region_param, text_param, unit_type_param};
 use super::response::{CachePolicy, cached, content_type, dataset_answer, etag_for, with_type};
+use super::state::AppState;
 use crate::download;
 use crate::gazetteer::{AdminLevel, Gazetteer, GeocodeQuery};
 use crate::geojson::{detail_feature, round6};

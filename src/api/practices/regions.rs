@@ -11,10 +11,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{DEFAULT_LIMIT, MAX_LIMIT};
-use crate::api::AppState;
 use crate::api::error::ApiError;
 use crate::api::extract::{NoParams, Params};
 use crate::api::response::{content_type, dataset_answer};
+use crate::api::state::AppState;
 use crate::practice::Area;
 use crate::query::Snapshot;
 
