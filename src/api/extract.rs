@@ -3,7 +3,10 @@
 //! from them — a point as [`LonLat`], a [`Bbox`] — with errors that name the
 //! parameter.
 
+use std::any::TypeId;
+use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::sync::{LazyLock, PoisonError, RwLock};
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -53,20 +56,19 @@ impl Params {
     /// The parameters `T` documents (its `IntoParams`, derived from its
     /// fields), when each is given once: the one list both the OpenAPI
     /// document and this check read.
-    pub fn accept<T: IntoParams>(self) -> Result<Params, ApiError> {
+    pub fn accept<T: IntoParams + 'static>(self) -> Result<Params, ApiError> {
         Ok(self.accept_repeating::<T>(&[])?.0)
     }
 
     /// As [`Params::accept`], with the `repeatable` ones of `T`'s parameters
     /// returned apart (Photon's `osm_tag`, `layer`).
-    pub fn accept_repeating<T: IntoParams>(
+    pub fn accept_repeating<T: IntoParams + 'static>(
         self,
         repeatable: &[&str],
     ) -> Result<(Params, Vec<(String, String)>), ApiError> {
-        let names = query_names::<T>();
-        let single: Vec<&str> = names
+        let single: Vec<&str> = query_names::<T>()
             .iter()
-            .map(String::as_str)
+            .copied()
             .filter(|n| !repeatable.contains(n))
             .collect();
         self.only_repeating(&single, repeatable)
@@ -153,13 +155,31 @@ impl Params {
     }
 }
 
-/// The names of the query parameters `T` documents.
-pub fn query_names<T: IntoParams>() -> Vec<String> {
-    T::into_params(|| Some(ParameterIn::Query))
+/// The names of the query parameters `T` documents, worked out once per
+/// type: building utoipa's parameter objects costs more than answering a
+/// small request, and every request checks its parameters.
+pub fn query_names<T: IntoParams + 'static>() -> &'static [&'static str] {
+    type Names = HashMap<TypeId, &'static [&'static str]>;
+    static NAMES: LazyLock<RwLock<Names>> = LazyLock::new(Default::default);
+    let id = TypeId::of::<T>();
+    if let Some(names) = NAMES
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&id)
+    {
+        return names;
+    }
+    // Kept for the life of the process: one short list per parameter type.
+    let names: Vec<&'static str> = T::into_params(|| Some(ParameterIn::Query))
         .into_iter()
         .filter(|p| p.parameter_in == ParameterIn::Query)
-        .map(|p| p.name)
-        .collect()
+        .map(|p| &*Box::leak(p.name.into_boxed_str()))
+        .collect();
+    let mut all = NAMES.write().unwrap_or_else(PoisonError::into_inner);
+    let kept: &&'static [&'static str] = all
+        .entry(id)
+        .or_insert_with(|| Box::leak(names.into_boxed_slice()));
+    kept
 }
 
 /// The parameters of `A` and then those of `B`: an endpoint's parameters
