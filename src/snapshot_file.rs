@@ -14,7 +14,7 @@
 //! and its ends; the id map. Everything derived is stored, so a restart decodes
 //! the records (on two threads, beside the R-tree's bulk load) and reads the rest.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -364,12 +364,12 @@ pub fn read(path: &Path, fp: Fingerprint) -> Result<Snapshot, SnapshotFileError>
 /// fingerprint, atomically (a temporary file renamed into place).
 pub fn write(path: &Path, fp: Fingerprint, snapshot: &Snapshot) -> Result<(), StoreError> {
     let (records, attrs, admins, text, prepared, by_id) = snapshot.parts();
-    let codes = admins.codes().join("\n");
-    let sections: [&[u8]; SECTIONS] = [
+    let codes = Blob::owned(admins.codes().join("\n").into_bytes());
+    let sections: [&Blob; SECTIONS] = [
         &records.bytes,
         &records.ends,
         attrs.blob(),
-        codes.as_bytes(),
+        &codes,
         &prepared.bytes,
         &prepared.ends,
         &text.bytes,
@@ -390,7 +390,20 @@ pub fn write(path: &Path, fp: Fingerprint, snapshot: &Snapshot) -> Result<(), St
         head.resize(BODY_START, 0);
         w.write_all(&head)?;
         for s in sections {
-            w.write_all(s)?;
+            match s.spilled_file() {
+                // A column a first start wrote to a temporary file is copied
+                // file to file, not read through its mapping (which would
+                // bring all of it into memory).
+                Some(mut f) => {
+                    w.flush()?;
+                    f.seek(SeekFrom::Start(0))?;
+                    let copied = std::io::copy(&mut f, w.get_mut())?;
+                    if copied != s.len() as u64 {
+                        return Err(std::io::Error::other("a temporary column changed size"));
+                    }
+                }
+                None => w.write_all(s)?,
+            }
             w.write_all(&[0; 8][..s.len().next_multiple_of(8) - s.len()])?;
         }
         w.flush()
@@ -461,7 +474,12 @@ pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
 /// encoded as it is read (see [`store::read_each`]), so no record of the
 /// whole file is held at once. Fails as [`store::load`] does.
 fn from_csv(dataset: &Path, fingerprint: Fingerprint) -> Result<Snapshot, StoreError> {
-    let mut builder = crate::query::SnapshotBuilder::with_capacity(0, fingerprint.len);
+    let dir = store::parent_dir(dataset);
+    let mut builder = crate::query::SnapshotBuilder::spilling_to(&dir, fingerprint.len)
+        .unwrap_or_else(|e| {
+            tracing::info!(dir = %dir.display(), error = %e, "no temporary files beside the dataset; building in memory");
+            crate::query::SnapshotBuilder::with_capacity(0, fingerprint.len)
+        });
     let mut lines = Vec::new();
     let mut errors = store::read_each(store::open(dataset)?, dataset, |batch| {
         for (p, line) in batch.iter() {
@@ -471,7 +489,13 @@ fn from_csv(dataset: &Path, fingerprint: Fingerprint) -> Result<Snapshot, StoreE
     })?;
     tracing::debug!(rows = lines.len(), "CSV rows read and encoded");
     // Only the ids of the valid rows are checked, as `store::load` does.
-    let (snapshot, duplicates) = builder.finish(fingerprint.hash);
+    let (snapshot, duplicates) =
+        builder
+            .finish(fingerprint.hash)
+            .map_err(|source| StoreError::Io {
+                path: dir.clone(),
+                source,
+            })?;
     tracing::debug!("id map sorted and R-tree built");
     errors.extend(
         duplicates
@@ -574,7 +598,7 @@ mod tests {
         assert_eq!(again.snapshot.query(&near), fresh.query(&near));
         assert_eq!(again.snapshot.version(), loaded.snapshot.version());
         // Read in place: nothing of the records is copied to the heap.
-        assert!(loaded.snapshot.derived_bytes() > 10_000);
+        assert!(fresh.derived_bytes() > 10_000);
         assert!(
             again.snapshot.derived_bytes() < 100,
             "{} heap bytes",
@@ -619,6 +643,60 @@ mod tests {
         }
         assert_eq!(loaded.snapshot.index().len(), fresh.index().len());
         assert_eq!(loaded.snapshot.version(), loaded.fingerprint.hash);
+    }
+
+    #[test]
+    fn a_first_start_spills_its_large_columns_and_writes_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, ps) = long_dataset(dir.path(), store::BATCH + 50, 5);
+        let loaded = load(&path).unwrap();
+        // The records, prepared features and search text are temporary files,
+        // mapped: not on the heap.
+        let (records, _, _, text, prepared, _) = loaded.snapshot.parts();
+        for c in [records, text, prepared] {
+            assert!(c.bytes.spilled_file().is_some());
+        }
+        let in_memory = Snapshot::with_version(ps.clone(), loaded.fingerprint.hash);
+        assert!(loaded.snapshot.derived_bytes() + 100_000 < in_memory.derived_bytes());
+        // Its snapshot file equals, byte for byte, the one of the same
+        // practices built in memory.
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        write(&a, loaded.fingerprint, &loaded.snapshot).unwrap();
+        write(&b, loaded.fingerprint, &in_memory).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        assert_eq!(loaded.snapshot.practices().collect::<Vec<_>>(), ps);
+        // The temporary files have no name: nothing is left beside the dataset.
+        drop(loaded);
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a", "b", "practices.csv"]);
+    }
+
+    #[test]
+    fn a_spilling_builder_builds_the_same_parts_as_one_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in [0, 1, 300] {
+            let ps = crate::synthetic::practices(Gazetteer::bundled(), n, 3);
+            let mut spilling = crate::query::SnapshotBuilder::spilling_to(dir.path(), 0).unwrap();
+            let mut memory = crate::query::SnapshotBuilder::with_capacity(n, 0);
+            for p in &ps {
+                spilling.push(p);
+                memory.push(p);
+            }
+            let (a, _) = spilling.finish(7).unwrap();
+            let (b, _) = memory.finish(7).unwrap();
+            let (pa, pb) = (a.parts(), b.parts());
+            for (x, y) in [(pa.0, pb.0), (pa.3, pb.3), (pa.4, pb.4)] {
+                assert_eq!(&*x.bytes, &*y.bytes, "{n} practices");
+                assert_eq!(&*x.ends, &*y.ends, "{n} practices");
+            }
+            assert_eq!(&**pa.1.blob(), &**pb.1.blob());
+            assert_eq!(&**pa.5, &**pb.5);
+            assert_eq!(a.practices().collect::<Vec<_>>(), ps);
+        }
     }
 
     #[test]

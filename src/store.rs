@@ -783,6 +783,14 @@ fn temp_prefix(path: &Path) -> String {
     )
 }
 
+/// The folder a file is in (`.` for a bare name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// Writes a file atomically: a temporary file in the same folder
 /// (`.NAME.tmp-PID-XXXXXX`), written, flushed to disk, then renamed over the old
 /// file. The new file keeps the old one's mode and owner (a new file gets
@@ -796,10 +804,7 @@ pub fn write_atomically(
         path: path.to_path_buf(),
         source,
     };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = parent_dir(path);
     std::fs::create_dir_all(&dir).map_err(io)?;
     let old = std::fs::metadata(path).ok();
     let mut tmp = tempfile::Builder::new()
