@@ -433,53 +433,66 @@ pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
         .len();
     let snap_path = path_for(dataset);
     // The dataset is hashed on one thread while the snapshot file is mapped
-    // and its R-tree built on another; the hash then decides.
-    let (fingerprint, from_file) = std::thread::scope(|s| {
+    // and its R-tree built on another; the hash then decides. Without a
+    // usable snapshot file the CSV is read at once, the hash finishing beside.
+    std::thread::scope(|s| {
         let hashing = s.spawn(|| {
             let fp = store::fingerprint(dataset);
             tracing::debug!(ms = t.elapsed().as_millis() as u64, "dataset hashed");
             fp
         });
-        let r = read_unchecked(&snap_path, len);
-        (hashing.join().expect("hashing does not panic"), r)
-    });
-    let fingerprint = fingerprint?;
-    match from_file {
-        Ok((snapshot, hash)) if hash == fingerprint.hash && len == fingerprint.len => {
-            tracing::debug!(ms = t.elapsed().as_millis() as u64, "snapshot file read");
-            return Ok(Loaded {
-                snapshot,
-                fingerprint,
-                from_snapshot_file: true,
-            });
-        }
-        Ok(_) => tracing::info!(
-            path = %snap_path.display(),
-            "snapshot file made from another version of the dataset; reading the CSV"
-        ),
-        Err(SnapshotFileError::Io { source, .. })
-            if source.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => tracing::info!(reason = %e, "snapshot file not used; reading the CSV"),
-    }
-    let snapshot = from_csv(dataset, fingerprint)?;
-    tracing::debug!(ms = t.elapsed().as_millis() as u64, "CSV read");
-    Ok(Loaded {
-        snapshot,
-        fingerprint,
-        from_snapshot_file: false,
+        let hashed = || hashing.join().expect("hashing does not panic");
+        let (snapshot, fingerprint) = match read_unchecked(&snap_path, len) {
+            Ok((snapshot, hash)) => {
+                let fingerprint = hashed()?;
+                if hash == fingerprint.hash && len == fingerprint.len {
+                    tracing::debug!(ms = t.elapsed().as_millis() as u64, "snapshot file read");
+                    return Ok(Loaded {
+                        snapshot,
+                        fingerprint,
+                        from_snapshot_file: true,
+                    });
+                }
+                tracing::info!(
+                    path = %snap_path.display(),
+                    "snapshot file made from another version of the dataset; reading the CSV"
+                );
+                from_csv(dataset, len, || Ok(fingerprint))?
+            }
+            Err(e) => {
+                match e {
+                    SnapshotFileError::Io { source, .. }
+                        if source.kind() == std::io::ErrorKind::NotFound => {}
+                    e => tracing::info!(reason = %e, "snapshot file not used; reading the CSV"),
+                }
+                from_csv(dataset, len, hashed)?
+            }
+        };
+        tracing::debug!(ms = t.elapsed().as_millis() as u64, "CSV read");
+        Ok(Loaded {
+            snapshot,
+            fingerprint,
+            from_snapshot_file: false,
+        })
     })
 }
 
-/// Reads and validates the CSV straight into a snapshot: each valid row is
-/// encoded as it is read (see [`store::read_each`]), so no record of the
-/// whole file is held at once. Fails as [`store::load`] does.
-fn from_csv(dataset: &Path, fingerprint: Fingerprint) -> Result<Snapshot, StoreError> {
+/// Reads and validates the CSV (of about `len` bytes) straight into a
+/// snapshot: each valid row is encoded as it is read (see
+/// [`store::read_each`]), so no record of the whole file is held at once; the
+/// large columns go to temporary files beside it (see
+/// [`crate::query::SnapshotBuilder::spilling_to`]). `fingerprint`, asked once
+/// the rows are read, versions the snapshot. Fails as [`store::load`] does.
+fn from_csv(
+    dataset: &Path,
+    len: u64,
+    fingerprint: impl FnOnce() -> Result<Fingerprint, StoreError>,
+) -> Result<(Snapshot, Fingerprint), StoreError> {
     let dir = store::parent_dir(dataset);
-    let mut builder = crate::query::SnapshotBuilder::spilling_to(&dir, fingerprint.len)
-        .unwrap_or_else(|e| {
-            tracing::info!(dir = %dir.display(), error = %e, "no temporary files beside the dataset; building in memory");
-            crate::query::SnapshotBuilder::with_capacity(0, fingerprint.len)
-        });
+    let mut builder = crate::query::SnapshotBuilder::spilling_to(&dir, len).unwrap_or_else(|e| {
+        tracing::info!(dir = %dir.display(), error = %e, "no temporary files beside the dataset; building in memory");
+        crate::query::SnapshotBuilder::with_capacity(0, len)
+    });
     let mut lines = Vec::new();
     let mut errors = store::read_each(store::open(dataset)?, dataset, |batch| {
         for (p, line) in batch.iter() {
@@ -488,6 +501,7 @@ fn from_csv(dataset: &Path, fingerprint: Fingerprint) -> Result<Snapshot, StoreE
         }
     })?;
     tracing::debug!(rows = lines.len(), "CSV rows read and encoded");
+    let fingerprint = fingerprint()?;
     // Only the ids of the valid rows are checked, as `store::load` does.
     let (snapshot, duplicates) =
         builder
@@ -503,7 +517,7 @@ fn from_csv(dataset: &Path, fingerprint: Fingerprint) -> Result<Snapshot, StoreE
             .map(|(i, id)| store::duplicate_id(dataset, lines[*i as usize], id)),
     );
     store::no_problems(errors)?;
-    Ok(snapshot)
+    Ok((snapshot, fingerprint))
 }
 
 /// Writes the snapshot file for a dataset loaded from its CSV, unless the

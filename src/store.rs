@@ -129,31 +129,26 @@ pub enum StoreError {
     Write(String),
 }
 
-fn opt(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| s.to_string())
-}
-
 /// Shares one [`AdminRef`] between every practice in the same unit, so a
 /// million practices hold a few thousand names instead of six million.
 #[derive(Default)]
 pub struct AdminInterner {
-    known: HashMap<Box<str>, AdminRef, foldhash::fast::RandomState>,
-    key: String,
+    /// By code, each name used with it (one, unless the data disagree).
+    known: HashMap<Box<str>, Vec<AdminRef>, foldhash::fast::RandomState>,
 }
 
 impl AdminInterner {
     /// The shared reference for a TERYT code and name.
     pub fn get(&mut self, teryt: &str, name: &str) -> AdminRef {
-        self.key.clear();
-        self.key.push_str(teryt);
-        self.key.push('\t');
-        self.key.push_str(name);
-        if let Some(a) = self.known.get(self.key.as_str()) {
+        if let Some(a) = self
+            .known
+            .get(teryt)
+            .and_then(|named| named.iter().find(|a| &*a.name == name))
+        {
             return a.clone();
         }
         let a = AdminRef::new(teryt, name);
-        self.known.insert(self.key.as_str().into(), a.clone());
+        self.known.entry(teryt.into()).or_default().push(a.clone());
         a
     }
 }
@@ -226,8 +221,14 @@ impl<'a> RowReader<'a> {
         });
     }
 
+    /// A cell that is not blank, as it is (untrimmed).
     fn text(&self, col: Col) -> Option<String> {
-        opt(self.cell(col))
+        self.cell_text(col).map(str::to_string)
+    }
+
+    /// [`text`](Self::text) borrowed, for a cell that is only looked up.
+    fn cell_text(&self, col: Col) -> Option<&'a str> {
+        Some(self.cell(col)).filter(|c| !c.trim().is_empty())
     }
 
     fn required(&mut self, col: Col) -> String {
@@ -256,6 +257,9 @@ impl<'a> RowReader<'a> {
         let v = self.cell(col).trim();
         if v.is_empty() {
             return None;
+        }
+        if let Some(d) = plain_date(v) {
+            return Some(d);
         }
         match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Ok(d) => Some(d),
@@ -301,6 +305,22 @@ impl<'a> RowReader<'a> {
     }
 }
 
+/// The date of `YYYY-MM-DD` written with every digit, without a format
+/// parser (most dates are; `None` leaves the rest to `%Y-%m-%d`, which
+/// accepts the same dates and more).
+fn plain_date(v: &str) -> Option<NaiveDate> {
+    let b = v.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
+}
+
 fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
     let before = r.errors.len();
     let id = r.required(col!("id"));
@@ -319,8 +339,8 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
             ),
         );
     }
-    let unit_type = r.text(col!("unit_type")).and_then(|u| {
-        let t = UnitType::from_label(&u);
+    let unit_type = r.cell_text(col!("unit_type")).and_then(|u| {
+        let t = UnitType::from_label(u);
         if t.is_none() {
             r.err("unit_type", format!("{u:?} is not a unit type"));
         }
@@ -339,7 +359,7 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
     let lon: Option<f64> = r.parse(col!("lon"), "a number");
     let lat: Option<f64> = r.parse(col!("lat"), "a number");
     let precision = r
-        .text(col!("precision"))
+        .cell_text(col!("precision"))
         .and_then(|p| match p.parse::<Precision>() {
             Ok(p) => Some(p),
             Err(e) => {
@@ -488,7 +508,7 @@ impl<R: std::io::Read> std::io::Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut nl = self.newlines.borrow_mut();
-        for (i, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
+        for i in memchr::memchr_iter(b'\n', &buf[..n]) {
             nl.pending.push_back(self.offset + i as u64);
         }
         self.offset += n as u64;
@@ -1088,6 +1108,31 @@ mod tests {
         assert!(watch.changed(&path).unwrap());
         watch.serving(fingerprint(&path).unwrap());
         assert!(!watch.changed(&path).unwrap());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_dates_read_as_the_date_format_does(
+            y in 0u32..10000, m in 0u32..14, d in 0u32..33, sep in "[-/]",
+        ) {
+            let v = format!("{y:04}-{m:02}{sep}{d:02}");
+            let plain = plain_date(&v);
+            proptest::prop_assert_eq!(plain, NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok());
+            proptest::prop_assert_eq!(plain.is_some(), sep == "-" && NaiveDate::from_ymd_opt(y as i32, m, d).is_some());
+        }
+    }
+
+    #[test]
+    fn other_date_spellings_are_left_to_the_date_format() {
+        for v in [
+            "2020-1-05",
+            "+2020-01-05",
+            "20200-01-01",
+            "2020-01-5 ",
+            "２０２０-01-05",
+        ] {
+            assert_eq!(plain_date(v), None, "{v}");
+        }
     }
 
     #[test]
