@@ -217,11 +217,32 @@ pub enum SnapshotFileError {
     },
 }
 
-/// Encodes a practice as the snapshot's record.
+/// Appends postcard's output to a `Vec`, each string as one copy (postcard's
+/// own `to_extend` pushes it byte by byte).
+struct Append<'a>(&'a mut Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Append<'_> {
+    type Output = ();
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.0.extend_from_slice(data);
+        Ok(())
+    }
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.0.push(data);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
+    }
+}
+
+/// Encodes a practice as the snapshot's record, appended to `out`.
 pub(crate) fn encode_record(p: &Practice, out: &mut Vec<u8>) {
-    let buf = postcard::to_extend(&Record::of(p), std::mem::take(out))
+    postcard::serialize_with_flavor(&Record::of(p), Append(out))
         .expect("a record of strings and numbers encodes");
-    *out = buf;
 }
 
 /// Decodes a record.
@@ -687,6 +708,19 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["a", "b", "practices.csv"]);
+    }
+
+    #[test]
+    fn records_encode_as_postcard_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, ps) = dataset(dir.path(), 12);
+        let mut out = b"before".to_vec();
+        let mut expected = out.clone();
+        for p in &ps {
+            encode_record(p, &mut out);
+            expected.extend(postcard::to_stdvec(&Record::of(p)).unwrap());
+        }
+        assert_eq!(out, expected);
     }
 
     #[test]

@@ -222,17 +222,12 @@ impl<'a> RowReader<'a> {
     }
 
     /// A cell that is not blank, as it is (untrimmed).
-    fn text(&self, col: Col) -> Option<String> {
-        self.cell_text(col).map(str::to_string)
-    }
-
-    /// [`text`](Self::text) borrowed, for a cell that is only looked up.
-    fn cell_text(&self, col: Col) -> Option<&'a str> {
+    fn text(&self, col: Col) -> Option<&'a str> {
         Some(self.cell(col)).filter(|c| !c.trim().is_empty())
     }
 
-    fn required(&mut self, col: Col) -> String {
-        let v = self.cell(col).to_string();
+    fn required(&mut self, col: Col) -> &'a str {
+        let v = self.cell(col);
         if v.trim().is_empty() {
             self.err(col.name(), "required, but empty");
         }
@@ -321,7 +316,60 @@ fn plain_date(v: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
 }
 
-fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
+/// A practice with every field empty, to be filled by [`practice_from_row`].
+fn blank_practice() -> Practice {
+    Practice {
+        id: String::new(),
+        title: String::new(),
+        area: Area::UslugiSpoleczne,
+        summary: String::new(),
+        body: String::new(),
+        cost_pln: None,
+        funding: None,
+        date_added: None,
+        date_updated: None,
+        period_start: None,
+        period_end: None,
+        unit_type: None,
+        town: None,
+        powiat: None,
+        voivodeship: None,
+        postal_code: None,
+        post_office: None,
+        street: None,
+        unit: None,
+        phone: None,
+        websites: Vec::new(),
+        email: None,
+        population: None,
+        contacts: Vec::new(),
+        source: String::new(),
+        source_url: None,
+        location: None,
+        placed_from: None,
+        admin: AdminChain::default(),
+    }
+}
+
+/// `dst` becomes `v`, in the room it has.
+fn set(dst: &mut String, v: &str) {
+    dst.clear();
+    dst.push_str(v);
+}
+
+/// `dst` becomes `v`, in the room it has when it had a value.
+fn set_opt(dst: &mut Option<String>, v: Option<&str>) {
+    match (dst.as_mut(), v) {
+        (Some(d), Some(v)) => set(d, v),
+        (_, v) => *dst = v.map(str::to_string),
+    }
+}
+
+/// Reads and checks a row into `p`, every field of which it sets, reusing
+/// the room of its strings (rows are read into recycled practices, so that
+/// a million rows do not cost twenty million allocations and frees). `true`
+/// when the row is valid; its problems are in `r.errors` otherwise.
+fn practice_from_row(r: &mut RowReader<'_>, p: &mut Practice) -> bool {
     let before = r.errors.len();
     let id = r.required(col!("id"));
     if id.trim() != id || id.chars().any(|c| c.is_whitespace() || c == '/') {
@@ -339,7 +387,7 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
             ),
         );
     }
-    let unit_type = r.cell_text(col!("unit_type")).and_then(|u| {
+    let unit_type = r.text(col!("unit_type")).and_then(|u| {
         let t = UnitType::from_label(u);
         if t.is_none() {
             r.err("unit_type", format!("{u:?} is not a unit type"));
@@ -359,7 +407,7 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
     let lon: Option<f64> = r.parse(col!("lon"), "a number");
     let lat: Option<f64> = r.parse(col!("lat"), "a number");
     let precision = r
-        .cell_text(col!("precision"))
+        .text(col!("precision"))
         .and_then(|p| match p.parse::<Precision>() {
             Ok(p) => Some(p),
             Err(e) => {
@@ -415,51 +463,57 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
         powiat: r.admin(col!("powiat_teryt"), col!("powiat_name"), 4),
         voivodeship: r.admin(col!("voivodeship_teryt"), col!("voivodeship_name"), 2),
     };
-    let p = Practice {
-        id,
-        title,
-        area: area.unwrap_or(Area::UslugiSpoleczne),
-        summary: r.cell(col!("summary")).to_string(),
-        body: r.cell(col!("body")).to_string(),
-        cost_pln: r.parse(col!("cost_pln"), "a whole number of złoty"),
-        funding: r.text(col!("funding")),
-        date_added: r.date(col!("date_added")),
-        date_updated: r.date(col!("date_updated")),
-        period_start: r.date(col!("period_start")),
-        period_end: r.date(col!("period_end")),
-        unit_type,
-        town: r.text(col!("town")),
-        powiat: r.text(col!("powiat")),
-        voivodeship: r.text(col!("voivodeship")),
-        postal_code: r.text(col!("postal_code")),
-        post_office: r.text(col!("post_office")),
-        street: r.text(col!("street")),
-        unit: r.text(col!("unit")),
-        phone: r.text(col!("phone")),
-        websites: r
-            .cell(col!("websites"))
-            .split(WEBSITE_SEPARATOR)
-            .map(str::trim)
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect(),
-        email: r.text(col!("email")),
-        population: r.parse(col!("population"), "a whole number"),
-        contacts,
-        source: r.required(col!("source")),
-        source_url: r
-            .text(col!("source_url"))
-            .and_then(|u| match crate::practice::web_url(&u) {
-                Ok(u) => Some(u.to_string()),
-                Err(e) => {
-                    r.err("source_url", e);
-                    None
-                }
-            }),
-        location,
-        placed_from: r.text(col!("placed_from")),
-        admin,
-    };
+    set(&mut p.id, id);
+    set(&mut p.title, title);
+    p.area = area.unwrap_or(Area::UslugiSpoleczne);
+    set(&mut p.summary, r.cell(col!("summary")));
+    set(&mut p.body, r.cell(col!("body")));
+    p.cost_pln = r.parse(col!("cost_pln"), "a whole number of złoty");
+    set_opt(&mut p.funding, r.text(col!("funding")));
+    p.date_added = r.date(col!("date_added"));
+    p.date_updated = r.date(col!("date_updated"));
+    p.period_start = r.date(col!("period_start"));
+    p.period_end = r.date(col!("period_end"));
+    p.unit_type = unit_type;
+    set_opt(&mut p.town, r.text(col!("town")));
+    set_opt(&mut p.powiat, r.text(col!("powiat")));
+    set_opt(&mut p.voivodeship, r.text(col!("voivodeship")));
+    set_opt(&mut p.postal_code, r.text(col!("postal_code")));
+    set_opt(&mut p.post_office, r.text(col!("post_office")));
+    set_opt(&mut p.street, r.text(col!("street")));
+    set_opt(&mut p.unit, r.text(col!("unit")));
+    set_opt(&mut p.phone, r.text(col!("phone")));
+    let mut websites = 0;
+    for w in r
+        .cell(col!("websites"))
+        .split(WEBSITE_SEPARATOR)
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
+        match p.websites.get_mut(websites) {
+            Some(d) => set(d, w),
+            None => p.websites.push(w.to_string()),
+        }
+        websites += 1;
+    }
+    p.websites.truncate(websites);
+    set_opt(&mut p.email, r.text(col!("email")));
+    p.population = r.parse(col!("population"), "a whole number");
+    p.contacts = contacts;
+    set(&mut p.source, r.required(col!("source")));
+    let source_url = r
+        .text(col!("source_url"))
+        .and_then(|u| match crate::practice::web_url(u) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                r.err("source_url", e);
+                None
+            }
+        });
+    set_opt(&mut p.source_url, source_url);
+    p.location = location;
+    set_opt(&mut p.placed_from, r.text(col!("placed_from")));
+    p.admin = admin;
     if let Some(pc) = &p.postal_code {
         let b = pc.as_bytes();
         if !(b.len() == 6
@@ -471,7 +525,7 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
             r.err("postal_code", format!("{pc:?} is not NN-NNN"));
         }
     }
-    (r.errors.len() == before).then_some(p)
+    r.errors.len() == before
 }
 
 /// Offsets of the newlines a reader has passed, so that a record's line can be
@@ -525,9 +579,9 @@ pub type Batch = Vec<(Practice, u64)>;
 /// Reads and validates a dataset from any reader, handing the valid rows'
 /// practices with their lines to `sink` in batches, in file order; `file`
 /// names it in errors. Rows are read and validated on this thread while
-/// `sink` runs on a second; what `sink` leaves in a batch is dropped here (a
-/// record is freed by the thread that made it), so the rows never sit in
-/// memory all at once. Returns the problems of the invalid rows (in row
+/// `sink` runs on a second; what `sink` leaves in a batch comes back here and
+/// later rows are read into it (reusing its strings' room), so the rows never
+/// sit in memory all at once and are not allocated and freed one by one. Returns the problems of the invalid rows (in row
 /// order), or the error that stopped reading (CSV, header, I/O). Ids used
 /// twice are not checked here (see [`duplicate_id`]).
 pub fn read_each<R: std::io::Read>(
@@ -584,6 +638,8 @@ pub fn read_each<R: std::io::Read>(
         let mut errors = Vec::new();
         let mut rec = csv::StringRecord::new();
         let mut batch = Batch::with_capacity(BATCH);
+        // Practices to read rows into again (see `practice_from_row`).
+        let mut spare: Vec<Practice> = Vec::new();
         let read_error = loop {
             match rdr.read_record(&mut rec) {
                 Ok(true) => {}
@@ -601,14 +657,18 @@ pub fn read_each<R: std::io::Read>(
                 line,
                 errors: &mut errors,
             };
-            if let Some(p) = practice_from_row(&mut r) {
+            let mut p = spare.pop().unwrap_or_else(blank_practice);
+            if practice_from_row(&mut r, &mut p) {
                 batch.push((p, line));
+            } else {
+                spare.push(p);
             }
             if batch.len() == BATCH {
-                // The batch `sink` is done with, emptied here, is the next.
+                // The batch `sink` is done with is the next; the practices
+                // it left are read into again.
                 let next = match used.try_recv() {
                     Ok(mut done) => {
-                        done.clear();
+                        spare.extend(done.drain(..).map(|(p, _)| p));
                         done
                     }
                     Err(_) => Batch::with_capacity(BATCH),
@@ -1108,6 +1168,56 @@ mod tests {
         assert!(watch.changed(&path).unwrap());
         watch.serving(fingerprint(&path).unwrap());
         assert!(!watch.changed(&path).unwrap());
+    }
+
+    #[test]
+    fn rows_read_into_recycled_practices_keep_nothing_of_earlier_rows() {
+        // Every other practice has its optional fields empty, some have more
+        // websites than the one before; more rows than three batches, and a
+        // sink that leaves the practices in the batch, so they are read into
+        // again.
+        let mut ps = crate::synthetic::practices(Gazetteer::bundled(), 3 * BATCH + 10, 9);
+        for (i, p) in ps.iter_mut().enumerate() {
+            if i % 2 == 1 {
+                *p = Practice {
+                    id: p.id.clone(),
+                    title: p.title.clone(),
+                    source: p.source.clone(),
+                    area: p.area,
+                    ..blank_practice()
+                };
+            } else if i % 3 == 0 {
+                p.websites = vec!["https://a.pl".into(), "https://b.pl/x".into()];
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("practices.csv");
+        save(&path, &ps).unwrap();
+        let mut got = Vec::new();
+        let errors = read_each(open(&path).unwrap(), &path, |batch| {
+            got.extend(batch.iter().map(|(p, _)| p.clone()))
+        })
+        .unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut ps = ps;
+        ps.sort_by(|a, b| a.id.cmp(&b.id));
+        got.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(got.len(), ps.len());
+        for (g, p) in got.iter().zip(&ps) {
+            assert_eq!(g.websites, p.websites);
+            assert_eq!(
+                (&g.email, &g.town, &g.location),
+                (&p.email, &p.town, &p.location)
+            );
+            assert_eq!(
+                (&g.source_url, &g.contacts, &g.admin),
+                (&p.source_url, &p.contacts, &p.admin)
+            );
+        }
+        // And as a whole, as the loader that keeps every row reads them.
+        let mut loaded = load(&path).unwrap();
+        loaded.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(got, loaded);
     }
 
     proptest::proptest! {
