@@ -316,41 +316,6 @@ fn plain_date(v: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
 }
 
-/// A practice with every field empty, to be filled by [`practice_from_row`].
-fn blank_practice() -> Practice {
-    Practice {
-        id: String::new(),
-        title: String::new(),
-        area: Area::UslugiSpoleczne,
-        summary: String::new(),
-        body: String::new(),
-        cost_pln: None,
-        funding: None,
-        date_added: None,
-        date_updated: None,
-        period_start: None,
-        period_end: None,
-        unit_type: None,
-        town: None,
-        powiat: None,
-        voivodeship: None,
-        postal_code: None,
-        post_office: None,
-        street: None,
-        unit: None,
-        phone: None,
-        websites: Vec::new(),
-        email: None,
-        population: None,
-        contacts: Vec::new(),
-        source: String::new(),
-        source_url: None,
-        location: None,
-        placed_from: None,
-        admin: AdminChain::default(),
-    }
-}
-
 /// `dst` becomes `v`, in the room it has.
 fn set(dst: &mut String, v: &str) {
     dst.clear();
@@ -657,7 +622,14 @@ pub fn read_each<R: std::io::Read>(
                 line,
                 errors: &mut errors,
             };
-            let mut p = spare.pop().unwrap_or_else(blank_practice);
+            let mut p = spare.pop().unwrap_or_else(|| {
+                Practice::new(
+                    String::new(),
+                    String::new(),
+                    Area::UslugiSpoleczne,
+                    String::new(),
+                )
+            });
             if practice_from_row(&mut r, &mut p) {
                 batch.push((p, line));
             } else {
@@ -1179,13 +1151,7 @@ mod tests {
         let mut ps = crate::synthetic::practices(Gazetteer::bundled(), 3 * BATCH + 10, 9);
         for (i, p) in ps.iter_mut().enumerate() {
             if i % 2 == 1 {
-                *p = Practice {
-                    id: p.id.clone(),
-                    title: p.title.clone(),
-                    source: p.source.clone(),
-                    area: p.area,
-                    ..blank_practice()
-                };
+                *p = Practice::new(p.id.clone(), p.title.clone(), p.area, p.source.clone());
             } else if i % 3 == 0 {
                 p.websites = vec!["https://a.pl".into(), "https://b.pl/x".into()];
             }
@@ -1199,7 +1165,6 @@ mod tests {
         })
         .unwrap();
         assert!(errors.is_empty(), "{errors:?}");
-        let mut ps = ps;
         ps.sort_by(|a, b| a.id.cmp(&b.id));
         got.sort_by(|a, b| a.id.cmp(&b.id));
         assert_eq!(got.len(), ps.len());
