@@ -14,7 +14,6 @@
 
 use std::io::Write;
 use std::ops::Deref;
-use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
@@ -142,7 +141,7 @@ impl Column {
 }
 
 /// Builds a [`Column`] item by item, its bytes in memory or, from
-/// [`spilling_to`](ColumnBuilder::spilling_to), written to an unnamed
+/// [`spilling_into`](ColumnBuilder::spilling_into), written to an unnamed
 /// temporary file as they come and mapped at the end, so that a large column
 /// never sits on the heap.
 #[derive(Debug, Default)]
@@ -171,12 +170,11 @@ impl ColumnBuilder {
         }
     }
 
-    /// A builder for about `items` items whose bytes go to an unnamed
-    /// temporary file in `dir` (removed by the system when closed, even
-    /// after a crash).
-    pub(crate) fn spilling_to(dir: &Path, items: usize) -> std::io::Result<ColumnBuilder> {
-        let file = tempfile::tempfile_in(dir)?;
-        Ok(ColumnBuilder {
+    /// A builder for about `items` items whose bytes go to `file`, new and
+    /// empty, written and read only by the builder (an unnamed temporary
+    /// file, removed by the system when closed, even after a crash).
+    pub(crate) fn spilling_into(file: std::fs::File, items: usize) -> ColumnBuilder {
+        ColumnBuilder {
             bytes: Vec::with_capacity(64 << 10),
             ends: Vec::with_capacity(items * 8),
             spill: Some(Spill {
@@ -184,7 +182,7 @@ impl ColumnBuilder {
                 len: 0,
                 error: None,
             }),
-        })
+        }
     }
 
     /// The buffer the next item is appended to; call [`end_item`](Self::end_item) after.

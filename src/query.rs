@@ -104,13 +104,24 @@ impl SnapshotBuilder {
     /// end, so that they never sit on the heap; the snapshot it builds is the
     /// same, byte for byte.
     pub fn spilling_to(dir: &std::path::Path, csv_bytes: u64) -> std::io::Result<SnapshotBuilder> {
+        let file = || tempfile::tempfile_in(dir);
+        Ok(SnapshotBuilder::spilling_into(
+            [file()?, file()?, file()?],
+            csv_bytes,
+        ))
+    }
+
+    /// [`spilling_to`](Self::spilling_to) these files (new and empty): the
+    /// records, the search text and the prepared features.
+    pub(crate) fn spilling_into(files: [std::fs::File; 3], csv_bytes: u64) -> SnapshotBuilder {
         let n = (csv_bytes / 256) as usize;
-        Ok(SnapshotBuilder {
-            records: ColumnBuilder::spilling_to(dir, n)?,
-            search_text: ColumnBuilder::spilling_to(dir, n)?,
-            prepared: ColumnBuilder::spilling_to(dir, n)?,
-            ..SnapshotBuilder::with_capacity(0, csv_bytes)
-        })
+        let [records, search_text, prepared] = files.map(|f| ColumnBuilder::spilling_into(f, n));
+        SnapshotBuilder {
+            records,
+            search_text,
+            prepared,
+            ..SnapshotBuilder::with_capacity(0, 0)
+        }
     }
 
     /// Encodes the next practice.

@@ -509,28 +509,44 @@ fn from_csv(
     len: u64,
     fingerprint: impl FnOnce() -> Result<Fingerprint, StoreError>,
 ) -> Result<(Snapshot, Fingerprint), StoreError> {
+    from_csv_spilling(dataset, len, fingerprint, |dir| {
+        crate::query::SnapshotBuilder::spilling_to(dir, len)
+    })
+}
+
+/// [`from_csv`] with the builder `spilling` makes for the dataset's folder.
+/// When it cannot be made (no right to write there), the columns are built in
+/// memory; when its temporary files fail (no room), the CSV is read again
+/// with them in memory.
+fn from_csv_spilling(
+    dataset: &Path,
+    len: u64,
+    fingerprint: impl FnOnce() -> Result<Fingerprint, StoreError>,
+    spilling: impl FnOnce(&Path) -> std::io::Result<crate::query::SnapshotBuilder>,
+) -> Result<(Snapshot, Fingerprint), StoreError> {
     let dir = store::parent_dir(dataset);
-    let mut builder = crate::query::SnapshotBuilder::spilling_to(&dir, len).unwrap_or_else(|e| {
+    let in_memory = || crate::query::SnapshotBuilder::with_capacity(0, len);
+    let builder = spilling(&dir).unwrap_or_else(|e| {
         tracing::info!(dir = %dir.display(), error = %e, "no temporary files beside the dataset; building in memory");
-        crate::query::SnapshotBuilder::with_capacity(0, len)
+        in_memory()
     });
-    let mut lines = Vec::new();
-    let mut errors = store::read_each(store::open(dataset)?, dataset, |batch| {
-        for (p, line) in batch.iter() {
-            builder.push(p);
-            lines.push(*line);
-        }
-    })?;
-    tracing::debug!(rows = lines.len(), "CSV rows read and encoded");
+    let (builder, mut errors, mut lines) = read_rows(dataset, builder)?;
     let fingerprint = fingerprint()?;
     // Only the ids of the valid rows are checked, as `store::load` does.
-    let (snapshot, duplicates) =
-        builder
-            .finish(fingerprint.hash)
-            .map_err(|source| StoreError::Io {
-                path: dir.clone(),
-                source,
-            })?;
+    let (snapshot, duplicates) = match builder.finish(fingerprint.hash) {
+        Ok(built) => built,
+        Err(e) => {
+            tracing::warn!(dir = %dir.display(), error = %e, "temporary files beside the dataset failed; reading the CSV again, in memory");
+            let builder;
+            (builder, errors, lines) = read_rows(dataset, in_memory())?;
+            builder
+                .finish(fingerprint.hash)
+                .map_err(|source| StoreError::Io {
+                    path: dir.clone(),
+                    source,
+                })?
+        }
+    };
     tracing::debug!("id map sorted and R-tree built");
     errors.extend(
         duplicates
@@ -539,6 +555,30 @@ fn from_csv(
     );
     store::no_problems(errors)?;
     Ok((snapshot, fingerprint))
+}
+
+/// Reads the CSV's valid rows into `builder`: the builder, the problems of
+/// the invalid rows and the line of each valid one.
+fn read_rows(
+    dataset: &Path,
+    mut builder: crate::query::SnapshotBuilder,
+) -> Result<
+    (
+        crate::query::SnapshotBuilder,
+        Vec<store::RowError>,
+        Vec<u64>,
+    ),
+    StoreError,
+> {
+    let mut lines = Vec::new();
+    let errors = store::read_each(store::open(dataset)?, dataset, |batch| {
+        for (p, line) in batch.iter() {
+            builder.push(p);
+            lines.push(*line);
+        }
+    })?;
+    tracing::debug!(rows = lines.len(), "CSV rows read and encoded");
+    Ok((builder, errors, lines))
 }
 
 /// Writes the snapshot file for a dataset loaded from its CSV, unless the
@@ -745,6 +785,36 @@ mod tests {
             assert_eq!(&**pa.5, &**pb.5);
             assert_eq!(a.practices().collect::<Vec<_>>(), ps);
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn temporary_files_that_fail_leave_the_columns_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, ps) = long_dataset(dir.path(), 300, 5);
+        let fp = store::fingerprint(&path).unwrap();
+        // Every write to /dev/full fails as a full disk does.
+        let full = || {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/full")
+                .unwrap()
+        };
+        let spilling = |_: &Path| {
+            Ok(crate::query::SnapshotBuilder::spilling_into(
+                [full(), full(), full()],
+                fp.len,
+            ))
+        };
+        let (snapshot, got) = from_csv_spilling(&path, fp.len, || Ok(fp), spilling).unwrap();
+        assert_eq!(got, fp);
+        assert_eq!(snapshot.practices().collect::<Vec<_>>(), ps);
+        assert!(!snapshot.parts().0.bytes.is_mapped());
+        // No folder for temporary files: in memory too.
+        let none = |_: &Path| Err(std::io::Error::other("no room"));
+        let (snapshot, _) = from_csv_spilling(&path, fp.len, || Ok(fp), none).unwrap();
+        assert_eq!(snapshot.practices().collect::<Vec<_>>(), ps);
     }
 
     #[test]
