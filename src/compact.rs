@@ -12,6 +12,7 @@
 //! [`Attrs::row`] and [`crate::snapshot_file`]'s record; a new field is added
 //! there.
 
+use std::io::Write;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -27,6 +28,10 @@ pub(crate) enum Backing {
     /// A read-only mapping of a snapshot file. Files are replaced by rename,
     /// never rewritten in place, so the mapped bytes do not change under it.
     Mapped(memmap2::Mmap),
+    /// A read-only mapping of a whole unnamed temporary file a
+    /// [`ColumnBuilder`] wrote, kept open so that it can be copied file to
+    /// file (by the kernel, without reading it through the mapping).
+    Spilled(memmap2::Mmap, std::fs::File),
 }
 
 impl Deref for Backing {
@@ -34,7 +39,7 @@ impl Deref for Backing {
     fn deref(&self) -> &[u8] {
         match self {
             Backing::Owned(v) => v,
-            Backing::Mapped(m) => m,
+            Backing::Mapped(m) | Backing::Spilled(m, _) => m,
         }
     }
 }
@@ -68,7 +73,16 @@ impl Blob {
 
     /// Whether the bytes are a mapped file (not counted as heap).
     pub(crate) fn is_mapped(&self) -> bool {
-        matches!(*self.base, Backing::Mapped(_))
+        !matches!(*self.base, Backing::Owned(_))
+    }
+
+    /// The temporary file holding exactly these bytes, when they are a whole
+    /// one a [`ColumnBuilder`] wrote.
+    pub(crate) fn spilled_file(&self) -> Option<&std::fs::File> {
+        match &*self.base {
+            Backing::Spilled(m, f) if self.start == 0 && self.len == m.len() => Some(f),
+            _ => None,
+        }
     }
 }
 
@@ -126,11 +140,25 @@ impl Column {
     }
 }
 
-/// Builds a [`Column`] item by item.
+/// Builds a [`Column`] item by item, its bytes in memory or, from
+/// [`spilling_into`](ColumnBuilder::spilling_into), written to an unnamed
+/// temporary file as they come and mapped at the end, so that a large column
+/// never sits on the heap.
 #[derive(Debug, Default)]
 pub(crate) struct ColumnBuilder {
+    /// The bytes in memory, or the item being built when spilling.
     bytes: Vec<u8>,
     ends: Vec<u8>,
+    spill: Option<Spill>,
+}
+
+#[derive(Debug)]
+struct Spill {
+    out: std::io::BufWriter<std::fs::File>,
+    /// Bytes written so far.
+    len: u64,
+    /// The first write error; the column then fails at [`ColumnBuilder::finish`].
+    error: Option<std::io::Error>,
 }
 
 impl ColumnBuilder {
@@ -138,6 +166,22 @@ impl ColumnBuilder {
         ColumnBuilder {
             bytes: Vec::with_capacity(bytes),
             ends: Vec::with_capacity(items * 8),
+            spill: None,
+        }
+    }
+
+    /// A builder for about `items` items whose bytes go to `file`, new and
+    /// empty, written and read only by the builder (an unnamed temporary
+    /// file, removed by the system when closed, even after a crash).
+    pub(crate) fn spilling_into(file: std::fs::File, items: usize) -> ColumnBuilder {
+        ColumnBuilder {
+            bytes: Vec::with_capacity(64 << 10),
+            ends: Vec::with_capacity(items * 8),
+            spill: Some(Spill {
+                out: std::io::BufWriter::with_capacity(1 << 20, file),
+                len: 0,
+                error: None,
+            }),
         }
     }
 
@@ -147,16 +191,54 @@ impl ColumnBuilder {
     }
 
     pub(crate) fn end_item(&mut self) {
-        self.ends
-            .extend_from_slice(&(self.bytes.len() as u64).to_le_bytes());
+        let end = match &mut self.spill {
+            None => self.bytes.len() as u64,
+            Some(s) => {
+                if s.error.is_none()
+                    && let Err(e) = s.out.write_all(&self.bytes)
+                {
+                    s.error = Some(e);
+                }
+                s.len += self.bytes.len() as u64;
+                self.bytes.clear();
+                s.len
+            }
+        };
+        self.ends.extend_from_slice(&end.to_le_bytes());
     }
 
-    pub(crate) fn finish(mut self) -> Column {
-        self.bytes.shrink_to_fit();
-        Column {
-            bytes: Blob::owned(self.bytes),
+    pub(crate) fn finish(mut self) -> std::io::Result<Column> {
+        let bytes = match self.spill {
+            None => {
+                self.bytes.shrink_to_fit();
+                Blob::owned(self.bytes)
+            }
+            Some(s) => {
+                if let Some(e) = s.error {
+                    return Err(e);
+                }
+                let file = s.out.into_inner().map_err(|e| e.into_error())?;
+                if s.len == 0 {
+                    Blob::owned(Vec::new())
+                } else {
+                    // SAFETY: the file is unnamed and only this builder had
+                    // it; nothing writes to it from now on, so the mapped
+                    // bytes do not change.
+                    #[allow(unsafe_code)]
+                    let map = unsafe { memmap2::Mmap::map(&file) }?;
+                    let len = map.len();
+                    Blob {
+                        base: Arc::new(Backing::Spilled(map, file)),
+                        start: 0,
+                        len,
+                    }
+                }
+            }
+        };
+        Ok(Column {
+            bytes,
             ends: Blob::owned(self.ends),
-        }
+        })
     }
 }
 

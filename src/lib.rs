@@ -10,8 +10,9 @@
 //! data/practices.csv ◄── store ◄──┘ (atomic save)      store::read_each ──► Practice, row by row
 //!                                                                  │ query::SnapshotBuilder
 //!   query::Snapshot (compact: encoded records, a row per practice, prepared ◄┘
-//!   features, search text, id map; in memory, then read in place from the
-//!   mapped snapshot file) + index::PracticeIndex (R-tree of ids, bulk-loaded)
+//!   features, search text, id map; the large parts in mapped temporary files
+//!   or in memory, then read in place from the mapped snapshot file)
+//!   + index::PracticeIndex (R-tree of ids, bulk-loaded)
 //!                                 │ query ──► ids ──► prepared features / decoded Practice ──► geojson (the only output shaper)
 //!                                 ▼
 //!                       api::router(AppState) ──► HTTP (JSON, GeoJSON, CSV, static page)

@@ -98,6 +98,32 @@ impl SnapshotBuilder {
         }
     }
 
+    /// A builder like [`with_capacity`](Self::with_capacity) whose large
+    /// columns (records, prepared features, search text) are written to
+    /// unnamed temporary files in `dir` as they are encoded and mapped at the
+    /// end, so that they never sit on the heap; the snapshot it builds is the
+    /// same, byte for byte.
+    pub fn spilling_to(dir: &std::path::Path, csv_bytes: u64) -> std::io::Result<SnapshotBuilder> {
+        let file = || tempfile::tempfile_in(dir);
+        Ok(SnapshotBuilder::spilling_into(
+            [file()?, file()?, file()?],
+            csv_bytes,
+        ))
+    }
+
+    /// [`spilling_to`](Self::spilling_to) these files (new and empty): the
+    /// records, the search text and the prepared features.
+    pub(crate) fn spilling_into(files: [std::fs::File; 3], csv_bytes: u64) -> SnapshotBuilder {
+        let n = (csv_bytes / 256) as usize;
+        let [records, search_text, prepared] = files.map(|f| ColumnBuilder::spilling_into(f, n));
+        SnapshotBuilder {
+            records,
+            search_text,
+            prepared,
+            ..SnapshotBuilder::with_capacity(0, 0)
+        }
+    }
+
     /// Encodes the next practice.
     pub fn push(&mut self, p: &Practice) {
         crate::snapshot_file::encode_record(p, self.records.buf());
@@ -115,11 +141,12 @@ impl SnapshotBuilder {
 
     /// The snapshot of the practices pushed (the R-tree bulk-loaded on a
     /// second thread while the id map is sorted), and the practices whose id
-    /// an earlier one has: (index, id), in index order.
-    pub fn finish(self, version: u64) -> (Snapshot, Vec<(u32, String)>) {
+    /// an earlier one has: (index, id), in index order. Fails only when
+    /// writing or mapping a temporary file of a spilling builder fails.
+    pub fn finish(self, version: u64) -> std::io::Result<(Snapshot, Vec<(u32, String)>)> {
         let n = self.rows.len() / crate::compact::ROW;
         let attrs = Attrs::new(Blob::owned(self.rows), n).expect("one row per practice");
-        let ids = self.ids.finish();
+        let ids = self.ids.finish()?;
         let (index, order) = std::thread::scope(|s| {
             let index = s.spawn(|| {
                 Arc::new(PracticeIndex::build((0..n as u32).filter_map(|i| {
@@ -142,16 +169,16 @@ impl SnapshotBuilder {
         duplicates.sort_unstable();
         let by_id: Vec<u8> = order.iter().flat_map(|i| i.to_le_bytes()).collect();
         let parts = Parts {
-            records: self.records.finish(),
+            records: self.records.finish()?,
             attrs,
             admins: self.admins,
-            search_text: self.search_text.finish(),
-            prepared: self.prepared.finish(),
+            search_text: self.search_text.finish()?,
+            prepared: self.prepared.finish()?,
             by_id: Blob::owned(by_id),
         };
         let snapshot =
             Snapshot::from_parts(parts, version, Some(index)).expect("parts built together fit");
-        (snapshot, duplicates)
+        Ok((snapshot, duplicates))
     }
 }
 
@@ -428,7 +455,9 @@ impl Snapshot {
             b.push(p);
         }
         drop(practices);
-        b.finish(version).0
+        b.finish(version)
+            .expect("a builder in memory does not fail")
+            .0
     }
 
     /// A snapshot from its stored parts; the R-tree is built from the rows

@@ -14,7 +14,7 @@
 //! and its ends; the id map. Everything derived is stored, so a restart decodes
 //! the records (on two threads, beside the R-tree's bulk load) and reads the rest.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -217,11 +217,32 @@ pub enum SnapshotFileError {
     },
 }
 
-/// Encodes a practice as the snapshot's record.
+/// Appends postcard's output to a `Vec`, each string as one copy (postcard's
+/// own `to_extend` pushes it byte by byte).
+struct Append<'a>(&'a mut Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Append<'_> {
+    type Output = ();
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.0.extend_from_slice(data);
+        Ok(())
+    }
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.0.push(data);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
+    }
+}
+
+/// Encodes a practice as the snapshot's record, appended to `out`.
 pub(crate) fn encode_record(p: &Practice, out: &mut Vec<u8>) {
-    let buf = postcard::to_extend(&Record::of(p), std::mem::take(out))
+    postcard::serialize_with_flavor(&Record::of(p), Append(out))
         .expect("a record of strings and numbers encodes");
-    *out = buf;
 }
 
 /// Decodes a record.
@@ -364,12 +385,12 @@ pub fn read(path: &Path, fp: Fingerprint) -> Result<Snapshot, SnapshotFileError>
 /// fingerprint, atomically (a temporary file renamed into place).
 pub fn write(path: &Path, fp: Fingerprint, snapshot: &Snapshot) -> Result<(), StoreError> {
     let (records, attrs, admins, text, prepared, by_id) = snapshot.parts();
-    let codes = admins.codes().join("\n");
-    let sections: [&[u8]; SECTIONS] = [
+    let codes = Blob::owned(admins.codes().join("\n").into_bytes());
+    let sections: [&Blob; SECTIONS] = [
         &records.bytes,
         &records.ends,
         attrs.blob(),
-        codes.as_bytes(),
+        &codes,
         &prepared.bytes,
         &prepared.ends,
         &text.bytes,
@@ -390,7 +411,20 @@ pub fn write(path: &Path, fp: Fingerprint, snapshot: &Snapshot) -> Result<(), St
         head.resize(BODY_START, 0);
         w.write_all(&head)?;
         for s in sections {
-            w.write_all(s)?;
+            match s.spilled_file() {
+                // A column a first start wrote to a temporary file is copied
+                // file to file, not read through its mapping (which would
+                // bring all of it into memory).
+                Some(mut f) => {
+                    w.flush()?;
+                    f.seek(SeekFrom::Start(0))?;
+                    let copied = std::io::copy(&mut f, w.get_mut())?;
+                    if copied != s.len() as u64 {
+                        return Err(std::io::Error::other("a temporary column changed size"));
+                    }
+                }
+                None => w.write_all(s)?,
+            }
             w.write_all(&[0; 8][..s.len().next_multiple_of(8) - s.len()])?;
         }
         w.flush()
@@ -420,58 +454,99 @@ pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
         .len();
     let snap_path = path_for(dataset);
     // The dataset is hashed on one thread while the snapshot file is mapped
-    // and its R-tree built on another; the hash then decides.
-    let (fingerprint, from_file) = std::thread::scope(|s| {
+    // and its R-tree built on another; the hash then decides. Without a
+    // usable snapshot file the CSV is read at once, the hash finishing beside.
+    std::thread::scope(|s| {
         let hashing = s.spawn(|| {
             let fp = store::fingerprint(dataset);
             tracing::debug!(ms = t.elapsed().as_millis() as u64, "dataset hashed");
             fp
         });
-        let r = read_unchecked(&snap_path, len);
-        (hashing.join().expect("hashing does not panic"), r)
-    });
-    let fingerprint = fingerprint?;
-    match from_file {
-        Ok((snapshot, hash)) if hash == fingerprint.hash && len == fingerprint.len => {
-            tracing::debug!(ms = t.elapsed().as_millis() as u64, "snapshot file read");
-            return Ok(Loaded {
-                snapshot,
-                fingerprint,
-                from_snapshot_file: true,
-            });
-        }
-        Ok(_) => tracing::info!(
-            path = %snap_path.display(),
-            "snapshot file made from another version of the dataset; reading the CSV"
-        ),
-        Err(SnapshotFileError::Io { source, .. })
-            if source.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => tracing::info!(reason = %e, "snapshot file not used; reading the CSV"),
-    }
-    let snapshot = from_csv(dataset, fingerprint)?;
-    tracing::debug!(ms = t.elapsed().as_millis() as u64, "CSV read");
-    Ok(Loaded {
-        snapshot,
-        fingerprint,
-        from_snapshot_file: false,
+        let hashed = || hashing.join().expect("hashing does not panic");
+        let (snapshot, fingerprint) = match read_unchecked(&snap_path, len) {
+            Ok((snapshot, hash)) => {
+                let fingerprint = hashed()?;
+                if hash == fingerprint.hash && len == fingerprint.len {
+                    tracing::debug!(ms = t.elapsed().as_millis() as u64, "snapshot file read");
+                    return Ok(Loaded {
+                        snapshot,
+                        fingerprint,
+                        from_snapshot_file: true,
+                    });
+                }
+                tracing::info!(
+                    path = %snap_path.display(),
+                    "snapshot file made from another version of the dataset; reading the CSV"
+                );
+                from_csv(dataset, len, || Ok(fingerprint))?
+            }
+            Err(e) => {
+                match e {
+                    SnapshotFileError::Io { source, .. }
+                        if source.kind() == std::io::ErrorKind::NotFound => {}
+                    e => tracing::info!(reason = %e, "snapshot file not used; reading the CSV"),
+                }
+                from_csv(dataset, len, hashed)?
+            }
+        };
+        tracing::debug!(ms = t.elapsed().as_millis() as u64, "CSV read");
+        Ok(Loaded {
+            snapshot,
+            fingerprint,
+            from_snapshot_file: false,
+        })
     })
 }
 
-/// Reads and validates the CSV straight into a snapshot: each valid row is
-/// encoded as it is read (see [`store::read_each`]), so no record of the
-/// whole file is held at once. Fails as [`store::load`] does.
-fn from_csv(dataset: &Path, fingerprint: Fingerprint) -> Result<Snapshot, StoreError> {
-    let mut builder = crate::query::SnapshotBuilder::with_capacity(0, fingerprint.len);
-    let mut lines = Vec::new();
-    let mut errors = store::read_each(store::open(dataset)?, dataset, |batch| {
-        for (p, line) in batch.iter() {
-            builder.push(p);
-            lines.push(*line);
-        }
-    })?;
-    tracing::debug!(rows = lines.len(), "CSV rows read and encoded");
+/// Reads and validates the CSV (of about `len` bytes) straight into a
+/// snapshot: each valid row is encoded as it is read (see
+/// [`store::read_each`]), so no record of the whole file is held at once; the
+/// large columns go to temporary files beside it (see
+/// [`crate::query::SnapshotBuilder::spilling_to`]). `fingerprint`, asked once
+/// the rows are read, versions the snapshot. Fails as [`store::load`] does.
+fn from_csv(
+    dataset: &Path,
+    len: u64,
+    fingerprint: impl FnOnce() -> Result<Fingerprint, StoreError>,
+) -> Result<(Snapshot, Fingerprint), StoreError> {
+    from_csv_spilling(dataset, len, fingerprint, |dir| {
+        crate::query::SnapshotBuilder::spilling_to(dir, len)
+    })
+}
+
+/// [`from_csv`] with the builder `spilling` makes for the dataset's folder.
+/// When it cannot be made (no right to write there), the columns are built in
+/// memory; when its temporary files fail (no room), the CSV is read again
+/// with them in memory.
+fn from_csv_spilling(
+    dataset: &Path,
+    len: u64,
+    fingerprint: impl FnOnce() -> Result<Fingerprint, StoreError>,
+    spilling: impl FnOnce(&Path) -> std::io::Result<crate::query::SnapshotBuilder>,
+) -> Result<(Snapshot, Fingerprint), StoreError> {
+    let dir = store::parent_dir(dataset);
+    let in_memory = || crate::query::SnapshotBuilder::with_capacity(0, len);
+    let builder = spilling(&dir).unwrap_or_else(|e| {
+        tracing::info!(dir = %dir.display(), error = %e, "no temporary files beside the dataset; building in memory");
+        in_memory()
+    });
+    let (builder, mut errors, mut lines) = read_rows(dataset, builder)?;
+    let fingerprint = fingerprint()?;
     // Only the ids of the valid rows are checked, as `store::load` does.
-    let (snapshot, duplicates) = builder.finish(fingerprint.hash);
+    let (snapshot, duplicates) = match builder.finish(fingerprint.hash) {
+        Ok(built) => built,
+        Err(e) => {
+            tracing::warn!(dir = %dir.display(), error = %e, "temporary files beside the dataset failed; reading the CSV again, in memory");
+            let builder;
+            (builder, errors, lines) = read_rows(dataset, in_memory())?;
+            builder
+                .finish(fingerprint.hash)
+                .map_err(|source| StoreError::Io {
+                    path: dir.clone(),
+                    source,
+                })?
+        }
+    };
     tracing::debug!("id map sorted and R-tree built");
     errors.extend(
         duplicates
@@ -479,7 +554,31 @@ fn from_csv(dataset: &Path, fingerprint: Fingerprint) -> Result<Snapshot, StoreE
             .map(|(i, id)| store::duplicate_id(dataset, lines[*i as usize], id)),
     );
     store::no_problems(errors)?;
-    Ok(snapshot)
+    Ok((snapshot, fingerprint))
+}
+
+/// Reads the CSV's valid rows into `builder`: the builder, the problems of
+/// the invalid rows and the line of each valid one.
+fn read_rows(
+    dataset: &Path,
+    mut builder: crate::query::SnapshotBuilder,
+) -> Result<
+    (
+        crate::query::SnapshotBuilder,
+        Vec<store::RowError>,
+        Vec<u64>,
+    ),
+    StoreError,
+> {
+    let mut lines = Vec::new();
+    let errors = store::read_each(store::open(dataset)?, dataset, |batch| {
+        for (p, line) in batch.iter() {
+            builder.push(p);
+            lines.push(*line);
+        }
+    })?;
+    tracing::debug!(rows = lines.len(), "CSV rows read and encoded");
+    Ok((builder, errors, lines))
 }
 
 /// Writes the snapshot file for a dataset loaded from its CSV, unless the
@@ -574,7 +673,7 @@ mod tests {
         assert_eq!(again.snapshot.query(&near), fresh.query(&near));
         assert_eq!(again.snapshot.version(), loaded.snapshot.version());
         // Read in place: nothing of the records is copied to the heap.
-        assert!(loaded.snapshot.derived_bytes() > 10_000);
+        assert!(fresh.derived_bytes() > 10_000);
         assert!(
             again.snapshot.derived_bytes() < 100,
             "{} heap bytes",
@@ -619,6 +718,103 @@ mod tests {
         }
         assert_eq!(loaded.snapshot.index().len(), fresh.index().len());
         assert_eq!(loaded.snapshot.version(), loaded.fingerprint.hash);
+    }
+
+    #[test]
+    fn a_first_start_spills_its_large_columns_and_writes_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, ps) = long_dataset(dir.path(), store::BATCH + 50, 5);
+        let loaded = load(&path).unwrap();
+        // The records, prepared features and search text are temporary files,
+        // mapped: not on the heap.
+        let (records, _, _, text, prepared, _) = loaded.snapshot.parts();
+        for c in [records, text, prepared] {
+            assert!(c.bytes.spilled_file().is_some());
+        }
+        let in_memory = Snapshot::with_version(ps.clone(), loaded.fingerprint.hash);
+        assert!(loaded.snapshot.derived_bytes() + 100_000 < in_memory.derived_bytes());
+        // Its snapshot file equals, byte for byte, the one of the same
+        // practices built in memory.
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        write(&a, loaded.fingerprint, &loaded.snapshot).unwrap();
+        write(&b, loaded.fingerprint, &in_memory).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        assert_eq!(loaded.snapshot.practices().collect::<Vec<_>>(), ps);
+        // The temporary files have no name: nothing is left beside the dataset.
+        drop(loaded);
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a", "b", "practices.csv"]);
+    }
+
+    #[test]
+    fn records_encode_as_postcard_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, ps) = dataset(dir.path(), 12);
+        let mut out = b"before".to_vec();
+        let mut expected = out.clone();
+        for p in &ps {
+            encode_record(p, &mut out);
+            expected.extend(postcard::to_stdvec(&Record::of(p)).unwrap());
+        }
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn a_spilling_builder_builds_the_same_parts_as_one_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in [0, 1, 300] {
+            let ps = crate::synthetic::practices(Gazetteer::bundled(), n, 3);
+            let mut spilling = crate::query::SnapshotBuilder::spilling_to(dir.path(), 0).unwrap();
+            let mut memory = crate::query::SnapshotBuilder::with_capacity(n, 0);
+            for p in &ps {
+                spilling.push(p);
+                memory.push(p);
+            }
+            let (a, _) = spilling.finish(7).unwrap();
+            let (b, _) = memory.finish(7).unwrap();
+            let (pa, pb) = (a.parts(), b.parts());
+            for (x, y) in [(pa.0, pb.0), (pa.3, pb.3), (pa.4, pb.4)] {
+                assert_eq!(&*x.bytes, &*y.bytes, "{n} practices");
+                assert_eq!(&*x.ends, &*y.ends, "{n} practices");
+            }
+            assert_eq!(&**pa.1.blob(), &**pb.1.blob());
+            assert_eq!(&**pa.5, &**pb.5);
+            assert_eq!(a.practices().collect::<Vec<_>>(), ps);
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn temporary_files_that_fail_leave_the_columns_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, ps) = long_dataset(dir.path(), 300, 5);
+        let fp = store::fingerprint(&path).unwrap();
+        // Every write to /dev/full fails as a full disk does.
+        let full = || {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/full")
+                .unwrap()
+        };
+        let spilling = |_: &Path| {
+            Ok(crate::query::SnapshotBuilder::spilling_into(
+                [full(), full(), full()],
+                fp.len,
+            ))
+        };
+        let (snapshot, got) = from_csv_spilling(&path, fp.len, || Ok(fp), spilling).unwrap();
+        assert_eq!(got, fp);
+        assert_eq!(snapshot.practices().collect::<Vec<_>>(), ps);
+        assert!(!snapshot.parts().0.bytes.is_mapped());
+        // No folder for temporary files: in memory too.
+        let none = |_: &Path| Err(std::io::Error::other("no room"));
+        let (snapshot, _) = from_csv_spilling(&path, fp.len, || Ok(fp), none).unwrap();
+        assert_eq!(snapshot.practices().collect::<Vec<_>>(), ps);
     }
 
     #[test]

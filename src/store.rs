@@ -129,31 +129,26 @@ pub enum StoreError {
     Write(String),
 }
 
-fn opt(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| s.to_string())
-}
-
 /// Shares one [`AdminRef`] between every practice in the same unit, so a
 /// million practices hold a few thousand names instead of six million.
 #[derive(Default)]
 pub struct AdminInterner {
-    known: HashMap<Box<str>, AdminRef, foldhash::fast::RandomState>,
-    key: String,
+    /// By code, each name used with it (one, unless the data disagree).
+    known: HashMap<Box<str>, Vec<AdminRef>, foldhash::fast::RandomState>,
 }
 
 impl AdminInterner {
     /// The shared reference for a TERYT code and name.
     pub fn get(&mut self, teryt: &str, name: &str) -> AdminRef {
-        self.key.clear();
-        self.key.push_str(teryt);
-        self.key.push('\t');
-        self.key.push_str(name);
-        if let Some(a) = self.known.get(self.key.as_str()) {
+        if let Some(a) = self
+            .known
+            .get(teryt)
+            .and_then(|named| named.iter().find(|a| &*a.name == name))
+        {
             return a.clone();
         }
         let a = AdminRef::new(teryt, name);
-        self.known.insert(self.key.as_str().into(), a.clone());
+        self.known.entry(teryt.into()).or_default().push(a.clone());
         a
     }
 }
@@ -226,12 +221,13 @@ impl<'a> RowReader<'a> {
         });
     }
 
-    fn text(&self, col: Col) -> Option<String> {
-        opt(self.cell(col))
+    /// A cell that is not blank, as it is (untrimmed).
+    fn text(&self, col: Col) -> Option<&'a str> {
+        Some(self.cell(col)).filter(|c| !c.trim().is_empty())
     }
 
-    fn required(&mut self, col: Col) -> String {
-        let v = self.cell(col).to_string();
+    fn required(&mut self, col: Col) -> &'a str {
+        let v = self.cell(col);
         if v.trim().is_empty() {
             self.err(col.name(), "required, but empty");
         }
@@ -256,6 +252,9 @@ impl<'a> RowReader<'a> {
         let v = self.cell(col).trim();
         if v.is_empty() {
             return None;
+        }
+        if let Some(d) = plain_date(v) {
+            return Some(d);
         }
         match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Ok(d) => Some(d),
@@ -301,7 +300,41 @@ impl<'a> RowReader<'a> {
     }
 }
 
-fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
+/// The date of `YYYY-MM-DD` written with every digit, without a format
+/// parser (most dates are; `None` leaves the rest to `%Y-%m-%d`, which
+/// accepts the same dates and more).
+fn plain_date(v: &str) -> Option<NaiveDate> {
+    let b = v.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
+}
+
+/// `dst` becomes `v`, in the room it has.
+fn set(dst: &mut String, v: &str) {
+    dst.clear();
+    dst.push_str(v);
+}
+
+/// `dst` becomes `v`, in the room it has when it had a value.
+fn set_opt(dst: &mut Option<String>, v: Option<&str>) {
+    match (dst.as_mut(), v) {
+        (Some(d), Some(v)) => set(d, v),
+        (_, v) => *dst = v.map(str::to_string),
+    }
+}
+
+/// Reads and checks a row into `p`, every field of which it sets, reusing
+/// the room of its strings (rows are read into recycled practices, so that
+/// a million rows do not cost twenty million allocations and frees). `true`
+/// when the row is valid; its problems are in `r.errors` otherwise.
+fn practice_from_row(r: &mut RowReader<'_>, p: &mut Practice) -> bool {
     let before = r.errors.len();
     let id = r.required(col!("id"));
     if id.trim() != id || id.chars().any(|c| c.is_whitespace() || c == '/') {
@@ -320,7 +353,7 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
         );
     }
     let unit_type = r.text(col!("unit_type")).and_then(|u| {
-        let t = UnitType::from_label(&u);
+        let t = UnitType::from_label(u);
         if t.is_none() {
             r.err("unit_type", format!("{u:?} is not a unit type"));
         }
@@ -395,51 +428,57 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
         powiat: r.admin(col!("powiat_teryt"), col!("powiat_name"), 4),
         voivodeship: r.admin(col!("voivodeship_teryt"), col!("voivodeship_name"), 2),
     };
-    let p = Practice {
-        id,
-        title,
-        area: area.unwrap_or(Area::UslugiSpoleczne),
-        summary: r.cell(col!("summary")).to_string(),
-        body: r.cell(col!("body")).to_string(),
-        cost_pln: r.parse(col!("cost_pln"), "a whole number of złoty"),
-        funding: r.text(col!("funding")),
-        date_added: r.date(col!("date_added")),
-        date_updated: r.date(col!("date_updated")),
-        period_start: r.date(col!("period_start")),
-        period_end: r.date(col!("period_end")),
-        unit_type,
-        town: r.text(col!("town")),
-        powiat: r.text(col!("powiat")),
-        voivodeship: r.text(col!("voivodeship")),
-        postal_code: r.text(col!("postal_code")),
-        post_office: r.text(col!("post_office")),
-        street: r.text(col!("street")),
-        unit: r.text(col!("unit")),
-        phone: r.text(col!("phone")),
-        websites: r
-            .cell(col!("websites"))
-            .split(WEBSITE_SEPARATOR)
-            .map(str::trim)
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect(),
-        email: r.text(col!("email")),
-        population: r.parse(col!("population"), "a whole number"),
-        contacts,
-        source: r.required(col!("source")),
-        source_url: r
-            .text(col!("source_url"))
-            .and_then(|u| match crate::practice::web_url(&u) {
-                Ok(u) => Some(u.to_string()),
-                Err(e) => {
-                    r.err("source_url", e);
-                    None
-                }
-            }),
-        location,
-        placed_from: r.text(col!("placed_from")),
-        admin,
-    };
+    set(&mut p.id, id);
+    set(&mut p.title, title);
+    p.area = area.unwrap_or(Area::UslugiSpoleczne);
+    set(&mut p.summary, r.cell(col!("summary")));
+    set(&mut p.body, r.cell(col!("body")));
+    p.cost_pln = r.parse(col!("cost_pln"), "a whole number of złoty");
+    set_opt(&mut p.funding, r.text(col!("funding")));
+    p.date_added = r.date(col!("date_added"));
+    p.date_updated = r.date(col!("date_updated"));
+    p.period_start = r.date(col!("period_start"));
+    p.period_end = r.date(col!("period_end"));
+    p.unit_type = unit_type;
+    set_opt(&mut p.town, r.text(col!("town")));
+    set_opt(&mut p.powiat, r.text(col!("powiat")));
+    set_opt(&mut p.voivodeship, r.text(col!("voivodeship")));
+    set_opt(&mut p.postal_code, r.text(col!("postal_code")));
+    set_opt(&mut p.post_office, r.text(col!("post_office")));
+    set_opt(&mut p.street, r.text(col!("street")));
+    set_opt(&mut p.unit, r.text(col!("unit")));
+    set_opt(&mut p.phone, r.text(col!("phone")));
+    let mut websites = 0;
+    for w in r
+        .cell(col!("websites"))
+        .split(WEBSITE_SEPARATOR)
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
+        match p.websites.get_mut(websites) {
+            Some(d) => set(d, w),
+            None => p.websites.push(w.to_string()),
+        }
+        websites += 1;
+    }
+    p.websites.truncate(websites);
+    set_opt(&mut p.email, r.text(col!("email")));
+    p.population = r.parse(col!("population"), "a whole number");
+    p.contacts = contacts;
+    set(&mut p.source, r.required(col!("source")));
+    let source_url = r
+        .text(col!("source_url"))
+        .and_then(|u| match crate::practice::web_url(u) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                r.err("source_url", e);
+                None
+            }
+        });
+    set_opt(&mut p.source_url, source_url);
+    p.location = location;
+    set_opt(&mut p.placed_from, r.text(col!("placed_from")));
+    p.admin = admin;
     if let Some(pc) = &p.postal_code {
         let b = pc.as_bytes();
         if !(b.len() == 6
@@ -451,7 +490,7 @@ fn practice_from_row(r: &mut RowReader<'_>) -> Option<Practice> {
             r.err("postal_code", format!("{pc:?} is not NN-NNN"));
         }
     }
-    (r.errors.len() == before).then_some(p)
+    r.errors.len() == before
 }
 
 /// Offsets of the newlines a reader has passed, so that a record's line can be
@@ -488,7 +527,7 @@ impl<R: std::io::Read> std::io::Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut nl = self.newlines.borrow_mut();
-        for (i, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
+        for i in memchr::memchr_iter(b'\n', &buf[..n]) {
             nl.pending.push_back(self.offset + i as u64);
         }
         self.offset += n as u64;
@@ -505,9 +544,9 @@ pub type Batch = Vec<(Practice, u64)>;
 /// Reads and validates a dataset from any reader, handing the valid rows'
 /// practices with their lines to `sink` in batches, in file order; `file`
 /// names it in errors. Rows are read and validated on this thread while
-/// `sink` runs on a second; what `sink` leaves in a batch is dropped here (a
-/// record is freed by the thread that made it), so the rows never sit in
-/// memory all at once. Returns the problems of the invalid rows (in row
+/// `sink` runs on a second; what `sink` leaves in a batch comes back here and
+/// later rows are read into it (reusing its strings' room), so the rows never
+/// sit in memory all at once and are not allocated and freed one by one. Returns the problems of the invalid rows (in row
 /// order), or the error that stopped reading (CSV, header, I/O). Ids used
 /// twice are not checked here (see [`duplicate_id`]).
 pub fn read_each<R: std::io::Read>(
@@ -564,6 +603,8 @@ pub fn read_each<R: std::io::Read>(
         let mut errors = Vec::new();
         let mut rec = csv::StringRecord::new();
         let mut batch = Batch::with_capacity(BATCH);
+        // Practices to read rows into again (see `practice_from_row`).
+        let mut spare: Vec<Practice> = Vec::new();
         let read_error = loop {
             match rdr.read_record(&mut rec) {
                 Ok(true) => {}
@@ -581,14 +622,25 @@ pub fn read_each<R: std::io::Read>(
                 line,
                 errors: &mut errors,
             };
-            if let Some(p) = practice_from_row(&mut r) {
+            let mut p = spare.pop().unwrap_or_else(|| {
+                Practice::new(
+                    String::new(),
+                    String::new(),
+                    Area::UslugiSpoleczne,
+                    String::new(),
+                )
+            });
+            if practice_from_row(&mut r, &mut p) {
                 batch.push((p, line));
+            } else {
+                spare.push(p);
             }
             if batch.len() == BATCH {
-                // The batch `sink` is done with, emptied here, is the next.
+                // The batch `sink` is done with is the next; the practices
+                // it left are read into again.
                 let next = match used.try_recv() {
                     Ok(mut done) => {
-                        done.clear();
+                        spare.extend(done.drain(..).map(|(p, _)| p));
                         done
                     }
                     Err(_) => Batch::with_capacity(BATCH),
@@ -783,6 +835,14 @@ fn temp_prefix(path: &Path) -> String {
     )
 }
 
+/// The folder a file is in (`.` for a bare name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// Writes a file atomically: a temporary file in the same folder
 /// (`.NAME.tmp-PID-XXXXXX`), written, flushed to disk, then renamed over the old
 /// file. The new file keeps the old one's mode and owner (a new file gets
@@ -796,10 +856,7 @@ pub fn write_atomically(
         path: path.to_path_buf(),
         source,
     };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = parent_dir(path);
     std::fs::create_dir_all(&dir).map_err(io)?;
     let old = std::fs::metadata(path).ok();
     let mut tmp = tempfile::Builder::new()
@@ -1083,6 +1140,74 @@ mod tests {
         assert!(watch.changed(&path).unwrap());
         watch.serving(fingerprint(&path).unwrap());
         assert!(!watch.changed(&path).unwrap());
+    }
+
+    #[test]
+    fn rows_read_into_recycled_practices_keep_nothing_of_earlier_rows() {
+        // Every other practice has its optional fields empty, some have more
+        // websites than the one before; more rows than three batches, and a
+        // sink that leaves the practices in the batch, so they are read into
+        // again.
+        let mut ps = crate::synthetic::practices(Gazetteer::bundled(), 3 * BATCH + 10, 9);
+        for (i, p) in ps.iter_mut().enumerate() {
+            if i % 2 == 1 {
+                *p = Practice::new(p.id.clone(), p.title.clone(), p.area, p.source.clone());
+            } else if i % 3 == 0 {
+                p.websites = vec!["https://a.pl".into(), "https://b.pl/x".into()];
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("practices.csv");
+        save(&path, &ps).unwrap();
+        let mut got = Vec::new();
+        let errors = read_each(open(&path).unwrap(), &path, |batch| {
+            got.extend(batch.iter().map(|(p, _)| p.clone()))
+        })
+        .unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        ps.sort_by(|a, b| a.id.cmp(&b.id));
+        got.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(got.len(), ps.len());
+        for (g, p) in got.iter().zip(&ps) {
+            assert_eq!(g.websites, p.websites);
+            assert_eq!(
+                (&g.email, &g.town, &g.location),
+                (&p.email, &p.town, &p.location)
+            );
+            assert_eq!(
+                (&g.source_url, &g.contacts, &g.admin),
+                (&p.source_url, &p.contacts, &p.admin)
+            );
+        }
+        // And as a whole, as the loader that keeps every row reads them.
+        let mut loaded = load(&path).unwrap();
+        loaded.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(got, loaded);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_dates_read_as_the_date_format_does(
+            y in 0u32..10000, m in 0u32..14, d in 0u32..33, sep in "[-/]",
+        ) {
+            let v = format!("{y:04}-{m:02}{sep}{d:02}");
+            let plain = plain_date(&v);
+            proptest::prop_assert_eq!(plain, NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok());
+            proptest::prop_assert_eq!(plain.is_some(), sep == "-" && NaiveDate::from_ymd_opt(y as i32, m, d).is_some());
+        }
+    }
+
+    #[test]
+    fn other_date_spellings_are_left_to_the_date_format() {
+        for v in [
+            "2020-1-05",
+            "+2020-01-05",
+            "20200-01-01",
+            "2020-01-5 ",
+            "２０２０-01-05",
+        ] {
+            assert_eq!(plain_date(v), None, "{v}");
+        }
     }
 
     #[test]

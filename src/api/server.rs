@@ -69,9 +69,16 @@ impl ConnectionLimits {
 /// Loads the dataset, starts the reload watcher and serves until SIGTERM or
 /// Ctrl-C.
 pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
-    let gazetteer = Gazetteer::bundled();
-    dataset::clean_temp_files(&args.data);
-    let loaded = dataset::load_snapshot(&args.data)?;
+    // The gazetteer (a quarter of a second) loads beside the dataset, which
+    // does not need it.
+    let (gazetteer, loaded) = std::thread::scope(|s| {
+        let gazetteer = s.spawn(Gazetteer::bundled);
+        dataset::clean_temp_files(&args.data);
+        let loaded = dataset::load_snapshot(&args.data);
+        let gazetteer = gazetteer.join().expect("the embedded gazetteer loads");
+        (gazetteer, loaded)
+    });
+    let loaded = loaded?;
     // The typo index is built once the dataset is in (loading has both cores),
     // not on the first misspelt query.
     tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
