@@ -17,6 +17,7 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::error::error_json;
+use super::limits::MAX_HEADERS;
 
 /// Longer than any head hyper writes for its own errors (about 110 bytes).
 const MAX_HEAD: usize = 512;
@@ -68,19 +69,22 @@ fn replacement(head: &[u8]) -> Option<Vec<u8>> {
     let (code, message) = match status {
         414 => (
             "uri_too_long",
-            "request target: longer than 65,534 bytes, more than the 16,384 accepted",
+            "request target: longer than 65,534 bytes, more than the 16,384 accepted".to_string(),
         ),
         431 => (
             "headers_too_large",
-            "headers: the request line and headers are larger than the server reads",
+            format!("headers: more than {MAX_HEADERS} fields, or larger than the server reads"),
         ),
-        505 => ("http_version", "only HTTP/1.0 and HTTP/1.1 are served"),
+        505 => (
+            "http_version",
+            "only HTTP/1.0 and HTTP/1.1 are served".to_string(),
+        ),
         _ => (
             "malformed_request",
-            "the request line or a header is not valid HTTP/1.1",
+            "the request line or a header is not valid HTTP/1.1".to_string(),
         ),
     };
-    let body = error_json(code, message);
+    let body = error_json(code, &message);
     let mut out = Vec::with_capacity(head.len() + body.len() + 96);
     out.extend_from_slice(status_line.as_bytes());
     out.extend_from_slice(b"\r\n");

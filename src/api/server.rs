@@ -157,9 +157,10 @@ pub async fn run(
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_timeout)
-        // Above the router's own limits, which answer as JSON (limits.rs).
-        .max_headers(super::limits::HYPER_MAX_HEADERS);
+        // hyper's buffer for a request's head keeps its default, about
+        // 400 KB, above the router's limits (limits.rs); it also bounds the
+        // write buffer, and a smaller one made large answers slower.
+        .header_read_timeout(limits.header_timeout);
     let builder = Arc::new(builder);
     let permits = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();

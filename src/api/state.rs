@@ -51,9 +51,21 @@ impl ApiConfig {
     }
 }
 
-/// Shared state of every handler; cheap to clone.
+/// Shared state of every handler: one reference-counted pointer, as axum
+/// clones it for every request (one atomic count, not one per member).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] points to.
+pub struct Shared {
     /// The current dataset snapshot.
     pub snapshot: Arc<ArcSwap<Snapshot>>,
     /// Operator settings.
@@ -100,13 +112,13 @@ impl<T> PerSnapshot<T> {
 impl AppState {
     /// State over a snapshot.
     pub fn new(snapshot: Snapshot, config: ApiConfig, gazetteer: &'static Gazetteer) -> AppState {
-        AppState {
+        AppState(Arc::new(Shared {
             snapshot: Arc::new(ArcSwap::from_pointee(snapshot)),
             downloads: Arc::new(Semaphore::new(config.max_downloads.max(1))),
             config: Arc::new(config),
             gazetteer,
             ogc_extent: Arc::default(),
-        }
+        }))
     }
 }
 
