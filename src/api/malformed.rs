@@ -27,9 +27,18 @@ const MAX_HEAD: usize = 512;
 #[derive(Debug)]
 pub struct JsonErrors<S> {
     inner: S,
-    /// The answer being sent in place of hyper's, how much of it is sent,
-    /// and the length of hyper's buffer to report once it all is.
-    replacing: Option<(Vec<u8>, usize, usize)>,
+    /// The answer being sent in place of hyper's.
+    replacing: Option<Replacing>,
+}
+
+/// An answer sent in place of hyper's.
+#[derive(Debug)]
+struct Replacing {
+    answer: Vec<u8>,
+    /// How much of it is sent.
+    sent: usize,
+    /// The length of hyper's buffer, reported once all of it is sent.
+    hypers_len: usize,
 }
 
 impl<S> JsonErrors<S> {
@@ -105,17 +114,17 @@ impl<S: AsyncWrite + Unpin> JsonErrors<S> {
     /// Sends what is left of the replacement; ready with the length of
     /// hyper's buffer once all of it is sent.
     fn poll_replacing(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        while let Some((bytes, sent, _)) = &mut self.replacing {
-            if *sent == bytes.len() {
+        while let Some(r) = &mut self.replacing {
+            if r.sent == r.answer.len() {
                 break;
             }
-            match Pin::new(&mut self.inner).poll_write(cx, &bytes[*sent..]) {
+            match Pin::new(&mut self.inner).poll_write(cx, &r.answer[r.sent..]) {
                 Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
-                Poll::Ready(Ok(n)) => *sent += n,
+                Poll::Ready(Ok(n)) => r.sent += n,
                 other => return other,
             }
         }
-        let reported = self.replacing.take().map_or(0, |(_, _, len)| len);
+        let reported = self.replacing.take().map_or(0, |r| r.hypers_len);
         Poll::Ready(Ok(reported))
     }
 }
@@ -138,7 +147,13 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for JsonErrors<S> {
     ) -> Poll<io::Result<usize>> {
         if self.replacing.is_none() {
             match replacement(buf) {
-                Some(answer) => self.replacing = Some((answer, 0, buf.len())),
+                Some(answer) => {
+                    self.replacing = Some(Replacing {
+                        answer,
+                        sent: 0,
+                        hypers_len: buf.len(),
+                    })
+                }
                 None => return Pin::new(&mut self.inner).poll_write(cx, buf),
             }
         }
