@@ -33,6 +33,85 @@ impl From<LonLat> for Point<f64> {
     }
 }
 
+/// A lon/lat bounding box, degrees, west-south to east-north: the one box type
+/// of the project (parameters, filters, extents, clusters). Serialised as the
+/// GeoJSON/OGC array `[min_lon, min_lat, max_lon, max_lat]`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(from = "[f64; 4]", into = "[f64; 4]")]
+pub struct Bbox {
+    /// West edge.
+    pub min_lon: f64,
+    /// South edge.
+    pub min_lat: f64,
+    /// East edge.
+    pub max_lon: f64,
+    /// North edge.
+    pub max_lat: f64,
+}
+
+impl Bbox {
+    /// A box from its west, south, east and north edges.
+    pub const fn new(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> Bbox {
+        Bbox {
+            min_lon,
+            min_lat,
+            max_lon,
+            max_lat,
+        }
+    }
+
+    /// The smallest box holding every point, `None` when there are none.
+    pub fn around(points: impl IntoIterator<Item = LonLat>) -> Option<Bbox> {
+        points.into_iter().fold(None, |b, p| {
+            Some(match b {
+                None => Bbox::new(p.lon, p.lat, p.lon, p.lat),
+                Some(b) => b.including(p),
+            })
+        })
+    }
+
+    /// This box grown to hold `p`.
+    pub fn including(self, p: LonLat) -> Bbox {
+        Bbox::new(
+            self.min_lon.min(p.lon),
+            self.min_lat.min(p.lat),
+            self.max_lon.max(p.lon),
+            self.max_lat.max(p.lat),
+        )
+    }
+
+    /// Whether a point lies in the box (edges included).
+    pub fn contains(&self, p: LonLat) -> bool {
+        (self.min_lon..=self.max_lon).contains(&p.lon)
+            && (self.min_lat..=self.max_lat).contains(&p.lat)
+    }
+
+    /// Whether this box holds all of `other` (edges included).
+    pub fn covers(&self, other: &Bbox) -> bool {
+        self.min_lon <= other.min_lon
+            && self.min_lat <= other.min_lat
+            && self.max_lon >= other.max_lon
+            && self.max_lat >= other.max_lat
+    }
+
+    /// `[min_lon, min_lat, max_lon, max_lat]`, the GeoJSON `bbox` order.
+    pub const fn to_array(self) -> [f64; 4] {
+        [self.min_lon, self.min_lat, self.max_lon, self.max_lat]
+    }
+}
+
+impl From<[f64; 4]> for Bbox {
+    fn from([min_lon, min_lat, max_lon, max_lat]: [f64; 4]) -> Bbox {
+        Bbox::new(min_lon, min_lat, max_lon, max_lat)
+    }
+}
+
+impl From<Bbox> for [f64; 4] {
+    fn from(b: Bbox) -> [f64; 4] {
+        b.to_array()
+    }
+}
+
 /// Mean Earth radius (GRS80 / WGS84 mean), kilometres; the radius `geo`'s
 /// `Haversine` uses.
 pub const EARTH_RADIUS_KM: f64 = 6371.0088;
@@ -132,6 +211,20 @@ fn mul_range(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bbox_holds_its_points_and_keeps_the_geojson_order() {
+        let b = Bbox::around([LonLat::new(19.9, 50.0), LonLat::new(19.2, 50.1)]).unwrap();
+        assert_eq!(b.to_array(), [19.2, 50.0, 19.9, 50.1]);
+        assert!(b.contains(LonLat::new(19.5, 50.05)));
+        assert!(!b.contains(LonLat::new(50.05, 19.5)));
+        assert!(Bbox::new(14.0, 49.0, 24.2, 55.0).covers(&b));
+        assert!(!b.covers(&Bbox::new(14.0, 49.0, 24.2, 55.0)));
+        assert_eq!(serde_json::to_string(&b).unwrap(), "[19.2,50.0,19.9,50.1]");
+        let back: Bbox = serde_json::from_str("[19.2,50.0,19.9,50.1]").unwrap();
+        assert_eq!(back, b);
+        assert_eq!(Bbox::around([]), None);
+    }
 
     #[test]
     fn chord_order_matches_haversine_order() {
