@@ -147,8 +147,11 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 4, env = "MAPA_MAX_DOWNLOADS")]
     pub max_downloads: usize,
     /// Trust X-Forwarded-Host and X-Forwarded-Proto for absolute links (only
-    /// behind a proxy that sets them).
-    #[arg(long, env = "MAPA_TRUST_FORWARDED")]
+    /// behind a proxy that sets them). MAPA_TRUST_FORWARDED takes the same
+    /// spellings as MAPA_PUBLISH_PERSONAL.
+    #[arg(long, env = "MAPA_TRUST_FORWARDED", value_parser = parse_bool,
+          num_args = 0..=1, require_equals = true, default_value = "false",
+          default_missing_value = "true")]
     pub trust_forwarded: bool,
 }
 
@@ -207,5 +210,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("use 1/0, true/false, yes/no"), "{e}");
+    }
+
+    #[test]
+    fn trust_forwarded_takes_the_same_spellings() {
+        assert!(!serve(&[]).unwrap().trust_forwarded);
+        assert!(serve(&["--trust-forwarded"]).unwrap().trust_forwarded);
+        assert!(serve(&["--trust-forwarded=1"]).unwrap().trust_forwarded);
+        assert!(!serve(&["--trust-forwarded=off"]).unwrap().trust_forwarded);
     }
 }
