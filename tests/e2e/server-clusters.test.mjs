@@ -9,14 +9,8 @@ import {
 } from './lib.mjs';
 
 let browser;
-
-before(async () => {
-  browser = await launch();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
+before(async () => (browser = await launch()));
+after(async () => browser && (await browser.close()));
 
 test('100,000 practices: server clusters with exact counts; pan, zoom and filters ask again; list and downloads exact', { skip: !BASE_100K && 'MAPA_E2E_URL_100K not set' }, async () => {
   const total = (await apiJson('/api/practices?limit=0', BASE_100K)).numberMatched;

@@ -9,14 +9,8 @@ import {
 } from './lib.mjs';
 
 let browser;
-
-before(async () => {
-  browser = await launch();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
+before(async () => (browser = await launch()));
+after(async () => browser && (await browser.close()));
 
 test('unit type: a select in Polish and English, kept in the URL, the same as the API', async () => {
   const all = await apiJson('/api/practices?limit=10000');
