@@ -1,7 +1,21 @@
-// The map page's entry point: wires the modules (each sets the store or draws
-// from it; the actions one offers another are handed over here), loads the
-// data, and marks the page ready (data-ready="1", window.__mapaInteractiveMs)
-// for the tests.
+// The map page's entry point: wires the modules, loads the data, and marks the
+// page ready (data-ready="1", window.__mapaInteractiveMs) for the tests.
+//
+// The modules, in floors; each imports only from the floors below it:
+//   pure       store.js (the store: set, update, subscribe), state.js (the URL
+//              state), filter.js (the filter rule), text.js, plural.js, areas.js,
+//              i18n.js, api.js, places.js, share.js (store, state, filter, text,
+//              plural and share are tested under node: tests/js/)
+//   shared     context.js (the page's store, its strings, formatting),
+//              markers.js (icons), records.js (the records of practices)
+//   features   filters.js, near.js, history.js, map.js (popups too), detail.js
+//              SET the store; map.js, list.js (list, counts, downloads),
+//              choropleth.js RENDER from it (they subscribe); data.js (the
+//              selection when the page holds every practice) and server.js
+//              (server clusters) follow the filters. No feature imports another:
+//              the actions one offers another (open a practice, highlight a row)
+//              are handed over here.
+//   top        main.js
 
 import { parseState } from './state.js';
 import * as api from './api.js';
