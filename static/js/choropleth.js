@@ -1,6 +1,7 @@
 // Voivodeships shaded by the number of selected practices, with a legend,
 // drawn from the store; a click on one sets the voivodeship filter.
 
+import { changed } from './store.js';
 import { esc, fmtNum, L, lang, T, $, store, setState } from './context.js';
 
 const CHORO_COLOURS = ['#f7fbff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'];
@@ -38,7 +39,7 @@ export function setupChoropleth(theMap) {
     const sv = next.server !== prev.server;
     // With server clusters the counts come with the next answer: drawn then.
     if (next.serverMode && next.state.choro && !prev.state.choro && !sv) return;
-    if (sv || next.state.choro !== prev.state.choro || next.selected !== prev.selected || next.regions !== prev.regions) draw(store.get());
+    if (changed(next, prev, 'server', 'selected', 'regions') || next.state.choro !== prev.state.choro) draw(store.get());
   });
 }
 
