@@ -1,7 +1,8 @@
-// Voivodeships shaded by the number of selected practices, with a legend.
+// Voivodeships shaded by the number of selected practices, with a legend,
+// drawn from the store; a click on one sets the voivodeship filter.
 
-import { esc, fmtNum, L, lang, T, $, S } from './context.js';
-import { setFilter } from './filters.js';
+import { changed } from './store.js';
+import { esc, fmtNum, L, lang, T, $, store, setState } from './context.js';
 
 const CHORO_COLOURS = ['#f7fbff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'];
 
@@ -15,31 +16,47 @@ function choroBreaks(max) {
   return out;
 }
 
-function regionCounts() {
+let map = null;
+let layer = null;
+let shownCounts = new Map();
+
+function regionCounts(v) {
   // With server clusters the server counted them (server.js).
-  if (S.serverMode) return S.server.regions || new Map();
+  if (v.serverMode) return v.server.regions || new Map();
   const counts = new Map();
-  for (const r of S.selected) {
+  for (const r of v.selected) {
     const t = r.p.voivodeship && r.p.voivodeship.teryt;
     if (t) counts.set(t, (counts.get(t) || 0) + 1);
   }
   return counts;
 }
 
-export function updateChoropleth() {
-  const on = S.state.choro && S.regions;
-  $('l-choro').checked = S.state.choro;
+/** Draws the choropleth from the store, when on; from the store's changes once set up. */
+export function setupChoropleth(theMap) {
+  map = theMap;
+  draw(store.get());
+  store.subscribe((next, prev) => {
+    const sv = next.server !== prev.server;
+    // With server clusters the counts come with the next answer: drawn then.
+    if (next.serverMode && next.state.choro && !prev.state.choro && !sv) return;
+    if (changed(next, prev, 'server', 'selected', 'regions') || next.state.choro !== prev.state.choro) draw(store.get());
+  });
+}
+
+function draw(v) {
+  const on = v.state.choro && v.regions;
+  $('l-choro').checked = v.state.choro;
   const legend = $('choro-legend');
   if (!on) {
-    if (S.choroLayer) {
-      S.map.removeLayer(S.choroLayer);
-      S.choroLayer = null;
+    if (layer) {
+      map.removeLayer(layer);
+      layer = null;
     }
     legend.hidden = true;
     return;
   }
-  const counts = regionCounts();
-  S.choroCounts = counts;
+  const counts = regionCounts(v);
+  shownCounts = counts;
   const max = Math.max(0, ...counts.values());
   const breaks = choroBreaks(max);
   const colour = (n) => {
@@ -52,20 +69,20 @@ export function updateChoropleth() {
     const n = counts.get(f.properties.teryt) || 0;
     return { pane: 'choro', color: '#333', weight: 1, fillColor: colour(n), fillOpacity: 0.7 };
   };
-  const label = (f) => T.practicesInRegion(lang === 'en' ? f.properties.name_en || f.properties.name : f.properties.name, S.choroCounts.get(f.properties.teryt) || 0);
-  if (!S.choroLayer) {
-    S.choroLayer = L.geoJSON(S.regions, {
+  const label = (f) => T.practicesInRegion(lang === 'en' ? f.properties.name_en || f.properties.name : f.properties.name, shownCounts.get(f.properties.teryt) || 0);
+  if (!layer) {
+    layer = L.geoJSON(v.regions, {
       pane: 'choro',
       style,
       onEachFeature: (f, layer) => {
         layer.bindTooltip(() => label(f), { sticky: true });
         layer.on('click', () => {
-          setFilter('woj', f.properties.teryt);
+          if (store.get().state.woj !== f.properties.teryt) setState({ woj: f.properties.teryt }, { push: 'filter', sync: true });
         });
       },
-    }).addTo(S.map);
+    }).addTo(map);
   } else {
-    S.choroLayer.setStyle(style);
+    layer.setStyle(style);
   }
   // Legend: one row per class.
   const rows = [];

@@ -1,106 +1,31 @@
-// The page's data: loading every practice in pages, the filter rule (the same as
-// the API's), the selection and its refresh, and the server's text matches. Above
-// a size the page switches to server clusters instead (server.js).
+// The page's data when it holds every practice: loading them in pages, the
+// selection (filter.js's rule) recomputed when the filters or the API's
+// answers for them change, and the server's text matches. Above a size the
+// page uses server clusters instead (server.js).
 
 import * as api from './api.js';
-import { areaMatches } from './areas.js';
-import { queryStems, searchText, matches } from './text.js';
-import { setBusy, L, T, collator, $, PAGE, S } from './context.js';
-import { markerIcon, addClusterMarkers, setClusterMarkers } from './map.js';
-import { updateChoropleth } from './choropleth.js';
-import { updateList, updateDownloads } from './list.js';
-import { serverRefresh } from './server.js';
+import { queryStems } from './text.js';
+import { filterKey, pageMatcher, selectionChanged } from './filter.js';
+import { addRecords } from './records.js';
+import { setBusy, T, collator, $, PAGE, store, markRendered } from './context.js';
 
-function addRecords(features) {
-  const out = [];
-  for (const f of features) {
-    const p = f.properties || {};
-    const id = String(f.id ?? p.id);
-    const r = { i: S.records.length, id, p, latlng: null, marker: null, rank: 0, text: undefined };
-    const g = f.geometry;
-    if (g && g.type === 'Point' && Array.isArray(g.coordinates)) {
-      r.latlng = L.latLng(g.coordinates[1], g.coordinates[0]);
-      const m = L.marker(r.latlng, { icon: markerIcon(p.area), title: p.title, keyboard: true, riseOnHover: true });
-      m.practiceId = id;
-      r.marker = m;
-    }
-    S.records.push(r);
-    S.byId.set(id, r);
-    out.push(r);
-  }
-  return out;
+/** The selection follows the store: recomputed when the filters change, the text asked for when it does. */
+export function setupData() {
+  store.subscribe((next, prev, note) => {
+    if (next.state.q !== prev.state.q) runText();
+    if (!next.serverMode && selectionChanged(next, prev, note)) return refresh();
+  });
 }
 
-/** The page's record of a practice feature (made on first sight, without a marker). */
-export function recordOf(f) {
-  const p = f.properties || {};
-  const id = String(f.id ?? p.id);
-  let r = S.byId.get(id);
-  if (r) return r;
-  r = { i: S.records.length, id, p, latlng: null, marker: null, rank: 0, text: undefined };
-  const g = f.geometry;
-  if (g && g.type === 'Point' && Array.isArray(g.coordinates)) r.latlng = L.latLng(g.coordinates[1], g.coordinates[0]);
-  S.records.push(r);
-  S.byId.set(id, r);
-  return r;
-}
+/** The key of the selection drawn: the filters and the records' number. */
+let selKey = null;
 
-/** The folded words a text filter searches, computed on the first search. */
-function textOf(r) {
-  if (r.text === undefined) r.text = searchText([r.p.title, r.p.summary, r.p.town, r.p.unit]);
-  return r.text;
-}
-
-export function nearKey(n) {
-  if (!n) return '';
-  return n.place ? `p:${n.place.trim()}|${n.radius}` : `c:${n.lat},${n.lon}|${n.radius}`;
-}
-
-export function nearReady() {
-  return S.state.near && S.nearResult && S.nearResult.key === nearKey(S.state.near) && S.nearResult.dist;
-}
-
-/** The ids the server matched for the text filter (it searches the bodies too), when known. */
-function textIds() {
-  const stems = queryStems(S.state.q);
-  return stems.length && S.textResult && S.textResult.key === stems.join(' ') ? S.textResult.ids : null;
-}
-
-function filterKey() {
-  const s = S.state;
-  return JSON.stringify([s.area, s.woj, s.pow, s.gmi, s.ut, s.yf, s.yt, queryStems(s.q), textIds() ? 1 : 0, nearReady() ? nearKey(s.near) : '']);
-}
-
-function selectionKey() {
-  return `${filterKey()}#${S.records.length}`;
-}
-
-function makeMatcher() {
-  const s = S.state;
-  const stems = queryStems(s.q);
-  const serverIds = textIds();
-  const near = nearReady() ? S.nearResult.dist : null;
-  return (r) => {
-    if (!areaMatches(s.area, r.p.area)) return false;
-    if (s.woj && !(r.p.voivodeship && r.p.voivodeship.teryt === s.woj)) return false;
-    if (s.pow && !(r.p.powiat && r.p.powiat.teryt === s.pow)) return false;
-    if (s.gmi && !(r.p.gmina && r.p.gmina.teryt === s.gmi)) return false;
-    if (s.ut && r.p.unit_type !== s.ut) return false;
-    if ((s.yf || s.yt) && !(r.p.year && (!s.yf || r.p.year >= s.yf) && (!s.yt || r.p.year <= s.yt))) return false;
-    // The same rule as the API's q (text.js); the server's answer adds the matches in bodies.
-    if (stems.length && !matches(stems, textOf(r)) && !(serverIds && serverIds.has(r.id))) return false;
-    if (near && !near.has(r.id)) return false;
-    return true;
-  };
-}
-
-export function distOf(r) {
-  return nearReady() ? S.nearResult.dist.get(r.id) : undefined;
+function selectionKey(v) {
+  return `${filterKey(v)}#${v.records.length}`;
 }
 
 let refreshChain = Promise.resolve();
-/** Recomputes the selection (when filters changed), the markers, list and counts. Serialised. */
-
+/** Recomputes the selection when the filters changed (map, list and counts draw it). Serialised. */
 export function refresh() {
   refreshChain = refreshChain.then(doRefresh).catch((e) => {
     $('loading').textContent = T.loadFailed;
@@ -112,56 +37,46 @@ export function refresh() {
 }
 
 async function doRefresh() {
-  if (!S.loaded) return;
-  if (S.serverMode) {
-    await serverRefresh();
-    return;
-  }
+  const v = store.get();
+  if (!v.loaded || v.serverMode) return;
   setBusy(true);
-  const key = selectionKey();
-  if (key !== S.selKey) {
-    S.selKey = key;
-    const match = makeMatcher();
-    S.selected = S.records.filter(match);
-    await setClusterMarkers(S.selected.filter((r) => r.marker).map((r) => r.marker));
-    updateChoropleth();
+  const key = selectionKey(v);
+  if (key !== selKey) {
+    selKey = key;
+    await store.set({ selected: v.records.filter(pageMatcher(v)) });
   }
-  updateList();
-  updateDownloads();
-  S.rev += 1;
-  document.documentElement.dataset.rev = String(S.rev);
+  markRendered();
   setBusy(false);
 }
 
 let textAbort = null;
 /** Asks the API which practices match the text filter (it searches the bodies too). */
-
 export async function runText() {
+  const v = store.get();
   // With server clusters every answer already comes from the API's q.
-  if (S.serverMode) return;
-  const stems = queryStems(S.state.q);
+  if (v.serverMode) return;
+  const stems = queryStems(v.state.q);
   if (textAbort) textAbort.abort();
   if (!stems.length) {
-    S.textResult = null;
+    if (v.textResult) store.set({ textResult: null });
     return;
   }
   const key = stems.join(' ');
-  if (S.textResult && S.textResult.key === key) return;
+  if (v.textResult && v.textResult.key === key) return;
   textAbort = new AbortController();
   const ids = new Set();
   try {
-    await api.allPractices(new URLSearchParams({ q: S.state.q.trim() }), {
-      limit: (S.config && S.config.max_limit) || 10000,
+    await api.allPractices(new URLSearchParams({ q: v.state.q.trim() }), {
+      limit: (v.config && v.config.max_limit) || 10000,
       parallel: 1,
       signal: textAbort.signal,
       onPage: (features) => {
         for (const f of features) ids.add(String(f.id ?? f.properties.id));
       },
     });
-    S.textResult = { key, ids };
-    await refresh();
+    await store.set({ textResult: { key, ids } }, { refresh: true });
   } catch (e) {
-    if (e.name !== 'AbortError') S.textResult = null; // the page's own matches stand
+    if (e.name !== 'AbortError' && store.get().textResult) store.set({ textResult: null }); // the page's own matches stand
   }
 }
 
@@ -169,35 +84,32 @@ export async function runText() {
 export async function loadPractices() {
   const loading = $('loading');
   loading.textContent = T.loading;
-  const max = (S.config && S.config.max_limit) || PAGE;
+  const v = store.get();
+  const max = (v.config && v.config.max_limit) || PAGE;
   const limit = Math.min(PAGE, max);
   // Filters from the URL apply while loading, so the markers are the right ones at once.
-  const match = makeMatcher();
-  const key = filterKey();
+  const match = pageMatcher(v);
+  const key = filterKey(v);
+  const selected = [];
   await api.allPractices(new URLSearchParams(), {
     limit,
     // The size is known (main.js): one request when one page holds every practice.
-    parallel: S.total && S.total <= limit ? 1 : 2,
+    parallel: v.total && v.total <= limit ? 1 : 2,
     onPage: async (features, page, total) => {
       performance.mark(`mapa:page${page}:received`);
-      S.selected.push(...addRecords(features).filter(match));
-      loading.textContent = T.loadingProgress(S.records.length, Math.max(S.records.length, total));
+      selected.push(...addRecords(features).filter(match));
+      const n = store.get().records.length;
+      loading.textContent = T.loadingProgress(n, Math.max(n, total));
     },
   });
   performance.mark('mapa:received');
-  // The first clustering in one go, not in chunks: measured about a quarter faster
-  // with 10,000 practices, and nothing waits for input before the markers are in.
-  S.clusters.options.chunkedLoading = false;
-  try {
-    await addClusterMarkers(S.selected.filter((r) => r.marker).map((r) => r.marker));
-  } finally {
-    S.clusters.options.chunkedLoading = true;
-  }
+  // The map clusters the first selection in one go (firstDraw).
+  await store.set({ selected }, { firstDraw: true });
   performance.mark('mapa:clustered');
   // What is on the map is the selection, unless a near-me answer came meanwhile.
-  if (filterKey() === key) S.selKey = selectionKey();
+  if (filterKey(store.get()) === key) selKey = selectionKey(store.get());
   // Titles sorted once; the list sorts rows by this rank.
-  const order = S.records.slice().sort((a, b) => collator.compare(a.p.title || '', b.p.title || ''));
+  const order = store.get().records.slice().sort((a, b) => collator.compare(a.p.title || '', b.p.title || ''));
   order.forEach((r, i) => {
     r.rank = i;
   });

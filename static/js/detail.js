@@ -1,79 +1,20 @@
-// Popups and the detail panel of one practice.
+// The detail panel of one practice: opened from a popup, the list or a link,
+// closed with its button or Escape.
 
 import * as api from './api.js';
 import { SOCIAL_SUBAREAS, SOCIAL_SERVICES } from './areas.js';
-import { esc, fmtNum, fmtKm, fmtCost, areaName, regionName, lang, T, $, reducedMotion, S } from './context.js';
-import { pageUrl, commit, currentView } from './history.js';
-import { markerElement } from './map.js';
-import { distOf } from './data.js';
+import { esc, fmtNum, fmtCost, areaName, regionName, lang, T, $, store, setState } from './context.js';
 
-/** The practice's marker with its popup bound (bound on first use). */
-export function withPopup(r) {
-  if (!r.marker.getPopup()) r.marker.bindPopup(() => popupHtml(r), { maxWidth: 320, autoPanPadding: [30, 30] });
-  return r.marker;
-}
+let map = null;
 
-function popupHtml(r) {
-  const p = r.p;
-  const d = distOf(r);
-  const rows = [
-    [T.town, p.town],
-    [T.unit, p.unit],
-    [T.area, areaName(p.area, p.area_name)],
-    [T.cost, fmtCost(p.cost_pln)],
-  ];
-  if (d !== undefined) rows.push([T.distance, fmtKm(d)]);
-  const dl = rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v || T.unknown)}</dd>`).join('');
-  const href = pageUrl({ ...S.state, p: r.id, d: true });
-  return `<div class="pm-popup"><h3>${esc(p.title)}</h3><dl>${dl}</dl><a class="btn btn-secondary" href="${esc(href)}" data-detail="${esc(r.id)}" aria-label="${esc(T.detailsOf(p.title))}">${esc(T.details)}</a></div>`;
-}
-
-export function onPopupOpen(e) {
-  const m = e.popup._source;
-  if (!m || !m.practiceId) return;
-  S.openPopupId = m.practiceId;
-  if (S.state.p !== m.practiceId) {
-    S.state.p = m.practiceId;
-    S.state.d = false;
-    closeDetailPanel();
-  }
-  S.state.view = currentView();
-  commit(true, 'popup');
-}
-
-export function onPopupClose(e) {
-  const m = e.popup._source;
-  if (!m || !m.practiceId) return;
-  if (S.openPopupId === m.practiceId) S.openPopupId = '';
-  setTimeout(() => {
-    if (!S.openPopupId && !S.state.d && S.state.p === m.practiceId) {
-      S.state.p = '';
-      commit(false);
-    }
-  }, 0);
-}
-
-/** Shows a practice: flies to its marker and opens its popup. */
-export function openPractice(id, { fly = true } = {}) {
-  const r = S.byId.get(id);
-  if (!r) return Promise.resolve(false);
-  if (!r.marker || !S.clusters.hasLayer(r.marker)) {
-    return openDetail(id, { push: true }).then(() => true);
-  }
-  return new Promise((resolve) => {
-    const show = () => {
-      S.clusters.zoomToShowLayer(r.marker, () => {
-        withPopup(r).openPopup();
-        resolve(true);
-      });
-    };
-    const targetZoom = Math.max(S.map.getZoom(), 12);
-    const visible = S.map.getBounds().contains(r.latlng) && markerElement(r) === r.marker.getElement();
-    if (!fly || visible) {
-      show();
-    } else {
-      S.map.flyTo(r.latlng, targetZoom, { animate: !reducedMotion, duration: 0.6 });
-      S.map.once('moveend', show);
+/** Wires the panel's close button and Escape. */
+export function setupDetail(theMap) {
+  map = theMap;
+  $('detail-close').addEventListener('click', closeDetail);
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !$('detail').hidden) {
+      e.preventDefault();
+      closeDetail();
     }
   });
 }
@@ -82,6 +23,7 @@ let detailReturnFocus = null;
 
 let detailAbort = null;
 
+/** Opens the panel on a practice (a history entry when `push`; the focus moves to it when `focus`). */
 export async function openDetail(id, { push = true, focus = true } = {}) {
   const panel = $('detail');
   const body = $('detail-body');
@@ -94,9 +36,7 @@ export async function openDetail(id, { push = true, focus = true } = {}) {
   const wasHidden = panel.hidden;
   panel.hidden = false;
   if (wasHidden) mapResized();
-  S.state.p = id;
-  S.state.d = true;
-  if (push) commit(true, 'detail');
+  setState({ p: id, d: true }, push ? { push: 'detail' } : undefined);
   body.innerHTML = `<p class="muted">${esc(T.loading)}</p>`;
   $('detail-title').setAttribute('tabindex', '-1');
   if (focus) $('detail-title').focus();
@@ -112,6 +52,7 @@ export async function openDetail(id, { push = true, focus = true } = {}) {
   }
 }
 
+/** Closes the panel (the state is left to the caller). */
 export function closeDetailPanel() {
   const panel = $('detail');
   if (panel.hidden) return;
@@ -123,16 +64,15 @@ export function closeDetailPanel() {
 
 /** Tells Leaflet the map's box changed (a side panel opened or closed); keeps an open popup in view. */
 function mapResized() {
-  S.map.invalidateSize({ pan: false });
-  const popup = S.map._popup; // Leaflet 1.9.4: the open popup
-  if (popup && S.map.hasLayer(popup) && popup._adjustPan) popup._adjustPan();
+  map.invalidateSize({ pan: false });
+  const popup = map._popup; // Leaflet 1.9.4: the open popup
+  if (popup && map.hasLayer(popup) && popup._adjustPan) popup._adjustPan();
 }
 
-export function closeDetail() {
+/** The close button and Escape: the panel closes, the state says so, the focus goes back. */
+function closeDetail() {
   closeDetailPanel();
-  S.state.d = false;
-  if (!S.openPopupId) S.state.p = '';
-  commit(true, 'detail');
+  setState({ d: false, ...(store.get().popupId ? {} : { p: '' }) }, { push: 'detail' });
   if (detailReturnFocus && document.body.contains(detailReturnFocus)) detailReturnFocus.focus();
   detailReturnFocus = null;
 }

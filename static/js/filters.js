@@ -1,20 +1,16 @@
-// The filter form (area, voivodeship, powiat, gmina, years, text) and the
-// panel's chrome on narrow screens.
+// The filter form (area, voivodeship, powiat, gmina, unit type, years, text,
+// the choropleth and in-view switches): it sets the store's state, and shows
+// it again when the whole state is replaced (a note with `sync`).
 
 import { parseRadius, parseYear, DEFAULT_RADIUS_KM, UNIT_TYPES } from './state.js';
 import { swatchHtml, AREA_STYLE, SOCIAL_SUBAREAS } from './areas.js';
-import { esc, fmtNum, areaName, lang, T, collator, $, S } from './context.js';
-import { commit } from './history.js';
-import { updateChoropleth } from './choropleth.js';
-import { refresh, runText } from './data.js';
-import { updateDownloads } from './list.js';
-import { closeDetail } from './detail.js';
-import { fmtRadius } from './near.js';
+import { esc, fmtNum, fmtRadius, areaName, lang, T, collator, $, store, setState } from './context.js';
 import * as api from './api.js';
 
 export function fillFilterOptions() {
+  const { categories, regions } = store.get();
   const area = $('f-area');
-  const cats = S.categories.slice();
+  const cats = categories.slice();
   // Parents first, subareas under their parent.
   const opts = [];
   for (const c of cats) {
@@ -30,8 +26,8 @@ export function fillFilterOptions() {
     area.appendChild(o);
   }
   const woj = $('f-woj');
-  if (S.regions) {
-    const regs = S.regions.features.map((f) => f.properties).slice();
+  if (regions) {
+    const regs = regions.features.map((f) => f.properties).slice();
     regs.sort((a, b) => collator.compare(lang === 'en' ? a.name_en : a.name, lang === 'en' ? b.name_en : b.name));
     for (const r of regs) {
       const o = document.createElement('option');
@@ -59,11 +55,12 @@ function syncSelect(id, key) {
   const el = $(id);
   const options = [...el.options].map((o) => o.value);
   // Before the options arrive, a value is kept as it is.
-  if (options.length > 1 && !options.includes(S.state[key])) S.state[key] = '';
-  el.value = S.state[key];
+  if (options.length > 1 && !options.includes(store.get().state[key])) setState({ [key]: '' });
+  el.value = store.get().state[key];
   if (el.selectedIndex < 0) el.selectedIndex = 0;
 }
 
+/** Shows the store's state in the form. */
 export function syncControls() {
   fillAdminOptions();
   syncSelect('f-area', 'area');
@@ -71,18 +68,19 @@ export function syncControls() {
   syncSelect('f-pow', 'pow');
   syncSelect('f-gmi', 'gmi');
   syncSelect('f-ut', 'ut');
-  $('f-yf').value = S.state.yf || '';
-  $('f-yt').value = S.state.yt || '';
-  if (S.state.pow || S.state.gmi || S.state.ut || S.state.yf || S.state.yt) $('more-filters').open = true;
-  $('f-q').value = S.state.q;
-  const n = S.state.near;
+  const s = store.get().state;
+  $('f-yf').value = s.yf || '';
+  $('f-yt').value = s.yt || '';
+  if (s.pow || s.gmi || s.ut || s.yf || s.yt) $('more-filters').open = true;
+  $('f-q').value = s.q;
+  const n = s.near;
   const shown = n ? n.place || (n.name ? n.name.replace(/ \(.*$/, '') : '') : '';
   $('near-place').value = shown;
   $('near-place').dataset.chosen = n && !n.place ? shown : '';
   if (n || !Number.isFinite(parseRadius($('near-radius').value))) $('near-radius').value = fmtRadius(n ? n.radius : DEFAULT_RADIUS_KM);
   $('near-clear').hidden = !n;
-  $('l-choro').checked = S.state.choro;
-  $('dl-inview').checked = S.state.inview;
+  $('l-choro').checked = s.choro;
+  $('dl-inview').checked = s.inview;
 }
 
 /** Powiat and gmina options from the loaded practices: those of the chosen voivodeship (and powiat). */
@@ -94,15 +92,16 @@ async function fillAdminOptionsFromServer() {
   // Counting a large dataset per unit costs the server: asked for only once the
   // choices can be seen (the "more filters" box open).
   if (!$('more-filters').open) return;
-  const key = `${S.state.woj}|${S.state.pow}`;
+  const s = store.get().state;
+  const key = `${s.woj}|${s.pow}`;
   if (key === adminKey) return;
   adminKey = key;
   if (adminAbort) adminAbort.abort();
   adminAbort = new AbortController();
   const within = new URLSearchParams();
-  if (S.state.woj) within.set('voivodeship', S.state.woj);
+  if (s.woj) within.set('voivodeship', s.woj);
   const gminasWithin = new URLSearchParams(within);
-  if (S.state.pow) gminasWithin.set('powiat', S.state.pow);
+  if (s.pow) gminasWithin.set('powiat', s.pow);
   try {
     const [pows, gmis] = await Promise.all([api.counts('powiat', within, adminAbort.signal), api.counts('gmina', gminasWithin, adminAbort.signal)]);
     fillAdmin(new Map(pows.counts.map((c) => [c.teryt, c.name])), new Map(gmis.counts.map((c) => [c.teryt, c.name])));
@@ -124,48 +123,45 @@ function fillAdmin(pows, gmis) {
 }
 
 function fillAdminOptions() {
-  if (!S.loaded) return;
-  if (S.serverMode) {
+  const v = store.get();
+  if (!v.loaded) return;
+  if (v.serverMode) {
     fillAdminOptionsFromServer();
     return;
   }
-  const key = `${S.state.woj}|${S.state.pow}|${S.records.length}`;
+  const s = v.state;
+  const key = `${s.woj}|${s.pow}|${v.records.length}`;
   if (key === adminKey) return;
   adminKey = key;
   const pows = new Map();
   const gmis = new Map();
-  for (const r of S.records) {
+  for (const r of v.records) {
     const p = r.p;
-    if (S.state.woj && !(p.voivodeship && p.voivodeship.teryt === S.state.woj)) continue;
+    if (s.woj && !(p.voivodeship && p.voivodeship.teryt === s.woj)) continue;
     if (p.powiat && p.powiat.teryt) pows.set(p.powiat.teryt, p.powiat.name);
-    if (S.state.pow && !(p.powiat && p.powiat.teryt === S.state.pow)) continue;
+    if (s.pow && !(p.powiat && p.powiat.teryt === s.pow)) continue;
     if (p.gmina && p.gmina.teryt) gmis.set(p.gmina.teryt, p.gmina.name);
   }
   fillAdmin(pows, gmis);
 }
 
-export function setFilter(name, value) {
-  if (S.state[name] === value) return;
-  S.state[name] = value;
-  syncControls();
-  commit(true, name === 'q' ? 'q' : 'filter');
-  refresh();
+/** Sets one filter (and `also`, e.g. the units under a changed voivodeship): a new history entry. */
+function setFilter(name, value, also = {}) {
+  if (store.get().state[name] === value) return;
+  setState({ ...also, [name]: value }, { push: 'filter', sync: true });
 }
 
+/** Wires the form; shows the state again whenever a change asks for it (`sync`). */
 export function setupFilters() {
+  store.subscribe((next, prev, note) => {
+    if (note && note.sync) syncControls();
+  });
   $('more-filters').addEventListener('toggle', () => {
-    if ($('more-filters').open && S.serverMode) syncControls();
+    if ($('more-filters').open && store.get().serverMode) syncControls();
   });
   $('f-area').addEventListener('change', (e) => setFilter('area', e.target.value));
-  $('f-woj').addEventListener('change', (e) => {
-    S.state.pow = '';
-    S.state.gmi = '';
-    setFilter('woj', e.target.value);
-  });
-  $('f-pow').addEventListener('change', (e) => {
-    S.state.gmi = '';
-    setFilter('pow', e.target.value);
-  });
+  $('f-woj').addEventListener('change', (e) => setFilter('woj', e.target.value, { pow: '', gmi: '' }));
+  $('f-pow').addEventListener('change', (e) => setFilter('pow', e.target.value, { gmi: '' }));
   $('f-gmi').addEventListener('change', (e) => setFilter('gmi', e.target.value));
   $('f-ut').addEventListener('change', (e) => setFilter('ut', e.target.value));
   const year = (id, key) => {
@@ -190,52 +186,16 @@ export function setupFilters() {
     clearTimeout(t);
     const v = e.target.value;
     t = setTimeout(() => {
-      if (S.state.q === v) return;
-      S.state.q = v;
-      commit(true, 'q');
-      refresh();
-      runText();
+      if (store.get().state.q === v) return;
+      setState({ q: v }, { push: 'q' });
     }, 200);
   });
   const clear = () => {
-    Object.assign(S.state, { area: '', woj: '', pow: '', gmi: '', ut: '', yf: null, yt: null, q: '' });
-    syncControls();
-    commit(true, 'filter');
-    refresh();
+    setState({ area: '', woj: '', pow: '', gmi: '', ut: '', yf: null, yt: null, q: '' }, { push: 'filter', sync: true, refresh: true });
   };
   $('f-clear').addEventListener('click', clear);
   $('map-empty-clear').addEventListener('click', clear);
-  $('l-choro').addEventListener('change', (e) => {
-    S.state.choro = e.target.checked;
-    // With server clusters the counts per voivodeship come with the next answer.
-    if (S.serverMode && S.state.choro) refresh();
-    else updateChoropleth();
-    commit(true, 'choro');
-  });
-  $('dl-inview').addEventListener('change', (e) => {
-    S.state.inview = e.target.checked;
-    updateDownloads();
-    commit(true, 'inview');
-  });
-}
-
-export function setPanelOpen(open) {
-  document.body.classList.toggle('panel-open', open);
-  const b = $('panel-toggle');
-  b.setAttribute('aria-expanded', String(open));
-  b.textContent = open ? T.panelToggleClose : T.panelToggleOpen;
-  if (!open) S.map.invalidateSize();
-}
-
-export function setupChrome() {
-  $('panel-toggle').addEventListener('click', () => {
-    setPanelOpen(!document.body.classList.contains('panel-open'));
-  });
-  $('detail-close').addEventListener('click', closeDetail);
-  document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && !$('detail').hidden) {
-      e.preventDefault();
-      closeDetail();
-    }
-  });
+  // The choropleth draws itself (with server clusters, from the next answer, which asks for its counts).
+  $('l-choro').addEventListener('change', (e) => setState({ choro: e.target.checked }, { push: 'choro' }));
+  $('dl-inview').addEventListener('change', (e) => setState({ inview: e.target.checked }, { push: 'inview' }));
 }

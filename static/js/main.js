@@ -1,20 +1,36 @@
 // The map page's entry point: wires the modules, loads the data, and marks the
 // page ready (data-ready="1", window.__mapaInteractiveMs) for the tests.
+//
+// The modules, in floors; each imports only from the floors below it:
+//   pure       store.js (the store: set, update, subscribe), state.js (the URL
+//              state), filter.js (the filter rule), text.js, plural.js, areas.js,
+//              i18n.js, api.js, places.js, share.js (store, state, filter, text,
+//              plural and share are tested under node: tests/js/)
+//   shared     context.js (the page's store, its strings, formatting),
+//              markers.js (icons), records.js (the records of practices)
+//   features   filters.js, near.js, history.js, map.js (popups too), detail.js
+//              SET the store; map.js, list.js (list, counts, downloads),
+//              choropleth.js RENDER from it (they subscribe); data.js (the
+//              selection when the page holds every practice) and server.js
+//              (server clusters) follow the filters. No feature imports another:
+//              the actions one offers another (open a practice, highlight a row)
+//              are handed over here.
+//   top        main.js
 
 import { parseState } from './state.js';
 import * as api from './api.js';
 import { setupShareDialog, setupEmbed } from './share.js';
+import { lang, T, $, store, setState, mapView } from './context.js';
 import { setupPrint } from './print.js';
-import { lang, T, $, S } from './context.js';
-import { commit, updateLangLink, currentView, applyState } from './history.js';
-import { initMap, setupBase, setupOutlines } from './map.js';
-import { updateChoropleth } from './choropleth.js';
-import { refresh, runText, loadPractices } from './data.js';
-import { setupList } from './list.js';
-import { openPractice, openDetail } from './detail.js';
+import { commit, updateLangLink, applyState, setupHistory } from './history.js';
+import { initMap, setupBase, setupOutlines, highlight, withPopup, openPractice, onMap } from './map.js';
+import { setupChoropleth } from './choropleth.js';
+import { setupData, refresh, runText, loadPractices } from './data.js';
+import { setupList, listHighlight } from './list.js';
+import { setupDetail, openDetail, closeDetailPanel } from './detail.js';
 import { runNear, setupNear } from './near.js';
-import { fillFilterOptions, syncControls, setupFilters, setupChrome } from './filters.js';
-import { wantServerMode, setupServerMode } from './server.js';
+import { fillFilterOptions, syncControls, setupFilters } from './filters.js';
+import { wantServerMode, setupServerMode, serverRefresh } from './server.js';
 
 function applyStrings() {
   document.documentElement.lang = T.htmlLang;
@@ -36,15 +52,27 @@ function applyStrings() {
 
 async function main() {
   performance.mark('mapa:modules');
-  if (S.state.embed) S.updateEmbedLink = setupEmbed({ current: () => S.state });
-  setupShareDialog({ T, current: () => ({ ...S.state, view: currentView() }) });
-  setupPrint();
+  const state = () => store.get().state;
   applyStrings();
-  initMap();
-  setupChrome();
+  const map = initMap({ hover: listHighlight, openDetail, closeDetailPanel });
+  if (state().embed) {
+    // Embedded: the "open the full map" link follows the state.
+    const updateEmbedLink = setupEmbed({ current: state });
+    store.subscribe((next, prev) => {
+      if (next.state !== prev.state) updateEmbedLink();
+    });
+  }
+  setupShareDialog({ T, current: () => ({ ...state(), view: mapView(map) }) });
+  setupPrint(map);
+  // Subscribers run in this order: the form shows a state before it is written
+  // to the URL and before the selection follows it.
   setupFilters();
-  setupNear();
-  setupList();
+  setupHistory(map, { onMap, openPractice, openDetail, closeDetailPanel });
+  setupData();
+  setupDetail(map);
+  setupNear(map, { openPractice });
+  setupList(map, { openPractice, highlight });
+  setupChoropleth(map);
   updateLangLink();
 
   performance.mark('mapa:start');
@@ -57,23 +85,29 @@ async function main() {
     (c) => c.practices || 0,
     () => 0,
   );
-  S.total = total;
-  if (wantServerMode(total)) setupServerMode();
-  document.documentElement.dataset.mode = S.serverMode ? 'server' : 'client';
+  store.set({ total });
+  if (wantServerMode(total)) setupServerMode(map, { withPopup });
+  const serverMode = store.get().serverMode;
+  document.documentElement.dataset.mode = serverMode ? 'server' : 'client';
+  const redraw = serverMode ? serverRefresh : refresh;
   // The practices (unless the server clusters) and the near-me answer are asked for at once.
-  const loaded = (S.serverMode ? Promise.resolve() : loadPractices()).then(
+  const loaded = (serverMode ? Promise.resolve() : loadPractices()).then(
     () => true,
     () => false,
   );
-  const nearDone = S.state.near ? runNear({ fit: !S.state.view }) : Promise.resolve();
+  const nearDone = state().near ? runNear({ fit: !state().view }) : Promise.resolve();
   const textDone = runText();
   const [cfg, cats, regions] = await furniture;
   performance.mark('mapa:config');
-  S.config = cfg.status === 'fulfilled' ? cfg.value : { tile_url: '', tile_attribution: '', max_limit: 10000 };
-  S.categories = cats.status === 'fulfilled' ? cats.value.categories || [] : [];
-  for (const c of S.categories) S.areaNames.set(c.slug, lang === 'en' ? c.name_en : c.name_pl);
-  S.regions = regions.status === 'fulfilled' ? regions.value : null;
-  if (S.regions) for (const f of S.regions.features) S.regionNames.set(f.properties.teryt, f.properties.name_en || f.properties.name);
+  const categories = cats.status === 'fulfilled' ? cats.value.categories || [] : [];
+  const regionsFc = regions.status === 'fulfilled' ? regions.value : null;
+  store.set({
+    config: cfg.status === 'fulfilled' ? cfg.value : { tile_url: '', tile_attribution: '', max_limit: 10000 },
+    categories,
+    areaNames: new Map(categories.map((c) => [c.slug, lang === 'en' ? c.name_en : c.name_pl])),
+    regions: regionsFc,
+    regionNames: new Map(regionsFc ? regionsFc.features.map((f) => [f.properties.teryt, f.properties.name_en || f.properties.name]) : []),
+  });
   setupBase();
   setupOutlines();
   fillFilterOptions();
@@ -84,23 +118,22 @@ async function main() {
     document.documentElement.dataset.ready = 'error';
     return;
   }
-  S.loaded = true;
+  store.set({ loaded: true });
   performance.mark('mapa:loaded');
   await nearDone;
   syncControls();
-  await refresh();
-  textDone.then(() => refresh());
-  updateChoropleth();
-  if (S.state.p && S.serverMode) {
-    if (S.state.d) await openDetail(S.state.p, { push: false, focus: false });
-  } else if (S.state.p) {
-    const id = S.state.p;
-    const r = S.byId.get(id);
-    if (r && r.marker && S.clusters.hasLayer(r.marker)) await openPractice(id, { fly: !S.state.view });
-    if (S.state.d) await openDetail(id, { push: false, focus: false });
-    if (!r) S.state.p = '';
+  await redraw();
+  textDone.then(() => redraw());
+  const { p, d } = state();
+  if (p && serverMode) {
+    if (d) await openDetail(p, { push: false, focus: false });
+  } else if (p) {
+    const r = store.get().byId.get(p);
+    if (onMap(r)) await openPractice(p, { fly: !state().view });
+    if (d) await openDetail(p, { push: false, focus: false });
+    if (!r) setState({ p: '' });
   }
-  S.state.view = currentView();
+  setState({ view: mapView(map) });
   commit(false);
   window.addEventListener('popstate', () => applyState(parseState(location.search)));
   performance.mark('mapa-interactive');

@@ -4,35 +4,32 @@
 import { parseRadius, DEFAULT_RADIUS_KM } from './state.js';
 import * as api from './api.js';
 import { attachSuggestions, normalisePlaceQuery, placeOf, placeLabel } from './places.js';
-import { esc, apiMessage, fmtNum, fmtKm, L, T, $, reducedMotion, S } from './context.js';
-import { commit } from './history.js';
-import { nearKey, refresh } from './data.js';
-import { openPractice } from './detail.js';
+import { nearKey } from './filter.js';
+import { esc, apiMessage, fmtKm, fmtRadius, L, T, $, reducedMotion, store, setState } from './context.js';
+
+let map = null;
+let nearLayer = null;
 
 function drawNear() {
-  if (S.nearLayer) {
-    S.map.removeLayer(S.nearLayer);
-    S.nearLayer = null;
+  if (nearLayer) {
+    map.removeLayer(nearLayer);
+    nearLayer = null;
   }
-  const n = S.state.near;
-  const res = S.nearResult;
+  const { state, nearResult: res } = store.get();
+  const n = state.near;
   $('near-clear').hidden = !n;
   if (!n || !res || !res.dist) return;
   const c = L.latLng(res.lat, res.lon);
-  S.nearLayer = L.layerGroup([
+  nearLayer = L.layerGroup([
     L.circle(c, { radius: n.radius * 1000, color: '#0b4f8a', weight: 2, fillOpacity: 0.06, interactive: false }),
     L.circleMarker(c, { radius: 6, color: '#fff', weight: 2, fillColor: '#0b4f8a', fillOpacity: 1, interactive: false }),
-  ]).addTo(S.map);
-}
-
-export function fmtRadius(r) {
-  return fmtNum(r, r % 1 ? 1 : 0);
+  ]).addTo(map);
 }
 
 /** The status under the near-me form: the centre, the chosen place and its precision, the others, the nearest when none is in the radius. */
 function showNearStatus() {
-  const n = S.state.near;
-  const res = S.nearResult;
+  const { state, nearResult: res } = store.get();
+  const n = state.near;
   const status = $('near-status');
   const extra = $('near-extra');
   status.classList.remove('error');
@@ -72,22 +69,24 @@ function showNearStatus() {
 }
 
 let nearAbort = null;
-/** Finds the centre (geocoding a typed place), the practices within the radius and, when none, the nearest few. `fit` zooms to the circle. */
-
+/**
+ * Finds the centre (geocoding a typed place), the practices within the radius
+ * and, when none, the nearest few, for the store's near-me query; its answer
+ * goes to the store (nearResult), and the selection follows. `fit` zooms to
+ * the circle. Resolves when the selection is drawn.
+ */
 export async function runNear({ fit }) {
-  const n = S.state.near;
+  const n = store.get().state.near;
   if (nearAbort) nearAbort.abort();
   if (!n) {
-    S.nearResult = null;
-    showNearStatus();
-    drawNear();
-    await refresh();
+    await setResult(null);
     return;
   }
   const key = nearKey(n);
   nearAbort = new AbortController();
   const signal = nearAbort.signal;
   const dist = new Map();
+  let result;
   try {
     let centre;
     let others = [];
@@ -108,7 +107,8 @@ export async function runNear({ fit }) {
       centre = { lat: n.lat, lon: n.lon, name: n.name || T.nearMyLocation, precision: n.prec || '' };
     }
     const params = new URLSearchParams({ lat: String(centre.lat), lon: String(centre.lon), radius_km: String(n.radius) });
-    const limit = (S.config && S.config.max_limit) || 10000;
+    const config = store.get().config;
+    const limit = (config && config.max_limit) || 10000;
     await api.allPractices(params, {
       limit,
       parallel: 1,
@@ -122,7 +122,7 @@ export async function runNear({ fit }) {
       const fc = await api.nearest(centre.lat, centre.lon, 3, signal);
       nearest = (fc.features || []).map((f) => ({ id: String(f.id ?? f.properties.id), title: f.properties.title, km: f.properties.distance_km }));
     }
-    S.nearResult = {
+    result = {
       key,
       lat: centre.lat,
       lon: centre.lon,
@@ -133,19 +133,22 @@ export async function runNear({ fit }) {
       nearest,
       dist,
     };
-    showNearStatus();
-    drawNear();
-    if (fit && S.nearLayer) {
-      const circle = S.nearLayer.getLayers()[0];
-      S.map.fitBounds(circle.getBounds(), { animate: !reducedMotion, padding: [10, 10] });
-    }
   } catch (e) {
     if (e.name === 'AbortError') return;
-    S.nearResult = { key, error: e instanceof api.ApiError ? apiMessage(e) : e.message || T.loadFailed };
-    showNearStatus();
-    drawNear();
+    result = { key, error: e instanceof api.ApiError ? apiMessage(e) : e.message || T.loadFailed };
   }
-  await refresh();
+  await setResult(result, fit);
+}
+
+/** Stores a near-me answer, shows it (status, circle), and resolves when the selection is drawn. */
+function setResult(result, fit = false) {
+  // The status and circle first (a listener), then the selection (refresh: even when the answer is the same).
+  const done = store.set({ nearResult: result }, { refresh: true, nearShown: true });
+  if (fit && nearLayer) {
+    const circle = nearLayer.getLayers()[0];
+    map.fitBounds(circle.getBounds(), { animate: !reducedMotion, padding: [10, 10] });
+  }
+  return done;
 }
 
 function nearError(text, field) {
@@ -160,20 +163,38 @@ function nearError(text, field) {
 /** Moves the near-me search to a chosen place (a suggestion or one of the others). */
 function nearPlace(place) {
   const r = parseRadius($('near-radius').value);
-  S.state.near = {
-    lat: place.lat,
-    lon: place.lon,
-    radius: Number.isFinite(r) ? r : S.state.near ? S.state.near.radius : DEFAULT_RADIUS_KM,
-    name: placeLabel(place, T),
-    prec: place.precision || '',
-  };
+  const old = store.get().state.near;
   $('near-place').value = place.name;
   $('near-place').dataset.chosen = place.name;
-  commit(true, 'near');
-  runNear({ fit: true });
+  setNear({
+    lat: place.lat,
+    lon: place.lon,
+    radius: Number.isFinite(r) ? r : old ? old.radius : DEFAULT_RADIUS_KM,
+    name: placeLabel(place, T),
+    prec: place.precision || '',
+  });
 }
 
-export function setupNear() {
+/** A new near-me query from the form: a history entry, then its answer, the map zoomed to its circle. */
+function setNear(near, fit = true) {
+  setState({ near }, { push: 'near' });
+  runNear({ fit });
+}
+
+/**
+ * Wires the form, and shows the answer whenever it changes. A query set from
+ * elsewhere (back and forward: a note with `apply`) is asked for too.
+ * `openPractice(id, opts)`: the map's.
+ */
+export function setupNear(theMap, { openPractice }) {
+  map = theMap;
+  store.subscribe((next, prev, note) => {
+    if (note && note.nearShown) {
+      showNearStatus();
+      drawNear();
+    }
+    if (note && note.apply && nearKey(next.state.near) !== nearKey(prev.state.near)) return runNear({ fit: false });
+  });
   const suggest = attachSuggestions({ input: $('near-place'), list: $('near-suggest'), T, onPick: nearPlace });
   for (const id of ['near-place', 'near-radius']) $(id).addEventListener('input', (e) => e.target.removeAttribute('aria-invalid'));
   $('near').addEventListener('submit', (e) => {
@@ -185,27 +206,23 @@ export function setupNear() {
     status.classList.remove('error');
     if (!place) return nearError(T.nearNeedPlace, $('near-place'));
     if (!Number.isFinite(r)) return nearError(T.nearBadRadius, $('near-radius'));
-    const n = S.state.near;
+    const n = store.get().state.near;
     // The same place with another radius keeps a chosen candidate.
-    if (n && !n.place && n.name && place === $('near-place').dataset.chosen) S.state.near = { ...n, radius: r };
-    else S.state.near = { place, radius: r };
-    commit(true, 'near');
-    runNear({ fit: true });
+    setNear(n && !n.place && n.name && place === $('near-place').dataset.chosen ? { ...n, radius: r } : { place, radius: r });
   });
   $('near-extra').addEventListener('click', (e) => {
     const b = e.target.closest('button');
     if (!b) return;
     if (b.dataset.other !== undefined) {
-      const pl = S.nearResult && S.nearResult.others[Number(b.dataset.other)];
+      const res = store.get().nearResult;
+      const pl = res && res.others[Number(b.dataset.other)];
       if (pl) nearPlace(pl);
     } else if (b.dataset.nearest) {
       openPractice(b.dataset.nearest, { fly: true });
     } else if (b.id === 'near-widen') {
       const r = Number(b.dataset.radius);
-      S.state.near = { ...S.state.near, radius: r };
       $('near-radius').value = fmtRadius(r);
-      commit(true, 'near');
-      runNear({ fit: true });
+      setNear({ ...store.get().state.near, radius: r });
     }
   });
   $('near-locate').addEventListener('click', () => {
@@ -220,10 +237,8 @@ export function setupNear() {
     status.textContent = T.nearLocating;
     navigator.geolocation.getCurrentPosition(
       (pos) => {
-        S.state.near = { lat: pos.coords.latitude, lon: pos.coords.longitude, radius: r };
         $('near-place').value = '';
-        commit(true, 'near');
-        runNear({ fit: true });
+        setNear({ lat: pos.coords.latitude, lon: pos.coords.longitude, radius: r });
       },
       () => {
         status.textContent = T.nearGeoDenied;
@@ -233,9 +248,7 @@ export function setupNear() {
     );
   });
   $('near-clear').addEventListener('click', () => {
-    S.state.near = null;
-    commit(true, 'near');
-    runNear({ fit: false });
+    setNear(null, false);
     $('near-place').focus();
   });
 }

@@ -7,12 +7,10 @@
 
 import { apiFilterParams } from './state.js';
 import * as api from './api.js';
-import { L, T, $, coarsePointer, LIST_MAX, PAGE, collator, setBusy, S } from './context.js';
-import { markerIcon, LabelledIcon } from './map.js';
-import { updateList, updateDownloads, currentBbox } from './list.js';
-import { withPopup } from './detail.js';
-import { recordOf } from './data.js';
-import { updateChoropleth } from './choropleth.js';
+import { LabelledIcon, practiceMarker } from './markers.js';
+import { recordOf } from './records.js';
+import { selectionChanged } from './filter.js';
+import { L, T, $, coarsePointer, LIST_MAX, PAGE, collator, setBusy, store, markRendered, mapBbox } from './context.js';
 
 /**
  * Largest dataset the page loads whole: one page of the API (PAGE). Measured
@@ -31,9 +29,6 @@ export function wantServerMode(total) {
   return total > SERVER_MODE_ABOVE;
 }
 
-/** What the server answered for the current view and filters. */
-S.server = { list: [], dist: new Map(), listMatched: 0, matched: 0, inView: 0, regions: null, version: 0 };
-
 let viewAbort = null;
 let viewTimer = null;
 /** The questions of the answer on the map, to skip asking the same again. */
@@ -43,24 +38,46 @@ let askedSince = null;
 /** Pans and zooms that follow quickly (keys held, wheel) make one question. */
 const VIEW_DEBOUNCE_MS = 40;
 
-/** Sets the map up for server clusters: a layer of its own and a re-query on every move. */
-export function setupServerMode() {
-  S.serverMode = true;
-  S.serverLayer = L.featureGroup().addTo(S.map);
-  S.serverLayer.on('click', (e) => {
+let map = null;
+let layer = null;
+
+/**
+ * Sets the map up for server clusters: a layer of its own, a re-query on every
+ * move and on every change of the filters, Enter on a focused marker. `withPopup(record)` gives a practice's marker its popup.
+ */
+export function setupServerMode(theMap, { withPopup }) {
+  map = theMap;
+  store.set({ serverMode: true });
+  layer = L.featureGroup().addTo(map);
+  layer.on('click', (e) => {
     const m = e.layer;
     if (m.clusterBbox) {
       const [w, s, east, n] = m.clusterBbox;
       const b = L.latLngBounds([s, w], [n, east]);
       // A cluster of one place (all at a point) zooms in two steps instead.
-      if (b.getNorthEast().equals(b.getSouthWest())) S.map.setView(b.getCenter(), Math.min(S.map.getMaxZoom(), S.map.getZoom() + 2));
-      else S.map.fitBounds(b, { padding: [30, 30], maxZoom: S.map.getMaxZoom() });
+      if (b.getNorthEast().equals(b.getSouthWest())) map.setView(b.getCenter(), Math.min(map.getMaxZoom(), map.getZoom() + 2));
+      else map.fitBounds(b, { padding: [30, 30], maxZoom: map.getMaxZoom() });
     } else if (m.practiceId) {
-      const r = S.byId.get(m.practiceId);
+      const r = store.get().byId.get(m.practiceId);
       if (r) withPopup(r).openPopup();
     }
   });
-  S.map.on('moveend', () => {
+  // Enter or Space on a focused marker: a click (a cluster zooms in, a practice opens its popup).
+  map.getContainer().addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    const el = e.target.closest('.leaflet-marker-icon');
+    if (!el) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const m = markerOf(el);
+    if (m) m.fire('click');
+  });
+  store.subscribe((next, prev, note) => {
+    // The counts per voivodeship come with the answer: asked for when the choropleth is switched on.
+    if (!next.loaded) return;
+    if (selectionChanged(next, prev, note) || (next.state.choro && !prev.state.choro)) return serverRefresh();
+  });
+  map.on('moveend', () => {
     setBusy(true); // until the view's answer is drawn
     if (askedSince === null) askedSince = performance.now();
     clearTimeout(viewTimer);
@@ -87,13 +104,11 @@ function clusterMarker(f) {
   return m;
 }
 
-function practiceMarker(f) {
+function placeMarker(f) {
   const r = recordOf(f);
   if (!r.latlng) return null;
-  const m = L.marker(r.latlng, { icon: markerIcon(r.p.area), title: r.p.title, keyboard: true, riseOnHover: true });
-  m.practiceId = r.id;
-  r.marker = m;
-  return m;
+  r.marker = practiceMarker(r);
+  return r.marker;
 }
 
 /**
@@ -106,60 +121,60 @@ export async function serverRefresh() {
   if (viewAbort) viewAbort.abort();
   const abort = new AbortController();
   viewAbort = abort;
-  const bbox = currentBbox();
-  const zoom = Math.max(0, Math.min(20, Math.round(S.map.getZoom())));
-  const view = apiFilterParams(S.state, bbox);
+  const v = store.get();
+  const s = v.state;
+  const bbox = mapBbox(map);
+  const zoom = Math.max(0, Math.min(20, Math.round(map.getZoom())));
+  const view = apiFilterParams(s, bbox);
   view.set('zoom', String(zoom));
   // Near a place the list holds every practice in the circle, nearest first; else those in view.
-  const list = apiFilterParams(S.state, S.state.near ? null : bbox);
+  const list = apiFilterParams(s, s.near ? null : bbox);
   list.set('limit', String(LIST_MAX));
   // Every match, wherever it lies (without filters: the dataset's size, known).
-  const all = apiFilterParams(S.state, null);
+  const all = apiFilterParams(s, null);
   all.set('limit', '0');
-  const counted = [...all.keys()].length > 1 ? api.practices(all, abort.signal) : Promise.resolve({ numberMatched: S.total });
-  const key = `${view}|${list}|${all}|${S.state.choro}`;
+  const counted = [...all.keys()].length > 1 ? api.practices(all, abort.signal) : Promise.resolve({ numberMatched: v.total });
+  const key = `${view}|${list}|${all}|${s.choro}`;
   if (key === drawnKey) {
     // The same view and filters (a move that came back, a repeated event): nothing to ask.
     viewAbort = null;
     askedSince = null;
-    S.rev += 1;
-    document.documentElement.dataset.rev = String(S.rev);
+    markRendered();
     setBusy(false);
     return;
   }
   setBusy(true);
   try {
     // The shaded voivodeships need the counts per voivodeship: asked for only when shown.
-    const regions = S.state.choro && S.regions ? api.counts('voivodeship', apiFilterParams(S.state, null), abort.signal) : null;
+    const regions = s.choro && v.regions ? api.counts('voivodeship', apiFilterParams(s, null), abort.signal) : null;
     const [clusters, page, total, perRegion] = await Promise.all([api.clusters(view, abort.signal), api.practices(list, abort.signal), counted, regions]);
     if (viewAbort !== abort) return;
     const markers = [];
     for (const f of clusters.features || []) {
-      const m = f.properties && f.properties.cluster ? clusterMarker(f) : practiceMarker(f);
+      const m = f.properties && f.properties.cluster ? clusterMarker(f) : placeMarker(f);
       if (m) markers.push(m);
     }
-    S.serverLayer.clearLayers();
-    for (const m of markers) S.serverLayer.addLayer(m);
+    layer.clearLayers();
+    for (const m of markers) layer.addLayer(m);
     const rows = (page.features || []).map(recordOf);
     const dist = new Map();
     for (const f of page.features || []) if (typeof f.properties.distance_km === 'number') dist.set(String(f.id ?? f.properties.id), f.properties.distance_km);
     // Near a place the API answers nearest first; otherwise by title, as the page lists them.
-    if (!S.state.near) rows.sort((a, b) => collator.compare(a.p.title || '', b.p.title || ''));
+    if (!s.near) rows.sort((a, b) => collator.compare(a.p.title || '', b.p.title || ''));
     drawnKey = key;
-    S.server = {
-      list: rows,
-      dist,
-      listMatched: page.numberMatched || 0,
-      matched: total.numberMatched || 0,
-      inView: clusters.numberMatched || 0,
-      regions: perRegion ? new Map(perRegion.counts.map((c) => [c.teryt, c.count])) : null,
-      version: S.server.version + 1,
-    };
-    updateList();
-    updateChoropleth();
-    updateDownloads();
-    S.rev += 1;
-    document.documentElement.dataset.rev = String(S.rev);
+    // The list, the counts and the choropleth draw the answer.
+    await store.set({
+      server: {
+        list: rows,
+        dist,
+        listMatched: page.numberMatched || 0,
+        matched: total.numberMatched || 0,
+        inView: clusters.numberMatched || 0,
+        regions: perRegion ? new Map(perRegion.counts.map((c) => [c.teryt, c.count])) : null,
+        version: store.get().server.version + 1,
+      },
+    });
+    markRendered();
     // From the move's end (or the filter's change) to the answer drawn; perf.test.mjs reads these.
     performance.measure('mapa:view-answered', { start: askedSince, end: performance.now() });
     askedSince = null;
@@ -174,10 +189,10 @@ export async function serverRefresh() {
   }
 }
 
-/** The map markers of the server layer (clusters and single practices), for the keyboard handler. */
-export function serverMarkerOf(el) {
+/** The marker of the server layer (a cluster or a practice) whose element is `el`. */
+function markerOf(el) {
   let found = null;
-  S.serverLayer.eachLayer((m) => {
+  layer.eachLayer((m) => {
     if (m._icon === el) found = m;
   });
   return found;

@@ -1,4 +1,4 @@
-// The map page as municipal staff and researchers use it (issue 13): place
+// The map page as municipal staff and researchers use it: place
 // choice, empty radius, keyboard, layout, radius input, Polish text, inflected
 // search, share/embed/print, Excel CSV, details, filters. Each test fails on
 // the page as it was before.
