@@ -26,8 +26,6 @@
 pub mod api;
 /// Server-side clustering of a viewport's matches for the map, with exact counts.
 pub mod cluster;
-/// Compact per-practice storage: byte columns and fixed rows, in memory or mapped.
-pub(crate) mod compact;
 /// Command-line and environment configuration (clap).
 pub mod config;
 /// CSV for people: formulas neutralised, plain or Excel dialect.
@@ -38,6 +36,8 @@ pub mod dataset;
 pub mod download;
 /// Counts of a query's matches per voivodeship, powiat or gmina.
 pub mod facets;
+/// File-system safety: atomic writes, temporary-file cleaning, fingerprints, change watching.
+pub mod files;
 /// Polish gazetteer (GeoNames, Natural Earth), the geocoder and reverse geocoder.
 pub mod gazetteer;
 /// Great-circle geometry helpers shared by the geocoder and the index.
@@ -54,8 +54,8 @@ pub mod places;
 pub mod practice;
 /// Dataset snapshots and the filter/spatial queries over them (no HTTP here).
 pub mod query;
-/// The snapshot file beside the dataset: validated practices that load without the CSV.
-pub mod snapshot_file;
+/// What a snapshot is: records, rows, columns, prepared features, the grid, its file format.
+pub mod snapshot;
 /// The CSV dataset: load with validation, atomic save.
 pub mod store;
 /// Seeded synthetic practices for benchmarks and load tests.
