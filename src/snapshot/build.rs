@@ -182,13 +182,9 @@ mod tests {
     use super::*;
     use crate::gazetteer::Gazetteer;
 
-    fn sample(n: usize) -> Vec<Practice> {
-        crate::synthetic::practices(Gazetteer::bundled(), n, 3)
-    }
-
     #[test]
     fn version_follows_content() {
-        let ps = sample(20);
+        let ps = crate::synthetic::practices(Gazetteer::bundled(), 20, 3);
         let a = Snapshot::new(ps.clone()).version();
         assert_eq!(a, Snapshot::new(ps.clone()).version());
         let mut changed = ps;

@@ -15,7 +15,7 @@ use crate::geojson::PreparedFeature;
 use crate::index::PracticeIndex;
 use crate::practice::{Area, Practice};
 
-/// An immutable, queryable dataset, held compactly (see [`columns`](super::columns)):
+/// An immutable, queryable dataset, held compactly (see the snapshot's `columns`):
 /// the encoded records, decoded on demand; a fixed row per practice for the
 /// filters; the prepared features; the folded search text; the id map; the
 /// R-tree.
@@ -307,13 +307,9 @@ mod tests {
     use super::*;
     use crate::gazetteer::Gazetteer;
 
-    fn sample(n: usize) -> Vec<Practice> {
-        crate::synthetic::practices(Gazetteer::bundled(), n, 3)
-    }
-
     #[test]
     fn by_id_finds_every_practice_and_nothing_else() {
-        let mut ps = sample(300);
+        let mut ps = crate::synthetic::practices(Gazetteer::bundled(), 300, 3);
         ps.reverse(); // ids out of order in the dataset
         let s = Snapshot::new(ps.clone());
         for p in &ps {
@@ -325,7 +321,7 @@ mod tests {
 
     #[test]
     fn derived_values_are_found_once_per_snapshot() {
-        let ps = sample(200);
+        let ps = crate::synthetic::practices(Gazetteer::bundled(), 200, 3);
         let s = Snapshot::new(ps.clone());
         let placed = ps.iter().filter_map(|p| p.location);
         let want = Bbox::around(placed.map(|l| crate::geo_util::LonLat::new(l.lon, l.lat)));

@@ -209,12 +209,6 @@ mod tests {
     #[test]
     fn records_encode_as_postcard_does() {
         let mut ps = crate::synthetic::practices(Gazetteer::bundled(), 12, 5);
-        ps[1].contacts = vec![Contact {
-            name: "Anna Nowak".into(),
-            role: Some("koordynatorka".into()),
-            phone: Some("+48 32 123 45 67".into()),
-            email: None,
-        }];
         ps[2].location = None;
         let mut out = b"before".to_vec();
         let mut expected = out.clone();

@@ -1,8 +1,8 @@
 //! The CSV dataset's format: its columns, reading rows with validation
-//! ([`read`](mod@read)), writing rows and the atomic save ([`write`](mod@write)).
+//! (`read.rs`), writing rows and the atomic save (`write.rs`).
 //!
 //! `data/practices.csv` is UTF-8 with a header and one row per practice; the
-//! columns are [`CSV_HEADER`] and are documented in `data/README.md`. Multi-valued
+//! columns are [`CSV_HEADER`](crate::store::CSV_HEADER) and are documented in `data/README.md`. Multi-valued
 //! fields: `websites` joined by ` | `, `contacts` as a JSON array of
 //! `{"name", "role", "phone", "email"}` objects. Empty cells are absent values.
 
