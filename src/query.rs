@@ -1,6 +1,9 @@
 //! The queries over a snapshot, independent of HTTP: a [`Filter`] of every
 //! predicate a request may combine, planned onto the snapshot's R-tree and
 //! rows ([`Snapshot::query`]), answered as [`Matches`] in answer order.
+//!
+//! `Snapshot::query` is a method defined here, over the snapshot's public
+//! and crate-visible readers, so the snapshot itself knows nothing of queries.
 
 use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
@@ -11,7 +14,8 @@ use crate::index::{Hit, sort_nearest_first};
 use crate::practice::{Area, Practice, UnitType};
 use crate::snapshot::columns::AdminLevel;
 
-/// The snapshot the queries read (it lives in [`crate::snapshot`]).
+/// The snapshot the queries read (it lives in [`crate::snapshot`]; named here
+/// too so that callers of the query keep one import).
 pub use crate::snapshot::Snapshot;
 
 /// Which spatial test the candidate source already applied.
