@@ -275,6 +275,7 @@ impl Snapshot {
     }
 
     /// The cell of a practice at a zoom.
+    #[inline]
     pub(crate) fn cell_of(&self, i: u32, zoom: u8) -> Key {
         self.derived.grid.key(&self.attrs, i, zoom)
     }
