@@ -9,6 +9,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use mapa_praktyk::gazetteer::Gazetteer;
+use mapa_praktyk::geo_util::Bbox;
 use mapa_praktyk::index::PracticeIndex;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -73,12 +74,12 @@ fn bench(c: &mut Criterion) {
         let counts: Vec<usize> = qs
             .iter()
             .map(|&(lon, lat)| {
-                idx.in_bbox(
+                idx.in_bbox(Bbox::new(
                     lon - side / 2.0,
                     lat - side / 3.0,
                     lon + side / 2.0,
                     lat + side / 3.0,
-                )
+                ))
                 .len()
             })
             .collect();
@@ -118,12 +119,12 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let (lon, lat) = qs[i % qs.len()];
                 i += 1;
-                black_box(idx.in_bbox(
+                black_box(idx.in_bbox(Bbox::new(
                     lon - side / 2.0,
                     lat - side / 3.0,
                     lon + side / 2.0,
                     lat + side / 3.0,
-                ))
+                )))
             })
         });
         grp.sample_size(10);

@@ -63,7 +63,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!(
         "viewport {:.2}",
-        time(&|lon, lat| index.in_bbox(lon - hw, lat - hh, lon + hw, lat + hh).len())
+        time(&|lon, lat| index
+            .in_bbox(mapa_praktyk::geo_util::Bbox::new(
+                lon - hw,
+                lat - hh,
+                lon + hw,
+                lat + hh
+            ))
+            .len())
     );
     Ok(())
 }

@@ -1,6 +1,13 @@
-//! The served dataset over time: the first load of the CSV file into a
-//! [`Snapshot`], and the watcher that swaps in a new snapshot when the file
-//! changes. No HTTP here; the server only holds the swap.
+//! The served dataset over time, and the one place that decides how it is
+//! loaded, saved and reloaded: from the snapshot file beside it when that names
+//! the dataset's current content, else from its records (the CSV), which are
+//! validated; the snapshot file written after a load from the CSV; a watcher
+//! that swaps in a new snapshot when the content changes. No HTTP here; the
+//! server only holds the swap.
+//!
+//! What a snapshot holds and the file's format are [`crate::snapshot`]'s; the
+//! CSV's format is [`crate::store`]'s; writing files safely and telling when
+//! one changed are [`crate::files`]'.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -8,8 +15,223 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 
-use crate::query::Snapshot;
-use crate::store::StoreError;
+use crate::files::{self, ContentWatch, Fingerprint};
+use crate::practice::Practice;
+use crate::snapshot::file::{self, SnapshotFileError};
+use crate::snapshot::{Snapshot, SnapshotBuilder};
+use crate::store::{self, RowError, StoreError};
+
+/// Where a dataset's practices come from: the CSV file now; a database plugs
+/// in beside it as a second implementation. A snapshot is built from a source
+/// row by row, and versioned by the source's fingerprint.
+pub trait Source: Sync {
+    /// What identifies the content now (its version).
+    fn fingerprint(&self) -> Result<Fingerprint, StoreError>;
+
+    /// Hands every valid practice to `each` with its position (the CSV's
+    /// line), in order; returns the problems of the invalid ones, or the error
+    /// that stopped reading.
+    fn read_each(
+        &self,
+        each: &mut (dyn FnMut(&Practice, u64) + Send),
+    ) -> Result<Vec<RowError>, StoreError>;
+}
+
+/// The dataset's CSV file as a [`Source`].
+#[derive(Debug, Clone, Copy)]
+pub struct Csv<'a>(pub &'a Path);
+
+impl Source for Csv<'_> {
+    fn fingerprint(&self) -> Result<Fingerprint, StoreError> {
+        Ok(files::fingerprint(self.0)?)
+    }
+
+    fn read_each(
+        &self,
+        each: &mut (dyn FnMut(&Practice, u64) + Send),
+    ) -> Result<Vec<RowError>, StoreError> {
+        store::read_each(store::open(self.0)?, self.0, |batch| {
+            for (p, line) in batch.iter() {
+                each(p, *line);
+            }
+        })
+    }
+}
+
+/// The snapshot file that belongs to a dataset file (`practices.csv` →
+/// `practices.csv.snapshot`).
+pub fn snapshot_file_path(dataset: &Path) -> PathBuf {
+    let mut name = dataset.file_name().unwrap_or_default().to_os_string();
+    name.push(".snapshot");
+    dataset.with_file_name(name)
+}
+
+/// How a dataset was loaded.
+pub struct Loaded {
+    /// The snapshot, versioned by the dataset's content hash.
+    pub snapshot: Snapshot,
+    /// The dataset's fingerprint when it was read.
+    pub fingerprint: Fingerprint,
+    /// Whether the snapshot file was used (else the CSV was read and validated).
+    pub from_snapshot_file: bool,
+}
+
+/// Loads a dataset: from its snapshot file when that matches the dataset's
+/// content, else from the CSV. A stale or broken snapshot file is logged and
+/// ignored; the CSV decides.
+pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
+    let t = std::time::Instant::now();
+    let csv = Csv(dataset);
+    let len = std::fs::metadata(dataset)
+        .map_err(|source| StoreError::Io {
+            path: dataset.to_path_buf(),
+            source,
+        })?
+        .len();
+    let snap_path = snapshot_file_path(dataset);
+    // The dataset is hashed on one thread while the snapshot file is mapped
+    // and its R-tree built on another; the hash then decides. Without a
+    // usable snapshot file the CSV is read at once, the hash finishing beside.
+    std::thread::scope(|s| {
+        let hashing = s.spawn(|| {
+            let fp = csv.fingerprint();
+            tracing::debug!(ms = t.elapsed().as_millis() as u64, "dataset hashed");
+            fp
+        });
+        let hashed = || hashing.join().expect("hashing does not panic");
+        let (snapshot, fingerprint) = match file::read_unchecked(&snap_path, len) {
+            Ok((snapshot, hash)) => {
+                let fingerprint = hashed()?;
+                if hash == fingerprint.hash && len == fingerprint.len {
+                    tracing::debug!(ms = t.elapsed().as_millis() as u64, "snapshot file read");
+                    return Ok(Loaded {
+                        snapshot,
+                        fingerprint,
+                        from_snapshot_file: true,
+                    });
+                }
+                tracing::info!(
+                    path = %snap_path.display(),
+                    "snapshot file made from another version of the dataset; reading the CSV"
+                );
+                from_csv(dataset, len, || Ok(fingerprint))?
+            }
+            Err(e) => {
+                match e {
+                    SnapshotFileError::Io { source, .. }
+                        if source.kind() == std::io::ErrorKind::NotFound => {}
+                    e => tracing::info!(reason = %e, "snapshot file not used; reading the CSV"),
+                }
+                from_csv(dataset, len, hashed)?
+            }
+        };
+        tracing::debug!(ms = t.elapsed().as_millis() as u64, "CSV read");
+        Ok(Loaded {
+            snapshot,
+            fingerprint,
+            from_snapshot_file: false,
+        })
+    })
+}
+
+/// Reads and validates the CSV (of about `len` bytes) straight into a
+/// snapshot: each valid row is encoded as it is read (see
+/// [`store::read_each`]), so no record of the whole file is held at once; the
+/// large columns go to temporary files beside it (see
+/// [`SnapshotBuilder::spilling_to`]). `fingerprint`, asked once
+/// the rows are read, versions the snapshot. Fails as [`store::load`] does.
+fn from_csv(
+    dataset: &Path,
+    len: u64,
+    fingerprint: impl FnOnce() -> Result<Fingerprint, StoreError>,
+) -> Result<(Snapshot, Fingerprint), StoreError> {
+    from_csv_spilling(dataset, len, fingerprint, |dir| {
+        SnapshotBuilder::spilling_to(dir, len)
+    })
+}
+
+/// [`from_csv`] with the builder `spilling` makes for the dataset's folder.
+/// When it cannot be made (no right to write there), the columns are built in
+/// memory; when its temporary files fail (no room), the CSV is read again
+/// with them in memory.
+fn from_csv_spilling(
+    dataset: &Path,
+    len: u64,
+    fingerprint: impl FnOnce() -> Result<Fingerprint, StoreError>,
+    spilling: impl FnOnce(&Path) -> std::io::Result<SnapshotBuilder>,
+) -> Result<(Snapshot, Fingerprint), StoreError> {
+    let dir = files::parent_dir(dataset);
+    let in_memory = || SnapshotBuilder::with_capacity(0, len);
+    let builder = spilling(&dir).unwrap_or_else(|e| {
+        tracing::info!(dir = %dir.display(), error = %e, "no temporary files beside the dataset; building in memory");
+        in_memory()
+    });
+    let (builder, mut errors, mut lines) = read_rows(&Csv(dataset), builder)?;
+    let fingerprint = fingerprint()?;
+    // Only the ids of the valid rows are checked, as `store::load` does.
+    let (snapshot, duplicates) = match builder.finish(fingerprint.hash) {
+        Ok(built) => built,
+        Err(e) => {
+            tracing::warn!(dir = %dir.display(), error = %e, "temporary files beside the dataset failed; reading the CSV again, in memory");
+            let builder;
+            (builder, errors, lines) = read_rows(&Csv(dataset), in_memory())?;
+            builder
+                .finish(fingerprint.hash)
+                .map_err(|source| StoreError::Io {
+                    path: dir.clone(),
+                    source,
+                })?
+        }
+    };
+    tracing::debug!("id map sorted and R-tree built");
+    errors.extend(
+        duplicates
+            .iter()
+            .map(|(i, id)| store::duplicate_id(dataset, lines[*i as usize], id)),
+    );
+    store::no_problems(errors)?;
+    Ok((snapshot, fingerprint))
+}
+
+/// Reads a source's valid practices into `builder`: the builder, the
+/// problems of the invalid ones and the position (line) of each valid one.
+fn read_rows(
+    source: &impl Source,
+    mut builder: SnapshotBuilder,
+) -> Result<(SnapshotBuilder, Vec<RowError>, Vec<u64>), StoreError> {
+    let mut lines = Vec::new();
+    let errors = source.read_each(&mut |p, line| {
+        builder.push(p);
+        lines.push(line);
+    })?;
+    tracing::debug!(rows = lines.len(), "CSV rows read and encoded");
+    Ok((builder, errors, lines))
+}
+
+/// Writes the snapshot file for a dataset loaded from its CSV, unless the
+/// dataset changed while it was read (then the next load decides again).
+pub fn save_for(
+    dataset: &Path,
+    fingerprint: Fingerprint,
+    snapshot: &Snapshot,
+) -> Result<bool, StoreError> {
+    if files::fingerprint(dataset)? != fingerprint {
+        return Ok(false);
+    }
+    file::write(&snapshot_file_path(dataset), fingerprint, snapshot)?;
+    Ok(true)
+}
+
+/// The same snapshot read in place from the snapshot file just written for it
+/// (so its parts leave the heap), keeping its R-tree; `Err` gives it back when
+/// the file no longer holds it.
+pub fn remap(
+    dataset: &Path,
+    fingerprint: Fingerprint,
+    snapshot: &Snapshot,
+) -> Result<Snapshot, SnapshotFileError> {
+    file::read_in_place_of(&snapshot_file_path(dataset), fingerprint, snapshot)
+}
 
 /// The dataset file could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -24,9 +246,9 @@ pub struct LoadError {
 
 /// Loads a dataset file into a snapshot (from its snapshot file when that
 /// matches the dataset's content), logging practices without coordinates.
-pub fn load_snapshot(path: &Path) -> Result<crate::snapshot_file::Loaded, LoadError> {
+pub fn load_snapshot(path: &Path) -> Result<Loaded, LoadError> {
     let started = std::time::Instant::now();
-    let loaded = crate::snapshot_file::load(path).map_err(|source| LoadError {
+    let loaded = load(path).map_err(|source| LoadError {
         path: path.to_path_buf(),
         source,
     })?;
@@ -49,10 +271,8 @@ pub fn load_snapshot(path: &Path) -> Result<crate::snapshot_file::Loaded, LoadEr
 /// Removes the temporary files that interrupted saves of the dataset or of its
 /// snapshot file left behind, logging each.
 pub fn clean_temp_files(path: &Path) {
-    let cleaned = crate::store::clean_temp_files(path).and_then(|mut a| {
-        a.extend(crate::store::clean_temp_files(
-            &crate::snapshot_file::path_for(path),
-        )?);
+    let cleaned = files::clean_temp_files(path).and_then(|mut a| {
+        a.extend(files::clean_temp_files(&snapshot_file_path(path))?);
         Ok(a)
     });
     match cleaned {
@@ -69,16 +289,12 @@ pub fn clean_temp_files(path: &Path) {
 /// blocking thread, so the next start skips the CSV; then serves the snapshot
 /// in `slot` from that file, mapped, so its parts leave the heap (unless the
 /// slot holds another snapshot by then).
-pub fn save_snapshot_file(
-    path: PathBuf,
-    fingerprint: crate::store::Fingerprint,
-    slot: Arc<ArcSwap<Snapshot>>,
-) {
+pub fn save_snapshot_file(path: PathBuf, fingerprint: Fingerprint, slot: Arc<ArcSwap<Snapshot>>) {
     tokio::task::spawn_blocking(move || {
         let snapshot = slot.load_full();
-        match crate::snapshot_file::save_for(&path, fingerprint, &snapshot) {
+        match save_for(&path, fingerprint, &snapshot) {
             Ok(true) => {
-                tracing::info!(path = %crate::snapshot_file::path_for(&path).display(), "snapshot file written")
+                tracing::info!(path = %snapshot_file_path(&path).display(), "snapshot file written")
             }
             Ok(false) => return,
             Err(e) => {
@@ -86,7 +302,7 @@ pub fn save_snapshot_file(
                 return;
             }
         }
-        match crate::snapshot_file::remap(&path, fingerprint, &snapshot) {
+        match remap(&path, fingerprint, &snapshot) {
             Ok(mapped) => {
                 let before = slot.compare_and_swap(&snapshot, Arc::new(mapped));
                 if Arc::ptr_eq(&before, &snapshot) {
@@ -108,16 +324,16 @@ pub fn warm_up(slot: &ArcSwap<Snapshot>) {
 
 /// Watches the dataset file every `every` and swaps a new snapshot into `slot`
 /// when its content changes (by size and hash, see
-/// [`crate::store::ContentWatch`]). A file that fails to load is reported and
+/// [`ContentWatch`]). A file that fails to load is reported and
 /// the current snapshot stays. Runs on the current tokio runtime until it stops.
 pub fn watch(
     slot: Arc<ArcSwap<Snapshot>>,
     path: PathBuf,
     every: Duration,
-    fingerprint: crate::store::Fingerprint,
+    fingerprint: Fingerprint,
 ) {
     tokio::spawn(async move {
-        let mut watch = crate::store::ContentWatch::new(&path, fingerprint);
+        let mut watch = ContentWatch::new(&path, fingerprint);
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
@@ -160,3 +376,6 @@ pub fn watch(
         }
     });
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,7 +3,8 @@
 //! choropleth and for the powiat and gmina choices.
 
 use crate::gazetteer::AdminLevel;
-use crate::query::{Filter, Snapshot};
+use crate::query::Filter;
+use crate::snapshot::Snapshot;
 
 /// One unit and how many matches lie in it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

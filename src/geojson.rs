@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use crate::gazetteer::AdminRef;
+use crate::geo_util::{Bbox, LonLat};
 use crate::practice::{Contact, Practice};
 
 /// Rounds a coordinate to six decimals (about 0.1 m), as RFC 7946 recommends.
@@ -341,58 +342,58 @@ struct ClusterProperties {
     count: usize,
     bbox: [f64; 4],
 }
-/// Writes the answer of [`crate::cluster::clusters`] as a FeatureCollection:
-/// a cell of several practices is a Point Feature with properties `cluster: true`,
+/// One feature of a clustered answer (see [`write_clusters`]).
+#[derive(Debug, Clone, Copy)]
+pub enum ClusterItem<'a> {
+    /// A practice alone: its summary feature, as in the list.
+    Practice(PreparedFeature<'a>),
+    /// A cell of several practices.
+    Cell {
+        /// How many.
+        count: usize,
+        /// Their mean position.
+        at: LonLat,
+        /// Their bounding box.
+        bbox: Bbox,
+    },
+}
+
+/// Writes a clustered answer for a viewport as a FeatureCollection: a cell of
+/// several practices is a Point Feature with properties `cluster: true`,
 /// `count` and `bbox`; a practice alone is its summary Feature, as in the list.
 /// `numberMatched` counts every match in the viewport; `clustered` says which
 /// kind the features are.
 pub fn write_clusters<'a>(
-    answer: &crate::cluster::ClusterAnswer,
-    feature: impl Fn(u32) -> PreparedFeature<'a>,
+    items: impl IntoIterator<Item = ClusterItem<'a>>,
+    number_matched: usize,
+    clustered: bool,
 ) -> Vec<u8> {
-    use crate::cluster::Clustered;
     let mut out = Vec::with_capacity(16 * 1024);
     out.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
     let mut n = 0usize;
-    let mut sep = |out: &mut Vec<u8>| {
+    for item in items {
         if n > 0 {
             out.push(b',');
         }
         n += 1;
-    };
-    let clustered = match &answer.items {
-        Clustered::Practices(ids) => {
-            for &id in ids {
-                sep(&mut out);
-                feature(id).write(&mut out, None);
+        match item {
+            ClusterItem::Practice(f) => f.write(&mut out, None),
+            ClusterItem::Cell { count, at, bbox } => {
+                let v = ClusterFeature {
+                    r#type: "Feature",
+                    geometry: point(at.lon, at.lat),
+                    properties: ClusterProperties {
+                        cluster: true,
+                        count,
+                        bbox: bbox.to_array().map(round6),
+                    },
+                };
+                serde_json::to_writer(&mut out, &v).expect("writing to a Vec cannot fail");
             }
-            false
         }
-        Clustered::Clusters(cs) => {
-            for c in cs {
-                sep(&mut out);
-                match c.single {
-                    Some(id) => feature(id).write(&mut out, None),
-                    None => {
-                        let b = c.bbox.map(round6);
-                        let v = ClusterFeature {
-                            r#type: "Feature",
-                            geometry: point(c.lon, c.lat),
-                            properties: ClusterProperties {
-                                cluster: true,
-                                count: c.count,
-                                bbox: b,
-                            },
-                        };
-                        serde_json::to_writer(&mut out, &v).expect("writing to a Vec cannot fail");
-                    }
-                }
-            }
-            true
-        }
-    };
+    }
     out.extend_from_slice(b"],\"numberMatched\":");
-    out.extend_from_slice(answer.number_matched.to_string().as_bytes());
+    out.extend_from_slice(number_matched.to_string().as_bytes());
     out.extend_from_slice(b",\"numberReturned\":");
     out.extend_from_slice(n.to_string().as_bytes());
     out.extend_from_slice(b",\"clustered\":");

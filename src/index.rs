@@ -17,7 +17,8 @@
 //! assert_eq!(near.iter().map(|h| h.id).collect::<Vec<_>>(), vec![1, 0]);
 //! assert!(near[0].distance_km() < 1.0);
 //! assert_eq!(idx.nearest(18.6, 54.4, 1)[0].id, 2);
-//! assert_eq!(idx.in_bbox(18.0, 54.0, 19.0, 55.0), vec![2]);
+//! let pomorze = mapa_praktyk::geo_util::Bbox::new(18.0, 54.0, 19.0, 55.0);
+//! assert_eq!(idx.in_bbox(pomorze), vec![2]);
 //! ```
 
 use geo::{BoundingRect, Intersects, MultiPolygon, Point};
@@ -27,7 +28,7 @@ use rstar::{
 };
 
 use crate::geo_util::{
-    LonLat, chord_sq_for_km, haversine_km, km_for_chord_sq, rect_envelope, unit_vector,
+    Bbox, LonLat, chord_sq_for_km, haversine_km, km_for_chord_sq, rect_envelope, unit_vector,
 };
 
 /// Polygon candidates tested between two readings of the clock.
@@ -323,14 +324,12 @@ impl PracticeIndex {
 
     /// Every practice inside the lon/lat box (edges included), by id.
     /// `min_lon <= max_lon` and `min_lat <= max_lat` are the caller's to check.
-    pub fn in_bbox(&self, min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> Vec<u32> {
-        let (lo, hi) = rect_envelope(min_lon, min_lat, max_lon, max_lat);
+    pub fn in_bbox(&self, b: Bbox) -> Vec<u32> {
+        let (lo, hi) = rect_envelope(b.min_lon, b.min_lat, b.max_lon, b.max_lat);
         let mut ids: Vec<u32> = self
             .tree
             .locate_in_envelope(&AABB::from_corners(lo, hi))
-            .filter(|p| {
-                p.lon >= min_lon && p.lon <= max_lon && p.lat >= min_lat && p.lat <= max_lat
-            })
+            .filter(|p| b.contains(LonLat::new(p.lon, p.lat)))
             .map(|p| p.id)
             .collect();
         ids.sort_unstable();
@@ -465,7 +464,7 @@ mod tests {
         #[test]
         fn bbox_equals_brute_force(points in points_strategy(), a in 13.0f64..25.0, b in 48.0f64..56.0, w in 0.0f64..6.0, h in 0.0f64..4.0) {
             let idx = PracticeIndex::build(points.clone());
-            let got = idx.in_bbox(a, b, a + w, b + h);
+            let got = idx.in_bbox(Bbox::new(a, b, a + w, b + h));
             let want: Vec<u32> = points.iter().filter(|p| p.1 >= a && p.1 <= a + w && p.2 >= b && p.2 <= b + h).map(|p| p.0).collect();
             prop_assert_eq!(got, want);
         }
@@ -555,6 +554,6 @@ mod tests {
         let idx = PracticeIndex::build(std::iter::empty());
         assert!(idx.nearest(19.0, 50.0, 10).is_empty());
         assert!(idx.within_radius(19.0, 50.0, 10.0).is_empty());
-        assert!(idx.in_bbox(0.0, 0.0, 1.0, 1.0).is_empty());
+        assert!(idx.in_bbox(Bbox::new(0.0, 0.0, 1.0, 1.0)).is_empty());
     }
 }

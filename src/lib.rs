@@ -7,16 +7,34 @@
 //!                          │ geocode / reverse
 //! pages, CSV ──► import ──►│──► practice::Practice (validated, geocoded)
 //!                                 │
-//! data/practices.csv ◄── store ◄──┘ (atomic save)      store::read_each ──► Practice, row by row
-//!                                                                  │ query::SnapshotBuilder
-//!   query::Snapshot (compact: encoded records, a row per practice, prepared ◄┘
-//!   features, search text, id map; the large parts in mapped temporary files
-//!   or in memory, then read in place from the mapped snapshot file)
-//!   + index::PracticeIndex (R-tree of ids, bulk-loaded)
-//!                                 │ query ──► ids ──► prepared features / decoded Practice ──► geojson (the only output shaper)
-//!                                 ▼
-//!                       api::router(AppState) ──► HTTP (JSON, GeoJSON, CSV, static page)
+//! data/practices.csv ◄── store ◄──┘ (atomic save through files)
+//!        │ dataset::Source (the CSV now): Practice, row by row
+//!        ▼
+//!   snapshot::SnapshotBuilder ──► snapshot::Snapshot (compact: encoded records,
+//!   a row per practice, prepared features, search text, id map, R-tree of ids;
+//!   the large parts in mapped temporary files or in memory, then read in place
+//!   from the snapshot file; extents and cluster cells derived on first use)
+//!        │ query::Filter ──► Snapshot::query ──► ids
+//!        ├──► cluster / facets / download ──► geojson, csv_out (output shapes)
+//!        ▼
+//!   api::router(AppState) ──► HTTP (JSON, GeoJSON, CSV, static page)
 //! ```
+//!
+//! The core's floors, bottom to top; a module imports only from floors below
+//! it (and its own floor's vocabulary):
+//!
+//! 1. Vocabulary: `practice`, `gazetteer`, `geo_util`, `text_match`; `files`
+//!    (file-system safety, knowing nothing of what files hold).
+//! 2. Formats: `store` (the CSV), `geojson` (practice → feature), `index`
+//!    (the R-tree).
+//! 3. `snapshot`: what is held (records, rows, columns, prepared features,
+//!    the grid's cells) and its binary file. It never reads queries, answers
+//!    or HTTP.
+//! 4. `query`: filters planned onto a snapshot.
+//! 5. Answers over a query: `cluster`, `facets`, `download` (with `csv_out`).
+//! 6. `dataset`: the load, save and reload policy over snapshot, store and
+//!    files, and the seam for a second source of records.
+//! 7. `api` (HTTP) and `import` on top.
 //!
 //! `main.rs` only parses the configuration, starts tracing, loads data and serves;
 //! everything else lives here so tests and benchmarks use exactly what the binary uses.
@@ -24,25 +42,25 @@
 
 /// HTTP: the router, the server, and one folder per protocol (`/api`, `/ogc`, geocoding).
 pub mod api;
-/// Server-side clustering of a viewport's matches for the map, with exact counts.
+/// The map's answer for a viewport: a query's matches grouped into the snapshot's cells, exact counts.
 pub mod cluster;
-/// Compact per-practice storage: byte columns and fixed rows, in memory or mapped.
-pub(crate) mod compact;
 /// Command-line and environment configuration (clap).
 pub mod config;
 /// CSV for people: formulas neutralised, plain or Excel dialect.
 pub mod csv_out;
-/// The served dataset over time: first load and hot reload of the CSV file.
+/// Load, save and reload policy: snapshot file or CSV, the saved snapshot, the watcher; the source seam.
 pub mod dataset;
 /// Downloads written in pieces through a bounded channel, a few at a time.
 pub mod download;
 /// Counts of a query's matches per voivodeship, powiat or gmina.
 pub mod facets;
+/// File-system safety: atomic writes, temporary-file cleaning, fingerprints, change watching.
+pub mod files;
 /// Polish gazetteer (GeoNames, Natural Earth), the geocoder and reverse geocoder.
 pub mod gazetteer;
 /// Great-circle geometry helpers shared by the geocoder and the index.
 pub mod geo_util;
-/// Shapes practices into GeoJSON features: the one place that knows the output shape.
+/// Shapes practices (and cluster cells) into GeoJSON: the one place that knows the output shape.
 pub mod geojson;
 /// Readers for practice-database pages, institution pages and CSV.
 pub mod import;
@@ -52,11 +70,11 @@ pub mod index;
 pub mod places;
 /// The practice record and its vocabulary (areas, unit types).
 pub mod practice;
-/// Dataset snapshots and the filter/spatial queries over them (no HTTP here).
+/// The filter/spatial queries over a snapshot: `Filter` → `Matches` (no HTTP here).
 pub mod query;
-/// The snapshot file beside the dataset: validated practices that load without the CSV.
-pub mod snapshot_file;
-/// The CSV dataset: load with validation, atomic save.
+/// What a snapshot is: records, rows, columns, prepared features, the grid, its file format.
+pub mod snapshot;
+/// The CSV dataset's format: rows read with validation, rows written, the atomic save.
 pub mod store;
 /// Seeded synthetic practices for benchmarks and load tests.
 pub mod synthetic;

@@ -1,21 +1,22 @@
-//! A dataset snapshot and the queries over it, independent of HTTP.
+//! The queries over a snapshot, independent of HTTP: a [`Filter`] of every
+//! predicate a request may combine, planned onto the snapshot's R-tree and
+//! rows ([`Snapshot::query`]), answered as [`Matches`] in answer order.
 //!
-//! A [`Snapshot`] is built once from a loaded dataset: the records, the R-tree of
-//! their ids, the folded search text and the pre-serialised summary features.
-//! It is never changed; when the dataset changes a new snapshot replaces it whole.
+//! `Snapshot::query` is a method defined here, over the snapshot's public
+//! and crate-visible readers, so the snapshot itself knows nothing of queries.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
 
-use std::sync::Arc;
-
-use chrono::Datelike;
-
-use crate::compact::{AdminLevel, AdminTable, Attrs, Blob, Column, ColumnBuilder};
 use crate::gazetteer::fold;
-use crate::geojson::PreparedFeature;
-use crate::index::{Hit, PracticeIndex, sort_nearest_first};
+use crate::geo_util::{Bbox, LonLat};
+use crate::index::{Hit, sort_nearest_first};
 use crate::practice::{Area, Practice, UnitType};
+use crate::snapshot::columns::AdminLevel;
+
+/// The snapshot the queries read (it lives in [`crate::snapshot`]; named here
+/// too so that callers of the query keep one import).
+pub use crate::snapshot::Snapshot;
 
 /// Which spatial test the candidate source already applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,182 +24,6 @@ enum Space {
     Check,
     BboxDone,
     WithinDone,
-}
-
-/// An immutable, queryable dataset, held compactly (see [`crate::compact`]):
-/// the encoded records, decoded on demand; a fixed row per practice for the
-/// filters; the prepared features; the folded search text; the id map; the
-/// R-tree.
-pub struct Snapshot {
-    records: Column,
-    attrs: Attrs,
-    admins: AdminTable,
-    index: Arc<PracticeIndex>,
-    search_text: Column,
-    prepared: Column,
-    /// Indexes of the practices sorted by id (u32 LE): the id → practice map.
-    by_id: Blob,
-    unplaced: Vec<u32>,
-    version: u64,
-    grid: crate::cluster::Grid,
-    extent: std::sync::OnceLock<Option<[f64; 4]>>,
-}
-
-/// The stored parts of a snapshot, as the snapshot file keeps them.
-pub(crate) struct Parts {
-    pub(crate) records: Column,
-    pub(crate) attrs: Attrs,
-    pub(crate) admins: AdminTable,
-    pub(crate) search_text: Column,
-    pub(crate) prepared: Column,
-    pub(crate) by_id: Blob,
-}
-
-/// The text a text query searches, folded and stemmed as
-/// [`crate::text_match`] does it (the page does the same): title, summary,
-/// description, town and unit.
-fn search_text(p: &Practice) -> String {
-    crate::text_match::search_text(
-        [
-            Some(p.title.as_str()),
-            Some(p.summary.as_str()),
-            Some(p.body.as_str()),
-            p.town.as_deref(),
-            p.unit.as_deref(),
-        ]
-        .into_iter()
-        .flatten(),
-    )
-}
-
-/// Builds a [`Snapshot`] practice by practice: each is encoded into the
-/// compact parts as it comes and can be dropped at once, so the records never
-/// sit in memory all together.
-pub struct SnapshotBuilder {
-    records: ColumnBuilder,
-    search_text: ColumnBuilder,
-    prepared: ColumnBuilder,
-    rows: Vec<u8>,
-    admins: AdminTable,
-    ids: ColumnBuilder,
-}
-
-impl SnapshotBuilder {
-    /// A builder with room for about `n` practices, or for those of a CSV of
-    /// `csv_bytes` bytes when `n` is 0 (room only reserved is not memory used).
-    pub fn with_capacity(n: usize, csv_bytes: u64) -> SnapshotBuilder {
-        let n = n.max((csv_bytes / 256) as usize);
-        SnapshotBuilder {
-            records: ColumnBuilder::with_capacity(n, n * 400),
-            search_text: ColumnBuilder::with_capacity(n, n * 200),
-            prepared: ColumnBuilder::with_capacity(n, n * 640),
-            rows: Vec::with_capacity(n * crate::compact::ROW),
-            admins: AdminTable::default(),
-            ids: ColumnBuilder::with_capacity(n, n * 16),
-        }
-    }
-
-    /// A builder like [`with_capacity`](Self::with_capacity) whose large
-    /// columns (records, prepared features, search text) are written to
-    /// unnamed temporary files in `dir` as they are encoded and mapped at the
-    /// end, so that they never sit on the heap; the snapshot it builds is the
-    /// same, byte for byte.
-    pub fn spilling_to(dir: &std::path::Path, csv_bytes: u64) -> std::io::Result<SnapshotBuilder> {
-        let file = || tempfile::tempfile_in(dir);
-        Ok(SnapshotBuilder::spilling_into(
-            [file()?, file()?, file()?],
-            csv_bytes,
-        ))
-    }
-
-    /// [`spilling_to`](Self::spilling_to) these files (new and empty): the
-    /// records, the search text and the prepared features.
-    pub(crate) fn spilling_into(files: [std::fs::File; 3], csv_bytes: u64) -> SnapshotBuilder {
-        let n = (csv_bytes / 256) as usize;
-        let [records, search_text, prepared] = files.map(|f| ColumnBuilder::spilling_into(f, n));
-        SnapshotBuilder {
-            records,
-            search_text,
-            prepared,
-            ..SnapshotBuilder::with_capacity(0, 0)
-        }
-    }
-
-    /// Encodes the next practice.
-    pub fn push(&mut self, p: &Practice) {
-        crate::snapshot_file::encode_record(p, self.records.buf());
-        self.records.end_item();
-        self.search_text
-            .buf()
-            .extend_from_slice(search_text(p).as_bytes());
-        self.search_text.end_item();
-        crate::geojson::write_summary_open(self.prepared.buf(), p);
-        self.prepared.end_item();
-        Attrs::row(&mut self.rows, p, &mut self.admins);
-        self.ids.buf().extend_from_slice(p.id.as_bytes());
-        self.ids.end_item();
-    }
-
-    /// The snapshot of the practices pushed (the R-tree bulk-loaded on a
-    /// second thread while the id map is sorted), and the practices whose id
-    /// an earlier one has: (index, id), in index order. Fails only when
-    /// writing or mapping a temporary file of a spilling builder fails.
-    pub fn finish(self, version: u64) -> std::io::Result<(Snapshot, Vec<(u32, String)>)> {
-        let n = self.rows.len() / crate::compact::ROW;
-        let attrs = Attrs::new(Blob::owned(self.rows), n).expect("one row per practice");
-        let ids = self.ids.finish()?;
-        let (index, order) = std::thread::scope(|s| {
-            let index = s.spawn(|| {
-                Arc::new(PracticeIndex::build((0..n as u32).filter_map(|i| {
-                    let (lon, lat) = attrs.get(i).lon_lat()?;
-                    Some((i, lon, lat))
-                })))
-            });
-            let mut order: Vec<u32> = (0..n as u32).collect();
-            order.sort_unstable_by(|&a, &b| ids.get(a).cmp(ids.get(b)).then(a.cmp(&b)));
-            (
-                index.join().expect("building the R-tree does not panic"),
-                order,
-            )
-        });
-        let mut duplicates: Vec<(u32, String)> = order
-            .windows(2)
-            .filter(|w| ids.get(w[0]) == ids.get(w[1]))
-            .map(|w| (w[1], ids.text(w[1]).to_string()))
-            .collect();
-        duplicates.sort_unstable();
-        let by_id: Vec<u8> = order.iter().flat_map(|i| i.to_le_bytes()).collect();
-        let parts = Parts {
-            records: self.records.finish()?,
-            attrs,
-            admins: self.admins,
-            search_text: self.search_text.finish()?,
-            prepared: self.prepared.finish()?,
-            by_id: Blob::owned(by_id),
-        };
-        let snapshot =
-            Snapshot::from_parts(parts, version, Some(index)).expect("parts built together fit");
-        Ok((snapshot, duplicates))
-    }
-}
-
-/// A content hash of practices, for ETags: their CSV form through xxh3.
-fn content_hash(practices: &[Practice]) -> u64 {
-    struct Hashing(xxhash_rust::xxh3::Xxh3);
-    impl std::io::Write for Hashing {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut h = Hashing(xxhash_rust::xxh3::Xxh3::new());
-    // Writing to a hasher cannot fail; a record that cannot be written as CSV
-    // would not have loaded.
-    let _ = crate::store::write_csv(std::io::BufWriter::new(&mut h), practices);
-    h.0.digest()
 }
 
 /// A distance query's centre and limits.
@@ -217,8 +42,8 @@ pub struct Near {
 /// Every filter a query may combine; all that are set must hold.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// `[min_lon, min_lat, max_lon, max_lat]`, edges included.
-    pub bbox: Option<[f64; 4]>,
+    /// Inside this box, edges included.
+    pub bbox: Option<Bbox>,
     /// Distance query: results are sorted by distance and carry it.
     pub near: Option<Near>,
     /// Inside this (multi)polygon, holes honoured.
@@ -440,270 +265,11 @@ impl Matches {
 }
 
 impl Snapshot {
-    /// Builds a snapshot: bulk-loads the R-tree and prepares the features. Its
-    /// [`version`](Snapshot::version) is a hash of the practices' content.
-    pub fn new(practices: Vec<Practice>) -> Snapshot {
-        let version = content_hash(&practices);
-        Snapshot::with_version(practices, version)
-    }
-
-    /// Builds a snapshot whose version is already known, such as the content
-    /// fingerprint of the file the practices came from.
-    pub fn with_version(practices: Vec<Practice>, version: u64) -> Snapshot {
-        let mut b = SnapshotBuilder::with_capacity(practices.len(), 0);
-        for p in &practices {
-            b.push(p);
-        }
-        drop(practices);
-        b.finish(version)
-            .expect("a builder in memory does not fail")
-            .0
-    }
-
-    /// A snapshot from its stored parts; the R-tree is built from the rows
-    /// unless given. `None` when the parts do not fit each other.
-    pub(crate) fn from_parts(
-        parts: Parts,
-        version: u64,
-        index: Option<Arc<PracticeIndex>>,
-    ) -> Option<Snapshot> {
-        let n = parts.attrs.len();
-        let fits = |c: &Column| Column::new(c.bytes.clone(), c.ends.clone(), n).is_some();
-        if !fits(&parts.records)
-            || !fits(&parts.search_text)
-            || !fits(&parts.prepared)
-            || parts.by_id.len() != n * 4
-        {
-            return None;
-        }
-        let mut unplaced = Vec::new();
-        let mut points = Vec::with_capacity(if index.is_some() { 0 } else { n });
-        for i in 0..n as u32 {
-            match parts.attrs.get(i).lon_lat() {
-                Some((lon, lat)) if index.is_none() => points.push((i, lon, lat)),
-                Some(_) => {}
-                None => unplaced.push(i),
-            }
-        }
-        let index = index.unwrap_or_else(|| Arc::new(PracticeIndex::build(points)));
-        if index.len() + unplaced.len() != n {
-            return None;
-        }
-        let s = Snapshot {
-            records: parts.records,
-            attrs: parts.attrs,
-            admins: parts.admins,
-            index,
-            search_text: parts.search_text,
-            prepared: parts.prepared,
-            by_id: parts.by_id,
-            unplaced,
-            version,
-            grid: Default::default(),
-            extent: Default::default(),
-        };
-        // Every index in the id map names a practice.
-        (0..n).all(|k| (s.by_id_at(k) as usize) < n).then_some(s)
-    }
-
-    /// The stored parts, for the snapshot file.
-    pub(crate) fn parts(&self) -> (&Column, &Attrs, &AdminTable, &Column, &Column, &Blob) {
-        (
-            &self.records,
-            &self.attrs,
-            &self.admins,
-            &self.search_text,
-            &self.prepared,
-            &self.by_id,
-        )
-    }
-
-    /// The same snapshot over other storage of the same parts (the mapped
-    /// snapshot file instead of memory), keeping the R-tree.
-    pub(crate) fn with_storage(&self, parts: Parts) -> Option<Snapshot> {
-        if parts.attrs.len() != self.len() {
-            return None;
-        }
-        Snapshot::from_parts(parts, self.version, Some(self.index.clone()))
-    }
-
-    /// Heap bytes of the compact parts (records, rows, prepared features,
-    /// search text, id map; not the R-tree), for memory reports. Parts read
-    /// in place from the mapped snapshot file count nothing.
-    pub fn derived_bytes(&self) -> usize {
-        crate::compact::heap_bytes(
-            &[&self.records, &self.search_text, &self.prepared],
-            &self.attrs,
-        ) + if self.by_id.is_mapped() {
-            0
-        } else {
-            self.by_id.len()
-        } + self.unplaced.capacity() * 4
-    }
-
-    /// How many practices.
-    pub fn len(&self) -> usize {
-        self.attrs.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The practice at an index, decoded from its compact record.
-    pub fn practice(&self, i: u32) -> Practice {
-        crate::snapshot_file::decode_record(self.records.get(i))
-            .expect("records are checked when the snapshot is made")
-    }
-
-    /// Every practice, in dataset order, decoded (for exports and tests).
-    pub fn practices(&self) -> impl ExactSizeIterator<Item = Practice> + '_ {
-        (0..self.len() as u32).map(|i| self.practice(i))
-    }
-
-    /// The position of a practice, when placed.
-    pub fn lon_lat(&self, i: u32) -> Option<(f64, f64)> {
-        self.attrs.get(i).lon_lat()
-    }
-
-    /// The bounding box of the placed practices, `[min_lon, min_lat, max_lon,
-    /// max_lat]` (found once).
-    pub fn extent(&self) -> Option<[f64; 4]> {
-        *self.extent.get_or_init(|| {
-            (0..self.len() as u32)
-                .filter_map(|i| self.lon_lat(i))
-                .fold(None, |acc, (x, y)| {
-                    Some(match acc {
-                        None => [x, y, x, y],
-                        Some([a, b, c, d]) => [a.min(x), b.min(y), c.max(x), d.max(y)],
-                    })
-                })
-        })
-    }
-
-    /// The area of a practice.
-    pub fn area(&self, i: u32) -> Area {
-        self.attrs.get(i).area()
-    }
-
-    /// The unit type of a practice.
-    pub fn unit_type(&self, i: u32) -> Option<crate::practice::UnitType> {
-        self.attrs.get(i).unit_type()
-    }
-
-    /// How many of `ids` lie in each unit of a level, with the unit's TERYT code
-    /// and name (read from the first practice in it), in no order.
-    pub fn unit_counts(
-        &self,
-        ids: &[u32],
-        level: crate::gazetteer::AdminLevel,
-    ) -> Vec<(String, String, usize)> {
-        use crate::gazetteer::AdminLevel as L;
-        let at = match level {
-            L::Gmina => AdminLevel::Gmina,
-            L::Powiat => AdminLevel::Powiat,
-            L::Voivodeship => AdminLevel::Voivodeship,
-        };
-        // Per unit id: the count and the first practice in it.
-        let mut counts: Vec<(usize, u32)> = vec![(0, 0); self.admins.codes().len()];
-        for &i in ids {
-            if let Some(a) = self.attrs.get(i).admin(at) {
-                let c = &mut counts[usize::from(a)];
-                if c.0 == 0 {
-                    c.1 = i;
-                }
-                c.0 += 1;
-            }
-        }
-        counts
-            .into_iter()
-            .enumerate()
-            .filter(|(_, (n, _))| *n > 0)
-            .filter_map(|(a, (n, first))| {
-                let p = self.practice(first);
-                let unit = match level {
-                    L::Gmina => p.admin.gmina,
-                    L::Powiat => p.admin.powiat,
-                    L::Voivodeship => p.admin.voivodeship,
-                }?;
-                let code = self.admins.code(a as u16)?.to_string();
-                Some((code, unit.name.to_string(), n))
-            })
-            .collect()
-    }
-
-    /// The time span of a practice, as [`Practice::time_span`].
-    pub fn time_span(&self, i: u32) -> Option<(NaiveDate, NaiveDate)> {
-        self.attrs.get(i).time_span()
-    }
-
-    /// The voivodeship TERYT code of a practice.
-    pub fn voivodeship(&self, i: u32) -> Option<&str> {
-        self.attrs
-            .get(i)
-            .admin(AdminLevel::Voivodeship)
-            .and_then(|a| self.admins.code(a))
-    }
-
-    fn by_id_at(&self, k: usize) -> u32 {
-        u32::from_le_bytes(self.by_id[k * 4..k * 4 + 4].try_into().expect("4 bytes"))
-    }
-
-    fn id_of(&self, i: u32) -> &str {
-        crate::snapshot_file::record_id(self.records.get(i)).unwrap_or_default()
-    }
-
-    /// Finds a practice by its id.
-    pub fn by_id(&self, id: &str) -> Option<Practice> {
-        let (mut lo, mut hi) = (0, self.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match self.id_of(self.by_id_at(mid)).cmp(id) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(self.practice(self.by_id_at(mid))),
-            }
-        }
-        None
-    }
-
-    /// The pre-serialised summary feature of the practice at an index.
-    pub fn prepared(&self, i: u32) -> PreparedFeature<'_> {
-        PreparedFeature::from_open(self.prepared.get(i))
-    }
-
-    /// Indexes of the practices without coordinates.
-    pub fn unplaced(&self) -> &[u32] {
-        &self.unplaced
-    }
-
-    /// The spatial index.
-    pub fn index(&self) -> &PracticeIndex {
-        &self.index
-    }
-
-    /// Builds what the first requests would otherwise build (the clustering
-    /// grid's kept levels).
-    pub fn warm_up(&self) {
-        self.grid.warm_up(self);
-    }
-
-    /// The clustering grid of every placed practice, built on first use.
-    pub(crate) fn grid(&self) -> &crate::cluster::Grid {
-        &self.grid
-    }
-
-    /// A hash of the whole dataset, for ETags.
-    pub fn version(&self) -> u64 {
-        self.version
-    }
-
     /// The admin id a filter's TERYT code stands for: `Ok(None)` when the filter
     /// is not set, `Err` when no practice lies in that unit.
     fn admin_filter(&self, code: &Option<String>) -> Result<Option<u16>, ()> {
         code.as_deref()
-            .map(|c| self.admins.find(c).ok_or(()))
+            .map(|c| self.admin_id(c).ok_or(()))
             .transpose()
     }
 
@@ -732,7 +298,7 @@ impl Snapshot {
 
     fn passes(&self, i: u32, c: &Compiled, space: Space) -> bool {
         let f = c.f;
-        let row = self.attrs.get(i);
+        let row = self.row(i);
         if let Some(a) = f.area {
             let have = row.area();
             if have != a && have.parent() != Some(a) {
@@ -772,7 +338,7 @@ impl Snapshot {
             let Some((lon, lat)) = row.lon_lat() else {
                 return false;
             };
-            if lon < b[0] || lon > b[2] || lat < b[1] || lat > b[3] {
+            if !b.contains(LonLat::new(lon, lat)) {
                 return false;
             }
         }
@@ -785,7 +351,7 @@ impl Snapshot {
                 return false;
             }
         }
-        if !c.words.is_empty() && !crate::text_match::matches(&c.words, self.search_text.text(i)) {
+        if !c.words.is_empty() && !crate::text_match::matches(&c.words, self.search_text(i)) {
             return false;
         }
         !f.has_property_predicates() || f.passes_properties(&self.practice(i))
@@ -805,12 +371,14 @@ impl Snapshot {
                 && c.words.is_empty();
             let hits: Vec<Hit> = match (n.k, plain) {
                 // No other filter: the tree's k-nearest search is the answer.
-                (Some(k), true) => {
-                    self.index
-                        .nearest_within(n.lon, n.lat, k, n.radius_km.unwrap_or(f64::INFINITY))
-                }
+                (Some(k), true) => self.index().nearest_within(
+                    n.lon,
+                    n.lat,
+                    k,
+                    n.radius_km.unwrap_or(f64::INFINITY),
+                ),
                 _ => {
-                    let mut hits: Vec<Hit> = self.index.within_radius_unordered(
+                    let mut hits: Vec<Hit> = self.index().within_radius_unordered(
                         n.lon,
                         n.lat,
                         n.radius_km.unwrap_or(f64::INFINITY),
@@ -845,16 +413,13 @@ impl Snapshot {
     /// filter has a box (smaller than the dataset's extent) or polygon, else
     /// from every row.
     fn candidates(&self, f: &Filter, keep: impl Fn(u32, Space) -> bool) -> Vec<u32> {
-        let covers_all = |b: [f64; 4]| {
-            self.extent()
-                .is_some_and(|e| b[0] <= e[0] && b[1] <= e[1] && b[2] >= e[2] && b[3] >= e[3])
-        };
+        let covers_all = |b: Bbox| self.extent().is_some_and(|e| b.covers(&e));
         if let Some(b) = f.bbox.filter(|&b| !covers_all(b)) {
-            let mut ids = self.index.in_bbox(b[0], b[1], b[2], b[3]);
+            let mut ids = self.index().in_bbox(b);
             ids.retain(|&i| keep(i, Space::BboxDone));
             ids
         } else if let Some(mp) = &f.within {
-            let mut ids = self.index.in_polygon_until(mp, f.deadline);
+            let mut ids = self.index().in_polygon_until(mp, f.deadline);
             ids.retain(|&i| keep(i, Space::WithinDone));
             ids
         } else {
@@ -907,28 +472,6 @@ mod tests {
         assert_eq!(Match::at(7).distance_km(), None);
         assert_eq!(Match::at(7), Match::at(7));
         assert_ne!(Match::at(7), Match::hit(h));
-    }
-
-    #[test]
-    fn by_id_finds_every_practice_and_nothing_else() {
-        let mut ps = sample(300);
-        ps.reverse(); // ids out of order in the dataset
-        let s = Snapshot::new(ps.clone());
-        for p in &ps {
-            assert_eq!(s.by_id(&p.id).map(|q| q.title), Some(p.title.clone()));
-        }
-        assert!(s.by_id("synth-3-9999999").is_none());
-        assert!(s.by_id("").is_none());
-    }
-
-    #[test]
-    fn version_follows_content() {
-        let ps = sample(20);
-        let a = Snapshot::new(ps.clone()).version();
-        assert_eq!(a, Snapshot::new(ps.clone()).version());
-        let mut changed = ps;
-        changed[7].body = "Nowy opis".into();
-        assert_ne!(a, Snapshot::new(changed).version());
     }
 
     #[test]

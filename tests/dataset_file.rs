@@ -88,7 +88,7 @@ fn the_server_writes_a_snapshot_file_and_starts_from_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("practices.csv");
     std::fs::copy(bundled(), &data).unwrap();
-    let snap = mapa_praktyk::snapshot_file::path_for(&data);
+    let snap = mapa_praktyk::dataset::snapshot_file_path(&data);
     let (child, _) = serve(&data, &[]).unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     while !snap.exists() && Instant::now() < deadline {
@@ -96,8 +96,8 @@ fn the_server_writes_a_snapshot_file_and_starts_from_it() {
     }
     stop(child);
     assert!(snap.exists(), "no snapshot file beside the dataset");
-    let fp = mapa_praktyk::store::fingerprint(&data).unwrap();
-    let from_file = mapa_praktyk::snapshot_file::read(&snap, fp).unwrap();
+    let fp = mapa_praktyk::files::fingerprint(&data).unwrap();
+    let from_file = mapa_praktyk::snapshot::file::read(&snap, fp).unwrap();
     assert_eq!(
         from_file.practices().collect::<Vec<_>>(),
         mapa_praktyk::store::load(&data).unwrap()

@@ -2,7 +2,7 @@
 //! settings and the gazetteer.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
@@ -74,39 +74,6 @@ pub struct Shared {
     pub gazetteer: &'static Gazetteer,
     /// Permits for full downloads running at once.
     pub downloads: Arc<Semaphore>,
-    /// The OGC collection's extent, computed once per snapshot.
-    pub ogc_extent: Arc<PerSnapshot<crate::api::ogc::Extent>>,
-}
-
-/// A value derived from the whole snapshot, computed on first use and kept
-/// until the snapshot is replaced (it is keyed by the snapshot's version).
-pub struct PerSnapshot<T> {
-    slot: Mutex<Option<(u64, Arc<T>)>>,
-}
-
-impl<T> Default for PerSnapshot<T> {
-    fn default() -> Self {
-        PerSnapshot {
-            slot: Mutex::new(None),
-        }
-    }
-}
-
-impl<T> PerSnapshot<T> {
-    /// The value for `snapshot`: the kept one if it was computed from this
-    /// snapshot's version, else `compute`'s, which is then kept.
-    pub fn get(&self, snapshot: &Snapshot, compute: impl FnOnce(&Snapshot) -> T) -> Arc<T> {
-        let version = snapshot.version();
-        let mut slot = self.slot.lock().unwrap_or_else(|e| e.into_inner());
-        match &*slot {
-            Some((v, value)) if *v == version => value.clone(),
-            _ => {
-                let value = Arc::new(compute(snapshot));
-                *slot = Some((version, value.clone()));
-                value
-            }
-        }
-    }
 }
 
 impl AppState {
@@ -117,29 +84,6 @@ impl AppState {
             downloads: Arc::new(Semaphore::new(config.max_downloads.max(1))),
             config: Arc::new(config),
             gazetteer,
-            ogc_extent: Arc::default(),
         }))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn per_snapshot_values_are_computed_once_per_version() {
-        let cache = PerSnapshot::<usize>::default();
-        let one = Snapshot::with_version(Vec::new(), 1);
-        let two = Snapshot::with_version(Vec::new(), 2);
-        let mut calls = 0;
-        let mut count = |s: &Snapshot| {
-            calls += 1;
-            s.version() as usize
-        };
-        assert_eq!(*cache.get(&one, &mut count), 1);
-        assert_eq!(*cache.get(&one, &mut count), 1);
-        assert_eq!(*cache.get(&two, &mut count), 2);
-        assert_eq!(*cache.get(&two, &mut count), 2);
-        assert_eq!(calls, 2);
     }
 }

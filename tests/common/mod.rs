@@ -13,7 +13,7 @@ use http_body_util::BodyExt;
 use mapa_praktyk::api::{ApiConfig, AppState, router};
 use mapa_praktyk::gazetteer::Gazetteer;
 use mapa_praktyk::practice::Practice;
-use mapa_praktyk::query::Snapshot;
+use mapa_praktyk::snapshot::Snapshot;
 use mapa_praktyk::store;
 use serde_json::Value;
 use tower::ServiceExt;

@@ -312,27 +312,11 @@ async fn conformance(p: Params) -> Result<Response, ApiError> {
     )
 }
 
-/// The first and last date of the practices' time spans, as the `datetime`
-/// filter sees them (project period, else database dates).
-fn temporal_extent(snapshot: &Snapshot) -> Option<(NaiveDate, NaiveDate)> {
-    let mut out: Option<(NaiveDate, NaiveDate)> = None;
-    for i in 0..snapshot.len() as u32 {
-        let Some((s, e)) = snapshot.time_span(i) else {
-            continue;
-        };
-        out = Some(match out {
-            None => (s, e),
-            Some((a, b)) => (a.min(s), b.max(e)),
-        });
-    }
-    out
-}
-
 /// Poland's bounding box, for an empty dataset.
 const POLAND_BBOX: [f64; 4] = [14.07, 49.0, 24.15, 54.84];
 
 /// The collection's extent in space (CRS84) and time.
-// Computed once per snapshot (`AppState::ogc_extent`).
+// From the snapshot's extents, which it finds once.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Extent {
@@ -358,8 +342,8 @@ pub struct TemporalExtent {
 impl Extent {
     /// The extent of the snapshot's practices.
     pub fn of(snapshot: &Snapshot) -> Extent {
-        let bbox = snapshot.extent().unwrap_or(POLAND_BBOX);
-        let interval = match temporal_extent(snapshot) {
+        let bbox = snapshot.extent().map_or(POLAND_BBOX, |b| b.to_array());
+        let interval = match snapshot.time_extent() {
             Some((a, b)) => [
                 Some(format!("{a}T00:00:00Z")),
                 Some(format!("{b}T23:59:59Z")),
@@ -464,7 +448,7 @@ fn collection_answer<T: Serialize>(
     doc: impl FnOnce(Collection, String) -> T,
 ) -> Result<Response, ApiError> {
     let snapshot = state.snapshot.load();
-    let extent = state.ogc_extent.get(&snapshot, Extent::of);
+    let extent = Arc::new(Extent::of(&snapshot));
     cached(
         headers,
         etag_for(&snapshot, &[what, &base]),
@@ -849,11 +833,11 @@ fn parse_items(state: &AppState, p: &Params) -> Result<ItemsQuery, ApiError> {
             b.to_string()
         };
         f.bbox = Some(match bbox_crs {
-            Crs::Crs84 => Bbox::parse("bbox", &b2)?.to_array(),
+            Crs::Crs84 => Bbox::parse("bbox", &b2)?.to_array().into(),
             Crs::Poland1992 => {
                 let b = parse_grid_bbox(&b2)?;
                 grid_bbox = Some(b);
-                grid_envelope(b)?
+                grid_envelope(b)?.into()
             }
         });
     }

@@ -14,7 +14,6 @@ use super::super::state::AppState;
 use super::openapi::ClusterParams;
 use super::parse_query;
 use crate::cluster::{MAX_ZOOM, clusters};
-use crate::geojson::write_clusters;
 
 /// `GET /api/clusters?bbox=…&zoom=…` with any filter of `/api/practices`
 /// (`limit` and `offset` do not apply: every match is counted).
@@ -47,7 +46,7 @@ pub async fn clusters_in_view(
     let s = snapshot.clone();
     let body = tokio::task::spawn_blocking(move || {
         let answer = clusters(&s, &pq.filter, zoom);
-        write_clusters(&answer, |i| s.prepared(i))
+        answer.to_geojson(|i| s.prepared(i))
     })
     .await
     .map_err(|e| ApiError::Internal(format!("clustering: {e}")));

@@ -81,7 +81,7 @@ pub fn parse_query(
     default_limit: Option<usize>,
 ) -> Result<PracticeQuery, ApiError> {
     let mut f = Filter {
-        bbox: params.bbox("bbox")?.map(|b| b.to_array()),
+        bbox: params.bbox("bbox")?.map(|b| b.to_array().into()),
         ..Filter::default()
     };
     let lat = params

@@ -1,4 +1,4 @@
-//! What a [`crate::query::Snapshot`] holds per practice, compactly: byte
+//! What a [`Snapshot`](super::Snapshot) holds per practice, compactly: byte
 //! columns without an allocation per practice, either built in memory or read
 //! in place from the memory-mapped snapshot file.
 //!
@@ -9,7 +9,7 @@
 //!   type and the ids of its gmina, powiat and voivodeship in an [`AdminTable`].
 //!
 //! Every field of a practice is turned into these parts in one place,
-//! [`Attrs::row`] and [`crate::snapshot_file`]'s record; a new field is added
+//! [`Attrs::row`] and the [record](super::record); a new field is added
 //! there.
 
 use std::io::Write;
