@@ -1,6 +1,8 @@
 //! The state every handler shares: the current snapshot, the operator's
 //! settings and the gazetteer.
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -74,8 +76,9 @@ pub struct Shared {
     pub gazetteer: &'static Gazetteer,
     /// Permits for full downloads running at once.
     pub downloads: Arc<Semaphore>,
-    /// The OGC collection's extent, computed once per snapshot.
-    pub ogc_extent: Arc<PerSnapshot<crate::api::ogc::Extent>>,
+    /// Values derived from the whole snapshot (the OGC collection's
+    /// extent), computed once per snapshot.
+    pub derived: Arc<Derived>,
 }
 
 /// A value derived from the whole snapshot, computed on first use and kept
@@ -109,6 +112,33 @@ impl<T> PerSnapshot<T> {
     }
 }
 
+/// Values derived from the whole snapshot, one of each type, each computed
+/// once per snapshot version ([`PerSnapshot`]).
+#[derive(Default)]
+pub struct Derived {
+    values: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+}
+
+impl Derived {
+    /// The value of type `T` for `snapshot`, computed by `compute` when the
+    /// snapshot is new.
+    pub fn get<T: Send + Sync + 'static>(
+        &self,
+        snapshot: &Snapshot,
+        compute: impl FnOnce(&Snapshot) -> T,
+    ) -> Arc<T> {
+        let slot = {
+            let mut all = self.values.lock().unwrap_or_else(|e| e.into_inner());
+            all.entry(TypeId::of::<T>())
+                .or_insert_with(|| Arc::new(PerSnapshot::<T>::default()))
+                .clone()
+        };
+        slot.downcast_ref::<PerSnapshot<T>>()
+            .expect("a slot holds the values of its type")
+            .get(snapshot, compute)
+    }
+}
+
 impl AppState {
     /// State over a snapshot.
     pub fn new(snapshot: Snapshot, config: ApiConfig, gazetteer: &'static Gazetteer) -> AppState {
@@ -117,7 +147,7 @@ impl AppState {
             downloads: Arc::new(Semaphore::new(config.max_downloads.max(1))),
             config: Arc::new(config),
             gazetteer,
-            ogc_extent: Arc::default(),
+            derived: Arc::default(),
         }))
     }
 }
