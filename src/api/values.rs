@@ -1,6 +1,6 @@
 //! The types of query parameter values: each parses and checks its value
-//! with the message a client reads (the parameter's name is added by
-//! [`super::extract`]), and the ranges are named constants, written once.
+//! with the message a client reads (the query extractor adds the
+//! parameter's name), and the ranges are named constants, written once.
 //! A value type that is its own schema implements `ToSchema` from the same
 //! constants.
 

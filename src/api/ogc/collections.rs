@@ -13,9 +13,8 @@ use utoipa::ToSchema;
 
 use super::crs::{self, CRS84};
 use super::params::{CollectionParams, FormatParams, JsonOnly};
-use super::shared::{COLLECTION_ID, Link, REL_QUERYABLES, base_url, check_collection, link};
+use super::shared::{COLLECTION_ID, CollectionPath, Link, REL_QUERYABLES, base_url, link};
 use crate::api::error::ApiError;
-use crate::api::extract::PathParam;
 use crate::api::response::content_type::{GEOJSON, JSON, SCHEMA};
 use crate::api::response::{CachePolicy, cached, etag_for};
 use crate::api::state::AppState;
@@ -159,8 +158,7 @@ impl FromRequestParts<AppState> for CollectionDoc {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<CollectionDoc, ApiError> {
-        let PathParam(cid) = PathParam::<String>::from_request_parts(parts, state).await?;
-        check_collection(&cid)?;
+        CollectionPath::from_request_parts(parts, state).await?;
         JsonOnly::from_request_parts(parts, state).await?;
         Ok(CollectionDoc {
             base: base_url(&parts.headers, state.config.trust_forwarded),

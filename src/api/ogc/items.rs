@@ -13,10 +13,11 @@ use super::items_query::ItemsQuery;
 use super::paging::{PageAt, page_links};
 use super::params::{ItemParams, ItemsParams, check_format};
 use super::shared::{
-    COLLECTION_ID, Link, REL_QUERYABLES, base_url, check_collection, feature_headers, in_crs, link,
+    COLLECTION_ID, CollectionPath, FeaturePath, Link, REL_QUERYABLES, base_url, feature_headers,
+    in_crs, link,
 };
 use crate::api::error::ApiError;
-use crate::api::extract::{And, PathParam};
+use crate::api::extract::And;
 use crate::api::response::content_type::{GEOJSON, JSON, SCHEMA};
 use crate::api::response::{CachePolicy, cached, etag_for};
 use crate::api::state::AppState;
@@ -71,11 +72,10 @@ fn time_stamp() -> String {
 ))]
 pub async fn items(
     State(state): State<AppState>,
-    PathParam(cid): PathParam<String>,
+    _: CollectionPath,
     p: ItemsParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    check_collection(&cid)?;
     let q = ItemsQuery::new(state.gazetteer, p.params)?;
     let pairs = &p.pairs;
     let base = base_url(&headers, state.config.trust_forwarded);
@@ -141,11 +141,10 @@ pub async fn items(
 ))]
 pub async fn item(
     State(state): State<AppState>,
-    PathParam((cid, fid)): PathParam<(String, String)>,
+    FeaturePath(fid): FeaturePath,
     p: ItemParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    check_collection(&cid)?;
     let And(_, And(format, crs)) = p.params;
     check_format(format.f.as_deref())?;
     let crs = crs.crs.unwrap_or(Crs::Crs84);

@@ -2,6 +2,8 @@
 //! classes, links (absolute, from the request's host), the CRS of an
 //! answer's features, and the JSON answer of a document.
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use serde::Serialize;
@@ -9,6 +11,7 @@ use utoipa::ToSchema;
 
 use super::crs::Crs;
 use crate::api::error::ApiError;
+use crate::api::extract::PathParam;
 use crate::api::response::{CachePolicy, json as json_response};
 
 /// The one collection's id.
@@ -138,13 +141,42 @@ pub(crate) fn ogc_json<T: Serialize>(
     json_response(v, content_type, CachePolicy::PerClient)
 }
 
-pub(crate) fn check_collection(cid: &str) -> Result<(), ApiError> {
+fn check_collection(cid: &str) -> Result<(), ApiError> {
     if cid == COLLECTION_ID {
         Ok(())
     } else {
         Err(ApiError::NotFound(format!(
             "no collection {cid:?}; the only collection is {COLLECTION_ID:?}"
         )))
+    }
+}
+
+/// The path of one feature, `/collections/{cid}/items/{fid}`: its id, the
+/// collection checked before the query is read.
+pub struct FeaturePath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for FeaturePath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<FeaturePath, ApiError> {
+        let PathParam((cid, fid)) =
+            PathParam::<(String, String)>::from_request_parts(parts, state).await?;
+        check_collection(&cid)?;
+        Ok(FeaturePath(fid))
+    }
+}
+
+/// A path under the collection, `/collections/{cid}…` (the collection, its
+/// queryables, its items), the collection checked before the query is read.
+pub struct CollectionPath;
+
+impl<S: Send + Sync> FromRequestParts<S> for CollectionPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<CollectionPath, ApiError> {
+        let PathParam(cid) = PathParam::<String>::from_request_parts(parts, state).await?;
+        check_collection(&cid)?;
+        Ok(CollectionPath)
     }
 }
 
