@@ -172,4 +172,15 @@ mod tests {
         assert_eq!(*cache.get(&two, &mut count), 2);
         assert_eq!(calls, 2);
     }
+
+    #[test]
+    fn derived_values_are_kept_per_type() {
+        let derived = Derived::default();
+        let one = Snapshot::with_version(Vec::new(), 1);
+        assert_eq!(*derived.get(&one, |s| s.version()), 1);
+        assert_eq!(*derived.get(&one, |_| 7_u64), 1, "kept for the snapshot");
+        assert_eq!(*derived.get(&one, |_| "a string"), "a string");
+        let two = Snapshot::with_version(Vec::new(), 2);
+        assert_eq!(*derived.get(&two, |s| s.version()), 2);
+    }
 }

@@ -22,16 +22,27 @@
 //! absolute, built from the `Host` header (`X-Forwarded-Host` and
 //! `X-Forwarded-Proto` when a proxy sets them).
 
+/// `/ogc/collections` and `/ogc/collections/practices`, with the extent.
 pub mod collections;
+/// The CRSs served: CRS84 and EPSG:2180.
 pub mod crs;
+/// EPSG:2180 boxes and the `bbox` of `/items` in either CRS.
 pub mod grid;
+/// `/ogc/collections/practices/items` and one item.
 pub mod items;
+/// An `/items` request as the query's `Filter`: the one conversion.
 pub mod items_query;
+/// The landing page and the conformance classes.
 pub mod landing;
+/// The links of a page of items.
 pub mod paging;
+/// The parameter contract of `/ogc`.
 pub mod params;
+/// `/ogc/collections/practices/queryables`.
 pub mod queryables;
+/// Links, the collection's id, the JSON answer of a document.
 pub mod shared;
+/// The types of `/items` parameter values.
 pub mod values;
 
 use axum::Router;

@@ -1,8 +1,12 @@
 //! `/api/practices`: list, one, within a polygon, and downloads.
 
+/// `/api/clusters`: the map's view, clustered.
 pub mod clusters;
+/// `/api/counts`: matches per voivodeship, powiat or gmina.
 pub mod counts;
+/// The parameter contract of the practice endpoints.
 pub mod params;
+/// `/api/regions/voivodeships` and `/api/categories`.
 pub mod regions;
 
 use std::time::Instant;

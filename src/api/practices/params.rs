@@ -356,3 +356,63 @@ pub struct Polygon {
     /// The polygon of a Feature.
     pub geometry: Option<Geometry>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The refusal of a `/api/practices` query.
+    fn refusal(raw: &str) -> (&'static str, String) {
+        let g = Gazetteer::bundled();
+        let parsed = ListParams::parse(Some(raw)).and_then(|q| {
+            let And(And(inbox, filters), _) = q.params;
+            filters.to_filter(g, inbox.bbox.map(|b| b.0))
+        });
+        match parsed {
+            Err(ApiError::BadRequest { code, message }) => (code, message),
+            other => panic!("{raw}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_parameter() {
+        let invalid = |m: &str| ("invalid_parameter", m.to_string());
+        assert_eq!(
+            refusal("lat=50&lon=19&radius_km=0"),
+            invalid("radius_km: 0 is not within (0, 1000] km")
+        );
+        assert_eq!(
+            refusal("k=3"),
+            invalid("k: needs a centre: lat and lon, or near")
+        );
+        assert_eq!(
+            refusal("year_from=2020&year_to=2010"),
+            invalid("year_from: 2020 is after year_to 2010")
+        );
+        assert_eq!(
+            refusal("year_to=1800"),
+            invalid("year_to: 1800 is out of range 1900..=2100")
+        );
+        assert_eq!(
+            refusal("bbox=1,2,3"),
+            invalid("bbox: expected minLon,minLat,maxLon,maxLat, got 3 values")
+        );
+        assert_eq!(refusal("category=nope").0, "unknown_category");
+        assert_eq!(refusal("voivodeship=nope").0, "unknown_region");
+    }
+
+    #[test]
+    fn empty_values_are_absent_and_values_reach_the_filter() {
+        let q =
+            ListParams::parse(Some("q=&bbox=14,49,24,55&year_from=2010&unit_type=powiat")).unwrap();
+        let And(And(inbox, filters), page) = q.params;
+        let (f, near) = filters
+            .to_filter(Gazetteer::bundled(), inbox.bbox.map(|b| b.0))
+            .unwrap();
+        assert!(near.is_none() && f.text.is_none());
+        assert_eq!(f.bbox, Some(Bbox::new(14.0, 49.0, 24.0, 55.0).into()));
+        assert_eq!(f.year_from, Some(2010));
+        assert!(f.unit_type.is_some());
+        assert_eq!(page.limit_offset(Some(DEFAULT_LIMIT)), (DEFAULT_LIMIT, 0));
+    }
+}
