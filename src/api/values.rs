@@ -16,6 +16,8 @@ use crate::practice::{Area, UnitType};
 pub const YEAR_MIN: i64 = 1900;
 /// The last such year.
 pub const YEAR_MAX: i64 = 2100;
+/// The largest page start.
+pub const MAX_OFFSET: i64 = u32::MAX as i64;
 /// The longest full-text query, characters.
 pub const MAX_TEXT_CHARS: usize = 200;
 
@@ -172,6 +174,9 @@ impl<'s, const MIN: i64, const MAX: i64> utoipa::ToSchema<'s> for Int32<MIN, MAX
         )
     }
 }
+
+/// A page start within 0..=[`MAX_OFFSET`].
+pub type Offset = Int<0, MAX_OFFSET>;
 
 /// A year within [`YEAR_MIN`]..=[`YEAR_MAX`].
 pub type Year = Int32<YEAR_MIN, YEAR_MAX>;

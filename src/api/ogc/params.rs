@@ -21,7 +21,7 @@ use crate::api::error::ApiError;
 use crate::api::extract::{And, Query, QueryParams, query_params};
 use crate::api::response::content_type::{GEOJSON, JSON};
 use crate::api::schema::{one_of, param_schema, ranged};
-use crate::api::values::{AreaSlug, Int, Text, UnitTypeLabel, YEAR_MAX, YEAR_MIN, Year};
+use crate::api::values::{AreaSlug, Offset, Text, UnitTypeLabel, YEAR_MAX, YEAR_MIN, Year};
 use crate::practice::{Area, UnitType};
 
 param_schema!(
@@ -95,7 +95,7 @@ pub struct Items {
     pub limit: Option<ItemLimit>,
     /// Index of the first feature of the page (the next links use it)
     #[param(value_type = Option<u64>, minimum = 0, default = 0)]
-    pub offset: Option<Int<0, { u32::MAX as i64 }>>,
+    pub offset: Option<Offset>,
     /// Instant (2012-05-01) or interval (2010-01-01/.., ../2012-12-31) that the practice's time span meets
     #[param(value_type = Option<String>, style = Form, explode = false)]
     pub datetime: Option<DateTime>,

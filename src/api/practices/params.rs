@@ -16,7 +16,7 @@ use crate::api::extract::{And, Query, query_params};
 use crate::api::filters::regions;
 use crate::api::schema::{Feature, Flag, Geometry, param_schema, ranged, schema_of};
 use crate::api::values::{
-    BboxParam, Finite, Int, Lat, Lon, ParamValue, Text, UnitTypeLabel, Year, area,
+    BboxParam, Finite, Int, Lat, Lon, Offset, ParamValue, Text, UnitTypeLabel, Year, area,
     deserialize_by_parse,
 };
 use crate::csv_out::Dialect;
@@ -146,7 +146,7 @@ pub struct Page {
     pub limit: Option<Int<0, { MAX_LIMIT as i64 }>>,
     /// Page start
     #[param(value_type = Option<u64>, minimum = 0, default = 0)]
-    pub offset: Option<Int<0, { u32::MAX as i64 }>>,
+    pub offset: Option<Offset>,
 }
 
 /// The map's view of `/api/clusters`.
