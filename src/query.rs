@@ -14,9 +14,7 @@ use crate::index::{Hit, sort_nearest_first};
 use crate::practice::{Area, Practice, UnitType};
 use crate::snapshot::columns::AdminLevel;
 
-/// The snapshot the queries read (it lives in [`crate::snapshot`]; named here
-/// too so that callers of the query keep one import).
-pub use crate::snapshot::Snapshot;
+use crate::snapshot::Snapshot;
 
 /// Which spatial test the candidate source already applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::error::ApiError;
-use crate::query::Snapshot;
+use crate::snapshot::Snapshot;
 
 /// Content types.
 pub mod content_type {

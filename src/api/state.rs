@@ -10,7 +10,7 @@ use tokio::sync::Semaphore;
 
 use crate::config::ServeArgs;
 use crate::gazetteer::Gazetteer;
-use crate::query::Snapshot;
+use crate::snapshot::Snapshot;
 
 /// Settings the API needs from the operator.
 #[derive(Debug, Clone)]

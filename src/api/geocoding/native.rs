@@ -4,11 +4,11 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Serialize;
 
-use super::openapi::{GeocodeParams, ReverseParams};
+use super::params::{GeocodeParams, MAX_CANDIDATES, ReverseParams};
 use crate::api::error::ApiError;
-use crate::api::extract::Params;
 use crate::api::response::{CachePolicy, content_type, json};
 use crate::api::state::AppState;
+use crate::api::values::required_point;
 use crate::gazetteer::{AdminRef, Candidate, GeocodeQuery, Precision};
 use crate::geo_util::LonLat;
 use crate::geojson::{round_km, round6};
@@ -103,15 +103,18 @@ struct Candidates<'a> {
     (status = 400, description = "Bad input", body = ErrorBody),
     (status = 404, description = "Nothing found (or nothing in the named region)", body = ErrorBody),
 ))]
-pub async fn geocode(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let p = p.accept::<GeocodeParams>()?;
+pub async fn geocode(
+    State(state): State<AppState>,
+    p: GeocodeParams,
+) -> Result<Response, ApiError> {
+    let p = p.params;
     let q = GeocodeQuery {
-        text: p.str("q").map(str::to_string),
-        postal_code: p.str("postal_code").map(str::to_string),
-        town: p.str("town").map(str::to_string),
-        gmina: p.str("gmina").map(str::to_string),
-        powiat: p.str("powiat").map(str::to_string),
-        voivodeship: p.str("voivodeship").map(str::to_string),
+        text: p.q,
+        postal_code: p.postal_code,
+        town: p.town,
+        gmina: p.gmina,
+        powiat: p.powiat,
+        voivodeship: p.voivodeship,
     };
     if q == GeocodeQuery::default() {
         return Err(ApiError::invalid(
@@ -119,7 +122,7 @@ pub async fn geocode(State(state): State<AppState>, p: Params) -> Result<Respons
             "give q, or one of postal_code, town, gmina, powiat, voivodeship",
         ));
     }
-    let limit = p.int("limit", 1, 10)?.unwrap_or(10) as usize;
+    let limit = p.limit.map_or(MAX_CANDIDATES as usize, |l| l.get());
     let r = state
         .gazetteer
         .geocode(&q)
@@ -165,9 +168,11 @@ struct LatLonEcho {
     (status = 400, description = "Bad coordinates", body = ErrorBody),
     (status = 404, description = "Outside coverage (Poland)", body = ErrorBody),
 ))]
-pub async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let p = p.accept::<ReverseParams>()?;
-    let at: LonLat = p.lon_lat()?;
+pub async fn reverse(
+    State(state): State<AppState>,
+    p: ReverseParams,
+) -> Result<Response, ApiError> {
+    let at: LonLat = required_point(p.params.lon, p.params.lat)?;
     let r = state
         .gazetteer
         .reverse(at)

@@ -11,22 +11,25 @@
 //! administrative units, no streets; `place_id` and `osm_id` are stable local
 //! identifiers, not OpenStreetMap's.
 
-use crate::api::openapi::BadQuery;
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 
-use super::openapi::{
-    NominatimReverseParams, NominatimSearchParams, NominatimStructured, StatusParams,
+use super::params::{
+    MAX_NOMINATIM_ZOOM, NominatimCommon, NominatimReverseParams, NominatimSearchParams,
+    OutputFormat as Format, StatusParams, ZeroOne,
 };
 use crate::api::cors;
 use crate::api::error::ApiError;
-use crate::api::extract::{Params, parse_f64, query_names};
+use crate::api::extract::And;
 use crate::api::response::{CachePolicy, content_type, json as json_response};
+use crate::api::schema::BadQuery;
 use crate::api::state::AppState;
+use crate::api::values::{ParamValue, number, required_point};
 use crate::gazetteer::{Gazetteer, GeocodeQuery};
+use crate::geo_util::Bbox;
 use crate::geojson::point;
 use crate::places::{self, MAX_RESULTS, Place, PlaceKind, SearchOptions, country_name};
 use utoipa::ToSchema;
@@ -50,36 +53,11 @@ pub fn routes() -> Router<AppState> {
         .layer(cors::read_only())
 }
 
-/// Output formats served.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Json,
-    JsonV2,
-    GeoJson,
-    GeocodeJson,
-}
-
-fn format_of(p: &Params) -> Result<Format, ApiError> {
-    match p.str("format") {
-        None | Some("jsonv2") => Ok(Format::JsonV2),
-        Some("json") => Ok(Format::Json),
-        Some("geojson") => Ok(Format::GeoJson),
-        Some("geocodejson") => Ok(Format::GeocodeJson),
-        Some(f) => Err(ApiError::invalid(
-            "format",
-            format!("{f:?} is not served; use json, jsonv2, geojson or geocodejson"),
-        )),
-    }
-}
-
-/// A 0/1 flag parameter (Nominatim also takes `true`/`false`).
-fn flag(p: &Params, name: &str, default: bool) -> Result<bool, ApiError> {
-    match p.str(name) {
-        None => Ok(default),
-        Some("1") | Some("true") | Some("True") => Ok(true),
-        Some("0") | Some("false") | Some("False") => Ok(false),
-        Some(v) => Err(ApiError::invalid(name, format!("{v:?} is not 0 or 1"))),
-    }
+/// A 0/1 flag given as text, checked where it is read.
+fn flag(name: &str, v: Option<&str>) -> Result<bool, ApiError> {
+    v.map(|v| ZeroOne::parse(v).map_err(|m| ApiError::invalid(name, m)))
+        .transpose()
+        .map(|f| f.is_some_and(|f| f.0))
 }
 
 fn coord(x: f64) -> String {
@@ -192,13 +170,13 @@ impl<'a> Detail<'a> {
     /// The parameters every format-aware endpoint shares: `format`,
     /// `addressdetails` (default `address`), `accept-language`,
     /// `polygon_geojson`.
-    fn of(p: &'a Params, g: &'a Gazetteer, address: bool) -> Result<Detail<'a>, ApiError> {
-        Ok(Detail {
-            format: format_of(p)?,
-            address: flag(p, "addressdetails", address)?,
-            country: country_name(p.str("accept-language")),
-            outlines: flag(p, "polygon_geojson", false)?.then_some(g),
-        })
+    fn of(p: &'a NominatimCommon, g: &'a Gazetteer, address: bool) -> Detail<'a> {
+        Detail {
+            format: p.format.unwrap_or_default(),
+            address: p.addressdetails.map_or(address, |f| f.0),
+            country: country_name(p.accept_language.as_deref()),
+            outlines: p.polygon_geojson.is_some_and(|f| f.0).then_some(g),
+        }
     }
 
     /// The place's outline if asked for and known.
@@ -239,7 +217,7 @@ pub struct PlaceJson {
 }
 
 fn place_json(p: &Place, d: Detail) -> PlaceJson {
-    let e = p.extent;
+    let e = Bbox::from(p.extent);
     let key = p.kind.osm_key();
     PlaceJson {
         place_id: p.id,
@@ -251,7 +229,12 @@ fn place_json(p: &Place, d: Detail) -> PlaceJson {
         category: (d.format == Format::JsonV2).then_some(key),
         class: (d.format != Format::JsonV2).then_some(key),
         description: describe(p, d),
-        boundingbox: [coord(e[1]), coord(e[3]), coord(e[0]), coord(e[2])],
+        boundingbox: [
+            coord(e.min_lat),
+            coord(e.max_lat),
+            coord(e.min_lon),
+            coord(e.max_lon),
+        ],
         geojson: d.outline(p),
     }
 }
@@ -264,8 +247,8 @@ pub struct Feature<P> {
     r#type: &'static str,
     properties: P,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(min_items = 4, max_items = 4)]
-    bbox: Option<[f64; 4]>,
+    #[schema(value_type = Option<[f64; 4]>, min_items = 4, max_items = 4)]
+    bbox: Option<Bbox>,
     /// The outline with `polygon_geojson=1` for a voivodeship, else the point.
     #[schema(value_type = Geometry)]
     geometry: geojson::Geometry,
@@ -293,7 +276,7 @@ fn place_feature(p: &Place, d: Detail) -> Feature<GeoJsonProperties> {
             category: p.kind.osm_key(),
             description: describe(p, d),
         },
-        bbox: Some(p.extent),
+        bbox: Some(Bbox::from(p.extent)),
         geometry: d.geometry(p),
     }
 }
@@ -484,10 +467,10 @@ fn strip_unit<'a>(s: &'a str, words: &[&str]) -> &'a str {
 }
 
 /// Parses Nominatim's `viewbox=<x1>,<y1>,<x2>,<y2>` (any two corners).
-fn parse_viewbox(v: &str) -> Result<[f64; 4], ApiError> {
+fn parse_viewbox(v: &str) -> Result<Bbox, ApiError> {
     let n: Vec<f64> = v
         .split(',')
-        .map(|x| parse_f64("viewbox", x))
+        .map(|x| number("viewbox", x))
         .collect::<Result<_, _>>()?;
     if n.len() != 4 {
         return Err(ApiError::invalid(
@@ -495,12 +478,12 @@ fn parse_viewbox(v: &str) -> Result<[f64; 4], ApiError> {
             "expected four numbers <x1>,<y1>,<x2>,<y2>",
         ));
     }
-    Ok([
+    Ok(Bbox::new(
         n[0].min(n[2]),
         n[1].min(n[3]),
         n[0].max(n[2]),
         n[1].max(n[3]),
-    ])
+    ))
 }
 
 /// `GET /nominatim/search`: free text (q) or structured (city, county,
@@ -509,34 +492,30 @@ fn parse_viewbox(v: &str) -> Result<[f64; 4], ApiError> {
     (status = 200, description = "An array of places (json, jsonv2) or a FeatureCollection (geojson, geocodejson)", body = SearchAnswer),
     BadQuery,
 ))]
-pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let p = p.accept::<NominatimSearchParams>()?;
-    if p.str("json_callback").is_some() {
+pub async fn search(
+    State(state): State<AppState>,
+    p: NominatimSearchParams,
+) -> Result<Response, ApiError> {
+    let And(And(p, st), common) = p.params;
+    if p.json_callback.is_some() {
         return Err(ApiError::invalid("json_callback", "JSONP is not served"));
     }
     let g = state.gazetteer;
-    let detail = Detail::of(&p, g, false)?;
-    for name in [
-        "extratags",
-        "namedetails",
-        "bounded",
-        "polygon_kml",
-        "polygon_svg",
-        "polygon_text",
-        "dedupe",
-        "debug",
+    let detail = Detail::of(&common, g, false);
+    for (name, v) in [
+        ("extratags", &common.extratags),
+        ("namedetails", &common.namedetails),
+        ("polygon_kml", &common.polygon_kml),
+        ("polygon_svg", &common.polygon_svg),
+        ("polygon_text", &common.polygon_text),
+        ("debug", &common.debug),
     ] {
-        flag(&p, name, false)?;
+        flag(name, v.as_deref())?;
     }
-    let limit = p
-        .int("limit", 1, 1000)?
-        .map_or(MAX_RESULTS, |l| (l as usize).min(MAX_RESULTS));
-    let viewbox = p.str("viewbox").map(parse_viewbox).transpose()?;
-    let bounded = flag(&p, "bounded", false)?;
-    let structured = query_names::<NominatimStructured>()
-        .iter()
-        .any(|k| p.str(k).is_some());
-    let query = match (p.str("q"), structured) {
+    let limit = p.limit.map_or(MAX_RESULTS, |l| l.get().min(MAX_RESULTS));
+    let viewbox = p.viewbox.as_deref().map(parse_viewbox).transpose()?;
+    let bounded = p.bounded.is_some_and(|b| b.0);
+    let query = match (p.q.as_deref(), st.any()) {
         (Some(_), true) => {
             return Err(ApiError::invalid(
                 "q",
@@ -545,22 +524,25 @@ pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response
         }
         (Some(q), false) => GeocodeQuery::text(q),
         (None, true) => GeocodeQuery {
-            town: p.str("city").map(str::to_string),
-            powiat: p
-                .str("county")
+            town: st.city.clone(),
+            powiat: st
+                .county
+                .as_deref()
                 .map(|c| strip_unit(c, &["powiat"]).to_string()),
-            voivodeship: p
-                .str("state")
+            voivodeship: st
+                .state
+                .as_deref()
                 .map(|s| strip_unit(s, &["województwo", "wojewodztwo", "woj."]).to_string()),
-            postal_code: p.str("postalcode").map(str::to_string),
+            postal_code: st.postalcode.clone(),
             ..Default::default()
         },
         (None, false) => {
             return Err(ApiError::invalid("q", "give q or a structured query"));
         }
     };
-    let other_country = p.str("country").is_some_and(|c| !is_poland(c))
-        || p.str("countrycodes")
+    let other_country = st.country.as_deref().is_some_and(|c| !is_poland(c))
+        || p.countrycodes
+            .as_deref()
             .is_some_and(|cc| !cc.split(',').any(|c| c.trim().eq_ignore_ascii_case("pl")));
     let only_street = query == GeocodeQuery::default();
     let found = if other_country || only_street {
@@ -570,17 +552,18 @@ pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response
             g,
             &query,
             SearchOptions {
-                bbox: viewbox.filter(|_| bounded),
+                bbox: viewbox.filter(|_| bounded).map(Into::into),
                 bias: None,
             },
         )
         .map_err(|e| ApiError::geocode("q", e))?
     };
     let excluded: Vec<u64> = p
-        .str("exclude_place_ids")
+        .exclude_place_ids
+        .as_deref()
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_default();
-    let feature_type = p.str("featureType").or(p.str("featuretype"));
+    let feature_type = p.feature_type.as_deref().or(p.featuretype.as_deref());
     let found: Vec<Place> = found
         .into_iter()
         .filter(|pl| !excluded.contains(&pl.id))
@@ -600,12 +583,15 @@ pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response
     (status = 200, description = "A place, or {\"error\": \"Unable to geocode\"}", body = ReverseAnswer),
     BadQuery,
 ))]
-pub async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let p = p.accept::<NominatimReverseParams>()?;
+pub async fn reverse(
+    State(state): State<AppState>,
+    p: NominatimReverseParams,
+) -> Result<Response, ApiError> {
+    let And(And(at, p), common) = p.params;
     let g = state.gazetteer;
-    let detail = Detail::of(&p, g, true)?;
-    let at = p.lon_lat()?;
-    let zoom = p.int("zoom", 0, 18)?.unwrap_or(18);
+    let detail = Detail::of(&common, g, true);
+    let at = required_point(at.lon, at.lat)?;
+    let zoom = p.zoom.map_or(MAX_NOMINATIM_ZOOM, |z| z.0);
     let Some((mut place, r)) =
         places::reverse(g, at).map_err(|e| ApiError::geocode("lat,lon", e))?
     else {
@@ -651,9 +637,8 @@ pub async fn reverse(State(state): State<AppState>, p: Params) -> Result<Respons
     (status = 200, description = "OK", content(("text/plain" = String), ("application/json" = Status))),
     (status = 400, description = "Bad input", body = ErrorBody),
 ))]
-pub async fn status(p: Params) -> Result<Response, ApiError> {
-    let p = p.accept::<StatusParams>()?;
-    if p.str("format") == Some("json") {
+pub async fn status(p: StatusParams) -> Result<Response, ApiError> {
+    if p.params.format.as_deref() == Some("json") {
         respond(&Status {
             status: 0,
             message: "OK",
@@ -680,7 +665,7 @@ mod tests {
     fn viewbox_takes_any_two_corners() {
         assert_eq!(
             parse_viewbox("19.5,50.5,18.5,49.5").unwrap(),
-            [18.5, 49.5, 19.5, 50.5]
+            Bbox::new(18.5, 49.5, 19.5, 50.5)
         );
         assert!(parse_viewbox("1,2,3").is_err());
     }

@@ -9,20 +9,22 @@
 //! from its outline). It translates the neutral [`Place`] of
 //! [`crate::places`].
 
-use crate::api::openapi::BadQuery;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::openapi::{PhotonReverseParams, PhotonSearchParams};
+use super::params::{PhotonCommon, PhotonReverseParams, PhotonSearchParams};
 use crate::api::cors;
 use crate::api::error::ApiError;
-use crate::api::extract::{Params, check_lat, check_lon};
+use crate::api::extract::And;
 use crate::api::response::{CachePolicy, content_type, json as json_response};
+use crate::api::schema::BadQuery;
 use crate::api::state::AppState;
+use crate::api::values::required_point;
 use crate::gazetteer::GeocodeQuery;
+use crate::geo_util::Bbox;
 use crate::geo_util::LonLat;
 use crate::geojson::point;
 use crate::places::{self, MAX_RESULTS, Place, PlaceKind, SearchOptions, country_name};
@@ -111,7 +113,7 @@ pub struct PhotonCollection {
 
 /// A place as a Photon GeoJSON Feature.
 fn photon_feature(p: &Place, country: &str) -> PhotonFeature {
-    let e = p.extent;
+    let e = Bbox::from(p.extent);
     let city = p
         .admin
         .gmina
@@ -141,24 +143,22 @@ fn photon_feature(p: &Place, country: &str) -> PhotonFeature {
             state: p.state().filter(|_| p.kind != PlaceKind::State),
             country: country.to_string(),
             countrycode: "PL",
-            extent: [e[0], e[3], e[2], e[1]],
+            extent: [e.min_lon, e.max_lat, e.max_lon, e.min_lat],
         },
     }
 }
 
 /// The places that pass the `osm_tag` and `layer` filters, at most `limit`,
 /// as a Photon answer.
-fn answer(
-    places: Vec<Place>,
-    tags: &[(String, String)],
-    limit: usize,
-    lang: Option<&str>,
-) -> Result<Response, ApiError> {
-    let country = country_name(lang);
+fn answer(places: Vec<Place>, common: &PhotonCommon) -> Result<Response, ApiError> {
+    let limit = common
+        .limit
+        .map_or(MAX_RESULTS, |l| l.get().min(MAX_RESULTS));
+    let country = country_name(common.lang.as_deref());
     json_response(
         &PhotonCollection {
             r#type: "FeatureCollection",
-            features: filter_tags(places, tags)
+            features: filter_tags(places, &common.osm_tag, &common.layer)
                 .iter()
                 .take(limit)
                 .map(|p| photon_feature(p, country))
@@ -169,25 +169,7 @@ fn answer(
     )
 }
 
-/// The filters that may be given more than once.
-const REPEATABLE: [&str; 2] = ["osm_tag", "layer"];
-
-fn limit_of(p: &Params) -> Result<usize, ApiError> {
-    Ok(p.int("limit", 1, 1000)?
-        .map_or(MAX_RESULTS, |l| (l as usize).min(MAX_RESULTS)))
-}
-
-fn filter_tags(places: Vec<Place>, tags: &[(String, String)]) -> Vec<Place> {
-    let osm_tags: Vec<&str> = tags
-        .iter()
-        .filter(|(k, _)| k == "osm_tag")
-        .map(|(_, v)| v.as_str())
-        .collect();
-    let layers: Vec<&str> = tags
-        .iter()
-        .filter(|(k, _)| k == "layer")
-        .map(|(_, v)| v.as_str())
-        .collect();
+fn filter_tags(places: Vec<Place>, osm_tags: &[String], layers: &[String]) -> Vec<Place> {
     places
         .into_iter()
         .filter(|p| {
@@ -195,7 +177,7 @@ fn filter_tags(places: Vec<Place>, tags: &[(String, String)]) -> Vec<Place> {
                 .iter()
                 .all(|t| tag_matches(t, p.kind.osm_key(), p.kind.osm_value()))
         })
-        .filter(|p| layers.is_empty() || layers.contains(&p.kind.photon_type()))
+        .filter(|p| layers.is_empty() || layers.iter().any(|l| l == p.kind.photon_type()))
         .collect()
 }
 
@@ -206,16 +188,15 @@ fn filter_tags(places: Vec<Place>, tags: &[(String, String)]) -> Vec<Place> {
     (status = 200, description = "A GeoJSON FeatureCollection (empty when nothing is found)", body = PhotonCollection),
     BadQuery,
 ))]
-pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let (p, tags) = p.accept_repeating::<PhotonSearchParams>(&REPEATABLE)?;
-    let q = p
-        .str("q")
-        .ok_or_else(|| ApiError::invalid("q", "missing search term"))?;
-    let limit = limit_of(&p)?;
-    let lat = p.f64("lat")?.map(|v| check_lat("lat", v)).transpose()?;
-    let lon = p.f64("lon")?.map(|v| check_lon("lon", v)).transpose()?;
-    let bias = match (lat, lon) {
-        (Some(lat), Some(lon)) => Some(LonLat::new(lon, lat)),
+pub async fn search(
+    State(state): State<AppState>,
+    p: PhotonSearchParams,
+) -> Result<Response, ApiError> {
+    let And(p, common) = p.params;
+    let q =
+        p.q.ok_or_else(|| ApiError::invalid("q", "missing search term"))?;
+    let bias = match (p.lat, p.lon) {
+        (Some(lat), Some(lon)) => Some(LonLat::new(lon.0, lat.0)),
         (None, None) => None,
         _ => {
             return Err(ApiError::invalid(
@@ -224,23 +205,22 @@ pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response
             ));
         }
     };
-    let bbox = p.bbox("bbox")?.map(|b| b.to_array());
-    if let Some(s) = p.f64("location_bias_scale")?
-        && !(0.0..=1.0).contains(&s)
+    let bbox = p.bbox.map(|b| b.0.into());
+    if let Some(s) = p.location_bias_scale
+        && !(0.0..=1.0).contains(&s.0)
     {
         return Err(ApiError::invalid(
             "location_bias_scale",
             "must be within 0..1",
         ));
     }
-    p.int("zoom", 0, 30)?;
     let places = places::search(
         state.gazetteer,
         &GeocodeQuery::text(q),
         SearchOptions { bbox, bias },
     )
     .map_err(|e| ApiError::geocode("q", e))?;
-    answer(places, &tags, limit, p.str("lang"))
+    answer(places, &common)
 }
 
 /// `GET /photon/reverse?lat=&lon=&limit=&lang=&radius=`: the nearest locality,
@@ -249,11 +229,13 @@ pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response
     (status = 200, description = "A GeoJSON FeatureCollection with at most one feature", body = PhotonCollection),
     BadQuery,
 ))]
-pub async fn reverse(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
-    let (p, tags) = p.accept_repeating::<PhotonReverseParams>(&REPEATABLE)?;
-    let at = p.lon_lat()?;
-    let limit = limit_of(&p)?;
-    let radius_km = p.f64("radius")?;
+pub async fn reverse(
+    State(state): State<AppState>,
+    p: PhotonReverseParams,
+) -> Result<Response, ApiError> {
+    let And(And(at, p), common) = p.params;
+    let at = required_point(at.lon, at.lat)?;
+    let radius_km = p.radius.map(|r| r.0);
     if let Some(r) = radius_km
         && r <= 0.0
     {
@@ -265,7 +247,7 @@ pub async fn reverse(State(state): State<AppState>, p: Params) -> Result<Respons
         Some((place, r)) if radius_km.is_none_or(|max| r.distance_km <= max) => vec![place],
         _ => Vec::new(),
     };
-    answer(places, &tags, limit, p.str("lang"))
+    answer(places, &common)
 }
 
 #[cfg(test)]
@@ -286,13 +268,12 @@ mod tests {
 
     #[test]
     fn repeated_tags_are_accepted_other_repeats_are_not() {
-        let lenient = |raw: &str| {
-            Params::decode(Some(raw))
-                .and_then(|p| p.accept_repeating::<PhotonSearchParams>(&REPEATABLE))
-        };
-        let (p, multi) = lenient("q=x&osm_tag=place&osm_tag=!boundary").unwrap();
-        assert_eq!(p.str("q"), Some("x"));
-        assert_eq!(multi.len(), 2);
+        let lenient = |raw: &str| PhotonSearchParams::parse(Some(raw));
+        let And(p, common) = lenient("q=x&osm_tag=place&osm_tag=!boundary")
+            .unwrap()
+            .params;
+        assert_eq!(p.q.as_deref(), Some("x"));
+        assert_eq!(common.osm_tag, ["place", "!boundary"]);
         assert!(lenient("q=x&q=y").is_err());
         assert!(lenient("nope=1").is_err());
     }

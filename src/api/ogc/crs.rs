@@ -36,19 +36,6 @@ pub enum Crs {
 }
 
 impl Crs {
-    /// The CRS a parameter names (its URI, or `EPSG:2180`); `None` for CRS84.
-    pub fn parse(param: &str, v: Option<&str>) -> Result<Crs, ApiError> {
-        match v {
-            None => Ok(Crs::Crs84),
-            Some(c) if c == CRS84 => Ok(Crs::Crs84),
-            Some(c) if c == EPSG_2180 || c.eq_ignore_ascii_case("EPSG:2180") => Ok(Crs::Poland1992),
-            Some(c) => Err(ApiError::invalid(
-                param,
-                format!("{c:?} is not supported; supported: {}", SERVED.join(", ")),
-            )),
-        }
-    }
-
     /// Its URI.
     pub fn uri(self) -> &'static str {
         match self {
@@ -103,11 +90,5 @@ mod tests {
         assert!((e - 637_382.20).abs() < 0.05, "{e}");
         let [lon, lat] = Crs::Poland1992.to_lon_lat(n, e).unwrap();
         assert!((lon - 21.0122).abs() < 1e-7 && (lat - 52.2297).abs() < 1e-7);
-        assert_eq!(
-            Crs::parse("crs", Some("EPSG:2180")).unwrap(),
-            Crs::Poland1992
-        );
-        assert_eq!(Crs::parse("crs", None).unwrap(), Crs::Crs84);
-        assert!(Crs::parse("crs", Some("EPSG:3857")).is_err());
     }
 }

@@ -2,17 +2,17 @@
 //! matching the list's filters inside `bbox`, grouped for `zoom` with exact
 //! counts, or one by one when few (see [`crate::cluster`]).
 
-use crate::api::openapi::QueryAnswers;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::super::error::ApiError;
-use super::super::extract::Params;
-use super::super::response::{CachePolicy, cached, content_type, etag_for};
-use super::super::state::AppState;
-use super::openapi::ClusterParams;
-use super::parse_query;
+use super::PracticeQuery;
+use super::params::ClusterParams;
+use crate::api::error::ApiError;
+use crate::api::extract::And;
+use crate::api::response::{CachePolicy, cached, content_type, etag_for};
+use crate::api::schema::QueryAnswers;
+use crate::api::state::AppState;
 use crate::cluster::{MAX_ZOOM, clusters};
 
 /// `GET /api/clusters?bbox=…&zoom=…` with any filter of `/api/practices`
@@ -24,21 +24,22 @@ use crate::cluster::{MAX_ZOOM, clusters};
     ))]
 pub async fn clusters_in_view(
     State(state): State<AppState>,
-    params: Params,
+    q: ClusterParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let key = serde_urlencoded::to_string(params.pairs()).unwrap_or_default();
-    let params = params.accept::<ClusterParams>()?;
-    let zoom = params.int("zoom", 0, i64::from(MAX_ZOOM))?.ok_or_else(|| {
+    let key = q.key();
+    let And(filters, view) = q.params;
+    let zoom = view.zoom.ok_or_else(|| {
         ApiError::invalid("zoom", format!("required: the map's zoom, 0 to {MAX_ZOOM}"))
-    })? as u8;
-    let pq = parse_query(state.gazetteer, &params, None)?;
-    if pq.filter.bbox.is_none() {
-        return Err(ApiError::invalid(
+    })?;
+    let bbox = view.bbox.ok_or_else(|| {
+        ApiError::invalid(
             "bbox",
             "required: the map's viewport minLon,minLat,maxLon,maxLat",
-        ));
-    }
+        )
+    })?;
+    let zoom = zoom.0 as u8;
+    let pq = PracticeQuery::new(state.gazetteer, filters, Some(bbox.0), None, None)?;
     let snapshot = state.snapshot.load_full();
     let etag = etag_for(&snapshot, &["clusters", &key]);
     // A viewport of the whole country at 1M practices touches every record:

@@ -1,17 +1,17 @@
 //! `GET /api/counts`: the matches of the list's filters counted per
 //! voivodeship, powiat or gmina (see [`crate::facets`]).
 
-use crate::api::openapi::QueryAnswers;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::super::error::ApiError;
-use super::super::extract::Params;
-use super::super::response::{content_type, dataset_answer};
-use super::super::state::AppState;
-use super::openapi::CountParams;
-use super::parse_query;
+use super::PracticeQuery;
+use super::params::CountParams;
+use crate::api::error::ApiError;
+use crate::api::extract::And;
+use crate::api::response::{content_type, dataset_answer};
+use crate::api::schema::QueryAnswers;
+use crate::api::state::AppState;
 use crate::facets::{UnitCount, counts_by};
 use crate::gazetteer::AdminLevel;
 
@@ -34,12 +34,12 @@ pub struct Counts {
     ))]
 pub async fn counts(
     State(state): State<AppState>,
-    params: Params,
+    q: CountParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let key = serde_urlencoded::to_string(params.pairs()).unwrap_or_default();
-    let params = params.accept::<CountParams>()?;
-    let (by, level) = match params.str("by") {
+    let key = q.key();
+    let And(And(inbox, filters), by) = q.params;
+    let (by, level) = match by.by.as_deref() {
         Some("voivodeship") => ("voivodeship", AdminLevel::Voivodeship),
         Some("powiat") => ("powiat", AdminLevel::Powiat),
         Some("gmina") => ("gmina", AdminLevel::Gmina),
@@ -56,7 +56,8 @@ pub async fn counts(
             ));
         }
     };
-    let pq = parse_query(state.gazetteer, &params, None)?;
+    let bbox = inbox.bbox.map(|b| b.0);
+    let pq = PracticeQuery::new(state.gazetteer, filters, bbox, None, None)?;
     let snapshot = state.snapshot.load_full();
     dataset_answer(
         &headers,

@@ -1,44 +1,41 @@
 //! `/api/practices`: list, one, within a polygon, and downloads.
 
+/// `/api/clusters`: the map's view, clustered.
 pub mod clusters;
+/// `/api/counts`: matches per voivodeship, powiat or gmina.
 pub mod counts;
-pub mod openapi;
+/// The parameter contract of the practice endpoints.
+pub mod params;
+/// `/api/regions/voivodeships` and `/api/categories`.
 pub mod regions;
 
-use crate::api::openapi::{Busy, QueryAnswers};
 use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::error::ApiError;
-use super::extract::{NoParams, Params, PathParam, check_lat, check_lon};
-use super::filters::{area_param, region_param, text_param, unit_type_param};
+use super::extract::{And, NoParams, PathParam, Query};
 use super::response::{CachePolicy, cached, content_type, dataset_answer, etag_for, with_type};
+use super::schema::{Busy, QueryAnswers};
 use super::state::AppState;
+use crate::csv_out::Dialect;
 use crate::download;
-use crate::gazetteer::{AdminLevel, Gazetteer, GeocodeQuery};
-use crate::geojson::{detail_feature, round6};
-use crate::query::{Filter, Near, Snapshot};
-use openapi::{CsvParams, ListParams};
+use crate::gazetteer::Gazetteer;
+use crate::geo_util::Bbox;
+use crate::geojson::detail_feature;
+use crate::query::Filter;
+use crate::snapshot::Snapshot;
+use params::{CsvParams, Filters, InBox, ListParams, NearEcho, Page};
+pub use params::{DEFAULT_LIMIT, MAX_K, MAX_LIMIT, MAX_RADIUS_KM};
 
 /// Largest request body accepted (GeoJSON polygons), bytes.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// Most positions a `within` polygon may have (all rings together).
 pub const MAX_POLYGON_VERTICES: usize = 10_000;
-
-/// Default page size of list responses.
-pub const DEFAULT_LIMIT: usize = 1000;
-/// Largest page size.
-pub const MAX_LIMIT: usize = 10_000;
-/// Largest k for k-nearest queries.
-pub const MAX_K: usize = 1000;
-/// Largest radius, km.
-pub const MAX_RADIUS_KM: f64 = 1000.0;
 
 /// A parsed practice query: the filter, the page, and the geocoded centre.
 #[derive(Debug)]
@@ -53,144 +50,42 @@ pub struct PracticeQuery {
     pub near: Option<NearEcho>,
 }
 
-/// The centre a `near=` query was geocoded to, echoed as the answer's `near`.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct NearEcho {
-    /// The text as given.
-    pub query: String,
-    /// The place found.
-    pub name: String,
-    /// Its latitude.
-    pub lat: f64,
-    /// Its longitude.
-    pub lon: f64,
-    /// How precisely the text was placed.
-    #[schema(value_type = String)]
-    pub precision: crate::gazetteer::Precision,
-    /// The geocoder's confidence.
-    pub score: f64,
-    /// The radius asked for, km.
-    pub radius_km: Option<f64>,
-}
-
-/// Parses the filters shared by every practice endpoint. `default_limit` is
-/// `None` for downloads, which return every match unless `limit` is given.
-pub fn parse_query(
-    g: &Gazetteer,
-    params: &Params,
-    default_limit: Option<usize>,
-) -> Result<PracticeQuery, ApiError> {
-    let mut f = Filter {
-        bbox: params.bbox("bbox")?.map(|b| b.to_array().into()),
-        ..Filter::default()
-    };
-    let lat = params
-        .f64("lat")?
-        .map(|v| check_lat("lat", v))
-        .transpose()?;
-    let lon = params
-        .f64("lon")?
-        .map(|v| check_lon("lon", v))
-        .transpose()?;
-    let radius_km = params.f64("radius_km")?;
-    if let Some(r) = radius_km
-        && (r <= 0.0 || r > MAX_RADIUS_KM)
-    {
-        return Err(ApiError::invalid(
-            "radius_km",
-            format!("{r} is not within (0, {MAX_RADIUS_KM}] km"),
-        ));
-    }
-    let k = params.int("k", 1, MAX_K as i64)?.map(|k| k as usize);
-    let mut near_echo = None;
-    let centre = match (lat, lon, params.str("near")) {
-        (Some(_), Some(_), Some(_)) => {
-            return Err(ApiError::invalid(
-                "near",
-                "give either near or lat and lon, not both",
-            ));
-        }
-        (Some(lat), Some(lon), None) => Some((lon, lat)),
-        (Some(_), None, _) => return Err(ApiError::invalid("lon", "lat is given without lon")),
-        (None, Some(_), _) => return Err(ApiError::invalid("lat", "lon is given without lat")),
-        (None, None, Some(text)) => {
-            let r = g
-                .geocode(&GeocodeQuery::text(text))
-                .map_err(|e| ApiError::geocode("near", e))?;
-            near_echo = Some(NearEcho {
-                query: text.to_string(),
-                name: r.best.name.to_string(),
-                lat: round6(r.best.lat),
-                lon: round6(r.best.lon),
-                precision: r.best.precision,
-                score: r.best.score,
-                radius_km,
-            });
-            Some((r.best.lon, r.best.lat))
-        }
-        (None, None, None) => None,
-    };
-    match centre {
-        Some((lon, lat)) => {
-            f.near = Some(Near {
-                lon,
-                lat,
-                radius_km,
-                k,
-            })
-        }
-        None => {
-            if radius_km.is_some() {
-                return Err(ApiError::invalid(
-                    "radius_km",
-                    "needs a centre: lat and lon, or near",
-                ));
-            }
-            if k.is_some() {
-                return Err(ApiError::invalid(
-                    "k",
-                    "needs a centre: lat and lon, or near",
-                ));
-            }
-        }
-    }
-    f.text = text_param(params)?;
-    if let Some(c) = params.str("category") {
-        f.area = Some(area_param(c).map_err(|known| {
-            ApiError::bad(
-                "unknown_category",
-                format!("category: unknown category {c:?}; known: {known}"),
-            )
-        })?);
-    }
-    f.voivodeship = region_param(g, params, "voivodeship", AdminLevel::Voivodeship)?;
-    f.powiat = region_param(g, params, "powiat", AdminLevel::Powiat)?;
-    f.gmina = region_param(g, params, "gmina", AdminLevel::Gmina)?;
-    f.unit_type = unit_type_param(params)?;
-    f.year_from = params.int("year_from", 1900, 2100)?.map(|y| y as i32);
-    f.year_to = params.int("year_to", 1900, 2100)?.map(|y| y as i32);
-    if let (Some(a), Some(b)) = (f.year_from, f.year_to)
-        && a > b
-    {
-        return Err(ApiError::invalid(
-            "year_from",
-            format!("{a} is after year_to {b}"),
-        ));
-    }
-    let limit = match params.int("limit", 0, MAX_LIMIT as i64)? {
-        Some(l) => l as usize,
-        None => default_limit.unwrap_or(usize::MAX),
-    };
-    let offset = params.int("offset", 0, i64::from(u32::MAX))?.unwrap_or(0) as usize;
-    Ok(PracticeQuery {
-        filter: f,
-        limit,
-        offset,
-        near: near_echo,
-    })
-}
+/// The list's parameters: a box, the filters and a page.
+pub type ListQuery = And<And<InBox, Filters>, Page>;
 
 impl PracticeQuery {
+    /// The query of the filters inside `bbox`, paged. `default_limit` is
+    /// `None` for downloads, which return every match unless `limit` is given.
+    pub fn new(
+        g: &Gazetteer,
+        filters: Filters,
+        bbox: Option<Bbox>,
+        page: Option<&Page>,
+        default_limit: Option<usize>,
+    ) -> Result<PracticeQuery, ApiError> {
+        let (filter, near) = filters.to_filter(g, bbox)?;
+        let (limit, offset) = match page {
+            Some(p) => p.limit_offset(default_limit),
+            None => (usize::MAX, 0),
+        };
+        Ok(PracticeQuery {
+            filter,
+            limit,
+            offset,
+            near,
+        })
+    }
+
+    /// The query of the list's parameters.
+    pub fn of_list(
+        g: &Gazetteer,
+        And(And(inbox, filters), page): ListQuery,
+        default_limit: Option<usize>,
+    ) -> Result<PracticeQuery, ApiError> {
+        let bbox = inbox.bbox.map(|b| b.0);
+        PracticeQuery::new(g, filters, bbox, Some(&page), default_limit)
+    }
+
     /// The page of matches this query asks for.
     pub fn page(&self) -> download::Page<'_> {
         download::Page {
@@ -222,21 +117,6 @@ fn collection_body(snapshot: &Snapshot, pq: &PracticeQuery) -> Vec<u8> {
     out
 }
 
-/// Checks a request's parameters and parses them into a practice query.
-fn query_from(
-    state: &AppState,
-    params: Params,
-    default_limit: Option<usize>,
-) -> Result<PracticeQuery, ApiError> {
-    let params = params.accept::<ListParams>()?;
-    parse_query(state.gazetteer, &params, default_limit)
-}
-
-/// The request's parameters as one key of its ETag.
-fn request_key(params: &Params) -> String {
-    serde_urlencoded::to_string(params.pairs()).unwrap_or_default()
-}
-
 /// `GET /api/practices`: the filtered practices as GeoJSON.
 #[utoipa::path(get, path = "/api/practices", tag = "practices", params(ListParams),
     responses(
@@ -245,12 +125,12 @@ fn request_key(params: &Params) -> String {
     ))]
 pub async fn list(
     State(state): State<AppState>,
-    params: Params,
+    q: ListParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let snapshot = state.snapshot.load();
-    let key = request_key(&params);
-    let pq = query_from(&state, params, Some(DEFAULT_LIMIT))?;
+    let key = q.key();
+    let pq = PracticeQuery::of_list(state.gazetteer, q.params, Some(DEFAULT_LIMIT))?;
     dataset_answer(
         &headers,
         &snapshot,
@@ -318,12 +198,12 @@ async fn streamed(
     ))]
 pub async fn download_geojson(
     State(state): State<AppState>,
-    params: Params,
+    q: ListParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let snapshot = state.snapshot.load_full();
-    let key = request_key(&params);
-    let pq = query_from(&state, params, None)?;
+    let key = q.key();
+    let pq = PracticeQuery::of_list(state.gazetteer, q.params, None)?;
     let etag = etag_for(&snapshot, &["geojson", &key]);
     let extra = pq.extra();
     streamed(
@@ -347,15 +227,16 @@ pub async fn download_geojson(
     ))]
 pub async fn download_csv(
     State(state): State<AppState>,
-    params: Params,
+    q: CsvParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    // `excel=1` picks the dialect; the rest is the filter.
-    let params = params.accept::<CsvParams>()?;
-    let (dialect, params) = crate::api::csv_dialect::split_params(params)?;
+    // `excel=1` picks the dialect (a key of its own); the rest is the filter.
+    let rest: Vec<_> = q.pairs.iter().filter(|(k, _)| k != "excel").collect();
+    let key = serde_urlencoded::to_string(rest).unwrap_or_default();
+    let And(list, excel) = q.params;
+    let dialect = excel.excel.map_or(Dialect::Plain, |e| e.0);
     let snapshot = state.snapshot.load_full();
-    let key = request_key(&params);
-    let pq = query_from(&state, params, None)?;
+    let pq = PracticeQuery::of_list(state.gazetteer, list, None)?;
     let publish = state.config.publish_personal;
     let etag = etag_for(
         &snapshot,
@@ -384,10 +265,9 @@ pub async fn download_csv(
 pub async fn one(
     State(state): State<AppState>,
     PathParam(id): PathParam<String>,
-    params: Params,
+    _: Query<NoParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    params.accept::<NoParams>()?;
     let snapshot = state.snapshot.load();
     let p = snapshot
         .by_id(&id)
@@ -501,10 +381,10 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
     ))]
 pub async fn within(
     State(state): State<AppState>,
-    params: Params,
+    q: ListParams,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let mut pq = query_from(&state, params, Some(DEFAULT_LIMIT))?;
+    let mut pq = PracticeQuery::of_list(state.gazetteer, q.params, Some(DEFAULT_LIMIT))?;
     let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| ApiError::TooLarge(format!("body: larger than {MAX_BODY_BYTES} bytes")))?;
@@ -543,7 +423,8 @@ mod tests {
 
     fn polygon_query(deadline: Option<Instant>) -> PracticeQuery {
         let g = Gazetteer::bundled();
-        let mut pq = parse_query(g, &Params::decode(None).unwrap(), Some(DEFAULT_LIMIT)).unwrap();
+        let list = ListParams::parse(None).unwrap().params;
+        let mut pq = PracticeQuery::of_list(g, list, Some(DEFAULT_LIMIT)).unwrap();
         pq.filter.within = Some(polygon_from_geojson(POLAND).unwrap());
         pq.filter.deadline = deadline;
         pq

@@ -1,22 +1,20 @@
-//! Regions, categories, page configuration and health.
+//! The practices counted per voivodeship and per category.
 
-use crate::api::openapi::NotModified;
 use std::collections::HashMap;
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::api::error::ApiError;
-use crate::api::extract::{NoParams, Params};
+use crate::api::extract::{NoParams, Query};
 use crate::api::response::{content_type, dataset_answer};
+use crate::api::schema::NotModified;
 use crate::api::state::AppState;
 use crate::practice::Area;
-use crate::query::Snapshot;
+use crate::snapshot::Snapshot;
 
 /// A voivodeship with its practice count, as a GeoJSON Feature.
 #[derive(Serialize, ToSchema)]
@@ -64,38 +62,15 @@ pub struct Categories {
     categories: Vec<Category>,
 }
 
-/// What the map page needs to know at start-up.
-#[derive(Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PageConfig {
-    tile_url: String,
-    tile_attribution: String,
-    default_limit: usize,
-    max_limit: usize,
-    practices: usize,
-}
-
-/// Liveness with dataset counts.
-#[derive(Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Health {
-    status: &'static str,
-    practices: usize,
-    placed: usize,
-    localities: usize,
-}
-
 /// An answer computed from the snapshot alone and cached with it: `GET` of a
 /// resource without parameters.
 fn snapshot_answer<T: Serialize>(
     state: &AppState,
-    params: Params,
     headers: &HeaderMap,
     key: &str,
     content_type: &'static str,
     body: impl FnOnce(&Snapshot) -> T,
 ) -> Result<Response, ApiError> {
-    params.accept::<NoParams>()?;
     let snapshot = state.snapshot.load();
     dataset_answer(headers, &snapshot, &[key], content_type, || {
         serde_json::to_vec(&body(&snapshot)).map_err(|e| ApiError::Internal(e.to_string()))
@@ -109,13 +84,12 @@ fn snapshot_answer<T: Serialize>(
 ))]
 pub async fn voivodeships(
     State(state): State<AppState>,
-    params: Params,
+    _: Query<NoParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let g = state.gazetteer;
     snapshot_answer(
         &state,
-        params,
         &headers,
         "voivodeships",
         content_type::GEOJSON,
@@ -156,12 +130,11 @@ pub async fn voivodeships(
 ))]
 pub async fn categories(
     State(state): State<AppState>,
-    params: Params,
+    _: Query<NoParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     snapshot_answer(
         &state,
-        params,
         &headers,
         "categories",
         content_type::JSON,
@@ -189,34 +162,4 @@ pub async fn categories(
             }
         },
     )
-}
-
-/// `GET /api/config`: what the map page needs to know at start-up, including
-/// the dataset's size (which decides whether it loads every practice or asks
-/// for server clusters).
-#[utoipa::path(get, path = "/api/config", tag = "practices", responses(
-    (status = 200, description = "Configuration", body = PageConfig),
-))]
-pub async fn config(State(state): State<AppState>) -> Json<PageConfig> {
-    Json(PageConfig {
-        tile_url: state.config.tile_url.clone(),
-        tile_attribution: state.config.tile_attribution.clone(),
-        default_limit: DEFAULT_LIMIT,
-        max_limit: MAX_LIMIT,
-        practices: state.snapshot.load().len(),
-    })
-}
-
-/// `GET /healthz`: liveness with dataset counts.
-#[utoipa::path(get, path = "/healthz", tag = "practices", responses(
-    (status = 200, description = "OK", body = Health),
-))]
-pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
-    let s = state.snapshot.load();
-    Json(Health {
-        status: "ok",
-        practices: s.len(),
-        placed: s.index().len(),
-        localities: state.gazetteer.locality_count(),
-    })
 }

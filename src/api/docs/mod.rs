@@ -1,0 +1,9 @@
+//! The OpenAPI documents, assembled at the top from the handlers, their
+//! parameter types and the serde types of their answers: `/api/openapi.json`
+//! ([`api`]) and `/ogc/api` ([`ogc`]). Nothing in `api/` imports them; the
+//! router serves them.
+
+/// `/api/openapi.json`: `/api`, `/photon` and `/nominatim`.
+pub mod api;
+/// `/ogc/api`: OGC API – Features.
+pub mod ogc;
