@@ -239,7 +239,7 @@ pub struct PlaceJson {
 }
 
 fn place_json(p: &Place, d: Detail) -> PlaceJson {
-    let e = p.extent;
+    let e = p.extent.to_array();
     let key = p.kind.osm_key();
     PlaceJson {
         place_id: p.id,
@@ -293,7 +293,7 @@ fn place_feature(p: &Place, d: Detail) -> Feature<GeoJsonProperties> {
             category: p.kind.osm_key(),
             description: describe(p, d),
         },
-        bbox: Some(p.extent),
+        bbox: Some(p.extent.to_array()),
         geometry: d.geometry(p),
     }
 }
@@ -570,7 +570,7 @@ pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response
             g,
             &query,
             SearchOptions {
-                bbox: viewbox.filter(|_| bounded),
+                bbox: viewbox.filter(|_| bounded).map(Into::into),
                 bias: None,
             },
         )

@@ -111,7 +111,7 @@ pub struct PhotonCollection {
 
 /// A place as a Photon GeoJSON Feature.
 fn photon_feature(p: &Place, country: &str) -> PhotonFeature {
-    let e = p.extent;
+    let e = p.extent.to_array();
     let city = p
         .admin
         .gmina
@@ -224,7 +224,7 @@ pub async fn search(State(state): State<AppState>, p: Params) -> Result<Response
             ));
         }
     };
-    let bbox = p.bbox("bbox")?.map(|b| b.to_array());
+    let bbox = p.bbox("bbox")?.map(|b| b.to_array().into());
     if let Some(s) = p.f64("location_bias_scale")?
         && !(0.0..=1.0).contains(&s)
     {
