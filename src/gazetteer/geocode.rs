@@ -393,7 +393,7 @@ impl Gazetteer {
         postal: Option<(&Arc<str>, &PostalEntry)>,
     ) -> Candidate {
         let l = &self.t.locality(id);
-        let (lat, lon) = postal.map_or((l.lat, l.lon), |(_, e)| (e.lat, e.lon));
+        let (lon, lat) = postal.map_or((l.lon, l.lat), |(_, e)| (e.lon, e.lat));
         let town = l.district_of.map(|t| self.t.locality(t).name.clone());
         Candidate {
             lat,
