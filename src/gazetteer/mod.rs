@@ -5,6 +5,16 @@
 //! and voivodeship), GeoNames cities500 populations, and the Natural Earth outlines
 //! of the 16 voivodeships.
 //!
+//! Inside, each file imports only files on the floors below it (and the
+//! [`Gazetteer`] it adds methods to):
+//! - `geodata` (the files as text, their error, reading rows), `postal`
+//!   ([`PostalCode`]), `records` (what the tables hold), `grid` (nearest
+//!   postal row), `normalize` (folding and keys), `types` (the answers);
+//! - `forms` (inflected names, prefix index) and `load` (one reader per file);
+//! - `data` (the tables and their indexes, built from the readers);
+//! - `resolve`, `rank`, `mention`, then `geocode` and `locate`, which read
+//!   queries and texts and choose the answer.
+//!
 //! ```
 //! use mapa_praktyk::gazetteer::{Gazetteer, GeocodeQuery, Precision};
 //! use mapa_praktyk::geo_util::LonLat;
