@@ -13,7 +13,7 @@ use regex::Regex;
 use crate::gazetteer::{
     AdminChain, Candidate, Gazetteer, GeocodeError, GeocodeQuery, Precision, ReverseResult,
 };
-use crate::geo_util::{LonLat, haversine_km};
+use crate::geo_util::{Bbox, LonLat, haversine_km};
 use crate::geojson::round6;
 
 /// Most results one search returns (the geocoder ranks at most ten).
@@ -55,8 +55,8 @@ pub struct Place {
     pub admin: AdminChain,
     /// Confidence in 0..=1.
     pub score: f64,
-    /// `[min_lon, min_lat, max_lon, max_lat]`.
-    pub extent: [f64; 4],
+    /// The box a map shows the place in.
+    pub extent: Bbox,
     /// A stable identifier of the place.
     pub id: u64,
 }
@@ -72,16 +72,17 @@ fn fnv1a(parts: &[&str]) -> u64 {
     h & ((1 << 53) - 1)
 }
 
-/// A box of `radius_km` around a point.
-fn square(lon: f64, lat: f64, radius_km: f64) -> [f64; 4] {
+/// A box of `radius_km` around a point, its edges rounded to six decimals.
+fn square(centre: LonLat, radius_km: f64) -> Bbox {
+    let LonLat { lon, lat } = centre;
     let dlat = radius_km / 111.32;
     let dlon = radius_km / (111.32 * lat.to_radians().cos().max(0.1));
-    [
+    Bbox::new(
         round6(lon - dlon),
         round6(lat - dlat),
         round6(lon + dlon),
         round6(lat + dlat),
-    ]
+    )
 }
 
 fn teryt_of(r: &Option<crate::gazetteer::AdminRef>) -> &str {
@@ -95,26 +96,26 @@ fn name_of(r: &Option<crate::gazetteer::AdminRef>) -> Option<&str> {
 impl Place {
     /// Sets the extent and the id from the other fields.
     fn finish(mut self, g: &Gazetteer, population: Option<u32>) -> Place {
-        let (lon, lat) = (self.lon, self.lat);
+        let centre = LonLat::new(self.lon, self.lat);
         self.extent = match self.kind {
             PlaceKind::State => g
                 .voivodeships()
                 .find(|v| Some(v.teryt) == self.admin.voivodeship.as_ref().map(|a| &*a.teryt))
                 .and_then(|v| v.outline.bounding_rect())
                 .map(|r| {
-                    [
+                    Bbox::new(
                         round6(r.min().x),
                         round6(r.min().y),
                         round6(r.max().x),
                         round6(r.max().y),
-                    ]
+                    )
                 })
-                .unwrap_or_else(|| square(lon, lat, 80.0)),
-            PlaceKind::County => square(lon, lat, 20.0),
-            PlaceKind::Municipality => square(lon, lat, 8.0),
+                .unwrap_or_else(|| square(centre, 80.0)),
+            PlaceKind::County => square(centre, 20.0),
+            PlaceKind::Municipality => square(centre, 8.0),
             _ => {
                 let r = population.map_or(1.0, |p| (f64::from(p).sqrt() / 60.0).clamp(1.0, 12.0));
-                square(lon, lat, r)
+                square(centre, r)
             }
         };
         self.id = fnv1a(&[
@@ -137,7 +138,7 @@ impl Place {
             postcode: c.postal_code.as_deref().map(str::to_string),
             admin: c.admin.clone(),
             score: c.score,
-            extent: [0.0; 4],
+            extent: Bbox::new(0.0, 0.0, 0.0, 0.0),
             id: 0,
         }
         .finish(g, c.population)
@@ -154,7 +155,7 @@ impl Place {
             postcode: Some(r.postal_code.to_string()),
             admin: r.admin.clone(),
             score: 1.0,
-            extent: [0.0; 4],
+            extent: Bbox::new(0.0, 0.0, 0.0, 0.0),
             id: 0,
         }
         .finish(g, None)
@@ -302,8 +303,8 @@ impl PlaceKind {
 /// Limits of a search besides its text.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SearchOptions {
-    /// Only places inside `[min_lon, min_lat, max_lon, max_lat]`.
-    pub bbox: Option<[f64; 4]>,
+    /// Only places inside this box (edges included).
+    pub bbox: Option<Bbox>,
     /// Among equally good places, nearer ones first.
     pub bias: Option<LonLat>,
 }
@@ -356,7 +357,7 @@ pub fn search(
         },
     };
     if let Some(b) = options.bbox {
-        candidates.retain(|c| c.lon >= b[0] && c.lon <= b[2] && c.lat >= b[1] && c.lat <= b[3]);
+        candidates.retain(|c| b.contains(LonLat::new(c.lon, c.lat)));
     }
     if let Some(centre) = options.bias {
         let d = |c: &Candidate| haversine_km(centre, LonLat::new(c.lon, c.lat));

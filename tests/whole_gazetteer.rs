@@ -2,7 +2,7 @@
 //! phrase with its locative, every town and district with its voivodeship, every
 //! gmina's seat in several cases, districts with their city. Each set prints its
 //! rate and fails below a floor a little under the rate measured when it was
-//! written (see the README's geocoder section for the figures).
+//! written (see docs/performance.md, "Geocoder accuracy" for the figures).
 //!
 //! The inflected forms come from `geodata/inflections.tsv` (SGJP, as lookup
 //! keys: no diacritics, lower case), so these phrases are also the geocoder's

@@ -6,7 +6,25 @@
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
-use super::data::{GazetteerError, case};
+use super::geodata::GazetteerError;
+
+/// Grammatical cases as bits of a form's cases.
+pub(crate) mod case {
+    /// Genitive (dopełniacz): "Gminy Paradyż", "z Zawiercia".
+    pub const GEN: u8 = 1;
+    /// Dative.
+    pub const DAT: u8 = 2;
+    /// Accusative.
+    pub const ACC: u8 = 4;
+    /// Instrumental: "pod Krakowem", "Ośrodkiem".
+    pub const INST: u8 = 8;
+    /// Locative (miejscownik): "w Zawierciu".
+    pub const LOC: u8 = 16;
+    /// Vocative.
+    pub const VOC: u8 = 32;
+    /// The columns of `inflections.tsv`, in order.
+    pub const COLUMNS: [u8; 6] = [GEN, DAT, ACC, INST, LOC, VOC];
+}
 
 /// What a name in `inflections.tsv` is a name of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

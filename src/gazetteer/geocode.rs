@@ -9,10 +9,11 @@
 //! or voivodeship centre. When the query names a region or a postal code, the
 //! answer lies inside it or the geocoder reports that nothing matched there.
 
-use super::data::{PostalEntry, postal_number, postal_string};
 use super::mention::{Mentions, PostalStyle, validate};
 use super::normalize::key;
+use super::postal::PostalCode;
 use super::rank::Evidence;
+use super::records::PostalEntry;
 use super::resolve::{MatchKind, Phrase};
 use super::types::*;
 use super::{Gazetteer, GeocodeError};
@@ -67,8 +68,9 @@ pub(super) fn geocode(g: &Gazetteer, q: &GeocodeQuery) -> Result<GeocodeResult, 
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        let n =
-            postal_number(pc).ok_or_else(|| GeocodeError::MalformedPostalCode(pc.to_string()))?;
+        let n = PostalCode::parse(pc)
+            .ok_or_else(|| GeocodeError::MalformedPostalCode(pc.to_string()))?
+            .number();
         m.postal = Some(n);
     }
     if let Some(v) = q.voivodeship.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -224,7 +226,7 @@ pub(super) fn choose(
             }
             if cands.is_empty() {
                 return Err(GeocodeError::NoMatchInRegion {
-                    place: postal_string(code),
+                    place: PostalCode::from_number(code).to_string(),
                     region: g.region_description(&Mentions { postal: None, ..m }),
                 });
             }
@@ -253,7 +255,7 @@ pub(super) fn choose(
         }
         if !region_ok(&area, &m, g) {
             return Err(GeocodeError::NoMatchInRegion {
-                place: postal_string(code),
+                place: PostalCode::from_number(code).to_string(),
                 region: g.region_description(&Mentions { postal: None, ..m }),
             });
         }
@@ -378,7 +380,7 @@ impl Gazetteer {
             parts.push(format!("województwo {}", t.voivodeship(v).admin.name));
         }
         if let Some(c) = p.postal {
-            parts.push(format!("postal code {}", postal_string(c)));
+            parts.push(format!("postal code {}", PostalCode::from_number(c)));
         }
         parts.join(", ")
     }
@@ -391,7 +393,7 @@ impl Gazetteer {
         postal: Option<(&Arc<str>, &PostalEntry)>,
     ) -> Candidate {
         let l = &self.t.locality(id);
-        let (lat, lon) = postal.map_or((l.lat, l.lon), |(_, e)| (e.lat, e.lon));
+        let (lon, lat) = postal.map_or((l.lon, l.lat), |(_, e)| (e.lon, e.lat));
         let town = l.district_of.map(|t| self.t.locality(t).name.clone());
         Candidate {
             lat,
@@ -509,7 +511,11 @@ impl Gazetteer {
             (Some(b), Some(a)) => vec![if code - b < a - code { b } else { a }],
             (Some(b), None) => vec![b],
             (None, Some(a)) => vec![a],
-            (None, None) => return Err(GeocodeError::UnknownPostalCode(postal_string(code))),
+            (None, None) => {
+                return Err(GeocodeError::UnknownPostalCode(
+                    PostalCode::from_number(code).to_string(),
+                ));
+            }
         };
         let mut main: Vec<Candidate> = neighbours
             .iter()

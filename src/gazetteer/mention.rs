@@ -3,10 +3,10 @@
 //! written, inflected, after "w"/"we", in institution names, in any case), the
 //! kind of institution named (MOPS, GOPS, PCPR, …) and an unfinished last word
 //! for search as you type. Nothing here chooses between places: that is
-//! [`super::rank`] and [`super::geocode`].
+//! [`super::rank`]'s work, and the geocoder's above it.
 
-use super::data::postal_number;
 use super::normalize::fold;
+use super::postal::PostalCode;
 use super::rank::Institution;
 use super::resolve::{MatchKind, Phrase};
 use super::{Gazetteer, GeocodeError, MAX_QUERY_CHARS};
@@ -208,7 +208,7 @@ pub(super) fn take_postal_codes(
                 if second > 0 && tail_ok {
                     let tok = &text[start..j];
                     if first == 2 && second == 3 {
-                        codes.push(postal_number(tok).expect("checked shape"));
+                        codes.push(PostalCode::parse(tok).expect("checked shape").number());
                         blank.push((start, j));
                     } else if (1..=3).contains(&first)
                         && (2..=4).contains(&second)
@@ -224,7 +224,7 @@ pub(super) fn take_postal_codes(
             {
                 // "41300": a postal code written without its dash.
                 let tok = format!("{}-{}", &text[start..start + 2], &text[start + 2..i]);
-                codes.push(postal_number(&tok).expect("checked shape"));
+                codes.push(PostalCode::parse(&tok).expect("checked shape").number());
                 blank.push((start, i));
             }
         } else {

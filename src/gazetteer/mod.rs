@@ -5,6 +5,16 @@
 //! and voivodeship), GeoNames cities500 populations, and the Natural Earth outlines
 //! of the 16 voivodeships.
 //!
+//! Inside, each file imports only files on the floors below it (and the
+//! [`Gazetteer`] it adds methods to):
+//! - `geodata` (the files as text, their error, reading rows), `postal`
+//!   ([`PostalCode`]), `records` (what the tables hold), `grid` (nearest
+//!   postal row), `normalize` (folding and keys), `types` (the answers);
+//! - `forms` (inflected names, prefix index) and `load` (one reader per file);
+//! - `data` (the tables and their indexes, built from the readers);
+//! - `resolve`, `rank`, `mention`, then `geocode` and `locate`, which read
+//!   queries and texts and choose the answer.
+//!
 //! ```
 //! use mapa_praktyk::gazetteer::{Gazetteer, GeocodeQuery, Precision};
 //! use mapa_praktyk::geo_util::LonLat;
@@ -25,18 +35,24 @@
 mod data;
 mod forms;
 mod geocode;
+mod geodata;
+mod grid;
+mod load;
 mod locate;
 mod mention;
 mod normalize;
+mod postal;
 mod rank;
+mod records;
 mod resolve;
 mod types;
 
 use geo::Contains;
 
-pub use data::{GazetteerError, GeodataText};
+pub use geodata::{GazetteerError, GeodataText};
 pub use locate::{MAX_TEXT_CHARS, TextPlace};
 pub use normalize::{fold, key};
+pub use postal::PostalCode;
 pub use types::*;
 
 use crate::geo_util::{LonLat, haversine_km};
@@ -250,21 +266,21 @@ impl Gazetteer {
     /// Finds the nearest locality and the admin chain of a point. A point
     /// outside Poland gives [`GeocodeError::OutsideCoverage`].
     pub fn reverse(&self, p: LonLat) -> Result<ReverseResult, GeocodeError> {
+        check_lon_lat(p)?;
         let LonLat { lon, lat } = p;
-        check_lat_lon(lat, lon)?;
         // Well away from every row (0.1° is over 6 km here) and from every
         // outline: outside, without searching.
-        if !self.t.grid().covers(lon, lat, 0.1) && !self.inside_outlines(p) {
+        if !self.t.grid().covers(p, 0.1) && !self.inside_outlines(p) {
             return Err(GeocodeError::OutsideCoverage { lat, lon });
         }
         let nearest = self
             .t
             .grid()
-            .nearest(lon, lat)
+            .nearest(p)
             .ok_or(GeocodeError::OutsideCoverage { lat, lon })?;
         let (code, row) = self.t.row(nearest);
         let loc = &self.t.locality(row.locality);
-        let distance_km = haversine_km(p, LonLat::new(row.lon, row.lat));
+        let distance_km = haversine_km(p, row.at());
         if distance_km > NEAR_LOCALITY_KM && !self.inside_outlines(p) {
             return Err(GeocodeError::OutsideCoverage { lat, lon });
         }
@@ -286,7 +302,7 @@ impl Gazetteer {
         self.t
             .voivodeships()
             .iter()
-            .find(|v| v.bbox.contains(&pt) && v.outline.contains(&pt))
+            .find(|v| v.bbox.contains(p) && v.outline.contains(&pt))
             .map(|v| AdminRef {
                 teryt: v.admin.teryt.clone(),
                 name: v.admin.name.clone(),
@@ -297,14 +313,14 @@ impl Gazetteer {
         self.voivodeship_at(p).is_some()
     }
 
-    fn admin_ref(&self, a: &data::Admin) -> AdminRef {
+    fn admin_ref(&self, a: &records::Admin) -> AdminRef {
         AdminRef {
             teryt: a.teryt.clone(),
             name: a.name.clone(),
         }
     }
 
-    fn admin_chain(&self, l: &data::Locality) -> AdminChain {
+    fn admin_chain(&self, l: &records::Locality) -> AdminChain {
         AdminChain {
             gmina: l.gmina.map(|g| self.admin_ref(self.t.gmina(g))),
             powiat: l.powiat.map(|p| self.admin_ref(self.t.powiat(p))),
@@ -360,8 +376,9 @@ pub(crate) fn level_name(level: AdminLevel) -> &'static str {
     }
 }
 
-/// Checks that latitude and longitude are finite and within ±90 / ±180.
-pub fn check_lat_lon(lat: f64, lon: f64) -> Result<(), GeocodeError> {
+/// Checks that a point's latitude and longitude are finite and within ±90 / ±180.
+pub fn check_lon_lat(p: LonLat) -> Result<(), GeocodeError> {
+    let LonLat { lon, lat } = p;
     if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
         return Err(GeocodeError::InvalidCoordinates(format!(
             "latitude {lat} is not a number between -90 and 90"

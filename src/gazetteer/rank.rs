@@ -10,7 +10,7 @@
 //! not weights: they filter (see `geocode`).
 
 use super::Gazetteer;
-use super::data::case;
+use super::forms::case;
 use super::resolve::MatchKind;
 
 /// The weights of the rank score. Only their order and rough size matter; the

@@ -32,7 +32,7 @@ pub(super) struct Phrase {
     /// How the phrase matched them.
     pub kind: MatchKind,
     /// For inflected matches, the grammatical cases the form stands for (bits
-    /// of [`super::data::case`]); 0 otherwise.
+    /// of [`super::forms::case`]); 0 otherwise.
     pub cases: u8,
     /// Words of the query the phrase covers.
     pub words: usize,

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::text::{polish_int, read_figures};
 use super::{PageError, Parsed};
-use crate::gazetteer::fold;
+use crate::gazetteer::{PostalCode, fold};
 use crate::practice::{Area, Contact, Practice, UnitType};
 
 /// The heading of the metadata block.
@@ -167,13 +167,7 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
                 let (code, office) = first
                     .split_once(char::is_whitespace)
                     .unwrap_or((first.as_str(), ""));
-                let b = code.as_bytes();
-                if !(b.len() == 6
-                    && b[2] == b'-'
-                    && b.iter()
-                        .enumerate()
-                        .all(|(i, c)| i == 2 || c.is_ascii_digit()))
-                {
+                if PostalCode::parse(code).is_none() {
                     return Err(bad("not a postal code NN-NNN"));
                 }
                 p.postal_code = Some(code.to_string());

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::text::read_figures;
+use super::text::{read_figures, town_words};
 use super::{PageError, Parsed};
 use crate::gazetteer::fold;
 use crate::practice::{Area, Practice};
@@ -82,55 +82,6 @@ pub struct Mention {
     pub at: usize,
     /// Whether a verb of implementing follows in the same sentence.
     pub implements: bool,
-}
-
-/// Words of a town after a preposition (or after `Gmina`): the first, and further ones only
-/// while they look like parts of a place name (`Legnickim Polu`, `Bystrej
-/// Podhalańskiej`) rather than a following person's name (`Lipnicy Katarzyna`).
-pub fn town_words(town: &str) -> String {
-    const FEMININE_PLACE_WORDS: &[&str] = &[
-        "wielka",
-        "mała",
-        "dolna",
-        "górna",
-        "stara",
-        "nowa",
-        "wola",
-        "wieś",
-        "góra",
-        "kościelna",
-        "duża",
-        "średnia",
-        "szlachecka",
-        "królewska",
-        "wólka",
-        "biała",
-        "czarna",
-        "zielona",
-        "długa",
-        "sucha",
-        "ruda",
-        "kamienna",
-        "wysoka",
-        "szeroka",
-    ];
-    let mut words = town.split_whitespace();
-    let mut out = words.next().unwrap_or_default().to_string();
-    for w in words {
-        let l = w.to_lowercase();
-        if ["pan", "pani", "panią", "panem", "pana", "państwo"].contains(&l.as_str()) {
-            break;
-        }
-        let place_like = l.ends_with(['u', 'e', 'm', 'j', 'h', 'i', 'y'])
-            || ["ska", "cka", "dzka"].iter().any(|s| l.ends_with(s))
-            || FEMININE_PLACE_WORDS.contains(&l.as_str());
-        if !place_like {
-            break;
-        }
-        out.push(' ');
-        out.push_str(w);
-    }
-    out
 }
 
 /// A line in capitals in title case, so that `GMINNY OŚRODEK POMOCY SPOŁECZNEJ

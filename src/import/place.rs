@@ -162,7 +162,7 @@ fn partial_town(p: &Practice) -> Option<String> {
         Regex::new(r"\bwe?\s+(\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+){0,2})\s*$").expect("regex")
     });
     let evidence = p.placed_from.as_deref()?;
-    let said = super::institution::town_words(&AFTER_W.captures(evidence)?[1]);
+    let said = super::text::town_words(&AFTER_W.captures(evidence)?[1]);
     let town = p.town.as_deref()?;
     (said.split_whitespace().count() > town.split_whitespace().count())
         .then(|| format!("placed at {town}, but the page says \"{said}\""))

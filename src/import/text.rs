@@ -394,6 +394,55 @@ pub fn period(text: &str) -> (Option<NaiveDate>, Option<NaiveDate>) {
     (start, end)
 }
 
+/// Words of a town after a preposition (or after `Gmina`): the first, and further ones only
+/// while they look like parts of a place name (`Legnickim Polu`, `Bystrej
+/// Podhalańskiej`) rather than a following person's name (`Lipnicy Katarzyna`).
+pub fn town_words(town: &str) -> String {
+    const FEMININE_PLACE_WORDS: &[&str] = &[
+        "wielka",
+        "mała",
+        "dolna",
+        "górna",
+        "stara",
+        "nowa",
+        "wola",
+        "wieś",
+        "góra",
+        "kościelna",
+        "duża",
+        "średnia",
+        "szlachecka",
+        "królewska",
+        "wólka",
+        "biała",
+        "czarna",
+        "zielona",
+        "długa",
+        "sucha",
+        "ruda",
+        "kamienna",
+        "wysoka",
+        "szeroka",
+    ];
+    let mut words = town.split_whitespace();
+    let mut out = words.next().unwrap_or_default().to_string();
+    for w in words {
+        let l = w.to_lowercase();
+        if ["pan", "pani", "panią", "panem", "pana", "państwo"].contains(&l.as_str()) {
+            break;
+        }
+        let place_like = l.ends_with(['u', 'e', 'm', 'j', 'h', 'i', 'y'])
+            || ["ska", "cka", "dzka"].iter().any(|s| l.ends_with(s))
+            || FEMININE_PLACE_WORDS.contains(&l.as_str());
+        if !place_like {
+            break;
+        }
+        out.push(' ');
+        out.push_str(w);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

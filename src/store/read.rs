@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::{AdminInterner, CSV_HEADER, OPTIONAL_COLUMNS, RowError, StoreError, WEBSITE_SEPARATOR};
-use crate::gazetteer::{AdminChain, AdminRef, Precision};
+use crate::gazetteer::{AdminChain, AdminRef, PostalCode, Precision};
 use crate::practice::{Area, Contact, Location, Practice, UnitType};
 
 /// A column of [`CSV_HEADER`], by its position there.
@@ -336,16 +336,10 @@ fn practice_from_row(r: &mut RowReader<'_>, p: &mut Practice) -> bool {
     p.location = location;
     set_opt(&mut p.placed_from, r.text(col!("placed_from")));
     p.admin = admin;
-    if let Some(pc) = &p.postal_code {
-        let b = pc.as_bytes();
-        if !(b.len() == 6
-            && b[2] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 2 || c.is_ascii_digit()))
-        {
-            r.err("postal_code", format!("{pc:?} is not NN-NNN"));
-        }
+    if let Some(pc) = &p.postal_code
+        && PostalCode::parse(pc).is_none()
+    {
+        r.err("postal_code", format!("{pc:?} is not NN-NNN"));
     }
     r.errors.len() == before
 }

@@ -217,7 +217,7 @@ pub struct PlaceJson {
 }
 
 fn place_json(p: &Place, d: Detail) -> PlaceJson {
-    let e = Bbox::from(p.extent);
+    let e = p.extent;
     let key = p.kind.osm_key();
     PlaceJson {
         place_id: p.id,
@@ -276,7 +276,7 @@ fn place_feature(p: &Place, d: Detail) -> Feature<GeoJsonProperties> {
             category: p.kind.osm_key(),
             description: describe(p, d),
         },
-        bbox: Some(Bbox::from(p.extent)),
+        bbox: Some(p.extent),
         geometry: d.geometry(p),
     }
 }
@@ -552,7 +552,7 @@ pub async fn search(
             g,
             &query,
             SearchOptions {
-                bbox: viewbox.filter(|_| bounded).map(Into::into),
+                bbox: viewbox.filter(|_| bounded),
                 bias: None,
             },
         )

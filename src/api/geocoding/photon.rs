@@ -24,7 +24,6 @@ use crate::api::schema::BadQuery;
 use crate::api::state::AppState;
 use crate::api::values::required_point;
 use crate::gazetteer::GeocodeQuery;
-use crate::geo_util::Bbox;
 use crate::geo_util::LonLat;
 use crate::geojson::point;
 use crate::places::{self, MAX_RESULTS, Place, PlaceKind, SearchOptions, country_name};
@@ -113,7 +112,7 @@ pub struct PhotonCollection {
 
 /// A place as a Photon GeoJSON Feature.
 fn photon_feature(p: &Place, country: &str) -> PhotonFeature {
-    let e = Bbox::from(p.extent);
+    let e = p.extent;
     let city = p
         .admin
         .gmina
@@ -205,7 +204,7 @@ pub async fn search(
             ));
         }
     };
-    let bbox = p.bbox.map(|b| b.0.into());
+    let bbox = p.bbox.map(|b| b.0);
     if let Some(s) = p.location_bias_scale
         && !(0.0..=1.0).contains(&s.0)
     {

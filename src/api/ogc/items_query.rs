@@ -45,7 +45,7 @@ impl ItemsQuery {
         let mut grid_bbox = None;
         if let Some(b) = items.bbox.as_deref() {
             let (bbox, grid) = parse_bbox(b, items.bbox_crs.unwrap_or(Crs::Crs84))?;
-            f.bbox = Some(bbox.into());
+            f.bbox = Some(bbox);
             grid_bbox = grid;
         }
         f.dates = items.datetime.and_then(|d| d.0);

@@ -291,7 +291,7 @@ impl Filters {
             ));
         }
         let filter = Filter {
-            bbox: bbox.map(Into::into),
+            bbox,
             near,
             text: self.q.map(|q| q.0),
             area,
