@@ -20,21 +20,40 @@
 //!   api::router(AppState) ──► HTTP (JSON, GeoJSON, CSV, static page)
 //! ```
 //!
-//! The core's floors, bottom to top; a module imports only from floors below
-//! it (and its own floor's vocabulary):
+//! The modules' floors, bottom to top. A module imports only from floors below
+//! its own, never from its own floor or above (`tests/layers.rs` reads this
+//! table and checks it against every `crate::` and `super::` path in `src/`,
+//! and that no modules anywhere below `src/` import each other in a circle):
 //!
-//! 1. Vocabulary: `practice`, `gazetteer`, `geo_util`, `text_match`; `files`
-//!    (file-system safety, knowing nothing of what files hold).
-//! 2. Formats: `store` (the CSV), `geojson` (practice → feature), `index`
-//!    (the R-tree).
-//! 3. `snapshot`: what is held (records, rows, columns, prepared features,
-//!    the grid's cells) and its binary file. It never reads queries, answers
-//!    or HTTP.
-//! 4. `query`: filters planned onto a snapshot.
-//! 5. Answers over a query: `cluster`, `facets`, `download` (with `csv_out`).
-//! 6. `dataset`: the load, save and reload policy over snapshot, store and
-//!    files, and the seam for a second source of records.
-//! 7. `api` (HTTP) and `import` on top.
+//! ```text
+//! Floors
+//!  10  api
+//!   9  dataset, import
+//!   8  cluster, download, facets
+//!   7  query
+//!   6  csv_out, snapshot
+//!   5  store, places
+//!   4  geojson, synthetic
+//!   3  practice, text_match
+//!   2  gazetteer, index
+//!   1  config, files, geo_util
+//! ```
+//!
+//! - 1–3, vocabulary: configuration, file-system safety (`files`, knowing
+//!   nothing of what files hold), points and boxes, the gazetteer and geocoder,
+//!   the R-tree, the practice record and the text rule.
+//! - 4–5, formats: `geojson` (practice → feature, the one output shaper),
+//!   `store` (the CSV), `places` (the neutral geocoding result).
+//! - 6, `snapshot`: what is held (records, rows, columns, prepared features,
+//!   the grid's cells, derived extents) and its binary file. It never reads
+//!   queries, answers or HTTP.
+//! - 7, `query`: filters planned onto a snapshot; 8, answers over a query.
+//! - 9, `dataset`: the load, save and reload policy over snapshot, store and
+//!   files, with the seam for a second source of records; `import` reads pages.
+//! - 10, `api`: HTTP only. Inside it, the documents (`api::docs`) sit on top,
+//!   the protocol folders (`practices`, `ogc`, `geocoding`) never import each
+//!   other, and what they share (`extract`, `values`, `schema`, `error`,
+//!   `response`) sits below them.
 //!
 //! `main.rs` only parses the configuration, starts tracing, loads data and serves;
 //! everything else lives here so tests and benchmarks use exactly what the binary uses.
