@@ -14,7 +14,7 @@ import { L, T, $, coarsePointer, LIST_MAX, PAGE, collator, setBusy, store, markR
 
 /**
  * Largest dataset the page loads whole: one page of the API (PAGE). Measured
- * with perf.test.mjs (README, "The map page"): at 10,000 practices loading
+ * with perf.test.mjs (docs/page.md): at 10,000 practices loading
  * and clustering every one in the page took 1.3–2.1 s to interactive under
  * load, server clusters 0.6–1.0 s; loading grows with the dataset, while the
  * server's answer for a view does not.
