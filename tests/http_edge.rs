@@ -10,6 +10,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use common::{app, app_with, config, dataset, get, send};
 use mapa_praktyk::api::ApiConfig;
+use mapa_praktyk::api::security::SecurityHeaders;
 use mapa_praktyk::api::server::{ConnectionLimits, run};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -168,9 +169,15 @@ async fn start(
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(run(listener, app(), limits, async {
-        let _ = rx.await;
-    }));
+    let task = tokio::spawn(run(
+        listener,
+        app(),
+        SecurityHeaders::new(""),
+        limits,
+        async {
+            let _ = rx.await;
+        },
+    ));
     (addr, tx, task)
 }
 
@@ -280,38 +287,59 @@ async fn options_and_head_still_work_through_the_layers() {
 }
 
 #[tokio::test]
-async fn connections_beyond_the_cap_wait_for_a_free_one() {
+async fn at_the_cap_the_longest_idle_connection_makes_room() {
+    const CAP: usize = 8;
     let (addr, tx, task) = start(ConnectionLimits {
-        header_timeout: Duration::from_secs(1),
-        max_connections: 1,
+        // Far longer than the test: only closing an idle connection can make
+        // room for the newcomer.
+        header_timeout: Duration::from_secs(600),
+        max_connections: CAP,
         shutdown_grace: Duration::from_secs(1),
     })
     .await;
-    // The one permitted connection: idle.
-    let mut idle = TcpStream::connect(addr).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    // The next client is queued, not refused, and answered once the idle
-    // connection has been closed by the header timeout.
-    let mut next = TcpStream::connect(addr).await.unwrap();
-    next.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    // The cap filled with idle connections, oldest first: one kept alive
+    // after its answer, one with half a request, the rest silent.
+    let mut idle = Vec::new();
+    let mut kept = TcpStream::connect(addr).await.unwrap();
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         .await
         .unwrap();
-    // While the idle connection holds the only permit, no answer comes
-    // (without a cap, one would come at once).
-    let mut first = [0u8; 1];
-    assert!(
-        tokio::time::timeout(Duration::from_millis(300), next.peek(&mut first))
-            .await
-            .is_err(),
-        "answered beyond the cap"
-    );
-    let guard = Duration::from_secs(20);
-    let reply = closed_within(&mut next, guard)
+    let mut first = [0u8; 12];
+    kept.read_exact(&mut first).await.unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    idle.push(kept);
+    let mut half = TcpStream::connect(addr).await.unwrap();
+    half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         .await
-        .expect("never answered");
-    assert!(String::from_utf8_lossy(&reply).starts_with("HTTP/1.1 200"));
-    // By then the idle one was closed by its header timeout.
-    assert!(closed_within(&mut idle, guard).await.is_some());
+        .unwrap();
+    idle.push(half);
+    while idle.len() < CAP {
+        idle.push(TcpStream::connect(addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Three newcomers beyond the cap, kept alive after their answers (so each
+    // keeps its place): each is answered.
+    let guard = Duration::from_secs(20);
+    let mut newcomers = Vec::new();
+    for _ in 0..3 {
+        let mut next = TcpStream::connect(addr).await.unwrap();
+        next.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut status = [0u8; 12];
+        tokio::time::timeout(guard, next.read_exact(&mut status))
+            .await
+            .expect("never answered")
+            .unwrap();
+        assert_eq!(&status, b"HTTP/1.1 200");
+        newcomers.push(next);
+    }
+    // The three idle the longest made room; the others are still open.
+    for (i, s) in idle.iter_mut().enumerate() {
+        let short = Duration::from_millis(if i < 3 { 5_000 } else { 300 });
+        let closed = closed_within(s, short).await.is_some();
+        assert_eq!(closed, i < 3, "connection {i}: closed {closed}");
+    }
     tx.send(()).unwrap();
     tokio::time::timeout(guard, task).await.unwrap().unwrap();
 }
@@ -426,6 +454,92 @@ async fn requests_hyper_cannot_read_are_answered_as_json() {
     // elsewhere, and their answers are untouched.
     let ok = raw_answer(addr, format!("GET /healthz HTTP/1.1\r\n{end}")).await;
     assert!(ok.starts_with("HTTP/1.1 200"), "{ok:.200}");
+    tx.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(20), task)
+        .await
+        .unwrap()
+        .unwrap();
+}
+
+#[tokio::test]
+async fn refusals_before_the_router_carry_the_security_headers() {
+    let (addr, tx, task) = start(limits(5)).await;
+    let end = "Host: x\r\nConnection: close\r\n\r\n";
+    let want = SecurityHeaders::new("").pairs();
+    for (head, status) in [
+        // hyper's own answers: a broken request line, too many fields, a
+        // target longer than the `http` crate holds.
+        (format!("GET /a b c HTTP/1.1\r\n{end}"), "400"),
+        (
+            format!("GET /healthz HTTP/1.1\r\n{}{end}", "X-H: v\r\n".repeat(300)),
+            "431",
+        ),
+        (
+            format!("GET /healthz?{} HTTP/1.1\r\n{end}", "a".repeat(70_000)),
+            "414",
+        ),
+        // The router's limits.
+        (
+            format!("GET /healthz?{} HTTP/1.1\r\n{end}", "a".repeat(20_000)),
+            "414",
+        ),
+    ] {
+        let answer = raw_answer(addr, head).await;
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{answer:.200}"
+        );
+        let head = answer
+            .split("\r\n\r\n")
+            .next()
+            .unwrap()
+            .to_ascii_lowercase();
+        for (name, value) in &want {
+            let line = format!("\r\n{name}: {}\r\n", value.to_str().unwrap()).to_ascii_lowercase();
+            assert!(head.contains(&line), "{line:?} missing in {head}");
+        }
+    }
+    tx.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(20), task)
+        .await
+        .unwrap()
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_request_naming_two_hosts_is_refused() {
+    let app = app();
+    let r = send(
+        &app,
+        Request::get("/healthz")
+            .header(header::HOST, "a.example")
+            .header(header::HOST, "b.example")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    assert_eq!(r.error_code(), "duplicate_host");
+    assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    // One Host is fine.
+    let r = send(
+        &app,
+        Request::get("/healthz")
+            .header(header::HOST, "a.example")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // On the socket too.
+    let (addr, tx, task) = start(limits(5)).await;
+    let answer = raw_answer(
+        addr,
+        "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n".into(),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer:.200}");
+    assert!(answer.contains("duplicate_host"), "{answer}");
     tx.send(()).unwrap();
     tokio::time::timeout(Duration::from_secs(20), task)
         .await

@@ -78,8 +78,7 @@ pub use state::{ApiConfig, AppState};
 pub fn router(state: AppState) -> Router {
     let static_dir = state.config.static_dir.clone();
     let timeout = state.config.request_timeout;
-    let csp = HeaderValue::from_str(&security::content_security_policy(&state.config.tile_url))
-        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors *"));
+    let security = security::SecurityHeaders::new(&state.config.tile_url);
     let api = Router::new()
         .route("/api/practices", get(practices::list))
         .route("/api/clusters", get(practices::clusters::clusters_in_view))
@@ -118,9 +117,10 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,
         ))
-        .layer(from_fn_with_state(csp, security::headers))
         .layer(from_fn(error::json_errors))
         .layer(from_fn(limits::request_limits))
+        // Outside the limits, so that their refusals carry the headers too.
+        .layer(from_fn_with_state(security, security::headers))
         .layer(TraceLayer::new_for_http())
 }
 
