@@ -410,7 +410,7 @@ mod tests {
             .to_filter(Gazetteer::bundled(), inbox.bbox.map(|b| b.0))
             .unwrap();
         assert!(near.is_none() && f.text.is_none());
-        assert_eq!(f.bbox, Some(Bbox::new(14.0, 49.0, 24.0, 55.0).into()));
+        assert_eq!(f.bbox, Some(Bbox::new(14.0, 49.0, 24.0, 55.0)));
         assert_eq!(f.year_from, Some(2010));
         assert!(f.unit_type.is_some());
         assert_eq!(page.limit_offset(Some(DEFAULT_LIMIT)), (DEFAULT_LIMIT, 0));
