@@ -339,7 +339,7 @@ impl PracticeIndex {
     /// Every practice inside (or on the boundary of) the multipolygon, by id.
     /// Holes are honoured.
     pub fn in_polygon(&self, area: &MultiPolygon<f64>) -> Vec<u32> {
-        self.in_polygon_until(area, None)
+        self.in_polygon_while(area, || true)
     }
 
     /// [`PracticeIndex::in_polygon`] that gives up once `deadline` has passed (the
@@ -350,27 +350,69 @@ impl PracticeIndex {
         area: &MultiPolygon<f64>,
         deadline: Option<std::time::Instant>,
     ) -> Vec<u32> {
-        let Some(b) = area.bounding_rect() else {
-            return Vec::new();
-        };
-        let (lo, hi) = rect_envelope(b.min().x, b.min().y, b.max().x, b.max().y);
-        let mut ids: Vec<u32> = self
-            .tree
-            .locate_in_envelope(&AABB::from_corners(lo, hi))
-            .enumerate()
-            .take_while(|(i, _)| i % DEADLINE_STRIDE != 0 || !passed(deadline))
-            .map(|(_, p)| p)
-            .filter(|p| {
-                p.lon >= b.min().x
-                    && p.lon <= b.max().x
-                    && p.lat >= b.min().y
-                    && p.lat <= b.max().y
-                    && area.intersects(&Point::new(p.lon, p.lat))
-            })
-            .map(|p| p.id)
-            .collect();
+        self.in_polygon_while(area, || !passed(deadline))
+    }
+
+    /// [`PracticeIndex::in_polygon`] that gives up once `go_on` (asked every
+    /// [`DEADLINE_STRIDE`] candidates) says no; what it returns then is
+    /// incomplete. Each polygon of the area is tested only on the practices
+    /// in its own box, so the work is [`PracticeIndex::polygon_work`].
+    pub fn in_polygon_while(&self, area: &MultiPolygon<f64>, go_on: impl Fn() -> bool) -> Vec<u32> {
+        let mut ids = Vec::new();
+        let mut tested = 0usize;
+        for part in &area.0 {
+            let Some(b) = part.bounding_rect() else {
+                continue;
+            };
+            for p in self.in_rect(b) {
+                if tested % DEADLINE_STRIDE == 0 && !go_on() {
+                    ids.sort_unstable();
+                    ids.dedup();
+                    return ids;
+                }
+                tested += 1;
+                if part.intersects(&Point::new(p.lon, p.lat)) {
+                    ids.push(p.id);
+                }
+            }
+        }
         ids.sort_unstable();
+        // Polygons of one area may overlap.
+        ids.dedup();
         ids
+    }
+
+    /// The work of [`PracticeIndex::in_polygon`] on `area`, counted before
+    /// doing it: for each polygon, its positions times the practices in its
+    /// box (the edge tests its exact test makes). Counting stops once the
+    /// sum passes `cap`, so the count itself costs at most `cap / 4` steps.
+    pub fn polygon_work(&self, area: &MultiPolygon<f64>, cap: u64) -> u64 {
+        use geo::CoordsIter;
+        let mut work = 0u64;
+        for part in &area.0 {
+            let Some(b) = part.bounding_rect() else {
+                continue;
+            };
+            let positions = part.coords_count() as u64;
+            for _ in self.in_rect(b) {
+                work = work.saturating_add(positions);
+                if work > cap {
+                    return work;
+                }
+            }
+        }
+        work
+    }
+
+    /// The practices inside a lon/lat rectangle (edges included), in the
+    /// tree's order.
+    fn in_rect(&self, b: geo::Rect<f64>) -> impl Iterator<Item = &IndexedPoint> {
+        let (lo, hi) = rect_envelope(b.min().x, b.min().y, b.max().x, b.max().y);
+        self.tree
+            .locate_in_envelope(&AABB::from_corners(lo, hi))
+            .filter(move |p| {
+                p.lon >= b.min().x && p.lon <= b.max().x && p.lat >= b.min().y && p.lat <= b.max().y
+            })
     }
 }
 
@@ -547,6 +589,33 @@ mod tests {
             (3, 20.0, 50.0),
         ]);
         assert_eq!(idx.in_polygon(&mp), vec![1, 3]);
+    }
+
+    #[test]
+    fn polygon_work_counts_each_polygon_on_its_own_box() {
+        let square = |x: f64, y: f64, side: f64| {
+            Polygon::new(
+                LineString::from(vec![
+                    (x, y),
+                    (x + side, y),
+                    (x + side, y + side),
+                    (x, y + side),
+                    (x, y),
+                ]),
+                vec![],
+            )
+        };
+        // A 10 × 10 grid of practices, one a degree apart.
+        let idx = PracticeIndex::build(
+            (0..100u32).map(|i| (i, 14.0 + f64::from(i % 10), 49.0 + f64::from(i / 10))),
+        );
+        // Two overlapping squares of 5 positions over 4 and 9 practices.
+        let mp = MultiPolygon(vec![square(13.5, 48.5, 2.0), square(13.5, 48.5, 3.0)]);
+        assert_eq!(idx.polygon_work(&mp, u64::MAX), 5 * 4 + 5 * 9);
+        // Counting stops past the cap.
+        assert!(idx.polygon_work(&mp, 10) <= 10 + 5);
+        // Overlapping polygons name each practice once.
+        assert_eq!(idx.in_polygon(&mp), vec![0, 1, 2, 10, 11, 12, 20, 21, 22]);
     }
 
     #[test]

@@ -546,3 +546,100 @@ async fn a_request_naming_two_hosts_is_refused() {
         .unwrap()
         .unwrap();
 }
+
+/// A GeoJSON MultiPolygon of `n` squares of side `side` degrees, the first at
+/// (`lon`, `lat`), the next each `step` degrees east (wrapping every 40).
+fn squares(n: usize, lon: f64, lat: f64, side: f64, step: f64) -> String {
+    let parts: Vec<String> = (0..n)
+        .map(|i| {
+            let (x, y) = (lon + (i % 40) as f64 * step, lat + (i / 40) as f64 * step);
+            format!(
+                "[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]",
+                x + side,
+                x + side,
+                y + side,
+                y + side
+            )
+        })
+        .collect();
+    format!(
+        "{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}",
+        parts.join(",")
+    )
+}
+
+fn post_within(body: String) -> Request<Body> {
+    Request::post("/api/practices/within")
+        .header(header::CONTENT_TYPE, "application/geo+json")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn polygons_crossing_the_antimeridian_are_refused() {
+    let app = app();
+    // A thin box across the antimeridian, written flat: read as drawn it
+    // would span the whole map the other way round.
+    let across =
+        r#"{"type":"Polygon","coordinates":[[[179,40],[-179,40],[-179,60],[179,60],[179,40]]]}"#;
+    let r = send(&app, post_within(across.into())).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    assert_eq!(r.error_code(), "crosses_antimeridian");
+    assert!(r.text().contains("RFC 7946"), "{}", r.text());
+    // A box that stays on one side is read as drawn.
+    let east = r#"{"type":"Polygon","coordinates":[[[14,48],[25,48],[25,56],[14,56],[14,48]]]}"#;
+    let r = send(&app, post_within(east.into())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["numberMatched"], 5);
+}
+
+#[tokio::test]
+async fn polygon_work_is_bounded_before_it_starts() {
+    use mapa_praktyk::api::practices::MAX_POLYGON_WORK;
+    let practices = mapa_praktyk::synthetic::practices(
+        mapa_praktyk::gazetteer::Gazetteer::bundled(),
+        30_000,
+        7,
+    );
+    let app = app_with(practices, config());
+    // 2,000 squares, each over the whole country: 10,000 positions, each
+    // tested against 30,000 practices.
+    let r = send(&app, post_within(squares(2_000, 13.0, 48.0, 12.0, 0.0))).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
+    assert_eq!(r.error_code(), "polygon_too_complex");
+    assert!(
+        r.text().contains(&MAX_POLYGON_WORK.to_string()),
+        "{}",
+        r.text()
+    );
+    // As many small squares side by side: each is tested only on the
+    // practices in its own box, and the query runs.
+    let r = send(&app, post_within(squares(2_000, 14.0, 49.0, 0.1, 0.15))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+}
+
+#[tokio::test]
+async fn polygon_queries_beyond_the_limit_are_told_to_come_back() {
+    use mapa_praktyk::api::state::POLYGON_QUERIES_AT_ONCE;
+    use mapa_praktyk::api::{AppState, router};
+    let state = AppState::new(
+        mapa_praktyk::snapshot::Snapshot::new(dataset()),
+        config(),
+        mapa_praktyk::gazetteer::Gazetteer::bundled(),
+    );
+    let app = router(state.clone());
+    let poland = r#"{"type":"Polygon","coordinates":[[[14,48],[25,48],[25,56],[14,56],[14,48]]]}"#;
+    // Every place taken (as by queries running).
+    let running = state
+        .polygon_queries
+        .clone()
+        .try_acquire_many_owned(POLYGON_QUERIES_AT_ONCE as u32)
+        .unwrap();
+    let r = send(&app, post_within(poland.into())).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    assert_eq!(r.error_code(), "busy");
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
+    drop(running);
+    let r = send(&app, post_within(poland.into())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+}

@@ -202,7 +202,7 @@ fn every_module_imports_only_from_lower_floors() {
     );
     for m in floors.keys() {
         assert!(
-            exists(&[m.clone()]),
+            exists(std::slice::from_ref(m)),
             "the floors name {m}, which is not a module"
         );
     }
