@@ -34,6 +34,11 @@ use crate::geo_util::{
 /// Polygon candidates tested between two readings of the clock.
 pub const DEADLINE_STRIDE: usize = 64;
 
+/// The cost of visiting one candidate practice of a polygon query, in the
+/// unit of [`PracticeIndex::polygon_work`] (one edge test): walking the tree
+/// to it and checking its box cost about as much as ten edge tests.
+pub const CANDIDATE_COST: u64 = 10;
+
 /// Whether `deadline` is set and has passed.
 pub fn passed(deadline: Option<std::time::Instant>) -> bool {
     deadline.is_some_and(|d| std::time::Instant::now() >= d)
@@ -101,6 +106,87 @@ impl Hit {
 #[derive(Debug)]
 pub struct PracticeIndex {
     tree: RTree<IndexedPoint, IndexParams>,
+    /// How many practices a box holds, at most, in constant time.
+    counts: CountGrid,
+}
+
+/// Cells a side of [`CountGrid`] has, at most.
+const GRID_SIDE: usize = 256;
+
+/// The practices counted on a lon/lat grid over their extent, as a summed-area
+/// table: the count of any box's cells, an upper bound of the practices in
+/// the box, in four reads.
+#[derive(Debug, Clone, Default)]
+struct CountGrid {
+    min_lon: f64,
+    min_lat: f64,
+    /// A cell's side, degrees.
+    cell: f64,
+    cols: usize,
+    rows: usize,
+    /// `sums[r * (cols + 1) + c]`: the practices in the cells left of column
+    /// `c` and below row `r`.
+    sums: Vec<u32>,
+}
+
+impl CountGrid {
+    fn build(points: &[IndexedPoint]) -> CountGrid {
+        let Some(first) = points.first() else {
+            return CountGrid::default();
+        };
+        let (mut lo, mut hi) = ((first.lon, first.lat), (first.lon, first.lat));
+        for p in points {
+            lo = (lo.0.min(p.lon), lo.1.min(p.lat));
+            hi = (hi.0.max(p.lon), hi.1.max(p.lat));
+        }
+        let cell = ((hi.0 - lo.0).max(hi.1 - lo.1) / GRID_SIDE as f64).max(1e-6);
+        let mut g = CountGrid {
+            min_lon: lo.0,
+            min_lat: lo.1,
+            cell,
+            cols: ((hi.0 - lo.0) / cell) as usize + 1,
+            rows: ((hi.1 - lo.1) / cell) as usize + 1,
+            sums: Vec::new(),
+        };
+        let width = g.cols + 1;
+        g.sums = vec![0; width * (g.rows + 1)];
+        for p in points {
+            let (c, r) = (g.col(p.lon), g.row(p.lat));
+            g.sums[(r + 1) * width + c + 1] += 1;
+        }
+        for r in 1..=g.rows {
+            for c in 1..=g.cols {
+                let i = r * width + c;
+                g.sums[i] += g.sums[i - 1] + g.sums[i - width] - g.sums[i - width - 1];
+            }
+        }
+        g
+    }
+
+    fn col(&self, lon: f64) -> usize {
+        (((lon - self.min_lon) / self.cell).max(0.0) as usize).min(self.cols - 1)
+    }
+
+    fn row(&self, lat: f64) -> usize {
+        (((lat - self.min_lat) / self.cell).max(0.0) as usize).min(self.rows - 1)
+    }
+
+    /// At least the practices in the box: those of every cell it touches.
+    fn at_most(&self, b: geo::Rect<f64>) -> u64 {
+        if self.sums.is_empty()
+            || b.max().x < self.min_lon
+            || b.max().y < self.min_lat
+            || b.min().x > self.min_lon + self.cols as f64 * self.cell
+            || b.min().y > self.min_lat + self.rows as f64 * self.cell
+        {
+            return 0;
+        }
+        let (c0, c1) = (self.col(b.min().x), self.col(b.max().x) + 1);
+        let (r0, r1) = (self.row(b.min().y), self.row(b.max().y) + 1);
+        let w = self.cols + 1;
+        let s = |r: usize, c: usize| u64::from(self.sums[r * w + c]);
+        s(r1, c1) + s(r0, c0) - s(r0, c1) - s(r1, c0)
+    }
 }
 
 impl Default for PracticeIndex {
@@ -270,6 +356,7 @@ impl PracticeIndex {
             })
             .collect();
         PracticeIndex {
+            counts: CountGrid::build(&pts),
             tree: RTree::bulk_load_with_params(pts),
         }
     }
@@ -382,26 +469,25 @@ impl PracticeIndex {
         ids
     }
 
-    /// The work of [`PracticeIndex::in_polygon`] on `area`, counted before
-    /// doing it: for each polygon, its positions times the practices in its
-    /// box (the edge tests its exact test makes). Counting stops once the
-    /// sum passes `cap`, so the count itself costs at most `cap / 4` steps.
-    pub fn polygon_work(&self, area: &MultiPolygon<f64>, cap: u64) -> u64 {
+    /// The work of [`PracticeIndex::in_polygon`] on `area`, estimated from
+    /// above before doing it, in constant time per polygon: for each polygon,
+    /// the practices in its box (counted on a grid, so a few more near its
+    /// edges) times its positions plus [`CANDIDATE_COST`] (the edge tests its
+    /// exact test makes, and the cost of visiting the practice).
+    pub fn polygon_work(&self, area: &MultiPolygon<f64>) -> u64 {
         use geo::CoordsIter;
-        let mut work = 0u64;
-        for part in &area.0 {
-            let Some(b) = part.bounding_rect() else {
-                continue;
-            };
-            let positions = part.coords_count() as u64;
-            for _ in self.in_rect(b) {
-                work = work.saturating_add(positions);
-                if work > cap {
-                    return work;
-                }
-            }
-        }
-        work
+        area.0
+            .iter()
+            .filter_map(|part| {
+                let b = part.bounding_rect()?;
+                let positions = part.coords_count() as u64;
+                Some(
+                    self.counts
+                        .at_most(b)
+                        .saturating_mul(positions + CANDIDATE_COST),
+                )
+            })
+            .fold(0u64, u64::saturating_add)
     }
 
     /// The practices inside a lon/lat rectangle (edges included), in the
@@ -609,11 +695,21 @@ mod tests {
         let idx = PracticeIndex::build(
             (0..100u32).map(|i| (i, 14.0 + f64::from(i % 10), 49.0 + f64::from(i / 10))),
         );
-        // Two overlapping squares of 5 positions over 4 and 9 practices.
+        // Two overlapping squares of 5 positions over 4 and 9 practices: at
+        // least that work, and not much more (the grid's cells on the edges).
         let mp = MultiPolygon(vec![square(13.5, 48.5, 2.0), square(13.5, 48.5, 3.0)]);
-        assert_eq!(idx.polygon_work(&mp, u64::MAX), 5 * 4 + 5 * 9);
-        // Counting stops past the cap.
-        assert!(idx.polygon_work(&mp, 10) <= 10 + 5);
+        let exact = (5 + CANDIDATE_COST) * (4 + 9);
+        let work = idx.polygon_work(&mp);
+        assert!(work >= exact && work <= 2 * exact, "{work} for {exact}");
+        // A box between the practices holds none; the whole grid, all.
+        assert_eq!(
+            idx.polygon_work(&MultiPolygon(vec![square(14.2, 49.2, 0.5)])),
+            0
+        );
+        assert_eq!(
+            idx.polygon_work(&MultiPolygon(vec![square(0.0, 0.0, 90.0)])),
+            100 * (5 + CANDIDATE_COST)
+        );
         // Overlapping polygons name each practice once.
         assert_eq!(idx.in_polygon(&mp), vec![0, 1, 2, 10, 11, 12, 20, 21, 22]);
     }

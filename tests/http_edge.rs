@@ -181,6 +181,15 @@ async fn start(
     (addr, tx, task)
 }
 
+/// Shuts down a server [`start`]ed, and waits (at most 20 s) for it to end.
+async fn stop(tx: tokio::sync::oneshot::Sender<()>, task: tokio::task::JoinHandle<()>) {
+    tx.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(20), task)
+        .await
+        .unwrap()
+        .unwrap();
+}
+
 /// 64 connections, a grace of a second, and this header timeout.
 fn limits(header_secs: u64) -> ConnectionLimits {
     ConnectionLimits {
@@ -340,8 +349,7 @@ async fn at_the_cap_the_longest_idle_connection_makes_room() {
         let closed = closed_within(s, short).await.is_some();
         assert_eq!(closed, i < 3, "connection {i}: closed {closed}");
     }
-    tx.send(()).unwrap();
-    tokio::time::timeout(guard, task).await.unwrap().unwrap();
+    stop(tx, task).await;
 }
 
 /// Sends `head` (a request line and headers) on a fresh connection and reads
@@ -499,11 +507,7 @@ async fn refusals_before_the_router_carry_the_security_headers() {
             assert!(head.contains(&line), "{line:?} missing in {head}");
         }
     }
-    tx.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(20), task)
-        .await
-        .unwrap()
-        .unwrap();
+    stop(tx, task).await;
 }
 
 #[tokio::test]
@@ -540,11 +544,7 @@ async fn a_request_naming_two_hosts_is_refused() {
     .await;
     assert!(answer.starts_with("HTTP/1.1 400"), "{answer:.200}");
     assert!(answer.contains("duplicate_host"), "{answer}");
-    tx.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(20), task)
-        .await
-        .unwrap()
-        .unwrap();
+    stop(tx, task).await;
 }
 
 /// A GeoJSON MultiPolygon of `n` squares of side `side` degrees, the first at

@@ -36,10 +36,11 @@ pub use params::{DEFAULT_LIMIT, MAX_K, MAX_LIMIT, MAX_RADIUS_KM};
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// Most positions a `within` polygon may have (all rings together).
 pub const MAX_POLYGON_VERTICES: usize = 10_000;
-/// Most work one `within` query may do: for each of its polygons, positions
-/// times the practices in the polygon's box (each such pair is one edge test
-/// of the exact point-in-polygon work), counted before that work starts.
-/// About half a second of one core; more is refused with 413.
+/// Most work one `within` query may do, in edge tests: for each of its
+/// polygons, the practices in the polygon's box times its positions (plus
+/// [`crate::index::CANDIDATE_COST`] per practice), counted before that work
+/// starts ([`crate::index::PracticeIndex::polygon_work`]). About half a
+/// second of one core; more is refused with 413.
 pub const MAX_POLYGON_WORK: u64 = 200_000_000;
 
 /// A parsed practice query: the filter, the page, and the geocoded centre.
@@ -390,12 +391,12 @@ fn refuse_too_much_work(
     snapshot: &Snapshot,
     area: &geo::MultiPolygon<f64>,
 ) -> Result<(), ApiError> {
-    let work = snapshot.index().polygon_work(area, MAX_POLYGON_WORK);
+    let work = snapshot.index().polygon_work(area);
     if work > MAX_POLYGON_WORK {
         return Err(ApiError::TooComplex(format!(
-            "body: testing this polygon needs more than {MAX_POLYGON_WORK} position × practice \
-comparisons (each polygon's positions times the practices in its box), the most one query \
-may do; simplify it, split it, or send a smaller one"
+            "body: testing this polygon needs about {work} edge tests (each polygon's positions \
+times the practices in its box), more than the {MAX_POLYGON_WORK} one query may do; simplify \
+it, split it, or send a smaller one"
         )));
     }
     Ok(())
