@@ -616,6 +616,29 @@ async fn polygon_work_is_bounded_before_it_starts() {
     // practices in its own box, and the query runs.
     let r = send(&app, post_within(squares(2_000, 14.0, 49.0, 0.1, 0.15))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // The API document names the limit and the answers.
+    let doc = get(&app, "/api/openapi.json").await.json();
+    let answers = &doc["paths"]["/api/practices/within"]["post"]["responses"];
+    let limit = MAX_POLYGON_WORK
+        .to_string()
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .map(|d| std::str::from_utf8(d).unwrap())
+        .collect::<Vec<_>>()
+        .join(",");
+    let too_large = answers["413"]["description"].as_str().unwrap();
+    assert!(too_large.contains(&limit), "{too_large}");
+    assert!(
+        answers["503"]["headers"]["Retry-After"].is_object(),
+        "{answers}"
+    );
+    assert!(
+        answers["400"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("crosses_antimeridian")
+    );
 }
 
 #[tokio::test]

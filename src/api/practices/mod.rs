@@ -424,9 +424,9 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
     request_body(content = Polygon, description = "A GeoJSON Polygon, MultiPolygon or Feature", content_type = "application/geo+json"),
     responses(
         (status = 200, description = "Practices", body = PracticeCollection, content_type = "application/geo+json"),
-        (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+        (status = 400, description = "Bad input, naming the parameter; a ring jumping more than 180° of longitude (`crosses_antimeridian`: cut a polygon crossing the antimeridian in two, RFC 7946 §3.1.9)", body = ErrorBody),
         (status = 404, description = "near= names no place the gazetteer knows", body = ErrorBody),
-        (status = 413, description = "Body over 2 MiB, polygon over 10,000 positions, or more work than 200,000,000 position × practice comparisons (`polygon_too_complex`)", body = ErrorBody),
+        (status = 413, description = "Body over 2 MiB, polygon over 10,000 positions, or more than 200,000,000 edge tests: each polygon's positions times the practices in its box (`polygon_too_complex`)", body = ErrorBody),
         (status = 503, description = "Too many polygon queries at once (`busy`; Retry-After says when to try again), or the request timeout passed (`timeout`)", body = ErrorBody,
             headers(("Retry-After" = u32, description = "Seconds to wait before trying again (with `busy`)"))),
     ))]
