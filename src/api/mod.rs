@@ -4,7 +4,8 @@
 //! state.rs      AppState (the snapshot swap, settings, gazetteer), ApiConfig
 //! server.rs     serve: connection cap, header/idle timeouts, bounded shutdown
 //! error.rs      ApiError -> JSON 4xx/5xx; the layer that makes every error JSON
-//! limits.rs     URI and header sizes refused as JSON (414, 431), below hyper's
+//! limits.rs     URI and header sizes (414, 431) and a second Host (400) refused
+//!               as JSON, below hyper's
 //! malformed.rs  the JSON body on hyper's own answers to requests it cannot read
 //! extract.rs    Query<T>: the query string as a handler's parameter type; PathParam
 //! values.rs     parameter value types (a finite number, lon/lat, bbox, year...)
@@ -37,7 +38,7 @@ pub mod extract;
 pub mod filters;
 /// `/api/geocode`, `/photon` and `/nominatim`.
 pub mod geocoding;
-/// URI and header sizes refused as JSON.
+/// URI and header sizes, and the one `Host`, refused as JSON.
 pub mod limits;
 /// The JSON body on hyper's own answers.
 pub mod malformed;
