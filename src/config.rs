@@ -137,7 +137,9 @@ pub struct ServeArgs {
     /// connection may stay idle, before it is closed.
     #[arg(long, default_value_t = 10, env = "MAPA_HEADER_TIMEOUT")]
     pub header_timeout_secs: u64,
-    /// Connections served at once; more wait in the kernel's queue.
+    /// Connections served at once; at the cap the connection idle the longest
+    /// is closed to make room for a new one (which waits only when every
+    /// connection has a request in flight).
     #[arg(long, default_value_t = 4096, env = "MAPA_MAX_CONNECTIONS")]
     pub max_connections: usize,
     /// Seconds shutdown waits for requests in flight before it closes them.

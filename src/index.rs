@@ -34,6 +34,11 @@ use crate::geo_util::{
 /// Polygon candidates tested between two readings of the clock.
 pub const DEADLINE_STRIDE: usize = 64;
 
+/// The cost of visiting one candidate practice of a polygon query, in the
+/// unit of [`PracticeIndex::polygon_work`] (one edge test): walking the tree
+/// to it and checking its box cost about as much as ten edge tests.
+pub const CANDIDATE_COST: u64 = 10;
+
 /// Whether `deadline` is set and has passed.
 pub fn passed(deadline: Option<std::time::Instant>) -> bool {
     deadline.is_some_and(|d| std::time::Instant::now() >= d)
@@ -101,6 +106,87 @@ impl Hit {
 #[derive(Debug)]
 pub struct PracticeIndex {
     tree: RTree<IndexedPoint, IndexParams>,
+    /// How many practices a box holds, at most, in constant time.
+    counts: CountGrid,
+}
+
+/// Cells a side of [`CountGrid`] has, at most.
+const GRID_SIDE: usize = 256;
+
+/// The practices counted on a lon/lat grid over their extent, as a summed-area
+/// table: the count of any box's cells, an upper bound of the practices in
+/// the box, in four reads.
+#[derive(Debug, Clone, Default)]
+struct CountGrid {
+    min_lon: f64,
+    min_lat: f64,
+    /// A cell's side, degrees.
+    cell: f64,
+    cols: usize,
+    rows: usize,
+    /// `sums[r * (cols + 1) + c]`: the practices in the cells left of column
+    /// `c` and below row `r`.
+    sums: Vec<u32>,
+}
+
+impl CountGrid {
+    fn build(points: &[IndexedPoint]) -> CountGrid {
+        let Some(first) = points.first() else {
+            return CountGrid::default();
+        };
+        let (mut lo, mut hi) = ((first.lon, first.lat), (first.lon, first.lat));
+        for p in points {
+            lo = (lo.0.min(p.lon), lo.1.min(p.lat));
+            hi = (hi.0.max(p.lon), hi.1.max(p.lat));
+        }
+        let cell = ((hi.0 - lo.0).max(hi.1 - lo.1) / GRID_SIDE as f64).max(1e-6);
+        let mut g = CountGrid {
+            min_lon: lo.0,
+            min_lat: lo.1,
+            cell,
+            cols: ((hi.0 - lo.0) / cell) as usize + 1,
+            rows: ((hi.1 - lo.1) / cell) as usize + 1,
+            sums: Vec::new(),
+        };
+        let width = g.cols + 1;
+        g.sums = vec![0; width * (g.rows + 1)];
+        for p in points {
+            let (c, r) = (g.col(p.lon), g.row(p.lat));
+            g.sums[(r + 1) * width + c + 1] += 1;
+        }
+        for r in 1..=g.rows {
+            for c in 1..=g.cols {
+                let i = r * width + c;
+                g.sums[i] += g.sums[i - 1] + g.sums[i - width] - g.sums[i - width - 1];
+            }
+        }
+        g
+    }
+
+    fn col(&self, lon: f64) -> usize {
+        (((lon - self.min_lon) / self.cell).max(0.0) as usize).min(self.cols - 1)
+    }
+
+    fn row(&self, lat: f64) -> usize {
+        (((lat - self.min_lat) / self.cell).max(0.0) as usize).min(self.rows - 1)
+    }
+
+    /// At least the practices in the box: those of every cell it touches.
+    fn at_most(&self, b: geo::Rect<f64>) -> u64 {
+        if self.sums.is_empty()
+            || b.max().x < self.min_lon
+            || b.max().y < self.min_lat
+            || b.min().x > self.min_lon + self.cols as f64 * self.cell
+            || b.min().y > self.min_lat + self.rows as f64 * self.cell
+        {
+            return 0;
+        }
+        let (c0, c1) = (self.col(b.min().x), self.col(b.max().x) + 1);
+        let (r0, r1) = (self.row(b.min().y), self.row(b.max().y) + 1);
+        let w = self.cols + 1;
+        let s = |r: usize, c: usize| u64::from(self.sums[r * w + c]);
+        s(r1, c1) + s(r0, c0) - s(r0, c1) - s(r1, c0)
+    }
 }
 
 impl Default for PracticeIndex {
@@ -270,6 +356,7 @@ impl PracticeIndex {
             })
             .collect();
         PracticeIndex {
+            counts: CountGrid::build(&pts),
             tree: RTree::bulk_load_with_params(pts),
         }
     }
@@ -339,7 +426,7 @@ impl PracticeIndex {
     /// Every practice inside (or on the boundary of) the multipolygon, by id.
     /// Holes are honoured.
     pub fn in_polygon(&self, area: &MultiPolygon<f64>) -> Vec<u32> {
-        self.in_polygon_until(area, None)
+        self.in_polygon_while(area, || true)
     }
 
     /// [`PracticeIndex::in_polygon`] that gives up once `deadline` has passed (the
@@ -350,27 +437,68 @@ impl PracticeIndex {
         area: &MultiPolygon<f64>,
         deadline: Option<std::time::Instant>,
     ) -> Vec<u32> {
-        let Some(b) = area.bounding_rect() else {
-            return Vec::new();
-        };
-        let (lo, hi) = rect_envelope(b.min().x, b.min().y, b.max().x, b.max().y);
-        let mut ids: Vec<u32> = self
-            .tree
-            .locate_in_envelope(&AABB::from_corners(lo, hi))
-            .enumerate()
-            .take_while(|(i, _)| i % DEADLINE_STRIDE != 0 || !passed(deadline))
-            .map(|(_, p)| p)
-            .filter(|p| {
-                p.lon >= b.min().x
-                    && p.lon <= b.max().x
-                    && p.lat >= b.min().y
-                    && p.lat <= b.max().y
-                    && area.intersects(&Point::new(p.lon, p.lat))
-            })
-            .map(|p| p.id)
-            .collect();
+        self.in_polygon_while(area, || !passed(deadline))
+    }
+
+    /// [`PracticeIndex::in_polygon`] that gives up once `go_on` (asked every
+    /// [`DEADLINE_STRIDE`] candidates) says no; what it returns then is
+    /// incomplete. Each polygon of the area is tested only on the practices
+    /// in its own box, so the work is [`PracticeIndex::polygon_work`].
+    pub fn in_polygon_while(&self, area: &MultiPolygon<f64>, go_on: impl Fn() -> bool) -> Vec<u32> {
+        let mut ids = Vec::new();
+        let mut tested = 0usize;
+        for part in &area.0 {
+            let Some(b) = part.bounding_rect() else {
+                continue;
+            };
+            for p in self.in_rect(b) {
+                if tested % DEADLINE_STRIDE == 0 && !go_on() {
+                    ids.sort_unstable();
+                    ids.dedup();
+                    return ids;
+                }
+                tested += 1;
+                if part.intersects(&Point::new(p.lon, p.lat)) {
+                    ids.push(p.id);
+                }
+            }
+        }
         ids.sort_unstable();
+        // Polygons of one area may overlap.
+        ids.dedup();
         ids
+    }
+
+    /// The work of [`PracticeIndex::in_polygon`] on `area`, estimated from
+    /// above before doing it, in constant time per polygon: for each polygon,
+    /// the practices in its box (counted on a grid, so a few more near its
+    /// edges) times its positions plus [`CANDIDATE_COST`] (the edge tests its
+    /// exact test makes, and the cost of visiting the practice).
+    pub fn polygon_work(&self, area: &MultiPolygon<f64>) -> u64 {
+        use geo::CoordsIter;
+        area.0
+            .iter()
+            .filter_map(|part| {
+                let b = part.bounding_rect()?;
+                let positions = part.coords_count() as u64;
+                Some(
+                    self.counts
+                        .at_most(b)
+                        .saturating_mul(positions + CANDIDATE_COST),
+                )
+            })
+            .fold(0u64, u64::saturating_add)
+    }
+
+    /// The practices inside a lon/lat rectangle (edges included), in the
+    /// tree's order.
+    fn in_rect(&self, b: geo::Rect<f64>) -> impl Iterator<Item = &IndexedPoint> {
+        let (lo, hi) = rect_envelope(b.min().x, b.min().y, b.max().x, b.max().y);
+        self.tree
+            .locate_in_envelope(&AABB::from_corners(lo, hi))
+            .filter(move |p| {
+                p.lon >= b.min().x && p.lon <= b.max().x && p.lat >= b.min().y && p.lat <= b.max().y
+            })
     }
 }
 
@@ -547,6 +675,43 @@ mod tests {
             (3, 20.0, 50.0),
         ]);
         assert_eq!(idx.in_polygon(&mp), vec![1, 3]);
+    }
+
+    #[test]
+    fn polygon_work_counts_each_polygon_on_its_own_box() {
+        let square = |x: f64, y: f64, side: f64| {
+            Polygon::new(
+                LineString::from(vec![
+                    (x, y),
+                    (x + side, y),
+                    (x + side, y + side),
+                    (x, y + side),
+                    (x, y),
+                ]),
+                vec![],
+            )
+        };
+        // A 10 × 10 grid of practices, one a degree apart.
+        let idx = PracticeIndex::build(
+            (0..100u32).map(|i| (i, 14.0 + f64::from(i % 10), 49.0 + f64::from(i / 10))),
+        );
+        // Two overlapping squares of 5 positions over 4 and 9 practices: at
+        // least that work, and not much more (the grid's cells on the edges).
+        let mp = MultiPolygon(vec![square(13.5, 48.5, 2.0), square(13.5, 48.5, 3.0)]);
+        let exact = (5 + CANDIDATE_COST) * (4 + 9);
+        let work = idx.polygon_work(&mp);
+        assert!(work >= exact && work <= 2 * exact, "{work} for {exact}");
+        // A box between the practices holds none; the whole grid, all.
+        assert_eq!(
+            idx.polygon_work(&MultiPolygon(vec![square(14.2, 49.2, 0.5)])),
+            0
+        );
+        assert_eq!(
+            idx.polygon_work(&MultiPolygon(vec![square(0.0, 0.0, 90.0)])),
+            100 * (5 + CANDIDATE_COST)
+        );
+        // Overlapping polygons name each practice once.
+        assert_eq!(idx.in_polygon(&mp), vec![0, 1, 2, 10, 11, 12, 20, 21, 22]);
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //! `Snapshot::query` is a method defined here, over the snapshot's public
 //! and crate-visible readers, so the snapshot itself knows nothing of queries.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
 
@@ -80,6 +83,9 @@ pub struct Filter {
     /// The polygon work (`within`) stops once this instant has passed; the
     /// answer is then incomplete and [`Filter::expired`] says so.
     pub deadline: Option<std::time::Instant>,
+    /// The polygon work stops too once this is set (the client has gone);
+    /// [`Filter::expired`] then says so.
+    pub abandoned: Option<Arc<AtomicBool>>,
 }
 
 /// A property the answer may be ordered by.
@@ -121,10 +127,14 @@ impl Filter {
             && !self.has_property_predicates()
     }
 
-    /// Whether the deadline has passed: an answer computed under this filter
-    /// may then be incomplete and must not be served.
+    /// Whether the deadline has passed or the query was abandoned: an answer
+    /// computed under this filter may then be incomplete and must not be served.
     pub fn expired(&self) -> bool {
         crate::index::passed(self.deadline)
+            || self
+                .abandoned
+                .as_ref()
+                .is_some_and(|a| a.load(Ordering::Relaxed))
     }
 
     /// Whether any property predicate (beyond space and text) is set.
@@ -291,6 +301,10 @@ impl Snapshot {
                     b.map(|d| d.num_days_from_ce()),
                 )
             }),
+            inside: f
+                .within
+                .as_ref()
+                .map(|mp| self.index().in_polygon_while(mp, || !f.expired())),
         })
     }
 
@@ -340,14 +354,10 @@ impl Snapshot {
                 return false;
             }
         }
-        if let Some(mp) = f.within.as_ref().filter(|_| space != Space::WithinDone) {
-            use geo::Intersects;
-            let Some((lon, lat)) = row.lon_lat() else {
-                return false;
-            };
-            if crate::index::passed(f.deadline) || !mp.intersects(&geo::Point::new(lon, lat)) {
-                return false;
-            }
+        if let Some(inside) = c.inside.as_ref().filter(|_| space != Space::WithinDone)
+            && inside.binary_search(&i).is_err()
+        {
+            return false;
         }
         if !c.words.is_empty() && !crate::text_match::matches(&c.words, self.search_text(i)) {
             return false;
@@ -396,29 +406,27 @@ impl Snapshot {
                 items: hits.into_iter().map(Match::hit).collect(),
             };
         }
-        let mut items: Vec<Match> = self
-            .candidates(f, |i, space| self.passes(i, &c, space))
-            .into_iter()
-            .map(Match::at)
-            .collect();
+        let mut items: Vec<Match> = self.candidates(&c).into_iter().map(Match::at).collect();
         if !f.sort.is_empty() {
             sort_matches(self, &mut items, &f.sort);
         }
         Matches { items }
     }
 
-    /// The practices passing `keep`, in dataset order, from the R-tree when the
-    /// filter has a box (smaller than the dataset's extent) or polygon, else
-    /// from every row.
-    fn candidates(&self, f: &Filter, keep: impl Fn(u32, Space) -> bool) -> Vec<u32> {
+    /// The practices passing the filter, in dataset order, from the R-tree
+    /// when the filter has a polygon (found once, in `compile`) or a box
+    /// (smaller than the dataset's extent), else from every row.
+    fn candidates(&self, c: &Compiled) -> Vec<u32> {
+        let f = c.f;
+        let keep = |i, space| self.passes(i, c, space);
         let covers_all = |b: Bbox| self.extent().is_some_and(|e| b.covers(&e));
-        if let Some(b) = f.bbox.filter(|&b| !covers_all(b)) {
+        if let Some(inside) = &c.inside {
+            let mut ids = inside.clone();
+            ids.retain(|&i| keep(i, Space::WithinDone));
+            ids
+        } else if let Some(b) = f.bbox.filter(|&b| !covers_all(b)) {
             let mut ids = self.index().in_bbox(b);
             ids.retain(|&i| keep(i, Space::BboxDone));
-            ids
-        } else if let Some(mp) = &f.within {
-            let mut ids = self.index().in_polygon_until(mp, f.deadline);
-            ids.retain(|&i| keep(i, Space::WithinDone));
             ids
         } else {
             (0..self.len() as u32)
@@ -436,7 +444,7 @@ impl Snapshot {
         let Some(c) = self.compile(f) else {
             return Vec::new();
         };
-        self.candidates(f, |i, space| self.passes(i, &c, space))
+        self.candidates(&c)
     }
 }
 
@@ -447,6 +455,8 @@ struct Compiled<'f> {
     words: Vec<String>,
     admin: [Option<u16>; 3],
     dates: Option<(Option<i32>, Option<i32>)>,
+    /// The practices inside the polygon, by id (sorted).
+    inside: Option<Vec<u32>>,
 }
 
 #[cfg(test)]

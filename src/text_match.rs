@@ -1,8 +1,8 @@
 //! The rule of the free-text filter (`q`), shared word for word with the map
 //! page's `static/js/text.js`: both sides are tested on `tests/fixtures/text_match.json`.
 //!
-//! Text and query are folded ([`crate::gazetteer::fold`]: lower case, no
-//! diacritics). Each query word is cut to its stem (a Polish inflectional or
+//! Text and query are folded ([`crate::gazetteer::fold`]: compatibility forms
+//! as NFKC, so full-width "ＫＲＡＫÓＷ" is "krakow"; lower case, no diacritics). Each query word is cut to its stem (a Polish inflectional or
 //! `-ość` ending removed, at least four letters kept), and a practice matches
 //! when its folded text contains the stem of every query word. So "bezdomność"
 //! finds "bezdomne matki", "osiedle Sitowie" finds "osiedla Sitowie", and a

@@ -10,6 +10,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use common::{app, app_with, config, dataset, get, send};
 use mapa_praktyk::api::ApiConfig;
+use mapa_praktyk::api::security::SecurityHeaders;
 use mapa_praktyk::api::server::{ConnectionLimits, run};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -168,10 +169,25 @@ async fn start(
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(run(listener, app(), limits, async {
-        let _ = rx.await;
-    }));
+    let task = tokio::spawn(run(
+        listener,
+        app(),
+        SecurityHeaders::new(""),
+        limits,
+        async {
+            let _ = rx.await;
+        },
+    ));
     (addr, tx, task)
+}
+
+/// Shuts down a server [`start`]ed, and waits (at most 20 s) for it to end.
+async fn stop(tx: tokio::sync::oneshot::Sender<()>, task: tokio::task::JoinHandle<()>) {
+    tx.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(20), task)
+        .await
+        .unwrap()
+        .unwrap();
 }
 
 /// 64 connections, a grace of a second, and this header timeout.
@@ -280,40 +296,60 @@ async fn options_and_head_still_work_through_the_layers() {
 }
 
 #[tokio::test]
-async fn connections_beyond_the_cap_wait_for_a_free_one() {
+async fn at_the_cap_the_longest_idle_connection_makes_room() {
+    const CAP: usize = 8;
     let (addr, tx, task) = start(ConnectionLimits {
-        header_timeout: Duration::from_secs(1),
-        max_connections: 1,
+        // Far longer than the test: only closing an idle connection can make
+        // room for the newcomer.
+        header_timeout: Duration::from_secs(600),
+        max_connections: CAP,
         shutdown_grace: Duration::from_secs(1),
     })
     .await;
-    // The one permitted connection: idle.
-    let mut idle = TcpStream::connect(addr).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    // The next client is queued, not refused, and answered once the idle
-    // connection has been closed by the header timeout.
-    let mut next = TcpStream::connect(addr).await.unwrap();
-    next.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    // The cap filled with idle connections, oldest first: one kept alive
+    // after its answer, one with half a request, the rest silent.
+    let mut idle = Vec::new();
+    let mut kept = TcpStream::connect(addr).await.unwrap();
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         .await
         .unwrap();
-    // While the idle connection holds the only permit, no answer comes
-    // (without a cap, one would come at once).
-    let mut first = [0u8; 1];
-    assert!(
-        tokio::time::timeout(Duration::from_millis(300), next.peek(&mut first))
-            .await
-            .is_err(),
-        "answered beyond the cap"
-    );
-    let guard = Duration::from_secs(20);
-    let reply = closed_within(&mut next, guard)
+    let mut first = [0u8; 12];
+    kept.read_exact(&mut first).await.unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    idle.push(kept);
+    let mut half = TcpStream::connect(addr).await.unwrap();
+    half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         .await
-        .expect("never answered");
-    assert!(String::from_utf8_lossy(&reply).starts_with("HTTP/1.1 200"));
-    // By then the idle one was closed by its header timeout.
-    assert!(closed_within(&mut idle, guard).await.is_some());
-    tx.send(()).unwrap();
-    tokio::time::timeout(guard, task).await.unwrap().unwrap();
+        .unwrap();
+    idle.push(half);
+    while idle.len() < CAP {
+        idle.push(TcpStream::connect(addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Three newcomers beyond the cap, kept alive after their answers (so each
+    // keeps its place): each is answered.
+    let guard = Duration::from_secs(20);
+    let mut newcomers = Vec::new();
+    for _ in 0..3 {
+        let mut next = TcpStream::connect(addr).await.unwrap();
+        next.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut status = [0u8; 12];
+        tokio::time::timeout(guard, next.read_exact(&mut status))
+            .await
+            .expect("never answered")
+            .unwrap();
+        assert_eq!(&status, b"HTTP/1.1 200");
+        newcomers.push(next);
+    }
+    // The three idle the longest made room; the others are still open.
+    for (i, s) in idle.iter_mut().enumerate() {
+        let short = Duration::from_millis(if i < 3 { 5_000 } else { 300 });
+        let closed = closed_within(s, short).await.is_some();
+        assert_eq!(closed, i < 3, "connection {i}: closed {closed}");
+    }
+    stop(tx, task).await;
 }
 
 /// Sends `head` (a request line and headers) on a fresh connection and reads
@@ -431,4 +467,202 @@ async fn requests_hyper_cannot_read_are_answered_as_json() {
         .await
         .unwrap()
         .unwrap();
+}
+
+#[tokio::test]
+async fn refusals_before_the_router_carry_the_security_headers() {
+    let (addr, tx, task) = start(limits(5)).await;
+    let end = "Host: x\r\nConnection: close\r\n\r\n";
+    let want = SecurityHeaders::new("").pairs();
+    for (head, status) in [
+        // hyper's own answers: a broken request line, too many fields, a
+        // target longer than the `http` crate holds.
+        (format!("GET /a b c HTTP/1.1\r\n{end}"), "400"),
+        (
+            format!("GET /healthz HTTP/1.1\r\n{}{end}", "X-H: v\r\n".repeat(300)),
+            "431",
+        ),
+        (
+            format!("GET /healthz?{} HTTP/1.1\r\n{end}", "a".repeat(70_000)),
+            "414",
+        ),
+        // The router's limits.
+        (
+            format!("GET /healthz?{} HTTP/1.1\r\n{end}", "a".repeat(20_000)),
+            "414",
+        ),
+    ] {
+        let answer = raw_answer(addr, head).await;
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{answer:.200}"
+        );
+        let head = answer
+            .split("\r\n\r\n")
+            .next()
+            .unwrap()
+            .to_ascii_lowercase();
+        for (name, value) in &want {
+            let line = format!("\r\n{name}: {}\r\n", value.to_str().unwrap()).to_ascii_lowercase();
+            assert!(head.contains(&line), "{line:?} missing in {head}");
+        }
+    }
+    stop(tx, task).await;
+}
+
+#[tokio::test]
+async fn a_request_naming_two_hosts_is_refused() {
+    let app = app();
+    let r = send(
+        &app,
+        Request::get("/healthz")
+            .header(header::HOST, "a.example")
+            .header(header::HOST, "b.example")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    assert_eq!(r.error_code(), "duplicate_host");
+    assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    // One Host is fine.
+    let r = send(
+        &app,
+        Request::get("/healthz")
+            .header(header::HOST, "a.example")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // On the socket too.
+    let (addr, tx, task) = start(limits(5)).await;
+    let answer = raw_answer(
+        addr,
+        "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n".into(),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer:.200}");
+    assert!(answer.contains("duplicate_host"), "{answer}");
+    stop(tx, task).await;
+}
+
+/// A GeoJSON MultiPolygon of `n` squares of side `side` degrees, the first at
+/// (`lon`, `lat`), the next each `step` degrees east (wrapping every 40).
+fn squares(n: usize, lon: f64, lat: f64, side: f64, step: f64) -> String {
+    let parts: Vec<String> = (0..n)
+        .map(|i| {
+            let (x, y) = (lon + (i % 40) as f64 * step, lat + (i / 40) as f64 * step);
+            format!(
+                "[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]",
+                x + side,
+                x + side,
+                y + side,
+                y + side
+            )
+        })
+        .collect();
+    format!(
+        "{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}",
+        parts.join(",")
+    )
+}
+
+fn post_within(body: String) -> Request<Body> {
+    Request::post("/api/practices/within")
+        .header(header::CONTENT_TYPE, "application/geo+json")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn polygons_crossing_the_antimeridian_are_refused() {
+    let app = app();
+    // A thin box across the antimeridian, written flat: read as drawn it
+    // would span the whole map the other way round.
+    let across =
+        r#"{"type":"Polygon","coordinates":[[[179,40],[-179,40],[-179,60],[179,60],[179,40]]]}"#;
+    let r = send(&app, post_within(across.into())).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    assert_eq!(r.error_code(), "crosses_antimeridian");
+    assert!(r.text().contains("RFC 7946"), "{}", r.text());
+    // A box that stays on one side is read as drawn.
+    let east = r#"{"type":"Polygon","coordinates":[[[14,48],[25,48],[25,56],[14,56],[14,48]]]}"#;
+    let r = send(&app, post_within(east.into())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["numberMatched"], 5);
+}
+
+#[tokio::test]
+async fn polygon_work_is_bounded_before_it_starts() {
+    use mapa_praktyk::api::practices::MAX_POLYGON_WORK;
+    let practices = mapa_praktyk::synthetic::practices(
+        mapa_praktyk::gazetteer::Gazetteer::bundled(),
+        30_000,
+        7,
+    );
+    let app = app_with(practices, config());
+    // 2,000 squares, each over the whole country: 10,000 positions, each
+    // tested against 30,000 practices.
+    let r = send(&app, post_within(squares(2_000, 13.0, 48.0, 12.0, 0.0))).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
+    assert_eq!(r.error_code(), "polygon_too_complex");
+    assert!(
+        r.text().contains(&MAX_POLYGON_WORK.to_string()),
+        "{}",
+        r.text()
+    );
+    // As many small squares side by side: each is tested only on the
+    // practices in its own box, and the query runs.
+    let r = send(&app, post_within(squares(2_000, 14.0, 49.0, 0.1, 0.15))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // The API document names the limit and the answers.
+    let doc = get(&app, "/api/openapi.json").await.json();
+    let answers = &doc["paths"]["/api/practices/within"]["post"]["responses"];
+    let limit = MAX_POLYGON_WORK
+        .to_string()
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .map(|d| std::str::from_utf8(d).unwrap())
+        .collect::<Vec<_>>()
+        .join(",");
+    let too_large = answers["413"]["description"].as_str().unwrap();
+    assert!(too_large.contains(&limit), "{too_large}");
+    assert!(
+        answers["503"]["headers"]["Retry-After"].is_object(),
+        "{answers}"
+    );
+    assert!(
+        answers["400"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("crosses_antimeridian")
+    );
+}
+
+#[tokio::test]
+async fn polygon_queries_beyond_the_limit_are_told_to_come_back() {
+    use mapa_praktyk::api::state::POLYGON_QUERIES_AT_ONCE;
+    use mapa_praktyk::api::{AppState, router};
+    let state = AppState::new(
+        mapa_praktyk::snapshot::Snapshot::new(dataset()),
+        config(),
+        mapa_praktyk::gazetteer::Gazetteer::bundled(),
+    );
+    let app = router(state.clone());
+    let poland = r#"{"type":"Polygon","coordinates":[[[14,48],[25,48],[25,56],[14,56],[14,48]]]}"#;
+    // Every place taken (as by queries running).
+    let running = state
+        .polygon_queries
+        .clone()
+        .try_acquire_many_owned(POLYGON_QUERIES_AT_ONCE as u32)
+        .unwrap();
+    let r = send(&app, post_within(poland.into())).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    assert_eq!(r.error_code(), "busy");
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
+    drop(running);
+    let r = send(&app, post_within(poland.into())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
 }

@@ -25,6 +25,9 @@ pub enum ApiError {
     NotFound(String),
     /// The request body is larger than accepted: 413.
     TooLarge(String),
+    /// The request body asks for more work than one request may do: 413
+    /// `polygon_too_complex`.
+    TooComplex(String),
     /// The server is busy with this kind of request; try again: 503 with
     /// `Retry-After`.
     Busy(String),
@@ -115,6 +118,11 @@ impl IntoResponse for ApiError {
             ApiError::TooLarge(message) => {
                 error_response(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", &message)
             }
+            ApiError::TooComplex(message) => error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "polygon_too_complex",
+                &message,
+            ),
             ApiError::Busy(message) => {
                 let mut r = error_response(StatusCode::SERVICE_UNAVAILABLE, "busy", &message);
                 r.headers_mut()

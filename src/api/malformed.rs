@@ -6,6 +6,9 @@
 //! wraps each connection's socket and gives those answers the service's JSON
 //! error body on their way out.
 //!
+//! Those answers carry the same security headers as every other
+//! ([`SecurityHeaders`]).
+//!
 //! hyper's answer is recognised by its shape: an error status, `connection:
 //! close` and `content-length: 0`. The service's own error answers always
 //! carry a JSON body, so none of them has that shape.
@@ -18,6 +21,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::error::error_json;
 use super::limits::MAX_HEADERS;
+use super::security::SecurityHeaders;
 
 /// Longer than any head hyper writes for its own errors (about 110 bytes).
 const MAX_HEAD: usize = 512;
@@ -27,6 +31,8 @@ const MAX_HEAD: usize = 512;
 #[derive(Debug)]
 pub struct JsonErrors<S> {
     inner: S,
+    /// The security headers added to hyper's answers.
+    headers: SecurityHeaders,
     /// The answer being sent in place of hyper's.
     replacing: Option<Replacing>,
 }
@@ -42,18 +48,19 @@ struct Replacing {
 }
 
 impl<S> JsonErrors<S> {
-    /// Wraps a connection's socket.
-    pub fn new(inner: S) -> JsonErrors<S> {
+    /// Wraps a connection's socket; hyper's answers get `headers`.
+    pub fn new(inner: S, headers: SecurityHeaders) -> JsonErrors<S> {
         JsonErrors {
             inner,
+            headers,
             replacing: None,
         }
     }
 }
 
-/// The JSON answer for hyper's bodiless error `head`, or `None` when `head`
-/// is anything else.
-fn replacement(head: &[u8]) -> Option<Vec<u8>> {
+/// The JSON answer, with the security `headers`, for hyper's bodiless error
+/// `head`, or `None` when `head` is anything else.
+fn replacement(head: &[u8], headers: &SecurityHeaders) -> Option<Vec<u8>> {
     // Cheap checks first: this runs on every single-buffer write.
     if head.len() > MAX_HEAD || !head.starts_with(b"HTTP/1.") || !head.ends_with(b"\r\n\r\n") {
         return None;
@@ -104,7 +111,12 @@ fn replacement(head: &[u8]) -> Option<Vec<u8>> {
         }
     }
     out.extend_from_slice(b"content-type: application/json\r\ncache-control: no-store\r\n");
-    out.extend_from_slice(b"x-content-type-options: nosniff\r\n");
+    for (name, value) in headers.pairs() {
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
     out.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
     out.extend_from_slice(&body);
     Some(out)
@@ -146,7 +158,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for JsonErrors<S> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         if self.replacing.is_none() {
-            match replacement(buf) {
+            match replacement(buf, &self.headers) {
                 Some(answer) => {
                     self.replacing = Some(Replacing {
                         answer,
@@ -232,7 +244,7 @@ mod tests {
     }
 
     async fn through(bytes: &[u8]) -> String {
-        let mut w = JsonErrors::new(Trickle::default());
+        let mut w = JsonErrors::new(Trickle::default(), SecurityHeaders::new(""));
         w.write_all(bytes).await.unwrap();
         w.flush().await.unwrap();
         String::from_utf8(w.inner.got).unwrap()
@@ -245,6 +257,10 @@ mod tests {
         assert!(out.contains("\r\ndate: Mon, 23 Nov 2026 20:14:09 GMT\r\n"));
         assert!(out.contains("\r\nconnection: close\r\n"));
         assert!(out.contains("\r\ncontent-type: application/json\r\n"));
+        for (name, value) in SecurityHeaders::new("").pairs() {
+            let line = format!("\r\n{name}: {}\r\n", value.to_str().unwrap());
+            assert!(out.contains(&line), "{line} missing in {out}");
+        }
         assert!(!out.contains("content-length: 0\r\n"));
         let (head, body) = out.split_once("\r\n\r\n").unwrap();
         assert!(head.contains(&format!("content-length: {}", body.len())));

@@ -4,7 +4,8 @@
 //! state.rs      AppState (the snapshot swap, settings, gazetteer), ApiConfig
 //! server.rs     serve: connection cap, header/idle timeouts, bounded shutdown
 //! error.rs      ApiError -> JSON 4xx/5xx; the layer that makes every error JSON
-//! limits.rs     URI and header sizes refused as JSON (414, 431), below hyper's
+//! limits.rs     URI and header sizes (414, 431) and a second Host (400) refused
+//!               as JSON, below hyper's
 //! malformed.rs  the JSON body on hyper's own answers to requests it cannot read
 //! extract.rs    Query<T>: the query string as a handler's parameter type; PathParam
 //! values.rs     parameter value types (a finite number, lon/lat, bbox, year...)
@@ -37,7 +38,7 @@ pub mod extract;
 pub mod filters;
 /// `/api/geocode`, `/photon` and `/nominatim`.
 pub mod geocoding;
-/// URI and header sizes refused as JSON.
+/// URI and header sizes, and the one `Host`, refused as JSON.
 pub mod limits;
 /// The JSON body on hyper's own answers.
 pub mod malformed;
@@ -78,8 +79,7 @@ pub use state::{ApiConfig, AppState};
 pub fn router(state: AppState) -> Router {
     let static_dir = state.config.static_dir.clone();
     let timeout = state.config.request_timeout;
-    let csp = HeaderValue::from_str(&security::content_security_policy(&state.config.tile_url))
-        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors *"));
+    let security = security::SecurityHeaders::new(&state.config.tile_url);
     let api = Router::new()
         .route("/api/practices", get(practices::list))
         .route("/api/clusters", get(practices::clusters::clusters_in_view))
@@ -118,9 +118,10 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,
         ))
-        .layer(from_fn_with_state(csp, security::headers))
         .layer(from_fn(error::json_errors))
         .layer(from_fn(limits::request_limits))
+        // Outside the limits, so that their refusals carry the headers too.
+        .layer(from_fn_with_state(security, security::headers))
         .layer(TraceLayer::new_for_http())
 }
 

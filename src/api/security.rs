@@ -4,7 +4,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -43,20 +43,45 @@ fn tile_origin(tile_url: &str) -> Option<String> {
         .then(|| format!("{scheme}://{host}"))
 }
 
-/// Adds `Content-Security-Policy` (the given value), `X-Content-Type-Options`
-/// and `Referrer-Policy` to every answer that has none.
-pub async fn headers(State(csp): State<HeaderValue>, req: Request, next: Next) -> Response {
+/// The security headers of every answer: the router's (through [`headers`])
+/// and hyper's own error answers (through `malformed.rs`) read this one list.
+#[derive(Debug, Clone)]
+pub struct SecurityHeaders {
+    csp: HeaderValue,
+}
+
+impl SecurityHeaders {
+    /// The headers for a page whose tiles come from `tile_url`.
+    pub fn new(tile_url: &str) -> SecurityHeaders {
+        let csp = HeaderValue::from_str(&content_security_policy(tile_url))
+            .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors *"));
+        SecurityHeaders { csp }
+    }
+
+    /// `Content-Security-Policy`, `X-Content-Type-Options` and
+    /// `Referrer-Policy`, with their values.
+    pub fn pairs(&self) -> [(HeaderName, HeaderValue); 3] {
+        [
+            (header::CONTENT_SECURITY_POLICY, self.csp.clone()),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("strict-origin-when-cross-origin"),
+            ),
+        ]
+    }
+}
+
+/// Adds the [`SecurityHeaders`] to every answer that has none of its own.
+pub async fn headers(State(list): State<SecurityHeaders>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(header::CONTENT_SECURITY_POLICY, csp);
-    }
-    for (name, value) in [
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
-    ] {
+    for (name, value) in list.pairs() {
         if !h.contains_key(&name) {
-            h.insert(name, HeaderValue::from_static(value));
+            h.insert(name, value);
         }
     }
     resp

@@ -3,22 +3,27 @@
 //!
 //! Every connection has a header-read timeout (a client that sends half a
 //! request header, or keeps an idle kept-alive connection open, is closed after
-//! it), the number of connections served at once is capped, and shutdown waits
-//! at most a grace period for requests in flight.
+//! it), the number of connections served at once is capped (at the cap, the
+//! connection idle the longest is closed to make room for a new one), and
+//! shutdown waits at most a grace period for requests in flight.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use axum::http::{Request, Response};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
 use super::malformed::JsonErrors;
 use super::router;
+use super::security::SecurityHeaders;
 use super::state::{ApiConfig, AppState};
 use crate::config::ServeArgs;
 use crate::dataset::{self, LoadError};
@@ -84,6 +89,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
     let fingerprint = loaded.fingerprint;
     let state = AppState::new(loaded.snapshot, ApiConfig::from_args(&args), gazetteer);
+    let headers = SecurityHeaders::new(&state.config.tile_url);
     dataset::warm_up(&state.snapshot);
     if !loaded.from_snapshot_file {
         dataset::save_snapshot_file(args.data.clone(), fingerprint, state.snapshot.clone());
@@ -118,7 +124,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         header_timeout = ?limits.header_timeout,
         "connection limits"
     );
-    run(listener, router(state), limits, shutdown_signal()).await;
+    run(listener, router(state), headers, limits, shutdown_signal()).await;
     tracing::info!("shut down");
     Ok(())
 }
@@ -144,10 +150,17 @@ fn within_file_limit(wanted: usize) -> usize {
 
 /// Serves `app` on `listener` within `limits` until `shutdown` completes, then
 /// stops accepting, lets requests in flight finish for the grace period, and
-/// returns.
+/// returns. hyper's own error answers carry `headers`.
+///
+/// At the cap, a new connection does not wait for a free place while others
+/// sit idle: the connection idle the longest (no request in flight: never
+/// sent one, sent half of one, or kept alive after its answer) is closed to
+/// make room. Only when every connection has a request in flight does the
+/// newcomer wait.
 pub async fn run(
     listener: TcpListener,
     app: axum::Router,
+    headers: SecurityHeaders,
     limits: ConnectionLimits,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
@@ -163,16 +176,9 @@ pub async fn run(
         .header_read_timeout(limits.header_timeout);
     let builder = Arc::new(builder);
     let permits = Arc::new(Semaphore::new(limits.max_connections));
-    let graceful = GracefulShutdown::new();
+    let mut open = OpenConnections::default();
     tokio::pin!(shutdown);
     loop {
-        let permit = tokio::select! {
-            p = permits.clone().acquire_owned() => match p {
-                Ok(p) => p,
-                Err(_) => break,
-            },
-            () = &mut shutdown => break,
-        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
@@ -185,12 +191,46 @@ pub async fn run(
             },
             () = &mut shutdown => break,
         };
+        let permit = loop {
+            if let Ok(p) = permits.clone().try_acquire_owned() {
+                break Some(p);
+            }
+            // Full: make room by closing the longest-idle connection, then
+            // wait for its place (or, if it turned busy meanwhile, try the
+            // next one shortly).
+            open.close_longest_idle();
+            tokio::select! {
+                p = permits.clone().acquire_owned() => break p.ok(),
+                () = tokio::time::sleep(EVICTION_RETRY) => {}
+                () = &mut shutdown => break None,
+            }
+        };
+        let Some(permit) = permit else { break };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
-        let conn = graceful
-            .watch(builder.serve_connection(TokioIo::new(JsonErrors::new(stream)), service));
+        let conn = open.add();
+        let service = Tracking {
+            inner: TowerToHyperService::new(app.clone()),
+            conn: conn.clone(),
+        };
+        let io = TokioIo::new(JsonErrors::new(stream, headers.clone()));
+        let builder = builder.clone();
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
+            let served = builder.serve_connection(io, service);
+            tokio::pin!(served);
+            let ended = tokio::select! {
+                ended = served.as_mut() => ended,
+                () = conn.close.notified() => {
+                    if conn.busy.load(Ordering::Acquire) == 0 {
+                        // Idle: closed at once (dropping it closes the socket).
+                        Ok(())
+                    } else {
+                        // The request in flight is answered, then it closes.
+                        served.as_mut().graceful_shutdown();
+                        served.await
+                    }
+                }
+            };
+            if let Err(e) = ended {
                 tracing::debug!(%peer, error = %e, "connection ended");
             }
             drop(permit);
@@ -198,11 +238,160 @@ pub async fn run(
     }
     drop(listener);
     tracing::info!("signal received, finishing requests in flight");
-    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown())
+    open.close_all();
+    let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+    if tokio::time::timeout(limits.shutdown_grace, permits.acquire_many(all))
         .await
         .is_err()
     {
         tracing::warn!(grace = ?limits.shutdown_grace, "requests still in flight after the grace period: closing them");
+    }
+}
+
+/// How long the accept loop waits for a closed connection's place before it
+/// closes another (the one it closed had just received a request).
+const EVICTION_RETRY: Duration = Duration::from_millis(100);
+
+/// One open connection, as the accept loop sees it.
+#[derive(Debug, Default)]
+struct Connection {
+    /// Requests in flight: received and not yet fully answered.
+    busy: AtomicUsize,
+    /// When it last became idle, on the [`OpenConnections`] clock (a counter:
+    /// only the order matters).
+    idle_since: AtomicU64,
+    /// Set once it has been asked to close.
+    closing: AtomicBool,
+    /// Asks its task to close it.
+    close: Notify,
+}
+
+/// The open connections, to find the one idle the longest.
+#[derive(Debug, Default)]
+struct OpenConnections {
+    /// Every connection accepted; those whose task ended are pruned.
+    all: Vec<Weak<Connection>>,
+    /// Ticks at every accept and every end of a request.
+    clock: Arc<AtomicU64>,
+}
+
+impl OpenConnections {
+    /// A new connection, idle since now.
+    fn add(&mut self) -> Arc<ConnectionHandle> {
+        if self.all.len() >= 64 && self.all.len().is_power_of_two() {
+            self.all.retain(|w| w.strong_count() > 0);
+        }
+        let c = Arc::new(Connection::default());
+        c.idle_since.store(
+            self.clock.fetch_add(1, Ordering::Relaxed),
+            Ordering::Relaxed,
+        );
+        self.all.push(Arc::downgrade(&c));
+        Arc::new(ConnectionHandle {
+            conn: c,
+            clock: self.clock.clone(),
+        })
+    }
+
+    /// Asks the connection idle the longest to close; false when none is idle.
+    fn close_longest_idle(&mut self) -> bool {
+        self.all.retain(|w| w.strong_count() > 0);
+        let longest = self
+            .all
+            .iter()
+            .filter_map(Weak::upgrade)
+            .filter(|c| c.busy.load(Ordering::Acquire) == 0 && !c.closing.load(Ordering::Relaxed))
+            .min_by_key(|c| c.idle_since.load(Ordering::Relaxed));
+        match longest {
+            Some(c) => {
+                c.closing.store(true, Ordering::Relaxed);
+                c.close.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Asks every connection to close once its request in flight is answered.
+    fn close_all(&mut self) {
+        for c in self.all.drain(..).filter_map(|w| w.upgrade()) {
+            c.closing.store(true, Ordering::Relaxed);
+            c.close.notify_one();
+        }
+    }
+}
+
+/// A connection's task's handle on its [`Connection`].
+#[derive(Debug)]
+struct ConnectionHandle {
+    conn: Arc<Connection>,
+    clock: Arc<AtomicU64>,
+}
+
+impl std::ops::Deref for ConnectionHandle {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// A request in flight on a connection: the connection is busy until the
+/// answer's body has been sent (or dropped).
+#[derive(Debug)]
+struct InFlight(Arc<ConnectionHandle>);
+
+impl InFlight {
+    fn start(conn: &Arc<ConnectionHandle>) -> InFlight {
+        conn.busy.fetch_add(1, Ordering::AcqRel);
+        InFlight(conn.clone())
+    }
+
+    /// Kept alive by the answer's body.
+    fn held(&self) {}
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let c = &self.0;
+        c.idle_since
+            .store(c.clock.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
+        c.busy.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The connection's service, noting when a request is in flight.
+#[derive(Debug, Clone)]
+struct Tracking<S> {
+    inner: S,
+    conn: Arc<ConnectionHandle>,
+}
+
+impl<S, B> hyper::service::Service<Request<Incoming>> for Tracking<S>
+where
+    S: hyper::service::Service<Request<Incoming>, Response = Response<B>>,
+    S::Future: Send + 'static,
+    B: hyper::body::Body<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = Response<axum::body::Body>;
+    type Error = S::Error;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Self::Response, S::Error>> + Send>,
+    >;
+
+    fn call(&self, req: Request<Incoming>) -> Self::Future {
+        let in_flight = InFlight::start(&self.conn);
+        let answer = self.inner.call(req);
+        Box::pin(async move {
+            let answer = answer.await?;
+            Ok(answer.map(move |body| {
+                axum::body::Body::new(body.map_err(move |e| {
+                    in_flight.held();
+                    e
+                }))
+            }))
+        })
     }
 }
 

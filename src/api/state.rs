@@ -74,7 +74,14 @@ pub struct Shared {
     pub gazetteer: &'static Gazetteer,
     /// Permits for full downloads running at once.
     pub downloads: Arc<Semaphore>,
+    /// Permits for polygon queries running at once
+    /// ([`POLYGON_QUERIES_AT_ONCE`]).
+    pub polygon_queries: Arc<Semaphore>,
 }
+
+/// Polygon queries (`POST /api/practices/within`) running at once; more are
+/// answered 503. Each uses one core for up to about half a second.
+pub const POLYGON_QUERIES_AT_ONCE: usize = 2;
 
 impl AppState {
     /// State over a snapshot.
@@ -82,6 +89,7 @@ impl AppState {
         AppState(Arc::new(Shared {
             snapshot: Arc::new(ArcSwap::from_pointee(snapshot)),
             downloads: Arc::new(Semaphore::new(config.max_downloads.max(1))),
+            polygon_queries: Arc::new(Semaphore::new(POLYGON_QUERIES_AT_ONCE)),
             config: Arc::new(config),
             gazetteer,
         }))

@@ -31,22 +31,27 @@ fn fold_char(c: char, out: &mut String) {
         }
         c if c.is_ascii() => c.to_ascii_lowercase(),
         c => {
-            // Anything else as the page folds it: lower case, canonical
-            // decomposition, marks dropped ("ș" → "s"); tests/fixtures/folding.json.
-            for l in c.to_lowercase() {
-                unicode_normalization::char::decompose_canonical(l, |d| {
-                    if !unicode_normalization::char::is_combining_mark(d) {
-                        out.push(d);
-                    }
-                });
-            }
+            // Anything else as the page folds it: compatibility forms to their
+            // letters (NFKC: full-width "Ｋ" → "K", "ﬁ" → "fi"), lower case,
+            // canonical decomposition, marks dropped ("ș" → "s");
+            // tests/fixtures/folding.json.
+            unicode_normalization::char::decompose_compatible(c, |k| {
+                for l in k.to_lowercase() {
+                    unicode_normalization::char::decompose_canonical(l, |d| {
+                        if !unicode_normalization::char::is_combining_mark(d) {
+                            out.push(d);
+                        }
+                    });
+                }
+            });
             return;
         }
     };
     out.push(f);
 }
 
-/// Folds case and diacritics: `"Dąbrowa Górnicza"` → `"dabrowa gornicza"`.
+/// Folds compatibility forms, case and diacritics: `"Dąbrowa Górnicza"` →
+/// `"dabrowa gornicza"`, `"ＫＲＡＫÓＷ"` → `"krakow"`.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -2,9 +2,10 @@
 // (src/text_match.rs, src/gazetteer/normalize.rs): both are tested on
 // tests/fixtures/folding.json and tests/fixtures/text_match.json.
 //
-// Text and query are folded (lower case, diacritics dropped); each query word
-// is cut to its stem (a Polish inflectional or -ość ending removed, at least
-// four letters kept); a text matches when it contains every stem.
+// Text and query are folded (compatibility forms as NFKC, lower case, diacritics
+// dropped); each query word is cut to its stem (a Polish inflectional or -ość
+// ending removed, at least four letters kept); a text matches when it contains
+// every stem.
 
 /** Endings cut from a query word, longest first (as SUFFIXES in text_match.rs). */
 const SUFFIXES = [
@@ -14,9 +15,13 @@ const SUFFIXES = [
 ];
 const MIN_STEM = 4;
 
-/** Folds case and diacritics: "Dąbrowa Górnicza" → "dabrowa gornicza", "Timișoara" → "timisoara". */
+/**
+ * Folds compatibility forms (NFKC: full-width "ＫＲＡＫÓＷ" → "KRAKÓW", "ﬁ" → "fi"), case and
+ * diacritics: "Dąbrowa Górnicza" → "dabrowa gornicza", "Timișoara" → "timisoara".
+ */
 export function fold(s) {
   return String(s ?? '')
+    .normalize('NFKC')
     .toLowerCase()
     .replace(/ł/g, 'l')
     .replace(/ß/g, 'ss')

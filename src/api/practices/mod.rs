@@ -21,7 +21,7 @@ use super::error::ApiError;
 use super::extract::{And, NoParams, PathParam, Query};
 use super::response::{CachePolicy, cached, content_type, dataset_answer, etag_for, with_type};
 use super::schema::{Busy, QueryAnswers};
-use super::state::AppState;
+use super::state::{AppState, POLYGON_QUERIES_AT_ONCE};
 use crate::csv_out::Dialect;
 use crate::download;
 use crate::gazetteer::Gazetteer;
@@ -36,6 +36,12 @@ pub use params::{DEFAULT_LIMIT, MAX_K, MAX_LIMIT, MAX_RADIUS_KM};
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// Most positions a `within` polygon may have (all rings together).
 pub const MAX_POLYGON_VERTICES: usize = 10_000;
+/// Most work one `within` query may do, in edge tests: for each of its
+/// polygons, the practices in the polygon's box times its positions (plus
+/// [`crate::index::CANDIDATE_COST`] per practice), counted before that work
+/// starts ([`crate::index::PracticeIndex::polygon_work`]). About half a
+/// second of one core; more is refused with 413.
+pub const MAX_POLYGON_WORK: u64 = 200_000_000;
 
 /// A parsed practice query: the filter, the page, and the geocoded centre.
 #[derive(Debug)]
@@ -353,7 +359,47 @@ pub fn polygon_from_geojson(body: &[u8]) -> Result<geo::MultiPolygon<f64>, ApiEr
             ));
         }
     }
+    refuse_antimeridian_jumps(&mp)?;
     Ok(mp)
+}
+
+/// Refuses a ring with two consecutive positions more than 180° of longitude
+/// apart: read flat, such a ring spans the map the other way round (a thin
+/// box across the antimeridian would cover every practice). RFC 7946 §3.1.9
+/// says such a polygon is cut in two at the antimeridian; the client cuts it.
+fn refuse_antimeridian_jumps(mp: &geo::MultiPolygon<f64>) -> Result<(), ApiError> {
+    for p in &mp.0 {
+        for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+            if let Some(w) = ring.0.windows(2).find(|w| (w[1].x - w[0].x).abs() > 180.0) {
+                return Err(ApiError::bad(
+                    "crosses_antimeridian",
+                    format!(
+                        "body: a ring jumps from longitude {} to {}, more than 180°; a polygon \
+crossing the antimeridian must be cut in two there (RFC 7946 §3.1.9)",
+                        w[0].x, w[1].x
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an area whose exact test would cost more than [`MAX_POLYGON_WORK`]
+/// on this snapshot.
+fn refuse_too_much_work(
+    snapshot: &Snapshot,
+    area: &geo::MultiPolygon<f64>,
+) -> Result<(), ApiError> {
+    let work = snapshot.index().polygon_work(area);
+    if work > MAX_POLYGON_WORK {
+        return Err(ApiError::TooComplex(format!(
+            "body: testing this polygon needs about {work} edge tests (each polygon's positions \
+times the practices in its box), more than the {MAX_POLYGON_WORK} one query may do; simplify \
+it, split it, or send a smaller one"
+        )));
+    }
+    Ok(())
 }
 
 fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
@@ -370,14 +416,19 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
 /// `POST /api/practices/within`: the practices inside a GeoJSON polygon, with
 /// the list's filters as query parameters. The polygon test runs on a blocking
 /// thread, so a large polygon never holds up the async workers, and the
-/// request timeout still answers the client.
+/// request timeout still answers the client. At most
+/// [`POLYGON_QUERIES_AT_ONCE`] run at once (more are answered 503), each
+/// within [`MAX_POLYGON_WORK`], and each stops when its deadline passes or
+/// its client is gone.
 #[utoipa::path(post, path = "/api/practices/within", tag = "practices", params(ListParams),
     request_body(content = Polygon, description = "A GeoJSON Polygon, MultiPolygon or Feature", content_type = "application/geo+json"),
     responses(
         (status = 200, description = "Practices", body = PracticeCollection, content_type = "application/geo+json"),
-        (status = 400, description = "Bad input, naming the parameter", body = ErrorBody),
+        (status = 400, description = "Bad input, naming the parameter; a ring jumping more than 180° of longitude (`crosses_antimeridian`: cut a polygon crossing the antimeridian in two, RFC 7946 §3.1.9)", body = ErrorBody),
         (status = 404, description = "near= names no place the gazetteer knows", body = ErrorBody),
-        (status = 413, description = "Body over 2 MiB or polygon over 10,000 positions", body = ErrorBody),
+        (status = 413, description = "Body over 2 MiB, polygon over 10,000 positions, or more than 200,000,000 edge tests: each polygon's positions times the practices in its box (`polygon_too_complex`)", body = ErrorBody),
+        (status = 503, description = "Too many polygon queries at once (`busy`; Retry-After says when to try again), or the request timeout passed (`timeout`)", body = ErrorBody,
+            headers(("Retry-After" = u32, description = "Seconds to wait before trying again (with `busy`)"))),
     ))]
 pub async fn within(
     State(state): State<AppState>,
@@ -388,17 +439,40 @@ pub async fn within(
     let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| ApiError::TooLarge(format!("body: larger than {MAX_BODY_BYTES} bytes")))?;
+    let permit = state.polygon_queries.clone().try_acquire_owned().map_err(|_| {
+        ApiError::Busy(format!(
+            "{POLYGON_QUERIES_AT_ONCE} polygon queries are running, the most at once; try again shortly"
+        ))
+    })?;
     let snapshot = state.snapshot.load_full();
     // The same bound as the request's: when the timeout has answered the
-    // client, the blocking thread stops too instead of finishing unseen work.
+    // client, the blocking thread stops too instead of finishing unseen work;
+    // and so it does when this future is dropped (timeout, client gone).
     pq.filter.deadline = Some(Instant::now() + state.config.request_timeout);
+    let abandoned = SetOnDrop::default();
+    pq.filter.abandoned = Some(abandoned.0.clone());
     let body = tokio::task::spawn_blocking(move || {
-        pq.filter.within = Some(polygon_from_geojson(&bytes)?);
+        // Held until the work ends, not only until the client is answered.
+        let _permit = permit;
+        let area = polygon_from_geojson(&bytes)?;
+        refuse_too_much_work(&snapshot, &area)?;
+        pq.filter.within = Some(area);
         within_body(&snapshot, &pq)
     })
     .await
     .map_err(|e| ApiError::Internal(format!("polygon query task: {e}")))??;
     Ok(with_type(body, content_type::GEOJSON, CachePolicy::NoStore))
+}
+
+/// A flag set when it is dropped: with the handler's future, when the client
+/// is answered, gone, or timed out.
+#[derive(Debug, Default)]
+struct SetOnDrop(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// The answer to a polygon query, or a timeout when the query's deadline
@@ -452,5 +526,46 @@ mod tests {
                 .is_empty()
         );
         assert_eq!(snapshot.index().in_polygon(area).len(), 500);
+    }
+
+    #[test]
+    fn polygon_work_stops_when_the_client_is_gone() {
+        let snapshot = Snapshot::new(crate::synthetic::practices(Gazetteer::bundled(), 500, 3));
+        let mut pq = polygon_query(None);
+        let gone = SetOnDrop::default();
+        pq.filter.abandoned = Some(gone.0.clone());
+        assert!(within_body(&snapshot, &pq).is_ok());
+        // The handler's future dropped: the work gives up, unserved.
+        drop(gone);
+        match within_body(&snapshot, &pq) {
+            Err(ApiError::Timeout(_)) => {}
+            other => panic!(
+                "expected the work to stop, got {:?}",
+                other.map(|b| b.len())
+            ),
+        }
+        let area = pq.filter.within.as_ref().unwrap();
+        assert!(
+            snapshot
+                .index()
+                .in_polygon_while(area, || !pq.filter.expired())
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn polygons_crossing_the_antimeridian_are_refused() {
+        let across = br#"{"type":"MultiPolygon","coordinates":[[[[10,50],[11,50],[11,51],[10,50]]],
+            [[[170,50],[175,50],[175,51],[170,50]],[[171,50.1],[-179,50.2],[171,50.3],[171,50.1]]]]}"#;
+        match polygon_from_geojson(across) {
+            Err(ApiError::BadRequest { code, message }) => {
+                assert_eq!(code, "crosses_antimeridian");
+                assert!(message.contains("171 to -179"), "{message}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        // 180° apart exactly is the edge of the rule, not past it.
+        let wide = br#"{"type":"Polygon","coordinates":[[[-90,0],[90,0],[90,1],[-90,0]]]}"#;
+        assert!(polygon_from_geojson(wide).is_ok());
     }
 }
