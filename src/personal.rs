@@ -57,6 +57,20 @@ pub const MARKER: &str = "[dane osobowe ukryte]";
 /// The version of the rules; part of what identifies prepared public text.
 pub const RULES_VERSION: u64 = 1;
 
+/// What text prepared for publishing depends on, as a value mixed into the
+/// version of what holds it (a snapshot and its file): 0 when people's
+/// phones and e-mails are published (the text as written), else a hash of
+/// [`RULES_VERSION`]. So a snapshot file prepared under the other setting or
+/// older rules never passes for the current one.
+pub fn version_key(publish_personal: bool) -> u64 {
+    match publish_personal {
+        true => 0,
+        false => {
+            xxhash_rust::xxh3::xxh3_64(format!("withheld by rules {RULES_VERSION}").as_bytes())
+        }
+    }
+}
+
 /// A phone: an optional country code, an optional area code in parentheses,
 /// then seven to eleven digits with at most one separator (space, no-break
 /// space, dot, hyphen or dash) between two; an optional extension after it.
