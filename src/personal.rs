@@ -3,7 +3,7 @@
 //!
 //! A practice's page often ends with "koordynatorka Anna Nowak, tel. 601 234
 //! 567, anna.nowak@…". Labelled contact persons are withheld field by field
-//! ([`crate::practice::Practice::public_view`]); this module does the same for
+//! (`Practice::public_view`, a floor above); this module does the same for
 //! the free text. The rules are plain, in three steps, each written below as
 //! a regex or a word list:
 //!
