@@ -227,3 +227,31 @@ fn withholding_twice_changes_nothing_more_and_says_why() {
         Cow::Borrowed(_)
     ));
 }
+
+#[test]
+fn the_trials_fixture_is_withheld_as_it_says() {
+    // The cases scripts/attack-personal serves: the rules must agree with it.
+    let fixture: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/personal_prose.json"
+    )))
+    .unwrap();
+    let strings = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    for case in fixture["cases"].as_array().unwrap() {
+        let text = ["summary", "body", "funding"]
+            .map(|k| withhold(case[k].as_str().unwrap(), &Labelled::default()).into_owned())
+            .join("\n");
+        for gone in strings(&case["gone"]) {
+            assert!(!text.contains(&gone), "{gone:?} published in {text:?}");
+        }
+        for kept in strings(&case["kept"]) {
+            assert!(text.contains(&kept), "{kept:?} withheld from {text:?}");
+        }
+    }
+}
