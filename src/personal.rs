@@ -132,11 +132,11 @@ static EXTENSION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Every form of every first name, folded.
-static NAME_FORMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    let mut out = HashSet::new();
-    for n in FIRST_NAMES.split_whitespace() {
+static NAME_FORMS: LazyLock<HashSet<String, foldhash::fast::FixedState>> = LazyLock::new(|| {
+    let mut out = HashSet::default();
+    for n in FIRST_NAMES {
         if let Some(stem) = n.strip_suffix('a') {
-            for e in FEMALE_ENDINGS.split_whitespace() {
+            for e in FEMALE_ENDINGS {
                 out.insert(format!("{stem}{e}"));
             }
             // "Maria" → "Marii", "Marię"
@@ -193,8 +193,12 @@ fn ascii_lower(word: &str) -> String {
 /// test before any regex runs. A run of at least seven digits (single
 /// separators allowed between them), or an `@` or one of its spellings.
 pub fn may_hold(text: &str) -> bool {
-    // Digits in the current run, and separator bytes since its last digit (a
-    // separator may be a dash of three bytes, or ") ").
+    may_hold_phone(text) || may_hold_email(text)
+}
+
+/// A run of at least seven digits, at most three other bytes between two
+/// (a dash of three bytes, or `) `); no letter, comma or line break.
+fn may_hold_phone(text: &str) -> bool {
     let (mut run, mut gap) = (0, 0);
     for b in text.bytes() {
         if b.is_ascii_digit() {
@@ -209,6 +213,11 @@ pub fn may_hold(text: &str) -> bool {
             (run, gap) = (0, 0);
         }
     }
+    false
+}
+
+/// An `@` or one of its spellings.
+fn may_hold_email(text: &str) -> bool {
     text.contains('@') || AT.is_match(text)
 }
 
@@ -463,8 +472,8 @@ fn cues(text: &str) -> Vec<(usize, Cue)> {
         } else if begins(ROLE, &lower) || listed(ROLE_WORDS, &lower) {
             Some(Cue::Role)
         } else if INSTITUTION
-            .split_whitespace()
-            .any(|r| lower == r || (r.chars().count() > 3 && lower.starts_with(r)))
+            .iter()
+            .any(|r| lower == *r || (r.chars().count() > 3 && lower.starts_with(r)))
         {
             Some(Cue::Institution)
         } else {
@@ -544,10 +553,16 @@ pub fn find(text: &str, labelled: &Labelled) -> Vec<Found> {
         return Vec::new();
     }
     let mut candidates: Vec<Candidate> = Vec::new();
-    for m in EMAIL.find_iter(text) {
-        candidates.push(email_candidate(m.as_str(), m.range(), labelled));
+    if may_hold_email(text) {
+        for m in EMAIL.find_iter(text) {
+            candidates.push(email_candidate(m.as_str(), m.range(), labelled));
+        }
     }
-    for m in PHONE.find_iter(text) {
+    let phones = match may_hold_phone(text) {
+        true => PHONE.find_iter(text),
+        false => PHONE.find_iter(""),
+    };
+    for m in phones {
         if candidates
             .iter()
             .any(|c| c.span.start < m.end() && m.start() < c.span.end)
@@ -625,7 +640,7 @@ static EMAIL_SPELLING: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn surname_like(t: &str) -> bool {
-    t.len() >= 5 && SURNAME_ENDINGS.split_whitespace().any(|e| t.ends_with(e))
+    t.len() >= 5 && SURNAME_ENDINGS.iter().any(|e| t.ends_with(e))
 }
 
 /// Whether a mailbox's tokens look like a person's name: a first name in it
