@@ -42,7 +42,6 @@
 //! with the old ones is prepared again.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -130,64 +129,6 @@ static EXTENSION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[ \u{a0}]?,?[ \u{a0}]?(?:wewn?\.?|w\.|ext\.?)[ \u{a0}]?[0-9]{1,5}$")
         .expect("the extension regex compiles")
 });
-
-/// Every form of every first name, folded.
-static NAME_FORMS: LazyLock<HashSet<String, foldhash::fast::FixedState>> = LazyLock::new(|| {
-    let mut out = HashSet::default();
-    for n in FIRST_NAMES {
-        if let Some(stem) = n.strip_suffix('a') {
-            for e in FEMALE_ENDINGS {
-                out.insert(format!("{stem}{e}"));
-            }
-            // "Maria" → "Marii", "Marię"
-            if let Some(s) = n.strip_suffix("ia") {
-                out.insert(format!("{s}ii"));
-                out.insert(format!("{s}ie"));
-            }
-        } else {
-            // "Marek" → "Mark-", "Paweł" → "Pawł-", "Piotr" → "Piotr-".
-            let stems = [
-                n.to_string(),
-                n.strip_suffix("ek")
-                    .map(|s| format!("{s}k"))
-                    .unwrap_or_default(),
-                n.strip_suffix("el")
-                    .map(|s| format!("{s}l"))
-                    .unwrap_or_default(),
-                n.strip_suffix("ec")
-                    .map(|s| format!("{s}c"))
-                    .unwrap_or_default(),
-            ];
-            for stem in stems.iter().filter(|s| !s.is_empty()) {
-                for e in MALE_ENDINGS {
-                    out.insert(format!("{stem}{e}"));
-                }
-            }
-        }
-    }
-    out
-});
-
-/// Polish letters and their ASCII forms, for comparing words with the lists.
-const POLISH: [(char, char); 9] = [
-    ('ą', 'a'),
-    ('ć', 'c'),
-    ('ę', 'e'),
-    ('ł', 'l'),
-    ('ń', 'n'),
-    ('ó', 'o'),
-    ('ś', 's'),
-    ('ź', 'z'),
-    ('ż', 'z'),
-];
-
-/// A word in lower-case ASCII as far as Polish letters go.
-fn ascii_lower(word: &str) -> String {
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| POLISH.iter().find(|(p, _)| *p == c).map_or(c, |(_, a)| *a))
-        .collect()
-}
 
 /// Whether a text may hold a phone number or an e-mail address: the cheap
 /// test before any regex runs. A run of at least seven digits (single
@@ -647,7 +588,7 @@ fn surname_like(t: &str) -> bool {
 /// (`anna`, `anna.nowak`, `nowak.anna`), an initial and a surname
 /// (`a.nowak`, `anowakowska`), or a surname (`kowalska`).
 fn personal_mailbox(tokens: &[String]) -> bool {
-    let name = |t: &String| listed(FIRST_NAMES, t);
+    let name = |t: &String| FIRST_NAMES.split_whitespace().any(|n| n == t);
     match tokens {
         [] => false,
         [one] => name(one) || surname_like(one) || (one.len() >= 6 && surname_like(&one[1..])),

@@ -1,5 +1,8 @@
 //! The word lists of the rules: what they mean is said above each; each is
-//! compared in lower case.
+//! compared in lower case. Below them, the forms of the first names.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
 /// Whether a word is one of a list's.
 pub(super) fn listed(list: &[&str], word: &str) -> bool {
@@ -147,31 +150,23 @@ pub(super) const LABEL: &[&str] = &[
     "w", "na", "a", "do",
 ];
 
-/// Common Polish first names, nominative, ASCII lower case. Words that are
+/// Common Polish first names, nominative, ASCII lower case, separated by spaces. Words that are
 /// also ordinary nouns (Róża, Nadzieja, Jagoda, Maja…) are left out.
-#[rustfmt::skip]
-pub(super) const FIRST_NAMES: &[&str] = &[
-    "agata", "agnieszka", "aleksandra", "alicja", "alina", "amelia", "aneta", "aniela", "anna",
-    "antonina", "barbara", "beata", "bogumila", "boguslawa", "bozena", "cecylia", "danuta",
-    "dominika", "dorota", "edyta", "elzbieta", "emilia", "ewa", "ewelina", "genowefa",
-    "grazyna", "halina", "hanna", "helena", "irena", "iwona", "izabela", "jadwiga", "janina",
-    "joanna", "jolanta", "julia", "justyna", "kamila", "karolina", "katarzyna", "kinga",
-    "klaudia", "krystyna", "lucyna", "ludmila", "magdalena", "malgorzata", "marianna", "maria",
-    "marta", "marzena", "michalina", "milena", "miroslawa", "monika", "natalia", "nikola",
-    "oliwia", "patrycja", "paulina", "renata", "sabina", "sylwia", "stanislawa", "stefania",
-    "teresa", "urszula", "wanda", "weronika", "wieslawa", "wiktoria", "zofia", "zuzanna",
-    "zdzislawa", "zyta", "bozenna", "ilona", "jowita", "lidia", "regina", "roza", "zaneta",
-    "adam", "adrian", "aleksander", "andrzej", "antoni", "arkadiusz", "artur", "bartlomiej",
-    "bartosz", "boguslaw", "bogdan", "czeslaw", "damian", "daniel", "dariusz", "dawid",
-    "dominik", "edward", "emil", "filip", "franciszek", "grzegorz", "henryk", "hubert",
-    "ireneusz", "jacek", "jakub", "jan", "janusz", "jaroslaw", "jerzy", "jozef", "kamil",
-    "karol", "kazimierz", "konrad", "krystian", "krzysztof", "leszek", "lukasz", "maciej",
-    "marcin", "marek", "mariusz", "mateusz", "michal", "miroslaw", "norbert", "patryk",
-    "pawel", "piotr", "przemyslaw", "rafal", "robert", "roman", "ryszard", "sebastian",
-    "slawomir", "stanislaw", "stefan", "szymon", "tadeusz", "tomasz", "waldemar", "wieslaw",
-    "wiktor", "witold", "wladyslaw", "wojciech", "zbigniew", "zdzislaw", "zenon", "zygmunt",
-    "lech", "leon", "mieczyslaw", "eugeniusz",
-];
+pub(super) const FIRST_NAMES: &str = "\
+    agata agnieszka aleksandra alicja alina amelia aneta aniela anna antonina barbara beata \
+    bogumila boguslawa bozena cecylia danuta dominika dorota edyta elzbieta emilia ewa ewelina \
+    genowefa grazyna halina hanna helena irena iwona izabela jadwiga janina joanna jolanta \
+    julia justyna kamila karolina katarzyna kinga klaudia krystyna lucyna ludmila magdalena \
+    malgorzata marianna maria marta marzena michalina milena miroslawa monika natalia nikola \
+    oliwia patrycja paulina renata sabina sylwia stanislawa stefania teresa urszula wanda \
+    weronika wieslawa wiktoria zofia zuzanna zdzislawa zyta bozenna ilona jowita lidia regina \
+    roza zaneta adam adrian aleksander andrzej antoni arkadiusz artur bartlomiej bartosz \
+    boguslaw bogdan czeslaw damian daniel dariusz dawid dominik edward emil filip franciszek \
+    grzegorz henryk hubert ireneusz jacek jakub jan janusz jaroslaw jerzy jozef kamil karol \
+    kazimierz konrad krystian krzysztof leszek lukasz maciej marcin marek mariusz mateusz \
+    michal miroslaw norbert patryk pawel piotr przemyslaw rafal robert roman ryszard sebastian \
+    slawomir stanislaw stefan szymon tadeusz tomasz waldemar wieslaw wiktor witold wladyslaw \
+    wojciech zbigniew zdzislaw zenon zygmunt lech leon mieczyslaw eugeniusz";
 
 /// Case endings added to a first name's stem to make its other forms (`Anna`
 /// → `Anny`, `Annie`, `Anną`; `Marek` → `Marka`, `Markiem`), folded to ASCII.
@@ -199,3 +194,62 @@ pub(super) const SURNAME_ENDINGS: &[&str] = &[
     "ska", "ski", "cka", "cki", "dzka", "dzki", "wicz", "czyk", "czak", "iak", "ewska",
     "owska",
 ];
+
+/// Every form of every first name, folded.
+pub(super) static NAME_FORMS: LazyLock<HashSet<String, foldhash::fast::FixedState>> =
+    LazyLock::new(|| {
+        let mut out = HashSet::default();
+        for n in FIRST_NAMES.split_whitespace() {
+            if let Some(stem) = n.strip_suffix('a') {
+                for e in FEMALE_ENDINGS {
+                    out.insert(format!("{stem}{e}"));
+                }
+                // "Maria" → "Marii", "Marię"
+                if let Some(s) = n.strip_suffix("ia") {
+                    out.insert(format!("{s}ii"));
+                    out.insert(format!("{s}ie"));
+                }
+            } else {
+                // "Marek" → "Mark-", "Paweł" → "Pawł-", "Piotr" → "Piotr-".
+                let stems = [
+                    n.to_string(),
+                    n.strip_suffix("ek")
+                        .map(|s| format!("{s}k"))
+                        .unwrap_or_default(),
+                    n.strip_suffix("el")
+                        .map(|s| format!("{s}l"))
+                        .unwrap_or_default(),
+                    n.strip_suffix("ec")
+                        .map(|s| format!("{s}c"))
+                        .unwrap_or_default(),
+                ];
+                for stem in stems.iter().filter(|s| !s.is_empty()) {
+                    for e in MALE_ENDINGS {
+                        out.insert(format!("{stem}{e}"));
+                    }
+                }
+            }
+        }
+        out
+    });
+
+/// Polish letters and their ASCII forms, for comparing words with the lists.
+const POLISH: [(char, char); 9] = [
+    ('ą', 'a'),
+    ('ć', 'c'),
+    ('ę', 'e'),
+    ('ł', 'l'),
+    ('ń', 'n'),
+    ('ó', 'o'),
+    ('ś', 's'),
+    ('ź', 'z'),
+    ('ż', 'z'),
+];
+
+/// A word in lower-case ASCII as far as Polish letters go.
+pub(super) fn ascii_lower(word: &str) -> String {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| POLISH.iter().find(|(p, _)| *p == c).map_or(c, |(_, a)| *a))
+        .collect()
+}
