@@ -16,6 +16,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 
 use crate::files::{self, ContentWatch, Fingerprint};
+use crate::personal;
 use crate::practice::Practice;
 use crate::snapshot::file::{self, SnapshotFileError};
 use crate::snapshot::{Snapshot, SnapshotBuilder};
@@ -76,10 +77,38 @@ pub struct Loaded {
     pub from_snapshot_file: bool,
 }
 
-/// Loads a dataset: from its snapshot file when that matches the dataset's
-/// content, else from the CSV. A stale or broken snapshot file is logged and
-/// ignored; the CSV decides.
+/// What names a snapshot made from a dataset, and its file: the dataset's
+/// size, and its hash keyed with what the prepared public text withholds
+/// ([`personal::version_key`]: people's phones and e-mails in prose unless
+/// `publish_personal`, and the rules' version). A snapshot file prepared under
+/// the other setting, or by older rules, is then stale like one of another
+/// content, and the CSV is read again: existing records are cleaned on the
+/// next load.
+pub fn snapshot_key(fingerprint: Fingerprint, publish_personal: bool) -> Fingerprint {
+    Fingerprint {
+        hash: fingerprint.hash ^ personal::version_key(publish_personal),
+        ..fingerprint
+    }
+}
+
+/// The key a snapshot was built under (its version) for a dataset of this fingerprint.
+fn key_of(fingerprint: Fingerprint, snapshot: &Snapshot) -> Fingerprint {
+    Fingerprint {
+        hash: snapshot.version(),
+        ..fingerprint
+    }
+}
+
+/// Loads a dataset with people's phones and e-mails in prose withheld (see
+/// [`load_with`]).
 pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
+    load_with(dataset, false)
+}
+
+/// Loads a dataset: from its snapshot file when that matches the dataset's
+/// content and `publish_personal` ([`snapshot_key`]), else from the CSV. A
+/// stale or broken snapshot file is logged and ignored; the CSV decides.
+pub fn load_with(dataset: &Path, publish_personal: bool) -> Result<Loaded, StoreError> {
     let t = std::time::Instant::now();
     let csv = Csv(dataset);
     let len = std::fs::metadata(dataset)
@@ -102,7 +131,9 @@ pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
         let (snapshot, fingerprint) = match file::read_unchecked(&snap_path, len) {
             Ok((snapshot, hash)) => {
                 let fingerprint = hashed()?;
-                if hash == fingerprint.hash && len == fingerprint.len {
+                if hash == snapshot_key(fingerprint, publish_personal).hash
+                    && len == fingerprint.len
+                {
                     tracing::debug!(ms = t.elapsed().as_millis() as u64, "snapshot file read");
                     return Ok(Loaded {
                         snapshot,
@@ -114,7 +145,7 @@ pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
                     path = %snap_path.display(),
                     "snapshot file made from another version of the dataset; reading the CSV"
                 );
-                from_csv(dataset, len, || Ok(fingerprint))?
+                from_csv(dataset, len, publish_personal, || Ok(fingerprint))?
             }
             Err(e) => {
                 match e {
@@ -122,7 +153,7 @@ pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
                         if source.kind() == std::io::ErrorKind::NotFound => {}
                     e => tracing::info!(reason = %e, "snapshot file not used; reading the CSV"),
                 }
-                from_csv(dataset, len, hashed)?
+                from_csv(dataset, len, publish_personal, hashed)?
             }
         };
         tracing::debug!(ms = t.elapsed().as_millis() as u64, "CSV read");
@@ -143,9 +174,10 @@ pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
 fn from_csv(
     dataset: &Path,
     len: u64,
+    publish_personal: bool,
     fingerprint: impl FnOnce() -> Result<Fingerprint, StoreError>,
 ) -> Result<(Snapshot, Fingerprint), StoreError> {
-    from_csv_spilling(dataset, len, fingerprint, |dir| {
+    from_csv_spilling(dataset, len, publish_personal, fingerprint, |dir| {
         SnapshotBuilder::spilling_to(dir, len)
     })
 }
@@ -157,30 +189,33 @@ fn from_csv(
 fn from_csv_spilling(
     dataset: &Path,
     len: u64,
+    publish_personal: bool,
     fingerprint: impl FnOnce() -> Result<Fingerprint, StoreError>,
     spilling: impl FnOnce(&Path) -> std::io::Result<SnapshotBuilder>,
 ) -> Result<(Snapshot, Fingerprint), StoreError> {
     let dir = files::parent_dir(dataset);
-    let in_memory = || SnapshotBuilder::with_capacity(0, len);
-    let builder = spilling(&dir).unwrap_or_else(|e| {
-        tracing::info!(dir = %dir.display(), error = %e, "no temporary files beside the dataset; building in memory");
-        in_memory()
-    });
+    let in_memory = || SnapshotBuilder::with_capacity(0, len).publishing_personal(publish_personal);
+    let builder = match spilling(&dir) {
+        Ok(b) => b.publishing_personal(publish_personal),
+        Err(e) => {
+            tracing::info!(dir = %dir.display(), error = %e, "no temporary files beside the dataset; building in memory");
+            in_memory()
+        }
+    };
     let (builder, mut errors, mut lines) = read_rows(&Csv(dataset), builder)?;
     let fingerprint = fingerprint()?;
+    let version = snapshot_key(fingerprint, publish_personal).hash;
     // Only the ids of the valid rows are checked, as `store::load` does.
-    let (snapshot, duplicates) = match builder.finish(fingerprint.hash) {
+    let (snapshot, duplicates) = match builder.finish(version) {
         Ok(built) => built,
         Err(e) => {
             tracing::warn!(dir = %dir.display(), error = %e, "temporary files beside the dataset failed; reading the CSV again, in memory");
             let builder;
             (builder, errors, lines) = read_rows(&Csv(dataset), in_memory())?;
-            builder
-                .finish(fingerprint.hash)
-                .map_err(|source| StoreError::Io {
-                    path: dir.clone(),
-                    source,
-                })?
+            builder.finish(version).map_err(|source| StoreError::Io {
+                path: dir.clone(),
+                source,
+            })?
         }
     };
     tracing::debug!("id map sorted and R-tree built");
@@ -218,7 +253,8 @@ pub fn save_for(
     if files::fingerprint(dataset)? != fingerprint {
         return Ok(false);
     }
-    file::write(&snapshot_file_path(dataset), fingerprint, snapshot)?;
+    let key = key_of(fingerprint, snapshot);
+    file::write(&snapshot_file_path(dataset), key, snapshot)?;
     Ok(true)
 }
 
@@ -230,7 +266,8 @@ pub fn remap(
     fingerprint: Fingerprint,
     snapshot: &Snapshot,
 ) -> Result<Snapshot, SnapshotFileError> {
-    file::read_in_place_of(&snapshot_file_path(dataset), fingerprint, snapshot)
+    let key = key_of(fingerprint, snapshot);
+    file::read_in_place_of(&snapshot_file_path(dataset), key, snapshot)
 }
 
 /// The dataset file could not be loaded.
@@ -245,10 +282,11 @@ pub struct LoadError {
 }
 
 /// Loads a dataset file into a snapshot (from its snapshot file when that
-/// matches the dataset's content), logging practices without coordinates.
-pub fn load_snapshot(path: &Path) -> Result<Loaded, LoadError> {
+/// matches the dataset's content and `publish_personal`), logging practices
+/// without coordinates.
+pub fn load_snapshot(path: &Path, publish_personal: bool) -> Result<Loaded, LoadError> {
     let started = std::time::Instant::now();
-    let loaded = load(path).map_err(|source| LoadError {
+    let loaded = load_with(path, publish_personal).map_err(|source| LoadError {
         path: path.to_path_buf(),
         source,
     })?;
@@ -331,6 +369,7 @@ pub fn watch(
     path: PathBuf,
     every: Duration,
     fingerprint: Fingerprint,
+    publish_personal: bool,
 ) {
     tokio::spawn(async move {
         let mut watch = ContentWatch::new(&path, fingerprint);
@@ -358,7 +397,7 @@ pub fn watch(
                 continue;
             }
             let p = path.clone();
-            match tokio::task::spawn_blocking(move || load_snapshot(&p)).await {
+            match tokio::task::spawn_blocking(move || load_snapshot(&p, publish_personal)).await {
                 Ok(Ok(loaded)) => {
                     watch.serving(loaded.fingerprint);
                     slot.store(Arc::new(loaded.snapshot));

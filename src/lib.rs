@@ -35,13 +35,14 @@
 //!   5  store, places
 //!   4  geojson, synthetic
 //!   3  practice, text_match
-//!   2  gazetteer, index
+//!   2  gazetteer, index, personal
 //!   1  config, files, geo_util
 //! ```
 //!
 //! - 1–3, vocabulary: configuration, file-system safety (`files`, knowing
 //!   nothing of what files hold), points and boxes, the gazetteer and geocoder,
-//!   the R-tree, the practice record and the text rule.
+//!   the R-tree, people's phones and e-mails in prose (`personal`), the
+//!   practice record and the text rule.
 //! - 4–5, formats: `geojson` (practice → feature, the one output shaper),
 //!   `store` (the CSV), `places` (the neutral geocoding result).
 //! - 6, `snapshot`: what is held (records, rows, columns, prepared features,
@@ -85,6 +86,8 @@ pub mod geojson;
 pub mod import;
 /// The R-tree over practices and its radius, k-nearest and region queries.
 pub mod index;
+/// People's phones and e-mail addresses in prose: found by plain rules, withheld unless published.
+pub mod personal;
 /// The neutral geocoding result and search pipeline the HTTP protocols translate.
 pub mod places;
 /// The practice record and its vocabulary (areas, unit types).

@@ -2,12 +2,16 @@
 //!
 //! A [`Practice`] holds everything a practice page carries, typed. Its
 //! [`Practice::public_view`] is what the API and exports publish: named contact
-//! persons' phones and e-mails are left out unless the operator turns publishing on.
+//! persons' phones and e-mails, and people's phones and e-mails written in its
+//! text, are left out unless the operator turns publishing on.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use std::borrow::Cow;
+
 use crate::gazetteer::{AdminChain, Precision};
+use crate::personal::{self, Labelled};
 
 /// The practice database's fixed vocabulary of areas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -409,17 +413,68 @@ impl Practice {
     }
 
     /// What may be published. Named contact persons keep their name and role; their
-    /// phone and e-mail are removed unless `publish_personal` is set by the operator.
-    /// The institution's own phone, e-mail and websites stay.
+    /// phone and e-mail are removed unless `publish_personal` is set by the operator,
+    /// and so are people's phones and e-mails in the free text
+    /// ([`withhold_personal_prose`](Self::withhold_personal_prose)). The
+    /// institution's own phone, e-mail and websites stay.
     pub fn public_view(&self, publish_personal: bool) -> Practice {
-        let mut p = self.clone();
-        if !publish_personal {
-            for c in &mut p.contacts {
-                c.phone = None;
-                c.email = None;
-            }
+        if publish_personal {
+            return self.clone();
+        }
+        let mut p = self
+            .withhold_personal_prose()
+            .unwrap_or_else(|| self.clone());
+        for c in &mut p.contacts {
+            c.phone = None;
+            c.email = None;
         }
         p
+    }
+
+    /// The free text a page's prose fills: title, summary, body, funding, the
+    /// unit's name, the street, the words it was placed from, the contacts' roles.
+    fn prose(&self) -> impl Iterator<Item = &str> {
+        [self.funding.as_deref(), self.unit.as_deref()]
+            .into_iter()
+            .chain([self.street.as_deref(), self.placed_from.as_deref()])
+            .flatten()
+            .chain([&*self.title, &*self.summary, &*self.body])
+            .chain(self.contacts.iter().filter_map(|c| c.role.as_deref()))
+    }
+
+    /// The record with people's phones and e-mails in its free text replaced by
+    /// [`personal::MARKER`] (the rules are [`crate::personal`]'s; the
+    /// institution's labelled phone and e-mail tell its own apart, the contact
+    /// persons' labelled ones are always people's); `None` when the text holds
+    /// none, which most records show by the quick test alone, without a copy.
+    pub fn withhold_personal_prose(&self) -> Option<Practice> {
+        if !self.prose().any(personal::may_hold) {
+            return None;
+        }
+        let labelled = self.contacts.iter().fold(
+            Labelled::default().institution(self.phone.as_deref(), self.email.as_deref()),
+            |l, c| l.person(c.phone.as_deref(), c.email.as_deref()),
+        );
+        let mut p = self.clone();
+        let mut changed = false;
+        let optional = [
+            &mut p.funding,
+            &mut p.unit,
+            &mut p.street,
+            &mut p.placed_from,
+        ];
+        let roles = p.contacts.iter_mut().filter_map(|c| c.role.as_mut());
+        for text in [&mut p.title, &mut p.summary, &mut p.body]
+            .into_iter()
+            .chain(optional.into_iter().flatten())
+            .chain(roles)
+        {
+            if let Cow::Owned(withheld) = personal::withhold(text, &labelled) {
+                *text = withheld;
+                changed = true;
+            }
+        }
+        changed.then_some(p)
     }
 }
 
@@ -461,6 +516,60 @@ mod tests {
             assert!(web_url(bad).is_err(), "{bad:?} accepted");
         }
         assert!(web_url(&format!("https://x.pl/{}", "a".repeat(MAX_URL_BYTES))).is_err());
+    }
+
+    #[test]
+    fn the_public_view_withholds_peoples_phones_and_emails_in_the_text() {
+        let mut p = Practice::new("x".into(), "Tytuł".into(), Area::Kultura, "t".into());
+        p.summary = "Zapisy u koordynatorki Anny Nowak, tel. 601 234 567.".into();
+        p.body = "Informacje: sekretariat@mops.example.pl, tel. 32 745 33 91. \
+                  Pisz do Jana: jan.kowalski@example.pl"
+            .into();
+        p.funding = Some("Koszt 123 456 789 zł; rozliczała pani Ewa, 512 345 678".into());
+        p.phone = Some("32 745 33 91".into());
+        p.contacts = vec![Contact {
+            name: "Anna Nowak".into(),
+            role: Some("koordynatorka, kom. 601 234 567".into()),
+            phone: Some("601 234 567".into()),
+            email: None,
+        }];
+        let public = p.public_view(false);
+        for (field, gone, kept) in [
+            (
+                &public.summary,
+                "601 234 567",
+                "Zapisy u koordynatorki Anny Nowak, tel.",
+            ),
+            (
+                &public.body,
+                "jan.kowalski",
+                "sekretariat@mops.example.pl, tel. 32 745 33 91",
+            ),
+            (
+                public.funding.as_ref().unwrap(),
+                "512 345 678",
+                "123 456 789 zł",
+            ),
+            (
+                public.contacts[0].role.as_ref().unwrap(),
+                "601",
+                "koordynatorka",
+            ),
+        ] {
+            assert!(!field.contains(gone) && field.contains(kept), "{field:?}");
+            assert!(field.contains(personal::MARKER), "{field:?}");
+        }
+        assert_eq!(public.contacts[0].phone, None);
+        assert_eq!(public.title, p.title);
+        // Published as written when the operator says so.
+        assert_eq!(p.public_view(true), p);
+        // A record without any contact in its text is not copied to be checked.
+        let mut clean = p.clone();
+        clean.summary.clear();
+        clean.body = "Projekt trwał od 2014 do 2016 roku.".into();
+        clean.funding = None;
+        clean.contacts.clear();
+        assert_eq!(clean.withhold_personal_prose(), None);
     }
 
     #[test]

@@ -96,8 +96,10 @@ fn the_server_writes_a_snapshot_file_and_starts_from_it() {
     }
     stop(child);
     assert!(snap.exists(), "no snapshot file beside the dataset");
+    // Named by the dataset's content and what its public text withholds.
     let fp = mapa_praktyk::files::fingerprint(&data).unwrap();
-    let from_file = mapa_praktyk::snapshot::file::read(&snap, fp).unwrap();
+    let key = mapa_praktyk::dataset::snapshot_key(fp, false);
+    let from_file = mapa_praktyk::snapshot::file::read(&snap, key).unwrap();
     assert_eq!(
         from_file.practices().collect::<Vec<_>>(),
         mapa_praktyk::store::load(&data).unwrap()

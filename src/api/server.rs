@@ -79,7 +79,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let (gazetteer, loaded) = std::thread::scope(|s| {
         let gazetteer = s.spawn(Gazetteer::bundled);
         dataset::clean_temp_files(&args.data);
-        let loaded = dataset::load_snapshot(&args.data);
+        let loaded = dataset::load_snapshot(&args.data, args.publish_personal);
         let gazetteer = gazetteer.join().expect("the embedded gazetteer loads");
         (gazetteer, loaded)
     });
@@ -100,6 +100,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             args.data.clone(),
             Duration::from_secs(args.reload_secs),
             fingerprint,
+            args.publish_personal,
         );
     }
     let listener = TcpListener::bind(args.addr)

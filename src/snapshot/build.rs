@@ -35,6 +35,9 @@ pub struct SnapshotBuilder {
     rows: Vec<u8>,
     admins: AdminTable,
     ids: ColumnBuilder,
+    /// Whether the prepared features and the search text keep people's
+    /// phones and e-mails written in the text (else withheld, the default).
+    publish_personal: bool,
 }
 
 impl SnapshotBuilder {
@@ -49,7 +52,18 @@ impl SnapshotBuilder {
             rows: Vec::with_capacity(n * columns::ROW),
             admins: AdminTable::default(),
             ids: ColumnBuilder::with_capacity(n, n * 16),
+            publish_personal: false,
         }
+    }
+
+    /// The same builder, whose prepared features and search text keep
+    /// people's phones and e-mails written in the text when `publish` (the
+    /// operator's `--publish-personal`); by default they are withheld as
+    /// [`Practice::public_view`] withholds them, since list answers are the
+    /// prepared features as they are. The records keep the text as written.
+    pub fn publishing_personal(mut self, publish: bool) -> SnapshotBuilder {
+        self.publish_personal = publish;
+        self
     }
 
     /// A builder like [`with_capacity`](Self::with_capacity) whose large
@@ -78,15 +92,21 @@ impl SnapshotBuilder {
         }
     }
 
-    /// Encodes the next practice.
+    /// Encodes the next practice: its record as it is, its search text and
+    /// prepared feature from what may be published.
     pub fn push(&mut self, p: &Practice) {
         encode_record(p, self.records.buf());
         self.records.end_item();
+        let withheld = match self.publish_personal {
+            true => None,
+            false => p.withhold_personal_prose(),
+        };
+        let public = withheld.as_ref().unwrap_or(p);
         self.search_text
             .buf()
-            .extend_from_slice(search_text(p).as_bytes());
+            .extend_from_slice(search_text(public).as_bytes());
         self.search_text.end_item();
-        crate::geojson::write_summary_open(self.prepared.buf(), p);
+        crate::geojson::write_summary_open(self.prepared.buf(), public);
         self.prepared.end_item();
         Attrs::row(&mut self.rows, p, &mut self.admins);
         self.ids.buf().extend_from_slice(p.id.as_bytes());
@@ -156,17 +176,30 @@ fn content_hash(practices: &[Practice]) -> u64 {
 }
 
 impl Snapshot {
-    /// Builds a snapshot: bulk-loads the R-tree and prepares the features. Its
+    /// Builds a snapshot: bulk-loads the R-tree and prepares the features,
+    /// people's phones and e-mails in the text withheld. Its
     /// [`version`](Snapshot::version) is a hash of the practices' content.
     pub fn new(practices: Vec<Practice>) -> Snapshot {
-        let version = content_hash(&practices);
-        Snapshot::with_version(practices, version)
+        Snapshot::with_personal(practices, false)
+    }
+
+    /// [`new`](Snapshot::new), the prepared text publishing people's phones
+    /// and e-mails when `publish_personal`; the setting is part of the version.
+    pub fn with_personal(practices: Vec<Practice>, publish_personal: bool) -> Snapshot {
+        let version = content_hash(&practices) ^ crate::personal::version_key(publish_personal);
+        Snapshot::built(practices, version, publish_personal)
     }
 
     /// Builds a snapshot whose version is already known, such as the content
-    /// fingerprint of the file the practices came from.
+    /// fingerprint of the file the practices came from (people's phones and
+    /// e-mails in the prepared text withheld).
     pub fn with_version(practices: Vec<Practice>, version: u64) -> Snapshot {
-        let mut b = SnapshotBuilder::with_capacity(practices.len(), 0);
+        Snapshot::built(practices, version, false)
+    }
+
+    fn built(practices: Vec<Practice>, version: u64, publish_personal: bool) -> Snapshot {
+        let mut b = SnapshotBuilder::with_capacity(practices.len(), 0)
+            .publishing_personal(publish_personal);
         for p in &practices {
             b.push(p);
         }

@@ -37,10 +37,12 @@ pub fn config() -> ApiConfig {
     }
 }
 
-/// The router the binary serves, over these practices.
+/// The router the binary serves, over these practices (their prepared text
+/// withheld or published as `config` says, as the server loads them).
 pub fn app_with(practices: Vec<Practice>, config: ApiConfig) -> Router {
+    let publish = config.publish_personal;
     router(AppState::new(
-        Snapshot::new(practices),
+        Snapshot::with_personal(practices, publish),
         config,
         Gazetteer::bundled(),
     ))

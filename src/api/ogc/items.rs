@@ -80,6 +80,7 @@ pub async fn items(
     let pairs = &p.pairs;
     let base = base_url(&headers, state.config.trust_forwarded);
     let snapshot = state.snapshot.load();
+    let publish = state.config.publish_personal;
     let mut matches = snapshot.query(&q.filter);
     if let Some(b) = q.grid_bbox {
         matches.items.retain(|m| b.contains(snapshot.lon_lat(m.id)));
@@ -121,7 +122,7 @@ pub async fn items(
                 r#type: "FeatureCollection",
                 features: page
                     .iter()
-                    .map(|&i| item_feature(&snapshot.practice(i), &q))
+                    .map(|&i| item_feature(&snapshot.practice(i).public_view(publish), &q))
                     .collect::<Result<_, _>>()?,
                 number_matched: matches.len(),
                 number_returned: page.len(),
