@@ -3,6 +3,7 @@
 //! ignored.
 
 use super::*;
+use crate::snapshot::file;
 use crate::gazetteer::{AdminChain, Gazetteer};
 use crate::practice::{Contact, UnitType};
 
@@ -154,13 +155,13 @@ fn temporary_files_that_fail_leave_the_columns_in_memory() {
             fp.len,
         ))
     };
-    let (snapshot, got) = from_csv_spilling(&path, fp.len, || Ok(fp), spilling).unwrap();
-    assert_eq!(got, fp);
+    let (snapshot, got) = from_csv_spilling(&path, fp.len, spilling).unwrap();
+    assert_eq!(got.fingerprint(), fp);
     assert_eq!(snapshot.practices().collect::<Vec<_>>(), ps);
     assert!(!snapshot.parts().0.bytes.is_mapped());
     // No folder for temporary files: in memory too.
     let none = |_: &Path| Err(std::io::Error::other("no room"));
-    let (snapshot, _) = from_csv_spilling(&path, fp.len, || Ok(fp), none).unwrap();
+    let (snapshot, _) = from_csv_spilling(&path, fp.len, none).unwrap();
     assert_eq!(snapshot.practices().collect::<Vec<_>>(), ps);
 }
 
@@ -240,6 +241,14 @@ fn a_damaged_snapshot_file_is_ignored() {
         "{:?}",
         r.err()
     );
+    // The visible file is the operators'; the server's own copy still serves.
+    let loaded = load(&path).unwrap();
+    assert!(loaded.from_snapshot_file);
+    assert_eq!(loaded.snapshot.practices().collect::<Vec<_>>(), ps);
+    // Both damaged: the CSV.
+    let private = copies::private_copy(&path);
+    let bytes = std::fs::read(&private).unwrap();
+    std::fs::write(&private, &bytes[..bytes.len() / 2]).unwrap();
     let loaded = load(&path).unwrap();
     assert!(!loaded.from_snapshot_file);
     assert_eq!(loaded.snapshot.practices().collect::<Vec<_>>(), ps);
