@@ -117,8 +117,7 @@ pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
             });
             match copies::open(dataset, len) {
                 Ok((snapshot, hash)) => {
-                    let (stamp, fingerprint) =
-                        hashing.join().expect("hashing does not panic")?;
+                    let (stamp, fingerprint) = hashing.join().expect("hashing does not panic")?;
                     if hash == fingerprint.hash && len == fingerprint.len {
                         tracing::debug!(ms = t.elapsed().as_millis() as u64, "snapshot file read");
                         return Ok(Loaded {
@@ -318,7 +317,9 @@ pub fn save_snapshot_file(path: PathBuf, fingerprint: Fingerprint, slot: Arc<Arc
                 if let Some(in_memory) = snapshot.without_temporary_files() {
                     let before = slot.compare_and_swap(&snapshot, Arc::new(in_memory));
                     if Arc::ptr_eq(&before, &snapshot) {
-                        tracing::info!("temporary files closed; the dataset is held in memory until its snapshot file is written");
+                        tracing::info!(
+                            "temporary files closed; the dataset is held in memory until its snapshot file is written"
+                        );
                         slot.load().warm_up();
                     }
                 }
@@ -445,3 +446,6 @@ pub mod copies;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod damage_tests;

@@ -80,7 +80,12 @@ pub fn private_dir(dir: &Path) -> Result<(), FileError> {
         Err(e) => return Err(io(e)),
     }
     let m = std::fs::symlink_metadata(dir).map_err(io)?;
-    let refuse = |why: &str| Err(io(std::io::Error::new(std::io::ErrorKind::InvalidInput, why)));
+    let refuse = |why: &str| {
+        Err(io(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            why,
+        )))
+    };
     if !m.file_type().is_dir() {
         return refuse("not a folder; refused as a private folder");
     }

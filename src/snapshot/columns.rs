@@ -389,10 +389,15 @@ impl Row<'_> {
         if lon.is_nan() != lat.is_nan() {
             return Err("half a position");
         }
-        if !lon.is_nan() && !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
+        let inside = (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat);
+        if !lon.is_nan() && !inside {
             return Err("a position outside -180..180, -90..90");
         }
-        for level in [AdminLevel::Gmina, AdminLevel::Powiat, AdminLevel::Voivodeship] {
+        for level in [
+            AdminLevel::Gmina,
+            AdminLevel::Powiat,
+            AdminLevel::Voivodeship,
+        ] {
             if self.admin(level).is_some_and(|a| usize::from(a) >= admins) {
                 return Err("a unit id outside the admin table");
             }

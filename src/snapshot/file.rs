@@ -138,7 +138,11 @@ fn check_header(bytes: &[u8], len: u64, path: &Path) -> Result<Header, SnapshotF
     let table: Vec<(u64, u64, u64)> = (0..SECTIONS)
         .map(|k| {
             let at = FIXED_LEN + k * 24;
-            (u64_at(head, at), u64_at(head, at + 8), u64_at(head, at + 16))
+            (
+                u64_at(head, at),
+                u64_at(head, at + 8),
+                u64_at(head, at + 16),
+            )
         })
         .collect();
     let count = u64_at(head, 34);
@@ -242,7 +246,10 @@ fn check_sections(blobs: &[Blob], head: &Header, path: &Path) -> Result<(), Snap
     // The prepared features and the records are the two largest.
     let (a, b) = std::thread::scope(|s| {
         let other = s.spawn(|| [4, 0].into_iter().filter(|&k| !ok(k)).collect::<Vec<_>>());
-        let here: Vec<usize> = [1, 2, 3, 5, 6, 7, 8].into_iter().filter(|&k| !ok(k)).collect();
+        let here: Vec<usize> = [1, 2, 3, 5, 6, 7, 8]
+            .into_iter()
+            .filter(|&k| !ok(k))
+            .collect();
         (here, other.join().unwrap_or_else(|_| vec![0]))
     });
     match a.first().or(b.first()) {
@@ -369,4 +376,109 @@ pub(crate) fn read_in_place_of(
     snapshot
         .with_storage(parts)
         .map_err(|why| corrupt(path, &why))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::Gazetteer;
+
+    /// Makes the checksums of a snapshot file again after a change: what a
+    /// writer that knows the format could make, so that only the checks of
+    /// the rows and offsets stand between it and the answers.
+    fn reseal(bytes: &mut [u8]) {
+        let fp = Fingerprint {
+            len: u64_at(bytes, 18),
+            hash: u64_at(bytes, 26),
+        };
+        let table: Vec<(u64, u64, u64)> = (0..SECTIONS)
+            .map(|k| {
+                let at = FIXED_LEN + k * 24;
+                let (o, l) = (u64_at(bytes, at), u64_at(bytes, at + 8));
+                let sum = checksum(&bytes[o as usize..(o + l) as usize], fp.hash, k);
+                (o, l, sum)
+            })
+            .collect();
+        let head = header(fp, u64_at(bytes, 34), &table);
+        bytes[..BODY_START].copy_from_slice(&head);
+    }
+
+    #[test]
+    fn values_no_practice_has_are_refused_even_under_good_checksums() {
+        let dir = tempfile::tempdir().unwrap();
+        let ps = crate::synthetic::practices(Gazetteer::bundled(), 50, 4);
+        let s = Snapshot::new(ps);
+        let fp = Fingerprint {
+            len: 1234,
+            hash: 99,
+        };
+        let path = dir.path().join("s");
+        write(&path, fp, &s).unwrap();
+        let good = std::fs::read(&path).unwrap();
+        let section = |k: usize| u64_at(&good, FIXED_LEN + k * 24) as usize;
+        let rows = section(2);
+        type Change = Box<dyn Fn(&mut Vec<u8>)>;
+        let cases: Vec<(&str, Change)> = vec![
+            (
+                "NaN latitude",
+                Box::new(|b| b[rows + 8..rows + 16].copy_from_slice(&f64::NAN.to_le_bytes())),
+            ),
+            (
+                "infinite longitude",
+                Box::new(|b| b[rows + 40..rows + 48].copy_from_slice(&f64::INFINITY.to_le_bytes())),
+            ),
+            (
+                "latitude 1e300",
+                Box::new(|b| b[rows + 8..rows + 16].copy_from_slice(&1e300f64.to_le_bytes())),
+            ),
+            (
+                "unit id out of range",
+                Box::new(|b| b[rows + 30..rows + 32].copy_from_slice(&60000u16.to_le_bytes())),
+            ),
+            (
+                "record ends out of order",
+                Box::new(|b| {
+                    let e = section(1) + 8;
+                    b[e..e + 8].copy_from_slice(&0u64.to_le_bytes())
+                }),
+            ),
+            (
+                "a record end past its bytes",
+                Box::new(|b| {
+                    let e = section(1) + 49 * 8;
+                    b[e..e + 8].copy_from_slice(&u64::MAX.to_le_bytes())
+                }),
+            ),
+            (
+                "id map out of range",
+                Box::new(|b| {
+                    let e = section(8);
+                    b[e..e + 4].copy_from_slice(&500u32.to_le_bytes())
+                }),
+            ),
+        ];
+        for (what, change) in cases {
+            let mut bad = good.clone();
+            change(&mut bad);
+            reseal(&mut bad);
+            std::fs::write(&path, &bad).unwrap();
+            let r = std::panic::catch_unwind(|| read(&path, fp).map(|_| ()));
+            assert!(
+                matches!(r, Ok(Err(SnapshotFileError::Corrupt { .. }))),
+                "{what}: {r:?}"
+            );
+        }
+        // Not resealed, a changed byte fails its checksum.
+        let mut bad = good.clone();
+        bad[rows + 3] ^= 1;
+        std::fs::write(&path, &bad).unwrap();
+        let e = read(&path, fp)
+            .err()
+            .expect("a flipped byte is seen")
+            .to_string();
+        assert!(e.contains("section 2 does not match its checksum"), "{e}");
+        // The good file reads.
+        std::fs::write(&path, &good).unwrap();
+        assert_eq!(read(&path, fp).unwrap().len(), 50);
+    }
 }

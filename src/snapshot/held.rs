@@ -74,8 +74,7 @@ impl Snapshot {
         let mut points = Vec::with_capacity(if index.is_some() { 0 } else { n });
         for i in 0..n as u32 {
             let row = parts.attrs.get(i);
-            row.check(admins)
-                .map_err(|why| format!("row {i}: {why}"))?;
+            row.check(admins).map_err(|why| format!("row {i}: {why}"))?;
             match row.lon_lat() {
                 Some((lon, lat)) if index.is_none() => points.push((i, lon, lat)),
                 Some(_) => {}
