@@ -417,8 +417,8 @@ mod tests {
         let good = std::fs::read(&path).unwrap();
         let section = |k: usize| u64_at(&good, FIXED_LEN + k * 24) as usize;
         let rows = section(2);
-        type Change = Box<dyn Fn(&mut Vec<u8>)>;
-        let cases: Vec<(&str, Change)> = vec![
+        type Change<'a> = Box<dyn Fn(&mut Vec<u8>) + 'a>;
+        let cases: Vec<(&str, Change<'_>)> = vec![
             (
                 "NaN latitude",
                 Box::new(|b| b[rows + 8..rows + 16].copy_from_slice(&f64::NAN.to_le_bytes())),
