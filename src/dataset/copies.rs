@@ -63,6 +63,7 @@ pub(super) fn open(dataset: &Path, len: u64) -> Result<(Snapshot, u64), Snapshot
     }
     let visible = snapshot_file_path(dataset);
     let mut from = file::open(&visible, false)?;
+    file::check_head(&from, &visible, len)?;
     let io = |e: FileError| SnapshotFileError::Io {
         path: e.path,
         source: e.source,

@@ -160,30 +160,51 @@ fn corrupt(path: &Path, message: &str) -> SnapshotFileError {
     }
 }
 
+/// The sections read to build the R-tree and the id map (offsets, rows, admin
+/// codes, id map), checked before anything is built from them.
+const SMALL: [usize; 6] = [1, 2, 3, 5, 7, 8];
+/// The large sections (records, prepared features, search text), checked
+/// while the R-tree is built.
+const LARGE: [usize; 3] = [0, 4, 6];
+
 /// Reads the snapshot an open snapshot file (`path` names it in errors) holds
 /// when it was made from a dataset of size `len`, and returns it with the
 /// dataset hash it names; the caller checks the hash. The file is mapped,
-/// every section is checked against its checksum and the rows are checked as
-/// the R-tree is built from them; then the parts are used in place. The file
-/// must be one nothing else writes to while it is mapped (see the dataset's
-/// private copy).
+/// every section is checked against its checksum (the large ones on a second
+/// thread while the R-tree is built) and the rows are checked as the R-tree
+/// is built from them; then the parts are used in place. The file must be one
+/// nothing else writes to while it is mapped (see the dataset's private copy).
 pub(crate) fn read_unchecked(
     file: &std::fs::File,
     path: &Path,
     len: u64,
 ) -> Result<(Snapshot, u64), SnapshotFileError> {
-    let (parts, hash) = read_parts(file, path, len)?;
-    let snapshot = Snapshot::from_parts(parts, hash, None).map_err(|why| corrupt(path, &why))?;
-    Ok((snapshot, hash))
+    let (parts, head) = read_parts(file, path, len)?;
+    let records = parts.records.clone();
+    let (snapshot, large) = std::thread::scope(|s| {
+        let large = s.spawn(|| {
+            check_sections(file, &head, path, &LARGE)?;
+            check_records(&records, path)
+        });
+        let snapshot = Snapshot::from_parts(parts, head.fp.hash, None);
+        let large = large
+            .join()
+            .unwrap_or_else(|_| Err(corrupt(path, "checking the records failed")));
+        (snapshot, large)
+    });
+    large?;
+    let snapshot = snapshot.map_err(|why| corrupt(path, &why))?;
+    Ok((snapshot, head.fp.hash))
 }
 
-/// The parts a snapshot file holds, mapped and checked against their
-/// checksums, and the dataset hash it names.
+/// The parts a snapshot file holds, mapped, and its header; the sections in
+/// [`SMALL`] are checked against their checksums, the others are the
+/// caller's to check.
 fn read_parts(
     file: &std::fs::File,
     path: &Path,
     len: u64,
-) -> Result<(Parts, u64), SnapshotFileError> {
+) -> Result<(Parts, Header), SnapshotFileError> {
     let io = |source| SnapshotFileError::Io {
         path: path.to_path_buf(),
         source,
@@ -194,7 +215,7 @@ fn read_parts(
     // part is checked against its checksum before it is used and everything
     // read is bounds-checked.
     #[allow(unsafe_code)]
-    let map = unsafe { memmap2::MmapOptions::new().populate().map(file) }.map_err(io)?;
+    let map = unsafe { memmap2::Mmap::map(file) }.map_err(io)?;
     let head = check_header(&map, len, path)?;
     let n = usize::try_from(head.count).map_err(|_| corrupt(path, "record count"))?;
     let base = Arc::new(Backing::Mapped(map));
@@ -207,7 +228,7 @@ fn read_parts(
         })
         .collect::<Option<_>>()
         .ok_or_else(|| corrupt(path, "a section is outside the file"))?;
-    check_sections(&blobs, &head, path)?;
+    check_sections(file, &head, path, &SMALL)?;
     let column = |b: usize, e: usize, what: &str| {
         Column::new(blobs[b].clone(), blobs[e].clone(), n).ok_or_else(|| corrupt(path, what))
     };
@@ -225,40 +246,89 @@ fn read_parts(
         search_text: column(6, 7, "search texts")?,
         by_id: blobs[8].clone(),
     };
-    // The first and the last records decode: a cheap check of the records.
-    for i in [0, n.saturating_sub(1)].into_iter().take(n.min(2)) {
-        decode_record(parts.records.get(i as u32)).map_err(|message| {
-            SnapshotFileError::Corrupt {
-                path: path.to_path_buf(),
-                record: i as u64,
-                message,
-            }
-        })?;
-    }
-    Ok((parts, head.fp.hash))
+    Ok((parts, head))
 }
 
-/// Checks every section against its checksum, the large ones on a second
-/// thread.
-fn check_sections(blobs: &[Blob], head: &Header, path: &Path) -> Result<(), SnapshotFileError> {
-    let hash = head.fp.hash;
-    let ok = |k: usize| checksum(&blobs[k], hash, k) == head.table[k].2;
-    // The prepared features and the records are the two largest.
-    let (a, b) = std::thread::scope(|s| {
-        let other = s.spawn(|| [4, 0].into_iter().filter(|&k| !ok(k)).collect::<Vec<_>>());
-        let here: Vec<usize> = [1, 2, 3, 5, 6, 7, 8]
-            .into_iter()
-            .filter(|&k| !ok(k))
-            .collect();
-        (here, other.join().unwrap_or_else(|_| vec![0]))
-    });
-    match a.first().or(b.first()) {
-        None => Ok(()),
-        Some(k) => Err(corrupt(
-            path,
-            &format!("section {k} does not match its checksum"),
-        )),
+/// Checks only the header of an open snapshot file (see [`check_header`]):
+/// whether it is worth copying.
+pub(crate) fn check_head(
+    file: &std::fs::File,
+    path: &Path,
+    len: u64,
+) -> Result<(), SnapshotFileError> {
+    let mut head = vec![0; BODY_START];
+    match read_exact_at(file, &mut head, 0) {
+        Ok(()) => check_header(&head, len, path).map(|_| ()),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(SnapshotFileError::Stale {
+            path: path.to_path_buf(),
+        }),
+        Err(source) => Err(SnapshotFileError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
+}
+
+/// The first and the last records decode: a cheap check of the records
+/// (their bytes are checked by the checksum).
+fn check_records(records: &Column, path: &Path) -> Result<(), SnapshotFileError> {
+    let n = records.ends.len() / 8;
+    for i in [0, n.saturating_sub(1)].into_iter().take(n.min(2)) {
+        decode_record(records.get(i as u32)).map_err(|message| SnapshotFileError::Corrupt {
+            path: path.to_path_buf(),
+            record: i as u64,
+            message,
+        })?;
+    }
+    Ok(())
+}
+
+/// Checks sections against their checksums. They are read with `pread`, not
+/// through the mapping, so that checking a file does not make all of it
+/// resident in the server (only the parts queries read are).
+fn check_sections(
+    file: &std::fs::File,
+    head: &Header,
+    path: &Path,
+    which: &[usize],
+) -> Result<(), SnapshotFileError> {
+    let mut buf = vec![0u8; 1 << 20];
+    for &k in which {
+        let (at, len, want) = head.table[k];
+        let mut sum = xxhash_rust::xxh3::Xxh3::with_seed(seed(head.fp.hash, k));
+        let mut done = 0;
+        while done < len {
+            let n = (len - done).min(buf.len() as u64) as usize;
+            read_exact_at(file, &mut buf[..n], at + done).map_err(|source| {
+                SnapshotFileError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
+            sum.update(&buf[..n]);
+            done += n as u64;
+        }
+        if sum.digest() != want {
+            return Err(corrupt(
+                path,
+                &format!("section {k} does not match its checksum"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(not(unix))]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    use std::io::Read;
+    let mut f = file.try_clone()?;
+    f.seek(SeekFrom::Start(at))?;
+    f.read_exact(buf)
 }
 
 /// Reads the snapshot a snapshot file holds when it was made from a dataset
@@ -367,7 +437,10 @@ pub(crate) fn read_in_place_of(
     fp: Fingerprint,
     snapshot: &Snapshot,
 ) -> Result<Snapshot, SnapshotFileError> {
-    let (parts, hash) = read_parts(file, path, fp.len)?;
+    let (parts, head) = read_parts(file, path, fp.len)?;
+    check_sections(file, &head, path, &LARGE)?;
+    check_records(&parts.records, path)?;
+    let hash = head.fp.hash;
     if hash != fp.hash || hash != snapshot.version() {
         return Err(SnapshotFileError::Stale {
             path: path.to_path_buf(),
