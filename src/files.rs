@@ -115,7 +115,7 @@ pub fn write_atomically(
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> Result<(), FileError> {
     let old = std::fs::metadata(path).ok();
-    write_atomically_like(path, old.as_ref(), write)
+    write_with_mode(path, old.as_ref(), 0, write)
 }
 
 /// [`write_atomically`] giving the new file the mode and owner of `like` (the
@@ -124,6 +124,17 @@ pub fn write_atomically(
 pub fn write_atomically_like(
     path: &Path,
     like: Option<&std::fs::Metadata>,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), FileError> {
+    write_with_mode(path, like, 0o600, write)
+}
+
+/// [`write_atomically`] with the mode and owner of `like` (or
+/// [`NEW_FILE_MODE`]), plus the mode bits `at_least`.
+fn write_with_mode(
+    path: &Path,
+    like: Option<&std::fs::Metadata>,
+    at_least: u32,
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> Result<(), FileError> {
     let io = |source| FileError {
@@ -137,7 +148,7 @@ pub fn write_atomically_like(
         .tempfile_in(&dir)
         .map_err(io)?;
     write(tmp.as_file_mut()).map_err(io)?;
-    keep_mode_and_owner(tmp.as_file(), like).map_err(io)?;
+    keep_mode_and_owner(tmp.as_file(), like, at_least).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     if let Ok(d) = std::fs::File::open(&dir) {
@@ -147,9 +158,13 @@ pub fn write_atomically_like(
 }
 
 #[cfg(unix)]
-fn keep_mode_and_owner(f: &std::fs::File, old: Option<&std::fs::Metadata>) -> std::io::Result<()> {
+fn keep_mode_and_owner(
+    f: &std::fs::File,
+    old: Option<&std::fs::Metadata>,
+    at_least: u32,
+) -> std::io::Result<()> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    let mode = old.map_or(NEW_FILE_MODE, |m| m.mode() & 0o7777 | 0o600);
+    let mode = old.map_or(NEW_FILE_MODE, |m| m.mode() & 0o7777) | at_least;
     f.set_permissions(std::fs::Permissions::from_mode(mode))?;
     if let Some(m) = old {
         let mine = f.metadata()?;
@@ -166,7 +181,11 @@ fn keep_mode_and_owner(f: &std::fs::File, old: Option<&std::fs::Metadata>) -> st
 }
 
 #[cfg(not(unix))]
-fn keep_mode_and_owner(f: &std::fs::File, old: Option<&std::fs::Metadata>) -> std::io::Result<()> {
+fn keep_mode_and_owner(
+    f: &std::fs::File,
+    old: Option<&std::fs::Metadata>,
+    _at_least: u32,
+) -> std::io::Result<()> {
     if let Some(m) = old {
         f.set_permissions(m.permissions())?;
     }

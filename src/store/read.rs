@@ -564,12 +564,10 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
     Ok(practices)
 }
 
-/// Opens a dataset file for reading.
+/// Opens a dataset file for reading (a regular file only: a FIFO or device
+/// is refused at once).
 pub fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, StoreError> {
-    let f = std::fs::File::open(path).map_err(|source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let f = crate::files::open_regular(path, false)?;
     Ok(std::io::BufReader::with_capacity(1 << 18, f))
 }
 
