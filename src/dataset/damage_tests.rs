@@ -30,10 +30,53 @@ fn sections(bytes: &[u8]) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// Starts from `bytes` as the snapshot file at `target` (the visible path or
-/// the private copy, the other removed) and checks the start serves the
-/// CSV's answers, without panicking.
-fn start_serves_the_csv(path: &Path, want: &[Practice], bytes: &[u8], private: bool, what: &str) {
+/// A query that reads the R-tree.
+fn near() -> crate::query::Filter {
+    crate::query::Filter {
+        near: Some(crate::query::Near {
+            lon: 19.9,
+            lat: 50.0,
+            radius_km: None,
+            k: Some(9),
+        }),
+        ..Default::default()
+    }
+}
+
+/// What a snapshot answers: its practices, neighbours, extent and the size of
+/// its R-tree.
+type Answers = (
+    Vec<Practice>,
+    crate::query::Matches,
+    Option<crate::geo_util::Bbox>,
+    usize,
+);
+
+/// The answers of a snapshot, asking also what reads the admin table and the
+/// id map.
+fn answers(s: &Snapshot, want: &[Practice]) -> Answers {
+    let ids: Vec<u32> = (0..s.len() as u32).collect();
+    for level in [
+        crate::gazetteer::AdminLevel::Gmina,
+        crate::gazetteer::AdminLevel::Voivodeship,
+    ] {
+        s.unit_counts(&ids, level);
+    }
+    for p in want.iter().step_by(7) {
+        assert_eq!(s.by_id(&p.id).as_ref(), Some(p), "by id");
+    }
+    (
+        s.practices().collect(),
+        s.query(&near()),
+        s.extent(),
+        s.index().len(),
+    )
+}
+
+/// Starts from `bytes` as the snapshot file at the visible path or the
+/// private copy (the other removed) and checks the start answers as `want`
+/// (the CSV's), without panicking.
+fn start_serves_the_csv(path: &Path, want: &Answers, bytes: &[u8], private: bool, what: &str) {
     let (visible, copy) = (snapshot_file_path(path), copies::private_copy(path));
     let _ = std::fs::remove_file(&visible);
     let _ = std::fs::remove_file(&copy);
@@ -43,51 +86,17 @@ fn start_serves_the_csv(path: &Path, want: &[Practice], bytes: &[u8], private: b
     std::fs::write(if private { &copy } else { &visible }, bytes).unwrap();
     let started = std::panic::catch_unwind(|| {
         let loaded = load(path).expect("a start loads");
-        let s = &loaded.snapshot;
-        let got: Vec<Practice> = s.practices().collect();
-        let ids: Vec<u32> = (0..s.len() as u32).collect();
-        for level in [
-            crate::gazetteer::AdminLevel::Gmina,
-            crate::gazetteer::AdminLevel::Voivodeship,
-        ] {
-            s.unit_counts(&ids, level);
-        }
-        for p in want.iter().step_by(7) {
-            assert_eq!(s.by_id(&p.id).as_ref(), Some(p), "{what}: by id");
-        }
-        let near = crate::query::Filter {
-            near: Some(crate::query::Near {
-                lon: 19.9,
-                lat: 50.0,
-                radius_km: None,
-                k: Some(9),
-            }),
-            ..Default::default()
-        };
-        (got, s.query(&near), s.extent(), s.index().len())
+        answers(&loaded.snapshot, &want.0)
     });
-    let (got, near, extent, placed) =
-        started.unwrap_or_else(|_| panic!("{what}: the start panicked"));
-    assert!(got == want, "{what}: other practices than the CSV's");
-    let fresh = Snapshot::new(want.to_vec());
-    let q = crate::query::Filter {
-        near: Some(crate::query::Near {
-            lon: 19.9,
-            lat: 50.0,
-            radius_km: None,
-            k: Some(9),
-        }),
-        ..Default::default()
-    };
-    assert_eq!(near, fresh.query(&q), "{what}: other neighbours");
-    assert_eq!(extent, fresh.extent(), "{what}: another extent");
-    assert_eq!(placed, fresh.index().len(), "{what}: another R-tree");
+    let got = started.unwrap_or_else(|_| panic!("{what}: the start panicked"));
+    assert!(got == *want, "{what}: other answers than the CSV's");
 }
 
 #[test]
 fn no_damaged_snapshot_file_changes_an_answer_or_panics() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, want, good) = saved(dir.path(), 400, 11);
+    let (path, practices, good) = saved(dir.path(), 400, 11);
+    let want = answers(&Snapshot::new(practices.clone()), &practices);
     let mut rng = SmallRng::seed_from_u64(20);
     let mut trials = 0;
     for private in [false, true] {
@@ -161,7 +170,7 @@ fn no_damaged_snapshot_file_changes_an_answer_or_panics() {
 #[test]
 fn a_fifo_at_either_path_is_refused_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, want, _) = saved(dir.path(), 30, 3);
+    let (path, practices, _) = saved(dir.path(), 30, 3);
     let fifo = |p: &Path| {
         let _ = std::fs::remove_file(p);
         let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
@@ -174,7 +183,7 @@ fn a_fifo_at_either_path_is_refused_at_once() {
     fifo(&copies::private_copy(&path));
     let loaded = load(&path).unwrap();
     assert!(!loaded.from_snapshot_file);
-    assert_eq!(loaded.snapshot.practices().collect::<Vec<_>>(), want);
+    assert_eq!(loaded.snapshot.practices().collect::<Vec<_>>(), practices);
     // A FIFO as the dataset: a clear error, not a wait.
     let csv = dir.path().join("fifo.csv");
     fifo(&csv);
