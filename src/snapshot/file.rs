@@ -164,7 +164,7 @@ fn corrupt(path: &Path, message: &str) -> SnapshotFileError {
 /// codes, id map), checked before anything is built from them.
 const SMALL: [usize; 6] = [1, 2, 3, 5, 7, 8];
 /// The large sections (records, prepared features, search text), checked
-/// while the R-tree is built.
+/// while the R-tree is built; the prepared features are the largest.
 const LARGE: [usize; 3] = [0, 4, 6];
 
 /// Reads the snapshot an open snapshot file (`path` names it in errors) holds
@@ -182,14 +182,19 @@ pub(crate) fn read_unchecked(
     let (parts, head) = read_parts(file, path, len)?;
     let records = parts.records.clone();
     let (snapshot, large) = std::thread::scope(|s| {
-        let large = s.spawn(|| {
-            check_sections(file, &head, path, &LARGE)?;
+        // The prepared features on one thread, the records and the search
+        // text on another, beside the R-tree's build.
+        let prepared = s.spawn(|| check_sections(file, &head, path, &LARGE[1..2]));
+        let others = s.spawn(|| {
+            check_sections(file, &head, path, &[LARGE[0], LARGE[2]])?;
             check_records(&records, path)
         });
         let snapshot = Snapshot::from_parts(parts, head.fp.hash, None);
-        let large = large
-            .join()
-            .unwrap_or_else(|_| Err(corrupt(path, "checking the records failed")));
+        let failed = || Err(corrupt(path, "checking the sections failed"));
+        let large = [prepared, others]
+            .into_iter()
+            .map(|t| t.join().unwrap_or_else(|_| failed()))
+            .collect::<Result<Vec<()>, _>>();
         (snapshot, large)
     });
     large?;
