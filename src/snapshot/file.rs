@@ -1,19 +1,26 @@
 //! The snapshot file: the validated practices of a dataset in a binary form
 //! that loads without re-reading and re-validating the CSV.
 //!
-//! The server writes it beside the dataset (`practices.csv` →
-//! `practices.csv.snapshot`) after loading the CSV, and on the next start uses it
-//! only when its header names the dataset's current content: the file's size and
-//! xxh3 hash ([`Fingerprint`]) and this format's version. Anything else — a
-//! missing, stale, truncated or foreign file — is ignored and the CSV is loaded
-//! (that choice is the dataset's; here is only the format).
+//! The server writes it after loading the CSV (its own private copy, which it
+//! maps, and the visible `practices.csv.snapshot` beside the dataset: that
+//! choice is the dataset's, see `dataset::copies`; here is only the format)
+//! and on the next start uses it only when its header names the dataset's
+//! current content — the file's size and xxh3 hash ([`Fingerprint`]) and this
+//! format's version — and every check passes. A missing, stale, damaged or
+//! foreign file is not used and the CSV is loaded.
 //!
 //! Layout: [`MAGIC`], format version (u32 LE), dataset size (u64 LE), dataset
-//! hash (u64 LE), record count (u64 LE), then length-prefixed sections: the
-//! records in postcard and their end offsets; the placed points (index, lon,
-//! lat); the prepared summary features and their ends; the folded search text
-//! and its ends; the id map. Everything derived is stored, so a restart decodes
-//! the records (on two threads, beside the R-tree's bulk load) and reads the rest.
+//! hash (u64 LE), record count (u64 LE), the section table (offset, length and
+//! xxh3-64 checksum of each section, u64 LE, the checksum seeded by the
+//! dataset's hash and the section's place) and the header's own checksum;
+//! then the sections, each at a multiple of 8: the records in postcard and
+//! their end offsets; the rows; the admin codes; the prepared summary
+//! features and their ends; the folded search text and its ends; the id map.
+//! Every section is checked against its checksum before it is used, and the
+//! rows, offsets and id map are checked as the snapshot is made from them
+//! (see `Snapshot::from_parts`), so no file can make a start panic or a query
+//! read outside what it holds. Everything derived is stored: a restart builds
+//! only the R-tree (from the rows).
 
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
