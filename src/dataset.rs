@@ -18,7 +18,7 @@ use arc_swap::ArcSwap;
 use crate::files::{self, ContentWatch, Fingerprint};
 use crate::personal;
 use crate::practice::Practice;
-use crate::snapshot::file::{self, SnapshotFileError};
+use crate::snapshot::file::SnapshotFileError;
 use crate::snapshot::{Snapshot, SnapshotBuilder};
 use crate::store::{self, RowError, StoreError};
 
@@ -30,12 +30,14 @@ pub trait Source: Sync {
     fn fingerprint(&self) -> Result<Fingerprint, StoreError>;
 
     /// Hands every valid practice to `each` with its position (the CSV's
-    /// line), in order; returns the problems of the invalid ones, or the error
-    /// that stopped reading.
+    /// line), in order; returns the problems of the invalid ones and what
+    /// was read (its fingerprint, stamped before reading, so that a change
+    /// during the read is seen by the next check), or the error that stopped
+    /// reading.
     fn read_each(
         &self,
         each: &mut (dyn FnMut(&Practice, u64) + Send),
-    ) -> Result<Vec<RowError>, StoreError>;
+    ) -> Result<(Vec<RowError>, ContentWatch), StoreError>;
 }
 
 /// The dataset's CSV file as a [`Source`].
@@ -50,17 +52,30 @@ impl Source for Csv<'_> {
     fn read_each(
         &self,
         each: &mut (dyn FnMut(&Practice, u64) + Send),
-    ) -> Result<Vec<RowError>, StoreError> {
-        store::read_each(store::open(self.0)?, self.0, |batch| {
-            for (p, line) in batch.iter() {
-                each(p, *line);
-            }
-        })
+    ) -> Result<(Vec<RowError>, ContentWatch), StoreError> {
+        let io = |source| StoreError::Io {
+            path: self.0.to_path_buf(),
+            source,
+        };
+        let file = files::open_regular(self.0, false)?;
+        let stamp = files::Stamp::of(&file).map_err(io)?;
+        let mut read = files::Hashing::new(file);
+        let errors = store::read_each(
+            std::io::BufReader::with_capacity(1 << 18, &mut read),
+            self.0,
+            |batch| {
+                for (p, line) in batch.iter() {
+                    each(p, *line);
+                }
+            },
+        )?;
+        Ok((errors, ContentWatch::from_read(stamp, read.fingerprint())))
     }
 }
 
 /// The snapshot file that belongs to a dataset file (`practices.csv` →
-/// `practices.csv.snapshot`).
+/// `practices.csv.snapshot`): the copy operators see, may delete or replace.
+/// The server maps its own private copy (see [`copies`]).
 pub fn snapshot_file_path(dataset: &Path) -> PathBuf {
     let mut name = dataset.file_name().unwrap_or_default().to_os_string();
     name.push(".snapshot");
@@ -71,8 +86,10 @@ pub fn snapshot_file_path(dataset: &Path) -> PathBuf {
 pub struct Loaded {
     /// The snapshot, versioned by the dataset's content hash.
     pub snapshot: Snapshot,
-    /// The dataset's fingerprint when it was read.
+    /// The fingerprint of the dataset's bytes that were read.
     pub fingerprint: Fingerprint,
+    /// The watch of the dataset from what was read (stamped before reading).
+    pub watch: ContentWatch,
     /// Whether the snapshot file was used (else the CSV was read and validated).
     pub from_snapshot_file: bool,
 }
@@ -110,56 +127,51 @@ pub fn load(dataset: &Path) -> Result<Loaded, StoreError> {
 /// stale or broken snapshot file is logged and ignored; the CSV decides.
 pub fn load_with(dataset: &Path, publish_personal: bool) -> Result<Loaded, StoreError> {
     let t = std::time::Instant::now();
-    let csv = Csv(dataset);
-    let len = std::fs::metadata(dataset)
+    let len = files::open_regular(dataset, false)?
+        .metadata()
         .map_err(|source| StoreError::Io {
             path: dataset.to_path_buf(),
             source,
         })?
         .len();
-    let snap_path = snapshot_file_path(dataset);
-    // The dataset is hashed on one thread while the snapshot file is mapped
-    // and its R-tree built on another; the hash then decides. Without a
-    // usable snapshot file the CSV is read at once, the hash finishing beside.
+    // The dataset is hashed on one thread while the snapshot file is mapped,
+    // checked and its R-tree built on another; the hash then decides. Without
+    // a snapshot file the CSV is read at once (and hashed as it is read).
     std::thread::scope(|s| {
-        let hashing = s.spawn(|| {
-            let fp = csv.fingerprint();
-            tracing::debug!(ms = t.elapsed().as_millis() as u64, "dataset hashed");
-            fp
-        });
-        let hashed = || hashing.join().expect("hashing does not panic");
-        let (snapshot, fingerprint) = match file::read_unchecked(&snap_path, len) {
-            Ok((snapshot, hash)) => {
-                let fingerprint = hashed()?;
-                if hash == snapshot_key(fingerprint, publish_personal).hash
-                    && len == fingerprint.len
-                {
-                    tracing::debug!(ms = t.elapsed().as_millis() as u64, "snapshot file read");
-                    return Ok(Loaded {
-                        snapshot,
-                        fingerprint,
-                        from_snapshot_file: true,
-                    });
+        if copies::any(dataset) {
+            let hashing = s.spawn(|| {
+                let read = files::read_stamped(dataset);
+                tracing::debug!(ms = t.elapsed().as_millis() as u64, "dataset hashed");
+                read
+            });
+            match copies::open(dataset, len) {
+                Ok((snapshot, hash)) => {
+                    let (stamp, fingerprint) = hashing.join().expect("hashing does not panic")?;
+                    if hash == snapshot_key(fingerprint, publish_personal).hash
+                        && len == fingerprint.len
+                    {
+                        tracing::debug!(ms = t.elapsed().as_millis() as u64, "snapshot file read");
+                        return Ok(Loaded {
+                            snapshot,
+                            fingerprint,
+                            watch: ContentWatch::from_read(stamp, fingerprint),
+                            from_snapshot_file: true,
+                        });
+                    }
+                    tracing::info!(
+                        path = %snapshot_file_path(dataset).display(),
+                        "snapshot file made from another version of the dataset; reading the CSV"
+                    );
                 }
-                tracing::info!(
-                    path = %snap_path.display(),
-                    "snapshot file made from another version of the dataset; reading the CSV"
-                );
-                from_csv(dataset, len, publish_personal, || Ok(fingerprint))?
+                Err(e) => copies::log_unused(&e),
             }
-            Err(e) => {
-                match e {
-                    SnapshotFileError::Io { source, .. }
-                        if source.kind() == std::io::ErrorKind::NotFound => {}
-                    e => tracing::info!(reason = %e, "snapshot file not used; reading the CSV"),
-                }
-                from_csv(dataset, len, publish_personal, hashed)?
-            }
-        };
+        }
+        let (snapshot, watch) = from_csv(dataset, len, publish_personal)?;
         tracing::debug!(ms = t.elapsed().as_millis() as u64, "CSV read");
         Ok(Loaded {
             snapshot,
-            fingerprint,
+            fingerprint: watch.fingerprint(),
+            watch,
             from_snapshot_file: false,
         })
     })
@@ -169,15 +181,16 @@ pub fn load_with(dataset: &Path, publish_personal: bool) -> Result<Loaded, Store
 /// snapshot: each valid row is encoded as it is read (see
 /// [`store::read_each`]), so no record of the whole file is held at once; the
 /// large columns go to temporary files beside it (see
-/// [`SnapshotBuilder::spilling_to`]). `fingerprint`, asked once
-/// the rows are read, versions the snapshot. Fails as [`store::load`] does.
+/// [`SnapshotBuilder::spilling_to`]). The snapshot is versioned by the
+/// fingerprint of the bytes read keyed with `publish_personal`
+/// ([`snapshot_key`]); the watch of what was read is returned with it. Fails
+/// as [`store::load`] does.
 fn from_csv(
     dataset: &Path,
     len: u64,
     publish_personal: bool,
-    fingerprint: impl FnOnce() -> Result<Fingerprint, StoreError>,
-) -> Result<(Snapshot, Fingerprint), StoreError> {
-    from_csv_spilling(dataset, len, publish_personal, fingerprint, |dir| {
+) -> Result<(Snapshot, ContentWatch), StoreError> {
+    from_csv_spilling(dataset, len, publish_personal, |dir| {
         SnapshotBuilder::spilling_to(dir, len)
     })
 }
@@ -190,9 +203,8 @@ fn from_csv_spilling(
     dataset: &Path,
     len: u64,
     publish_personal: bool,
-    fingerprint: impl FnOnce() -> Result<Fingerprint, StoreError>,
     spilling: impl FnOnce(&Path) -> std::io::Result<SnapshotBuilder>,
-) -> Result<(Snapshot, Fingerprint), StoreError> {
+) -> Result<(Snapshot, ContentWatch), StoreError> {
     let dir = files::parent_dir(dataset);
     let in_memory = || SnapshotBuilder::with_capacity(0, len).publishing_personal(publish_personal);
     let builder = match spilling(&dir) {
@@ -202,20 +214,21 @@ fn from_csv_spilling(
             in_memory()
         }
     };
-    let (builder, mut errors, mut lines) = read_rows(&Csv(dataset), builder)?;
-    let fingerprint = fingerprint()?;
-    let version = snapshot_key(fingerprint, publish_personal).hash;
+    let (builder, mut errors, mut lines, mut read) = read_rows(&Csv(dataset), builder)?;
+    let version = |read: &ContentWatch| snapshot_key(read.fingerprint(), publish_personal).hash;
     // Only the ids of the valid rows are checked, as `store::load` does.
-    let (snapshot, duplicates) = match builder.finish(version) {
+    let (snapshot, duplicates) = match builder.finish(version(&read)) {
         Ok(built) => built,
         Err(e) => {
             tracing::warn!(dir = %dir.display(), error = %e, "temporary files beside the dataset failed; reading the CSV again, in memory");
             let builder;
-            (builder, errors, lines) = read_rows(&Csv(dataset), in_memory())?;
-            builder.finish(version).map_err(|source| StoreError::Io {
-                path: dir.clone(),
-                source,
-            })?
+            (builder, errors, lines, read) = read_rows(&Csv(dataset), in_memory())?;
+            builder
+                .finish(version(&read))
+                .map_err(|source| StoreError::Io {
+                    path: dir.clone(),
+                    source,
+                })?
         }
     };
     tracing::debug!("id map sorted and R-tree built");
@@ -225,26 +238,28 @@ fn from_csv_spilling(
             .map(|(i, id)| store::duplicate_id(dataset, lines[*i as usize], id)),
     );
     store::no_problems(errors)?;
-    Ok((snapshot, fingerprint))
+    Ok((snapshot, read))
 }
 
 /// Reads a source's valid practices into `builder`: the builder, the
-/// problems of the invalid ones and the position (line) of each valid one.
+/// problems of the invalid ones, the position (line) of each valid one and
+/// what was read.
 fn read_rows(
     source: &impl Source,
     mut builder: SnapshotBuilder,
-) -> Result<(SnapshotBuilder, Vec<RowError>, Vec<u64>), StoreError> {
+) -> Result<(SnapshotBuilder, Vec<RowError>, Vec<u64>, ContentWatch), StoreError> {
     let mut lines = Vec::new();
-    let errors = source.read_each(&mut |p, line| {
+    let (errors, read) = source.read_each(&mut |p, line| {
         builder.push(p);
         lines.push(line);
     })?;
     tracing::debug!(rows = lines.len(), "CSV rows read and encoded");
-    Ok((builder, errors, lines))
+    Ok((builder, errors, lines, read))
 }
 
-/// Writes the snapshot file for a dataset loaded from its CSV, unless the
-/// dataset changed while it was read (then the next load decides again).
+/// Writes the snapshot file for a dataset loaded from its CSV (the private
+/// copy, then the visible one; see [`copies`]), unless the dataset changed
+/// since it was read (then the next load decides again).
 pub fn save_for(
     dataset: &Path,
     fingerprint: Fingerprint,
@@ -253,21 +268,19 @@ pub fn save_for(
     if files::fingerprint(dataset)? != fingerprint {
         return Ok(false);
     }
-    let key = key_of(fingerprint, snapshot);
-    file::write(&snapshot_file_path(dataset), key, snapshot)?;
+    copies::save(dataset, key_of(fingerprint, snapshot), snapshot)?;
     Ok(true)
 }
 
-/// The same snapshot read in place from the snapshot file just written for it
-/// (so its parts leave the heap), keeping its R-tree; `Err` gives it back when
-/// the file no longer holds it.
+/// The same snapshot read in place from the private copy of the snapshot
+/// file just written for it (so its parts leave the heap and its temporary
+/// files), keeping its R-tree; `Err` when the file no longer holds it.
 pub fn remap(
     dataset: &Path,
     fingerprint: Fingerprint,
     snapshot: &Snapshot,
 ) -> Result<Snapshot, SnapshotFileError> {
-    let key = key_of(fingerprint, snapshot);
-    file::read_in_place_of(&snapshot_file_path(dataset), key, snapshot)
+    copies::remap(dataset, key_of(fingerprint, snapshot), snapshot)
 }
 
 /// The dataset file could not be loaded.
@@ -311,6 +324,7 @@ pub fn load_snapshot(path: &Path, publish_personal: bool) -> Result<Loaded, Load
 pub fn clean_temp_files(path: &Path) {
     let cleaned = files::clean_temp_files(path).and_then(|mut a| {
         a.extend(files::clean_temp_files(&snapshot_file_path(path))?);
+        a.extend(files::clean_temp_files(&copies::private_copy(path))?);
         Ok(a)
     });
     match cleaned {
@@ -325,10 +339,17 @@ pub fn clean_temp_files(path: &Path) {
 
 /// Writes the snapshot file of a dataset just loaded from its CSV, on a
 /// blocking thread, so the next start skips the CSV; then serves the snapshot
-/// in `slot` from that file, mapped, so its parts leave the heap (unless the
-/// slot holds another snapshot by then).
+/// in `slot` from that file, mapped, so its parts leave the heap and its
+/// temporary files (unless the slot holds another snapshot by then). When the
+/// write fails (a full disk), the temporary files are closed at once (the
+/// parts they held move to memory) and [`watch`] tries again later. One save
+/// of a dataset runs at a time.
 pub fn save_snapshot_file(path: PathBuf, fingerprint: Fingerprint, slot: Arc<ArcSwap<Snapshot>>) {
+    let Some(saving) = Saving::start(&path) else {
+        return;
+    };
     tokio::task::spawn_blocking(move || {
+        let _saving = saving;
         let snapshot = slot.load_full();
         match save_for(&path, fingerprint, &snapshot) {
             Ok(true) => {
@@ -336,7 +357,16 @@ pub fn save_snapshot_file(path: PathBuf, fingerprint: Fingerprint, slot: Arc<Arc
             }
             Ok(false) => return,
             Err(e) => {
-                tracing::warn!(error = %e, "snapshot file not written");
+                tracing::warn!(error = %e, "snapshot file not written; trying again later");
+                if let Some(in_memory) = snapshot.without_temporary_files() {
+                    let before = slot.compare_and_swap(&snapshot, Arc::new(in_memory));
+                    if Arc::ptr_eq(&before, &snapshot) {
+                        tracing::info!(
+                            "temporary files closed; the dataset is held in memory until its snapshot file is written"
+                        );
+                        slot.load().warm_up();
+                    }
+                }
                 return;
             }
         }
@@ -353,6 +383,33 @@ pub fn save_snapshot_file(path: PathBuf, fingerprint: Fingerprint, slot: Arc<Arc
     });
 }
 
+/// The datasets whose snapshot file is being written in this process.
+static SAVING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A save of a dataset's snapshot file in progress; ends when dropped.
+struct Saving(PathBuf);
+
+impl Saving {
+    /// `None` when one is already in progress for this dataset.
+    fn start(path: &Path) -> Option<Saving> {
+        let mut saving = SAVING.lock().unwrap_or_else(|e| e.into_inner());
+        if saving.iter().any(|p| p == path) {
+            return None;
+        }
+        saving.push(path.to_path_buf());
+        Some(Saving(path.to_path_buf()))
+    }
+}
+
+impl Drop for Saving {
+    fn drop(&mut self) {
+        SAVING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|p| p != &self.0);
+    }
+}
+
 /// Warms up the snapshot in `slot` on a blocking thread (see
 /// [`Snapshot::warm_up`]).
 pub fn warm_up(slot: &ArcSwap<Snapshot>) {
@@ -360,20 +417,28 @@ pub fn warm_up(slot: &ArcSwap<Snapshot>) {
     tokio::task::spawn_blocking(move || snapshot.warm_up());
 }
 
+/// Longest wait, in checks, between two tries to write a snapshot file that
+/// failed.
+const MAX_SAVE_BACKOFF: u32 = 64;
+
 /// Watches the dataset file every `every` and swaps a new snapshot into `slot`
-/// when its content changes (by size and hash, see
-/// [`ContentWatch`]). A file that fails to load is reported and
-/// the current snapshot stays. Runs on the current tokio runtime until it stops.
+/// when its content changes (by size and hash, see [`ContentWatch`]), starting
+/// from `watch`, the content in service as it was read. A file that fails to
+/// load is reported and the current snapshot stays. While the snapshot in
+/// service has no snapshot file (its write failed), the write is tried
+/// again after 1, 2, 4 … up to [`MAX_SAVE_BACKOFF`] checks. Runs on the
+/// current tokio runtime until it stops.
 pub fn watch(
     slot: Arc<ArcSwap<Snapshot>>,
     path: PathBuf,
     every: Duration,
-    fingerprint: Fingerprint,
+    watch: ContentWatch,
     publish_personal: bool,
 ) {
     tokio::spawn(async move {
-        let mut watch = ContentWatch::new(&path, fingerprint);
+        let mut watch = watch;
         let mut tick = tokio::time::interval(every);
+        let (mut backoff, mut wait) = (1, 1);
         loop {
             tick.tick().await;
             let p = path.clone();
@@ -394,15 +459,25 @@ pub fn watch(
                 }
             };
             if !changed {
+                if slot.load().is_from_file() {
+                    (backoff, wait) = (1, 1);
+                } else if wait > 1 {
+                    wait -= 1;
+                } else {
+                    backoff = (backoff * 2).min(MAX_SAVE_BACKOFF);
+                    wait = backoff;
+                    save_snapshot_file(path.clone(), watch.fingerprint(), slot.clone());
+                }
                 continue;
             }
             let p = path.clone();
             match tokio::task::spawn_blocking(move || load_snapshot(&p, publish_personal)).await {
                 Ok(Ok(loaded)) => {
-                    watch.serving(loaded.fingerprint);
+                    watch = loaded.watch;
                     slot.store(Arc::new(loaded.snapshot));
                     warm_up(&slot);
                     if !loaded.from_snapshot_file {
+                        (backoff, wait) = (1, 1);
                         save_snapshot_file(path.clone(), loaded.fingerprint, slot.clone());
                     }
                     tracing::info!(path = %path.display(), "dataset changed: new snapshot in service");
@@ -416,5 +491,11 @@ pub fn watch(
     });
 }
 
+/// The snapshot file beside the dataset and the private copy the server maps.
+pub mod copies;
+
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod damage_tests;

@@ -13,7 +13,8 @@
 //!   snapshot::SnapshotBuilder ──► snapshot::Snapshot (compact: encoded records,
 //!   a row per practice, prepared features, search text, id map, R-tree of ids;
 //!   the large parts in mapped temporary files or in memory, then read in place
-//!   from the snapshot file; extents and cluster cells derived on first use)
+//!   from the server's private copy of the snapshot file, checked first;
+//!   extents and cluster cells derived on first use)
 //!        │ query::Filter ──► Snapshot::query ──► ids
 //!        ├──► cluster / facets / download ──► geojson, csv_out (output shapes)
 //!        ▼

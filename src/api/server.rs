@@ -87,7 +87,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     // The typo index is built once the dataset is in (loading has both cores),
     // not on the first misspelt query.
     tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
-    let fingerprint = loaded.fingerprint;
+    let (fingerprint, watch) = (loaded.fingerprint, loaded.watch);
     let state = AppState::new(loaded.snapshot, ApiConfig::from_args(&args), gazetteer);
     let headers = SecurityHeaders::new(&state.config.tile_url);
     dataset::warm_up(&state.snapshot);
@@ -99,7 +99,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             state.snapshot.clone(),
             args.data.clone(),
             Duration::from_secs(args.reload_secs),
-            fingerprint,
+            watch,
             args.publish_personal,
         );
     }

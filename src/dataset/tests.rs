@@ -5,6 +5,7 @@
 use super::*;
 use crate::gazetteer::{AdminChain, Gazetteer};
 use crate::practice::{Contact, UnitType};
+use crate::snapshot::file;
 
 fn dataset(dir: &Path, n: usize) -> (PathBuf, Vec<Practice>) {
     let mut ps = crate::synthetic::practices(Gazetteer::bundled(), n, 5);
@@ -157,13 +158,13 @@ fn temporary_files_that_fail_leave_the_columns_in_memory() {
             fp.len,
         ))
     };
-    let (snapshot, got) = from_csv_spilling(&path, fp.len, false, || Ok(fp), spilling).unwrap();
-    assert_eq!(got, fp);
+    let (snapshot, got) = from_csv_spilling(&path, fp.len, false, spilling).unwrap();
+    assert_eq!(got.fingerprint(), fp);
     assert_eq!(snapshot.practices().collect::<Vec<_>>(), ps);
     assert!(!snapshot.parts().0.bytes.is_mapped());
     // No folder for temporary files: in memory too.
     let none = |_: &Path| Err(std::io::Error::other("no room"));
-    let (snapshot, _) = from_csv_spilling(&path, fp.len, false, || Ok(fp), none).unwrap();
+    let (snapshot, _) = from_csv_spilling(&path, fp.len, false, none).unwrap();
     assert_eq!(snapshot.practices().collect::<Vec<_>>(), ps);
 }
 
@@ -243,7 +244,113 @@ fn a_damaged_snapshot_file_is_ignored() {
         "{:?}",
         r.err()
     );
+    // The visible file is the operators'; the server's own copy still serves.
+    let loaded = load(&path).unwrap();
+    assert!(loaded.from_snapshot_file);
+    assert_eq!(loaded.snapshot.practices().collect::<Vec<_>>(), ps);
+    // Both damaged: the CSV.
+    let private = copies::private_copy(&path);
+    let bytes = std::fs::read(&private).unwrap();
+    std::fs::write(&private, &bytes[..bytes.len() / 2]).unwrap();
     let loaded = load(&path).unwrap();
     assert!(!loaded.from_snapshot_file);
     assert_eq!(loaded.snapshot.practices().collect::<Vec<_>>(), ps);
+}
+
+#[test]
+fn a_csv_replaced_while_it_is_read_is_seen_at_the_next_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, ps) = long_dataset(dir.path(), 2 * store::BATCH, 5);
+    let before = files::fingerprint(&path).unwrap();
+    // Another content, renamed over the dataset while the first rows are
+    // being read (as an import does).
+    let mut newer = ps.clone();
+    newer[0].title = "Zmieniony tytuł".into();
+    let next = dir.path().join("next.csv");
+    store::save(&next, &newer).unwrap();
+    let mut replaced = false;
+    let (_, read) = Csv(&path)
+        .read_each(&mut |_, _| {
+            if !replaced {
+                std::fs::rename(&next, &path).unwrap();
+                replaced = true;
+            }
+        })
+        .unwrap();
+    assert!(replaced);
+    // What was read is the old content, and the watch knows it.
+    assert_eq!(read.fingerprint(), before);
+    let mut watch = read;
+    assert!(
+        watch.changed(&path).unwrap(),
+        "the replaced CSV is not seen"
+    );
+    assert!(!watch.changed(&path).unwrap());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_save_frees_its_temporary_files_and_is_tried_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, ps) = long_dataset(dir.path(), 300, 5);
+    let loaded = load(&path).unwrap();
+    assert!(loaded.snapshot.parts().0.bytes.spilled_file().is_some());
+    // Something that is not a folder where the private folder goes: every
+    // save fails.
+    let blocker = copies::private_dir(&path);
+    std::fs::write(&blocker, "").unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let slot = Arc::new(ArcSwap::from_pointee(loaded.snapshot));
+    let wait_for = |what: &str, ok: &dyn Fn(&Snapshot) -> bool| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while !ok(&slot.load()) {
+            assert!(std::time::Instant::now() < deadline, "{what}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    rt.block_on(async {
+        save_snapshot_file(path.clone(), loaded.fingerprint, slot.clone());
+    });
+    // The temporary files' parts are in memory now; nothing else changed.
+    wait_for("the temporary files are still served", &|s| {
+        s.parts().0.bytes.spilled_file().is_none()
+    });
+    assert!(!slot.load().is_from_file());
+    assert_eq!(slot.load().practices().collect::<Vec<_>>(), ps);
+    // Once the trouble is gone, the watch writes the file and serves it.
+    std::fs::remove_file(&blocker).unwrap();
+    rt.block_on(async {
+        watch(
+            slot.clone(),
+            path.clone(),
+            Duration::from_millis(20),
+            loaded.watch,
+            false,
+        );
+    });
+    wait_for("the save is not tried again", &|s| s.is_from_file());
+    assert_eq!(slot.load().practices().collect::<Vec<_>>(), ps);
+    assert!(snapshot_file_path(&path).exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn snapshot_files_take_the_datasets_mode_never_000() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = dataset(dir.path(), 20);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let snap = snapshot_file_path(&path);
+    std::fs::write(&snap, "").unwrap();
+    std::fs::set_permissions(&snap, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let l = load(&path).unwrap();
+    assert!(save_for(&path, l.fingerprint, &l.snapshot).unwrap());
+    assert_eq!(mode(&snap), 0o640);
+    assert_eq!(mode(&copies::private_dir(&path)), 0o700);
+    assert!(load(&path).unwrap().from_snapshot_file);
 }

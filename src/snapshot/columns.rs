@@ -25,8 +25,9 @@ use crate::practice::{Area, Practice, UnitType};
 pub(crate) enum Backing {
     /// Built in memory.
     Owned(Vec<u8>),
-    /// A read-only mapping of a snapshot file. Files are replaced by rename,
-    /// never rewritten in place, so the mapped bytes do not change under it.
+    /// A read-only mapping of a snapshot file: the dataset's private copy,
+    /// which is replaced by rename, never rewritten in place, so the mapped
+    /// bytes do not change under it.
     Mapped(memmap2::Mmap),
     /// A read-only mapping of a whole unnamed temporary file a
     /// [`ColumnBuilder`] wrote, kept open so that it can be copied file to
@@ -76,6 +77,11 @@ impl Blob {
         !matches!(*self.base, Backing::Owned(_))
     }
 
+    /// Whether the bytes are a mapped snapshot file.
+    pub(crate) fn is_file(&self) -> bool {
+        matches!(*self.base, Backing::Mapped(_))
+    }
+
     /// The temporary file holding exactly these bytes, when they are a whole
     /// one a [`ColumnBuilder`] wrote.
     pub(crate) fn spilled_file(&self) -> Option<&std::fs::File> {
@@ -112,6 +118,23 @@ impl Column {
     pub(crate) fn new(bytes: Blob, ends: Blob, n: usize) -> Option<Column> {
         let ok = ends.len() == n * 8 && (n == 0 || u64_at(&ends, n - 1) as usize <= bytes.len());
         ok.then_some(Column { bytes, ends })
+    }
+
+    /// Whether the column holds `n` items whose offsets are in order and
+    /// inside the bytes (read in place from a file, they are checked once).
+    pub(crate) fn fits(&self, n: usize) -> bool {
+        if self.ends.len() != n * 8 {
+            return false;
+        }
+        let mut last = 0;
+        for c in self.ends.chunks_exact(8) {
+            let end = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            if end < last {
+                return false;
+            }
+            last = end;
+        }
+        last <= self.bytes.len() as u64
     }
 
     /// Item `i`; empty when the stored offsets are out of order.
@@ -356,6 +379,30 @@ impl Row<'_> {
         usize::from(self.0[29])
             .checked_sub(1)
             .and_then(|i| UnitType::ALL.get(i).copied())
+    }
+
+    /// `Err` when the row holds what no practice gives: a position that is
+    /// half missing, not finite or outside the ranges the CSV accepts, or a
+    /// unit id outside an admin table of `admins` codes.
+    pub(crate) fn check(&self, admins: usize) -> Result<(), &'static str> {
+        let (lon, lat) = (self.f64(0), self.f64(8));
+        if lon.is_nan() != lat.is_nan() {
+            return Err("half a position");
+        }
+        let inside = (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat);
+        if !lon.is_nan() && !inside {
+            return Err("a position outside -180..180, -90..90");
+        }
+        for level in [
+            AdminLevel::Gmina,
+            AdminLevel::Powiat,
+            AdminLevel::Voivodeship,
+        ] {
+            if self.admin(level).is_some_and(|a| usize::from(a) >= admins) {
+                return Err("a unit id outside the admin table");
+            }
+        }
+        Ok(())
     }
 
     /// Admin ids: gmina, powiat, voivodeship.

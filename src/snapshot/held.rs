@@ -46,25 +46,36 @@ pub(crate) struct Parts {
 
 impl Snapshot {
     /// A snapshot from its stored parts; the R-tree is built from the rows
-    /// unless given. `None` when the parts do not fit each other.
+    /// unless given. Every part is checked first, so that no stored value
+    /// can make a query fail: the columns' offsets (in order, inside their
+    /// bytes), each row's position (both numbers or none, finite, within the
+    /// ranges the CSV accepts) and unit ids (in the admin table), the id map.
+    /// `Err` says what does not fit.
     pub(crate) fn from_parts(
         parts: Parts,
         version: u64,
         index: Option<Arc<PracticeIndex>>,
-    ) -> Option<Snapshot> {
+    ) -> Result<Snapshot, String> {
         let n = parts.attrs.len();
-        let fits = |c: &Column| Column::new(c.bytes.clone(), c.ends.clone(), n).is_some();
-        if !fits(&parts.records)
-            || !fits(&parts.search_text)
-            || !fits(&parts.prepared)
-            || parts.by_id.len() != n * 4
-        {
-            return None;
+        for (c, what) in [
+            (&parts.records, "records"),
+            (&parts.search_text, "search texts"),
+            (&parts.prepared, "prepared features"),
+        ] {
+            if !c.fits(n) {
+                return Err(format!("the {what}' offsets do not fit"));
+            }
         }
+        if parts.by_id.len() != n * 4 {
+            return Err("the id map does not fit".into());
+        }
+        let admins = parts.admins.codes().len();
         let mut unplaced = Vec::new();
         let mut points = Vec::with_capacity(if index.is_some() { 0 } else { n });
         for i in 0..n as u32 {
-            match parts.attrs.get(i).lon_lat() {
+            let row = parts.attrs.get(i);
+            row.check(admins).map_err(|why| format!("row {i}: {why}"))?;
+            match row.lon_lat() {
                 Some((lon, lat)) if index.is_none() => points.push((i, lon, lat)),
                 Some(_) => {}
                 None => unplaced.push(i),
@@ -72,7 +83,7 @@ impl Snapshot {
         }
         let index = index.unwrap_or_else(|| Arc::new(PracticeIndex::build(points)));
         if index.len() + unplaced.len() != n {
-            return None;
+            return Err("the R-tree does not fit the rows".into());
         }
         let s = Snapshot {
             records: parts.records,
@@ -87,7 +98,11 @@ impl Snapshot {
             derived: Derived::default(),
         };
         // Every index in the id map names a practice.
-        (0..n).all(|k| (s.by_id_at(k) as usize) < n).then_some(s)
+        if (0..n).all(|k| (s.by_id_at(k) as usize) < n) {
+            Ok(s)
+        } else {
+            Err("the id map names a practice that is not there".into())
+        }
     }
 
     /// The stored parts, for the snapshot file.
@@ -104,11 +119,47 @@ impl Snapshot {
 
     /// The same snapshot over other storage of the same parts (the mapped
     /// snapshot file instead of memory), keeping the R-tree.
-    pub(crate) fn with_storage(&self, parts: Parts) -> Option<Snapshot> {
+    pub(crate) fn with_storage(&self, parts: Parts) -> Result<Snapshot, String> {
         if parts.attrs.len() != self.len() {
-            return None;
+            return Err("the parts do not fit the snapshot".into());
         }
         Snapshot::from_parts(parts, self.version, Some(self.index.clone()))
+    }
+
+    /// Whether the parts are read in place from a snapshot file (else they
+    /// are in memory or in the temporary files of a first start).
+    pub fn is_from_file(&self) -> bool {
+        self.attrs.blob().is_file()
+    }
+
+    /// The same snapshot with the parts a first start wrote to temporary
+    /// files copied to memory, so that those files can be closed (and their
+    /// room freed) once this one is served; `None` when it has none.
+    pub fn without_temporary_files(&self) -> Option<Snapshot> {
+        let columns = [&self.records, &self.search_text, &self.prepared];
+        if columns.iter().all(|c| c.bytes.spilled_file().is_none()) {
+            return None;
+        }
+        let own = |c: &Column| Column {
+            bytes: if c.bytes.spilled_file().is_some() {
+                Blob::owned(c.bytes.to_vec())
+            } else {
+                c.bytes.clone()
+            },
+            ends: c.ends.clone(),
+        };
+        Some(Snapshot {
+            records: own(&self.records),
+            attrs: self.attrs.clone(),
+            admins: self.admins.clone(),
+            index: self.index.clone(),
+            search_text: own(&self.search_text),
+            prepared: own(&self.prepared),
+            by_id: self.by_id.clone(),
+            unplaced: self.unplaced.clone(),
+            version: self.version,
+            derived: Derived::default(),
+        })
     }
 
     /// Heap bytes of the compact parts (records, rows, prepared features,

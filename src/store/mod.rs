@@ -142,6 +142,28 @@ impl From<FileError> for StoreError {
     }
 }
 
+/// Most bytes of the input an error quotes; a longer value is cut.
+pub const QUOTE_MAX: usize = 200;
+
+/// At most [`QUOTE_MAX`] bytes of a value, cut on a character boundary and
+/// ended with an ellipsis when longer, for an error to quote.
+pub fn excerpt(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= QUOTE_MAX {
+        return s.into();
+    }
+    let mut end = QUOTE_MAX;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end]).into()
+}
+
+/// A value of the input as an error quotes it: in quotes, escaped, and cut
+/// as [`excerpt`] does.
+pub fn quote(s: &str) -> String {
+    format!("{:?}", excerpt(s))
+}
+
 /// Shares one [`AdminRef`] between every practice in the same unit, so a
 /// million practices hold a few thousand names instead of six million.
 #[derive(Default)]

@@ -6,7 +6,10 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{AdminInterner, CSV_HEADER, OPTIONAL_COLUMNS, RowError, StoreError, WEBSITE_SEPARATOR};
+use super::{
+    AdminInterner, CSV_HEADER, OPTIONAL_COLUMNS, RowError, StoreError, WEBSITE_SEPARATOR, excerpt,
+    quote,
+};
 use crate::gazetteer::{AdminChain, AdminRef, PostalCode, Precision};
 use crate::practice::{Area, Contact, Location, Practice, UnitType};
 
@@ -99,7 +102,7 @@ impl<'a> RowReader<'a> {
         match v.parse::<T>() {
             Ok(x) => Some(x),
             Err(_) => {
-                self.err(col.name(), format!("{v:?} is not {what}"));
+                self.err(col.name(), format!("{} is not {what}", quote(v)));
                 None
             }
         }
@@ -116,7 +119,7 @@ impl<'a> RowReader<'a> {
         match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                self.err(col.name(), format!("{v:?} is not a date YYYY-MM-DD"));
+                self.err(col.name(), format!("{} is not a date YYYY-MM-DD", quote(v)));
                 None
             }
         }
@@ -135,21 +138,21 @@ impl<'a> RowReader<'a> {
             (false, false) => {
                 self.err(
                     teryt_col.name(),
-                    format!("{teryt:?} is not a TERYT code of {digits} digits"),
+                    format!("{} is not a TERYT code of {digits} digits", quote(teryt)),
                 );
                 None
             }
             (true, false) => {
                 self.err(
                     teryt_col.name(),
-                    format!("empty while {} is {name:?}", name_col.name()),
+                    format!("empty while {} is {}", name_col.name(), quote(name)),
                 );
                 None
             }
             (false, true) => {
                 self.err(
                     name_col.name(),
-                    format!("empty while {} is {teryt:?}", teryt_col.name()),
+                    format!("empty while {} is {}", teryt_col.name(), quote(teryt)),
                 );
                 None
             }
@@ -195,7 +198,7 @@ fn practice_from_row(r: &mut RowReader<'_>, p: &mut Practice) -> bool {
     let before = r.errors.len();
     let id = r.required(col!("id"));
     if id.trim() != id || id.chars().any(|c| c.is_whitespace() || c == '/') {
-        r.err("id", format!("{id:?} must not hold spaces or '/'"));
+        r.err("id", format!("{} must not hold spaces or '/'", quote(id)));
     }
     let title = r.required(col!("title"));
     let area_s = r.cell(col!("area")).trim();
@@ -204,7 +207,8 @@ fn practice_from_row(r: &mut RowReader<'_>, p: &mut Practice) -> bool {
         r.err(
             "area",
             format!(
-                "{area_s:?} is not an area slug ({})",
+                "{} is not an area slug ({})",
+                quote(area_s),
                 Area::ALL.map(|a| a.slug()).join(", ")
             ),
         );
@@ -212,7 +216,7 @@ fn practice_from_row(r: &mut RowReader<'_>, p: &mut Practice) -> bool {
     let unit_type = r.text(col!("unit_type")).and_then(|u| {
         let t = UnitType::from_label(u);
         if t.is_none() {
-            r.err("unit_type", format!("{u:?} is not a unit type"));
+            r.err("unit_type", format!("{} is not a unit type", quote(u)));
         }
         t
     });
@@ -339,7 +343,7 @@ fn practice_from_row(r: &mut RowReader<'_>, p: &mut Practice) -> bool {
     if let Some(pc) = &p.postal_code
         && PostalCode::parse(pc).is_none()
     {
-        r.err("postal_code", format!("{pc:?} is not NN-NNN"));
+        r.err("postal_code", format!("{} is not NN-NNN", quote(pc)));
     }
     r.errors.len() == before
 }
@@ -435,7 +439,7 @@ pub fn read_each<R: std::io::Read>(
         return Err(StoreError::Header {
             path: file.to_path_buf(),
             expected: CSV_HEADER.join(","),
-            found: header.iter().collect::<Vec<_>>().join(","),
+            found: excerpt(&header.iter().collect::<Vec<_>>().join(",")).into_owned(),
         });
     }
     let (errors, read_error) = std::thread::scope(|s| {
@@ -523,7 +527,7 @@ pub fn duplicate_id(file: &Path, line: u64, id: &str) -> RowError {
         file: file.to_path_buf(),
         line,
         column: "id".into(),
-        problem: format!("{id:?} is used by an earlier row"),
+        problem: format!("{} is used by an earlier row", quote(id)),
     }
 }
 
@@ -554,12 +558,10 @@ pub fn read<R: std::io::Read>(reader: R, file: &Path) -> Result<Vec<Practice>, S
     Ok(practices)
 }
 
-/// Opens a dataset file for reading.
+/// Opens a dataset file for reading (a regular file only: a FIFO or device
+/// is refused at once).
 pub fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, StoreError> {
-    let f = std::fs::File::open(path).map_err(|source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let f = crate::files::open_regular(path, false)?;
     Ok(std::io::BufReader::with_capacity(1 << 18, f))
 }
 

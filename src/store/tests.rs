@@ -185,3 +185,32 @@ fn line_numbers_are_right_for_crlf_files() {
         assert_eq!(errors[0].column, "id");
     }
 }
+
+#[test]
+fn errors_quote_at_most_a_few_hundred_bytes_of_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("practices.csv");
+    // A header line of a megabyte, with a multi-byte letter across the cut.
+    let long = format!("{}ż{}", "a".repeat(199), "b".repeat(1 << 20));
+    std::fs::write(&path, format!("{long}\n")).unwrap();
+    let e = super::load(&path).unwrap_err().to_string();
+    assert!(e.len() < 2000, "{} bytes", e.len());
+    assert!(e.contains(&format!("{}…", "a".repeat(199))), "{e}");
+    // A cell of a megabyte in a row.
+    let ps = crate::synthetic::practices(crate::gazetteer::Gazetteer::bundled(), 2, 1);
+    super::save(&path, &ps).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let area = ps[0].area.slug();
+    let bad = text.replacen(
+        &format!(",{area},"),
+        &format!(",{},", "x".repeat(1 << 20)),
+        1,
+    );
+    std::fs::write(&path, bad).unwrap();
+    let e = super::load(&path).unwrap_err().to_string();
+    assert!(
+        e.len() < 2000 && e.contains("xxx…"),
+        "{}",
+        &e[..e.len().min(3000)]
+    );
+}
