@@ -332,23 +332,6 @@ impl Stamp {
     }
 }
 
-impl std::fmt::Display for Stamp {
-    /// One line of numbers, equal for equal stamps (to be kept in a file).
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let modified = self
-            .modified
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        write!(f, "{} {modified}", self.len)?;
-        #[cfg(unix)]
-        {
-            let (dev, ino, ctime, ctime_ns) = self.inode_and_ctime;
-            write!(f, " {dev} {ino} {ctime} {ctime_ns}")?;
-        }
-        Ok(())
-    }
-}
-
 fn stamp(path: &Path) -> std::io::Result<Stamp> {
     Ok(Stamp::from_metadata(&std::fs::metadata(path)?))
 }

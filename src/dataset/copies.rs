@@ -11,15 +11,7 @@
 //! copied into the private folder and the copy is checked, so what is checked
 //! is what is mapped; a private copy that does not check is removed. After a
 //! load from the CSV the private copy is written first, then copied to the
-//! visible path.
-//!
-//! Once the private copy's large sections (records, prepared features,
-//! search text: 1.2 GB at 1M) have been checked, or written by the server,
-//! the file's stamp (size, modification and change times, inode) is kept in
-//! `.practices.csv.mapa/checked`; a start that finds the copy with that very
-//! stamp checks its header, its small sections and its rows but not the
-//! large sections again. Any write to the file, by any tool, changes its
-//! change time, and then everything is checked.
+//! visible path. Every start checks every section of the copy it maps.
 
 use std::path::{Path, PathBuf};
 
@@ -41,44 +33,6 @@ pub fn private_copy(dataset: &Path) -> PathBuf {
     private_dir(dataset).join("snapshot")
 }
 
-/// Where the stamp of the private copy as last fully checked is kept.
-fn checked_path(dataset: &Path) -> PathBuf {
-    private_dir(dataset).join("checked")
-}
-
-/// The stamp of an open private copy, as kept in [`checked_path`].
-fn stamp_line(f: &std::fs::File) -> Option<String> {
-    files::Stamp::of(f).ok().map(|s| s.to_string())
-}
-
-/// Whether the private copy is the file whose large sections were checked.
-fn was_checked(dataset: &Path, f: &std::fs::File) -> bool {
-    let kept = files::open_regular(&checked_path(dataset), true)
-        .ok()
-        .and_then(|mut k| {
-            let mut line = String::new();
-            std::io::Read::read_to_string(&mut std::io::Read::take(&mut k, 200), &mut line)
-                .ok()
-                .map(|_| line)
-        });
-    kept.is_some_and(|k| Some(k.trim_end()) == stamp_line(f).as_deref())
-}
-
-/// Keeps the stamp of the private copy, fully checked (or written) now.
-fn mark_checked(dataset: &Path) {
-    let stamp = files::open_regular(&private_copy(dataset), true)
-        .ok()
-        .and_then(|f| stamp_line(&f));
-    let kept = stamp.map(|line| {
-        files::write_atomically_like(&checked_path(dataset), None, |k| {
-            std::io::Write::write_all(k, format!("{line}\n").as_bytes())
-        })
-    });
-    if let Some(Err(e)) = kept {
-        tracing::warn!(error = %e, "the snapshot file's check was not recorded; the next start checks it all");
-    }
-}
-
 /// Whether there is a snapshot file of either kind to try.
 pub(super) fn any(dataset: &Path) -> bool {
     private_copy(dataset).exists() || snapshot_file_path(dataset).exists()
@@ -98,15 +52,7 @@ pub(super) fn log_unused(e: &SnapshotFileError) {
 /// checks the hash.
 pub(super) fn open(dataset: &Path, len: u64) -> Result<(Snapshot, u64), SnapshotFileError> {
     let private = private_copy(dataset);
-    let read_private = |f: std::fs::File| {
-        let checked = was_checked(dataset, &f);
-        let found = file::read_unchecked(&f, &private, len, checked)?;
-        if !checked {
-            mark_checked(dataset);
-        }
-        Ok(found)
-    };
-    match file::open(&private, true).and_then(read_private) {
+    match file::open(&private, true).and_then(|f| file::read_unchecked(&f, &private, len)) {
         Ok(found) => return Ok(found),
         Err(e) => {
             log_unused(&e);
@@ -129,13 +75,9 @@ pub(super) fn open(dataset: &Path, len: u64) -> Result<(Snapshot, u64), Snapshot
     .map_err(io)?;
     // What is checked is the copy, which is what is mapped; the errors name
     // the visible file, which is where the trouble came from.
-    let copied =
-        file::open(&private, true).and_then(|f| file::read_unchecked(&f, &visible, len, false));
-    match copied {
-        Ok(_) => mark_checked(dataset),
-        Err(_) => {
-            let _ = std::fs::remove_file(&private);
-        }
+    let copied = file::open(&private, true).and_then(|f| file::read_unchecked(&f, &visible, len));
+    if copied.is_err() {
+        let _ = std::fs::remove_file(&private);
     }
     copied
 }
@@ -149,7 +91,6 @@ pub(super) fn save(dataset: &Path, fp: Fingerprint, snapshot: &Snapshot) -> Resu
     let private = private_copy(dataset);
     files::private_dir(&private_dir(dataset))?;
     file::write_like(&private, like.as_ref(), fp, snapshot)?;
-    mark_checked(dataset);
     let visible = snapshot_file_path(dataset);
     let copied = files::open_regular(&private, true).and_then(|mut from| {
         files::write_atomically_like(&visible, like.as_ref(), |to| {

@@ -80,9 +80,6 @@ fn start_serves_the_csv(path: &Path, want: &Answers, bytes: &[u8], private: bool
     let (visible, copy) = (snapshot_file_path(path), copies::private_copy(path));
     let _ = std::fs::remove_file(&visible);
     let _ = std::fs::remove_file(&copy);
-    // (A new file may get the old one's inode and, within a clock tick, its
-    // times: the stamp of the last check goes too.)
-    let _ = std::fs::remove_file(copies::private_dir(path).join("checked"));
     if private {
         std::fs::create_dir_all(copies::private_dir(path)).unwrap();
     }
@@ -175,9 +172,7 @@ fn a_checked_private_copy_changed_in_place_is_checked_again() {
     let dir = tempfile::tempdir().unwrap();
     let (path, practices, good) = saved(dir.path(), 200, 5);
     let want = answers(&Snapshot::new(practices.clone()), &practices);
-    // Written by the server: its large sections are not checked again.
     assert!(load(&path).unwrap().from_snapshot_file);
-    assert!(copies::private_dir(&path).join("checked").exists());
     // A byte of the records changed in place (same size, same inode).
     std::thread::sleep(Duration::from_millis(20));
     let (at, _) = sections(&good)[0];

@@ -177,26 +177,18 @@ const LARGE: [usize; 3] = [0, 4, 6];
 /// Reads the snapshot an open snapshot file (`path` names it in errors) holds
 /// when it was made from a dataset of size `len`, and returns it with the
 /// dataset hash it names; the caller checks the hash. The file is mapped,
-/// its sections are checked against their checksums (the large ones, unless
-/// `large_checked` says they were since the file last changed, on two more
-/// threads while the R-tree is built) and the rows are checked as the R-tree
+/// its sections are checked against their checksums (the large ones on two
+/// more threads while the R-tree is built) and the rows are checked as the R-tree
 /// is built from them; then the parts are used in place. The file must be one
 /// nothing else writes to while it is mapped (see the dataset's private copy).
 pub(crate) fn read_unchecked(
     file: &std::fs::File,
     path: &Path,
     len: u64,
-    large_checked: bool,
 ) -> Result<(Snapshot, u64), SnapshotFileError> {
     let (parts, head) = read_parts(file, path, len)?;
     let records = parts.records.clone();
-    let check = |which: &[usize]| {
-        if large_checked {
-            Ok(())
-        } else {
-            check_sections(file, &head, path, which)
-        }
-    };
+    let check = |which: &[usize]| check_sections(file, &head, path, which);
     let (snapshot, large) = std::thread::scope(|s| {
         // The prepared features on one thread, the records and the search
         // text on another, beside the R-tree's build.
@@ -356,7 +348,7 @@ fn read_exact_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Resu
 /// with this fingerprint.
 pub fn read(path: &Path, fp: Fingerprint) -> Result<Snapshot, SnapshotFileError> {
     let file = open(path, false)?;
-    let (snapshot, hash) = read_unchecked(&file, path, fp.len, false)?;
+    let (snapshot, hash) = read_unchecked(&file, path, fp.len)?;
     if hash != fp.hash {
         return Err(SnapshotFileError::Stale {
             path: path.to_path_buf(),
