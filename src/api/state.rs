@@ -80,7 +80,7 @@ pub struct Shared {
 }
 
 /// Polygon queries (`POST /api/practices/within`) running at once; more are
-/// answered 503. Each uses one core for up to about half a second.
+/// answered 503. Each uses one core for at most `MAX_POLYGON_WORK` steps.
 pub const POLYGON_QUERIES_AT_ONCE: usize = 2;
 
 impl AppState {
