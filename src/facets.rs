@@ -4,7 +4,7 @@
 
 use crate::gazetteer::AdminLevel;
 use crate::query::Filter;
-use crate::snapshot::Snapshot;
+use crate::live::View;
 
 /// One unit and how many matches lie in it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -22,7 +22,7 @@ pub struct UnitCount {
 /// (ties by TERYT code); matches outside any unit are not counted. Also
 /// returns the number of matches.
 pub fn counts_by(
-    snapshot: &Snapshot,
+    snapshot: &View,
     filter: &Filter,
     level: AdminLevel,
 ) -> (Vec<UnitCount>, usize) {
@@ -44,7 +44,7 @@ mod tests {
     #[test]
     fn counts_add_up_and_follow_the_filter() {
         let ps = crate::synthetic::practices(Gazetteer::bundled(), 400, 5);
-        let s = Snapshot::new(ps.clone());
+        let s = View::from(crate::snapshot::Snapshot::new(ps.clone()));
         let all = Filter::default();
         let (by_voiv, n) = counts_by(&s, &all, AdminLevel::Voivodeship);
         assert_eq!(n, 400);

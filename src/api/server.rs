@@ -90,13 +90,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let (fingerprint, watch) = (loaded.fingerprint, loaded.watch);
     let state = AppState::new(loaded.snapshot, ApiConfig::from_args(&args), gazetteer);
     let headers = SecurityHeaders::new(&state.config.tile_url);
-    dataset::warm_up(&state.snapshot);
+    dataset::warm_up(&state.live);
     if !loaded.from_snapshot_file {
-        dataset::save_snapshot_file(args.data.clone(), fingerprint, state.snapshot.clone());
+        dataset::save_snapshot_file(args.data.clone(), fingerprint, state.live.clone());
     }
     if args.reload_secs > 0 {
         dataset::watch(
-            state.snapshot.clone(),
+            state.live.clone(),
             args.data.clone(),
             Duration::from_secs(args.reload_secs),
             watch,
