@@ -9,9 +9,9 @@
 
 use crate::geo_util::{Bbox, LonLat};
 use crate::geojson::{ClusterItem, PreparedFeature};
+use crate::live::View;
 use crate::query::Filter;
 pub use crate::snapshot::{CELLS_PER_TILE, MAX_ZOOM, PYRAMID_MAX_ZOOM};
-use crate::live::View;
 use crate::snapshot::{CellSum, Key, sum_cells};
 
 /// Up to this many matches in the viewport are answered one by one.
@@ -182,9 +182,11 @@ mod tests {
     use crate::practice::Area;
 
     fn snapshot() -> View {
-        View::from(crate::snapshot::Snapshot::new(
-            crate::synthetic::practices(Gazetteer::bundled(), 5000, 4),
-        ))
+        View::from(crate::snapshot::Snapshot::new(crate::synthetic::practices(
+            Gazetteer::bundled(),
+            5000,
+            4,
+        )))
     }
 
     const POLAND: Bbox = Bbox::new(14.0, 49.0, 24.2, 55.0);

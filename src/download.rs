@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 
 use crate::geojson::{WRITE_CHUNK_BYTES, write_collection_to};
-use crate::query::{Filter, Match};
 use crate::live::View;
+use crate::query::{Filter, Match};
 
 /// Pieces in flight between a writer and its reader.
 pub const PIECES_IN_FLIGHT: usize = 4;

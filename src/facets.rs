@@ -3,8 +3,8 @@
 //! choropleth and for the powiat and gmina choices.
 
 use crate::gazetteer::AdminLevel;
-use crate::query::Filter;
 use crate::live::View;
+use crate::query::Filter;
 
 /// One unit and how many matches lie in it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -21,11 +21,7 @@ pub struct UnitCount {
 /// The matches of `filter` counted per unit of `level`, largest count first
 /// (ties by TERYT code); matches outside any unit are not counted. Also
 /// returns the number of matches.
-pub fn counts_by(
-    snapshot: &View,
-    filter: &Filter,
-    level: AdminLevel,
-) -> (Vec<UnitCount>, usize) {
+pub fn counts_by(snapshot: &View, filter: &Filter, level: AdminLevel) -> (Vec<UnitCount>, usize) {
     let ids = snapshot.matching(filter);
     let mut out: Vec<UnitCount> = snapshot
         .unit_counts(&ids, level)

@@ -15,8 +15,6 @@ use mapa_praktyk::live::Change;
 use mapa_praktyk::practice::{Location, Practice};
 use mapa_praktyk::snapshot::Snapshot;
 
-const POLAND: &str = "14,49,24.2,55";
-
 fn state(practices: Vec<Practice>) -> AppState {
     AppState::new(Snapshot::new(practices), config(), Gazetteer::bundled())
 }
@@ -118,7 +116,9 @@ async fn published_changes_reach_every_answer_at_once() {
     let csv = get(&live, "/api/practices.csv").await.text();
     assert!(csv.contains("nowa-praktyka-1") && csv.contains(&edit.title));
     assert!(!csv.contains(&format!("{gone},")));
-    let near = get(&live, "/api/practices?lat=50.05&lon=20.01&k=2").await.json();
+    let near = get(&live, "/api/practices?lat=50.05&lon=20.01&k=2")
+        .await
+        .json();
     let ids: Vec<&str> = near["features"]
         .as_array()
         .unwrap()
@@ -127,7 +127,10 @@ async fn published_changes_reach_every_answer_at_once() {
         .collect();
     assert_eq!(ids, [edit.id.as_str(), "nowa-praktyka-1"]);
     let etag_after = get(&live, "/api/practices?limit=5").await.headers[header::ETAG].clone();
-    assert_ne!(etag_before, etag_after, "a cached answer would hide the change");
+    assert_ne!(
+        etag_before, etag_after,
+        "a cached answer would hide the change"
+    );
 
     // Every answer equals a router's over a snapshot built from the records.
     let fresh = router(state_of(&records));

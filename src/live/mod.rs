@@ -28,6 +28,9 @@ pub use view::View;
 use view::{Entry, Overlay};
 
 /// One published change.
+// A change is made once and moved into `apply`: a boxed record would cost an
+// allocation for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
     /// A whole published record: new, or replacing the one with its id.
@@ -48,7 +51,9 @@ pub enum ChangeError {
         index: usize,
     },
     /// A record whose position cannot be held.
-    #[error("change {index} (practice {id}): position {lon}, {lat} is not a longitude -180..180 and a latitude -90..90")]
+    #[error(
+        "change {index} (practice {id}): position {lon}, {lat} is not a longitude -180..180 and a latitude -90..90"
+    )]
     Position {
         /// Its place in the batch.
         index: usize,
@@ -220,9 +225,7 @@ impl Live {
         let (view, start) = {
             let w = self.writer();
             let view = self.0.view.load_full();
-            if view.overlay().is_none() {
-                return None;
-            }
+            view.overlay()?;
             (view, w.log.len())
         };
         let t = Instant::now();
@@ -231,7 +234,9 @@ impl Live {
         for p in view.practices() {
             b.push(&p);
         }
-        let (base, _) = b.finish(view.version()).expect("a builder in memory does not fail");
+        let (base, _) = b
+            .finish(view.version())
+            .expect("a builder in memory does not fail");
         let build = t.elapsed();
         let base = Arc::new(base);
         let mut w = self.writer();
@@ -354,8 +359,7 @@ fn next_overlay(
     publish_personal: bool,
 ) -> (Overlay, Applied) {
     let n = base.len() as u64;
-    let mut changed: HashMap<String, Entry> =
-        before.map(|o| o.changed.clone()).unwrap_or_default();
+    let mut changed: HashMap<String, Entry> = before.map(|o| o.changed.clone()).unwrap_or_default();
     let mut next_key = before.map_or(n, |o| o.next_key);
     let mut new_key = || {
         next_key += 1;

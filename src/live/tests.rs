@@ -146,7 +146,11 @@ fn ids(v: &View, rows: &[u32]) -> Vec<String> {
 /// Two answers are equal; else the first difference.
 fn same<T: PartialEq + std::fmt::Debug>(a: &[T], b: &[T], what: &dyn std::fmt::Debug) {
     if a != b {
-        let at = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+        let at = a
+            .iter()
+            .zip(b)
+            .position(|(x, y)| x != y)
+            .unwrap_or(a.len().min(b.len()));
         panic!(
             "{what:?}: lengths {} and {}, first difference at {at}: {:?} and {:?}",
             a.len(),

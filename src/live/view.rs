@@ -413,7 +413,9 @@ impl View {
     pub(crate) fn cells(&self, zoom: u8) -> &[(Key, CellSum)] {
         match &self.overlay {
             None => self.base.cells(zoom),
-            Some(o) => self.derived.levels[usize::from(zoom)].get_or_init(|| self.adjusted(o, zoom)),
+            Some(o) => {
+                self.derived.levels[usize::from(zoom)].get_or_init(|| self.adjusted(o, zoom))
+            }
         }
     }
 

@@ -27,8 +27,8 @@ use crate::download;
 use crate::gazetteer::Gazetteer;
 use crate::geo_util::Bbox;
 use crate::geojson::detail_feature;
-use crate::query::Filter;
 use crate::live::View;
+use crate::query::Filter;
 use params::{CsvParams, Filters, InBox, ListParams, NearEcho, Page};
 pub use params::{DEFAULT_LIMIT, MAX_K, MAX_LIMIT, MAX_RADIUS_KM};
 
@@ -387,10 +387,7 @@ crossing the antimeridian must be cut in two there (RFC 7946 §3.1.9)",
 
 /// Refuses an area whose exact test would cost more than [`MAX_POLYGON_WORK`]
 /// on this snapshot.
-fn refuse_too_much_work(
-    snapshot: &View,
-    area: &geo::MultiPolygon<f64>,
-) -> Result<(), ApiError> {
+fn refuse_too_much_work(snapshot: &View, area: &geo::MultiPolygon<f64>) -> Result<(), ApiError> {
     let work = snapshot.polygon_work(area);
     if work > MAX_POLYGON_WORK {
         return Err(ApiError::TooComplex(format!(
@@ -506,9 +503,11 @@ mod tests {
 
     #[test]
     fn polygon_work_stops_at_the_deadline() {
-        let snapshot = View::from(crate::snapshot::Snapshot::new(
-            crate::synthetic::practices(Gazetteer::bundled(), 500, 3),
-        ));
+        let snapshot = View::from(crate::snapshot::Snapshot::new(crate::synthetic::practices(
+            Gazetteer::bundled(),
+            500,
+            3,
+        )));
         let body = within_body(&snapshot, &polygon_query(None)).unwrap();
         let v: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(v["numberMatched"], 500);
@@ -533,9 +532,11 @@ mod tests {
 
     #[test]
     fn polygon_work_stops_when_the_client_is_gone() {
-        let snapshot = View::from(crate::snapshot::Snapshot::new(
-            crate::synthetic::practices(Gazetteer::bundled(), 500, 3),
-        ));
+        let snapshot = View::from(crate::snapshot::Snapshot::new(crate::synthetic::practices(
+            Gazetteer::bundled(),
+            500,
+            3,
+        )));
         let mut pq = polygon_query(None);
         let gone = SetOnDrop::default();
         pq.filter.abandoned = Some(gone.0.clone());

@@ -13,8 +13,8 @@ use crate::api::extract::{NoParams, Query};
 use crate::api::response::{content_type, dataset_answer};
 use crate::api::schema::NotModified;
 use crate::api::state::AppState;
-use crate::practice::Area;
 use crate::live::View;
+use crate::practice::Area;
 
 /// A voivodeship with its practice count, as a GeoJSON Feature.
 #[derive(Serialize, ToSchema)]
