@@ -94,7 +94,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-async fn visibility(records: &[Practice], rng: &mut SmallRng) -> [Vec<f64>; 4] {
+/// The state and router over the records, its cell sums made.
+fn served(records: &[Practice]) -> (AppState, Router) {
     let state = AppState::new(
         Snapshot::new(records.to_vec()),
         config(),
@@ -102,6 +103,11 @@ async fn visibility(records: &[Practice], rng: &mut SmallRng) -> [Vec<f64>; 4] {
     );
     state.live.base().warm_up();
     let app = router(state.clone());
+    (state, app)
+}
+
+async fn visibility(records: &[Practice], rng: &mut SmallRng) -> [Vec<f64>; 4] {
+    let (state, app) = served(records);
     let mut out: [Vec<f64>; 4] = Default::default();
     for k in 0..20 {
         let p = edited(&records[rng.random_range(0..records.len())], k, rng);
@@ -136,13 +142,7 @@ fn contains(body: &[u8], s: &str) -> bool {
 /// Requests per second and latencies (ms) of 4 clients for 5 s, with
 /// `writes_per_s` changes streaming in.
 async fn throughput(records: &[Practice], writes_per_s: u32) -> (f64, Vec<f64>) {
-    let state = AppState::new(
-        Snapshot::new(records.to_vec()),
-        config(),
-        Gazetteer::bundled(),
-    );
-    state.live.base().warm_up();
-    let app = router(state.clone());
+    let (state, app) = served(records);
     let ids: Vec<String> = records.iter().step_by(97).map(|p| p.id.clone()).collect();
     let until = Instant::now() + Duration::from_secs(5);
     let writer = (writes_per_s > 0).then(|| {

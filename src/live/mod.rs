@@ -189,16 +189,15 @@ impl Live {
         w.edited = true;
         w.log.extend(changes);
         let version = mixed(current.base().version(), w.generation);
-        let len = overlay.changed.len();
         let view = View::with_overlay(current.base().clone(), Some(Arc::new(overlay)), version);
         self.0.view.store(Arc::new(view));
         drop(w);
-        self.wake_merger(len);
+        self.wake_merger();
         Ok(applied)
     }
 
     /// Tells the merging thread of a change (starting it on the first).
-    fn wake_merger(&self, _overlay_len: usize) {
+    fn wake_merger(&self) {
         let mut wake = self.0.wake.lock().unwrap_or_else(|e| e.into_inner());
         if wake.as_ref().is_some_and(|tx| tx.send(()).is_ok()) {
             return;
