@@ -9,9 +9,10 @@
 
 use crate::geo_util::{Bbox, LonLat};
 use crate::geojson::{ClusterItem, PreparedFeature};
+use crate::live::View;
 use crate::query::Filter;
 pub use crate::snapshot::{CELLS_PER_TILE, MAX_ZOOM, PYRAMID_MAX_ZOOM};
-use crate::snapshot::{CellSum, Key, Snapshot, sum_cells};
+use crate::snapshot::{CellSum, Key, sum_cells};
 
 /// Up to this many matches in the viewport are answered one by one.
 pub const SINGLES_MAX: usize = 500;
@@ -69,7 +70,7 @@ fn only_bbox(f: &Filter) -> Option<Bbox> {
 /// The cells of a box with no other filter, from the kept cells: a cell
 /// wholly inside the box as kept, one on its edge summed again from the
 /// practices inside the box. `None` when the box holds few practices.
-fn box_cells(s: &Snapshot, b: Bbox, zoom: u8) -> Option<(usize, Vec<(Key, CellSum)>)> {
+fn box_cells(s: &View, b: Bbox, zoom: u8) -> Option<(usize, Vec<(Key, CellSum)>)> {
     let mut out = Vec::new();
     let mut edge: Vec<Key> = Vec::new();
     let mut total = 0;
@@ -91,7 +92,7 @@ fn box_cells(s: &Snapshot, b: Bbox, zoom: u8) -> Option<(usize, Vec<(Key, CellSu
     }
     if !edge.is_empty() {
         edge.sort_unstable();
-        let inside = s.index().in_bbox(b);
+        let inside = s.in_bbox(b);
         let on_edge = inside.into_iter().filter_map(|i| {
             let key = s.cell_of(i, zoom);
             edge.binary_search(&key).ok()?;
@@ -138,13 +139,13 @@ impl ClusterAnswer {
 
 /// Groups the practices matching `filter` (whose `bbox` is the viewport) for a
 /// map at `zoom`. A filter with a centre (`near`) is answered as it is by
-/// [`Snapshot::query`], then grouped.
-pub fn clusters(snapshot: &Snapshot, filter: &Filter, zoom: u8) -> ClusterAnswer {
+/// [`View::query`], then grouped.
+pub fn clusters(snapshot: &View, filter: &Filter, zoom: u8) -> ClusterAnswer {
     clusters_with(snapshot, filter, zoom, true)
 }
 
 /// [`clusters`], from the kept cells when `use_kept` allows it.
-fn clusters_with(snapshot: &Snapshot, filter: &Filter, zoom: u8, use_kept: bool) -> ClusterAnswer {
+fn clusters_with(snapshot: &View, filter: &Filter, zoom: u8, use_kept: bool) -> ClusterAnswer {
     let zoom = zoom.min(MAX_ZOOM);
     let kept = only_bbox(filter)
         .filter(|_| use_kept && zoom <= PYRAMID_MAX_ZOOM)
@@ -180,8 +181,12 @@ mod tests {
     use crate::gazetteer::Gazetteer;
     use crate::practice::Area;
 
-    fn snapshot() -> Snapshot {
-        Snapshot::new(crate::synthetic::practices(Gazetteer::bundled(), 5000, 4))
+    fn snapshot() -> View {
+        View::from(crate::snapshot::Snapshot::new(crate::synthetic::practices(
+            Gazetteer::bundled(),
+            5000,
+            4,
+        )))
     }
 
     const POLAND: Bbox = Bbox::new(14.0, 49.0, 24.2, 55.0);

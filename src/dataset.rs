@@ -10,12 +10,10 @@
 //! one changed are [`crate::files`]'.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
-use arc_swap::ArcSwap;
-
 use crate::files::{self, ContentWatch, Fingerprint};
+use crate::live::Live;
 use crate::personal;
 use crate::practice::Practice;
 use crate::snapshot::file::SnapshotFileError;
@@ -344,13 +342,17 @@ pub fn clean_temp_files(path: &Path) {
 /// write fails (a full disk), the temporary files are closed at once (the
 /// parts they held move to memory) and [`watch`] tries again later. One save
 /// of a dataset runs at a time.
-pub fn save_snapshot_file(path: PathBuf, fingerprint: Fingerprint, slot: Arc<ArcSwap<Snapshot>>) {
+pub fn save_snapshot_file(path: PathBuf, fingerprint: Fingerprint, slot: Live) {
     let Some(saving) = Saving::start(&path) else {
         return;
     };
     tokio::task::spawn_blocking(move || {
         let _saving = saving;
-        let snapshot = slot.load_full();
+        // A base with published changes merged in is not the dataset file's.
+        if slot.edited() {
+            return;
+        }
+        let snapshot = slot.base();
         match save_for(&path, fingerprint, &snapshot) {
             Ok(true) => {
                 tracing::info!(path = %snapshot_file_path(&path).display(), "snapshot file written")
@@ -358,24 +360,22 @@ pub fn save_snapshot_file(path: PathBuf, fingerprint: Fingerprint, slot: Arc<Arc
             Ok(false) => return,
             Err(e) => {
                 tracing::warn!(error = %e, "snapshot file not written; trying again later");
-                if let Some(in_memory) = snapshot.without_temporary_files() {
-                    let before = slot.compare_and_swap(&snapshot, Arc::new(in_memory));
-                    if Arc::ptr_eq(&before, &snapshot) {
-                        tracing::info!(
-                            "temporary files closed; the dataset is held in memory until its snapshot file is written"
-                        );
-                        slot.load().warm_up();
-                    }
+                if let Some(in_memory) = snapshot.without_temporary_files()
+                    && slot.swap_storage(&snapshot, in_memory)
+                {
+                    tracing::info!(
+                        "temporary files closed; the dataset is held in memory until its snapshot file is written"
+                    );
+                    slot.current().warm_up();
                 }
                 return;
             }
         }
         match remap(&path, fingerprint, &snapshot) {
             Ok(mapped) => {
-                let before = slot.compare_and_swap(&snapshot, Arc::new(mapped));
-                if Arc::ptr_eq(&before, &snapshot) {
+                if slot.swap_storage(&snapshot, mapped) {
                     tracing::debug!("snapshot now served from its file");
-                    slot.load().warm_up();
+                    slot.current().warm_up();
                 }
             }
             Err(e) => tracing::warn!(error = %e, "snapshot file not mapped"),
@@ -412,8 +412,8 @@ impl Drop for Saving {
 
 /// Warms up the snapshot in `slot` on a blocking thread (see
 /// [`Snapshot::warm_up`]).
-pub fn warm_up(slot: &ArcSwap<Snapshot>) {
-    let snapshot = slot.load_full();
+pub fn warm_up(slot: &Live) {
+    let snapshot = slot.base();
     tokio::task::spawn_blocking(move || snapshot.warm_up());
 }
 
@@ -422,14 +422,16 @@ pub fn warm_up(slot: &ArcSwap<Snapshot>) {
 const MAX_SAVE_BACKOFF: u32 = 64;
 
 /// Watches the dataset file every `every` and swaps a new snapshot into `slot`
-/// when its content changes (by size and hash, see [`ContentWatch`]), starting
+/// when its content changes (by size and hash, see [`ContentWatch`]; the
+/// published changes laid over the old one go with it: the file holds what is
+/// published), starting
 /// from `watch`, the content in service as it was read. A file that fails to
 /// load is reported and the current snapshot stays. While the snapshot in
 /// service has no snapshot file (its write failed), the write is tried
 /// again after 1, 2, 4 … up to [`MAX_SAVE_BACKOFF`] checks. Runs on the
 /// current tokio runtime until it stops.
 pub fn watch(
-    slot: Arc<ArcSwap<Snapshot>>,
+    slot: Live,
     path: PathBuf,
     every: Duration,
     watch: ContentWatch,
@@ -459,7 +461,7 @@ pub fn watch(
                 }
             };
             if !changed {
-                if slot.load().is_from_file() {
+                if slot.base().is_from_file() || slot.edited() {
                     (backoff, wait) = (1, 1);
                 } else if wait > 1 {
                     wait -= 1;
@@ -474,7 +476,7 @@ pub fn watch(
             match tokio::task::spawn_blocking(move || load_snapshot(&p, publish_personal)).await {
                 Ok(Ok(loaded)) => {
                     watch = loaded.watch;
-                    slot.store(Arc::new(loaded.snapshot));
+                    slot.replace_base(loaded.snapshot);
                     warm_up(&slot);
                     if !loaded.from_snapshot_file {
                         (backoff, wait) = (1, 1);

@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 
 use crate::geojson::{WRITE_CHUNK_BYTES, write_collection_to};
+use crate::live::View;
 use crate::query::{Filter, Match};
-use crate::snapshot::Snapshot;
 
 /// Pieces in flight between a writer and its reader.
 pub const PIECES_IN_FLIGHT: usize = 4;
@@ -86,7 +86,7 @@ pub struct Page<'a> {
 
 impl Page<'_> {
     /// Runs the query: every match (for `numberMatched`) and this page of them.
-    fn run<'s>(&self, snapshot: &'s Snapshot) -> (usize, Box<dyn Iterator<Item = Match> + 's>) {
+    fn run<'s>(&self, snapshot: &'s View) -> (usize, Box<dyn Iterator<Item = Match> + 's>) {
         let (offset, limit) = (self.offset, self.limit);
         // In dataset order (no centre, no sort) the matches are ids alone: a
         // quarter of the memory for a page or download of a million.
@@ -110,7 +110,7 @@ impl Page<'_> {
 /// the list, with `distance_km` for a query with a centre).
 pub fn write_geojson(
     w: &mut impl Write,
-    snapshot: &Snapshot,
+    snapshot: &View,
     page: Page<'_>,
     extra: &Map<String, Value>,
 ) -> std::io::Result<()> {
@@ -124,7 +124,7 @@ pub fn write_geojson(
 /// persons' phones and e-mails only when `publish_personal`).
 pub fn write_csv(
     w: &mut impl Write,
-    snapshot: &Snapshot,
+    snapshot: &View,
     page: Page<'_>,
     publish_personal: bool,
     dialect: crate::csv_out::Dialect,
@@ -139,8 +139,8 @@ pub fn write_csv(
 /// running downloads until it ends; returns the receiver of its pieces.
 pub fn spawn(
     permit: impl Send + 'static,
-    snapshot: Arc<Snapshot>,
-    write: impl FnOnce(&mut PieceWriter, &Snapshot) -> std::io::Result<()> + Send + 'static,
+    snapshot: Arc<View>,
+    write: impl FnOnce(&mut PieceWriter, &View) -> std::io::Result<()> + Send + 'static,
 ) -> mpsc::Receiver<Piece> {
     let (mut w, rx) = channel();
     tokio::task::spawn_blocking(move || {
@@ -165,11 +165,9 @@ mod tests {
     use super::*;
     use crate::gazetteer::Gazetteer;
 
-    fn snapshot(n: usize) -> Arc<Snapshot> {
-        Arc::new(Snapshot::new(crate::synthetic::practices(
-            Gazetteer::bundled(),
-            n,
-            2,
+    fn snapshot(n: usize) -> Arc<View> {
+        Arc::new(View::from(crate::snapshot::Snapshot::new(
+            crate::synthetic::practices(Gazetteer::bundled(), n, 2),
         )))
     }
 

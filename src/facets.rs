@@ -3,8 +3,8 @@
 //! choropleth and for the powiat and gmina choices.
 
 use crate::gazetteer::AdminLevel;
+use crate::live::View;
 use crate::query::Filter;
-use crate::snapshot::Snapshot;
 
 /// One unit and how many matches lie in it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -21,11 +21,7 @@ pub struct UnitCount {
 /// The matches of `filter` counted per unit of `level`, largest count first
 /// (ties by TERYT code); matches outside any unit are not counted. Also
 /// returns the number of matches.
-pub fn counts_by(
-    snapshot: &Snapshot,
-    filter: &Filter,
-    level: AdminLevel,
-) -> (Vec<UnitCount>, usize) {
+pub fn counts_by(snapshot: &View, filter: &Filter, level: AdminLevel) -> (Vec<UnitCount>, usize) {
     let ids = snapshot.matching(filter);
     let mut out: Vec<UnitCount> = snapshot
         .unit_counts(&ids, level)
@@ -44,7 +40,7 @@ mod tests {
     #[test]
     fn counts_add_up_and_follow_the_filter() {
         let ps = crate::synthetic::practices(Gazetteer::bundled(), 400, 5);
-        let s = Snapshot::new(ps.clone());
+        let s = View::from(crate::snapshot::Snapshot::new(ps.clone()));
         let all = Filter::default();
         let (by_voiv, n) = counts_by(&s, &all, AdminLevel::Voivodeship);
         assert_eq!(n, 400);

@@ -16,6 +16,10 @@
 //!   from the server's private copy of the snapshot file, checked first;
 //!   extents and cluster cells derived on first use)
 //!        │ query::Filter ──► Snapshot::query ──► ids
+//!        ▼
+//!   live::Live ◄── Live::apply(Change) (published records, from the writers)
+//!   live::View: the snapshot with the overlay of changes laid over it,
+//!   merged into a new snapshot in the background
 //!        ├──► cluster / facets / download ──► geojson, csv_out (output shapes)
 //!        ▼
 //!   api::router(AppState) ──► HTTP (JSON, GeoJSON, CSV, static page)
@@ -28,9 +32,10 @@
 //!
 //! ```text
 //! Floors
-//!  10  api
-//!   9  dataset, import
-//!   8  cluster, download, facets
+//!  11  api
+//!  10  dataset, import
+//!   9  cluster, download, facets
+//!   8  live
 //!   7  query
 //!   6  csv_out, db, snapshot
 //!   5  store, places
@@ -49,10 +54,12 @@
 //! - 6, `snapshot`: what is held (records, rows, columns, prepared features,
 //!   the grid's cells, derived extents) and its binary file. It never reads
 //!   queries, answers or HTTP.
-//! - 7, `query`: filters planned onto a snapshot; 8, answers over a query.
-//! - 9, `dataset`: the load, save and reload policy over snapshot, store and
+//! - 7, `query`: filters planned onto a snapshot; 8, `live`: the view the
+//!   answers read, the snapshot with published changes laid over it, and
+//!   the background merge; 9, answers over a view's query.
+//! - 10, `dataset`: the load, save and reload policy over snapshot, store and
 //!   files, with the seam for a second source of records; `import` reads pages.
-//! - 10, `api`: HTTP only. Inside it, the documents (`api::docs`) sit on top,
+//! - 11, `api`: HTTP only. Inside it, the documents (`api::docs`) sit on top,
 //!   the protocol folders (`practices`, `ogc`, `geocoding`) never import each
 //!   other, and what they share (`extract`, `values`, `schema`, `error`,
 //!   `response`) sits below them.
@@ -89,6 +96,8 @@ pub mod geojson;
 pub mod import;
 /// The R-tree over practices and its radius, k-nearest and region queries.
 pub mod index;
+/// Published changes on the read path: the view (snapshot + overlay), `apply`, the background merge.
+pub mod live;
 /// People's phones and e-mail addresses in prose: found by plain rules, withheld unless published.
 pub mod personal;
 /// The neutral geocoding result and search pipeline the HTTP protocols translate.

@@ -165,9 +165,14 @@ enum SortValue {
     Year(Option<i32>),
 }
 
-/// Orders matches by the sort keys (a stable sort: ties keep dataset order).
-/// Each practice's keys are read once.
-fn sort_matches(snapshot: &Snapshot, items: &mut Vec<Match>, keys: &[SortKey]) {
+/// Orders matches by the sort keys (a stable sort: ties keep the order they
+/// come in, dataset order); `practice` reads the practice a match names. Each
+/// practice's keys are read once.
+pub(crate) fn sort_matches(
+    items: &mut Vec<Match>,
+    keys: &[SortKey],
+    practice: impl Fn(u32) -> Practice,
+) {
     use std::cmp::Ordering;
     let none_last = |a: &Option<i32>, b: &Option<i32>| match (a, b) {
         (Some(a), Some(b)) => a.cmp(b),
@@ -178,7 +183,7 @@ fn sort_matches(snapshot: &Snapshot, items: &mut Vec<Match>, keys: &[SortKey]) {
     let mut keyed: Vec<(Vec<Option<SortValue>>, Match)> = items
         .drain(..)
         .map(|m| {
-            let p = snapshot.practice(m.id);
+            let p = practice(m.id);
             let values = keys
                 .iter()
                 .map(|k| match k.field {
@@ -235,6 +240,18 @@ impl Match {
             id: h.id,
             chord_sq: h.chord_sq,
         }
+    }
+
+    /// The same match naming another index (a practice's place in a
+    /// combined view).
+    pub(crate) fn moved_to(self, id: u32) -> Match {
+        Match { id, ..self }
+    }
+
+    /// The order of a distance answer: the squared chord's bits (NaN for a
+    /// match without a centre).
+    pub(crate) fn chord_bits(&self) -> u64 {
+        self.chord_sq.to_bits()
     }
 
     /// Great-circle distance from the query's centre, km, when it had one.
@@ -408,7 +425,7 @@ impl Snapshot {
         }
         let mut items: Vec<Match> = self.candidates(&c).into_iter().map(Match::at).collect();
         if !f.sort.is_empty() {
-            sort_matches(self, &mut items, &f.sort);
+            sort_matches(&mut items, &f.sort, |i| self.practice(i));
         }
         Matches { items }
     }

@@ -42,7 +42,7 @@ pub async fn config(State(state): State<AppState>) -> Json<PageConfig> {
         tile_attribution: state.config.tile_attribution.clone(),
         default_limit: DEFAULT_LIMIT,
         max_limit: MAX_LIMIT,
-        practices: state.snapshot.load().len(),
+        practices: state.live.current().len(),
     })
 }
 
@@ -51,11 +51,11 @@ pub async fn config(State(state): State<AppState>) -> Json<PageConfig> {
     (status = 200, description = "OK", body = Health),
 ))]
 pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
-    let s = state.snapshot.load();
+    let s = state.live.current();
     Json(Health {
         status: "ok",
         practices: s.len(),
-        placed: s.index().len(),
+        placed: s.placed(),
         localities: state.gazetteer.locality_count(),
     })
 }

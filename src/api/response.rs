@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::error::ApiError;
-use crate::snapshot::Snapshot;
+use crate::live::View;
 
 /// Content types.
 pub mod content_type {
@@ -116,7 +116,7 @@ pub fn cached(
 /// `key`, cached as the dataset is ([`CachePolicy::Dataset`]).
 pub fn dataset_answer(
     headers: &HeaderMap,
-    snapshot: &Snapshot,
+    snapshot: &View,
     key: &[&str],
     content_type: &'static str,
     body: impl FnOnce() -> Result<Vec<u8>, ApiError>,
@@ -132,7 +132,7 @@ pub fn dataset_answer(
 }
 
 /// A weak ETag for a response derived from the snapshot and the request.
-pub fn etag_for(snapshot: &Snapshot, parts: &[&str]) -> String {
+pub fn etag_for(snapshot: &View, parts: &[&str]) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     parts.hash(&mut h);

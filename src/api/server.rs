@@ -128,13 +128,13 @@ fn csv_state(args: &ServeArgs, data: std::path::PathBuf) -> Result<AppState, Ser
     tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
     let (fingerprint, watch) = (loaded.fingerprint, loaded.watch);
     let state = AppState::new(loaded.snapshot, ApiConfig::from_args(args), gazetteer);
-    dataset::warm_up(&state.snapshot);
+    dataset::warm_up(&state.live);
     if !loaded.from_snapshot_file {
-        dataset::save_snapshot_file(data.clone(), fingerprint, state.snapshot.clone());
+        dataset::save_snapshot_file(data.clone(), fingerprint, state.live.clone());
     }
     if args.reload_secs > 0 {
         dataset::watch(
-            state.snapshot.clone(),
+            state.live.clone(),
             data,
             Duration::from_secs(args.reload_secs),
             watch,
@@ -172,7 +172,7 @@ async fn database_state(args: &ServeArgs) -> Result<AppState, ServeError> {
     .map_err(std::io::Error::other)?;
     tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
     let state = AppState::new(snapshot?, ApiConfig::from_args(args), gazetteer);
-    dataset::warm_up(&state.snapshot);
+    dataset::warm_up(&state.live);
     Ok(state)
 }
 

@@ -1,15 +1,15 @@
-//! The state every handler shares: the current snapshot, the operator's
+//! The state every handler shares: the live dataset (snapshot and published changes), the operator's
 //! settings and the gazetteer.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use arc_swap::ArcSwap;
 use tokio::sync::Semaphore;
 
 use crate::config::ServeArgs;
 use crate::gazetteer::Gazetteer;
+use crate::live::Live;
 use crate::snapshot::Snapshot;
 
 /// Settings the API needs from the operator.
@@ -66,8 +66,10 @@ impl std::ops::Deref for AppState {
 
 /// What [`AppState`] points to.
 pub struct Shared {
-    /// The current dataset snapshot.
-    pub snapshot: Arc<ArcSwap<Snapshot>>,
+    /// The served dataset: every public answer reads `live.current()` (the
+    /// snapshot with the published changes laid over it); writers publish
+    /// with `live.apply(changes)`.
+    pub live: Live,
     /// Operator settings.
     pub config: Arc<ApiConfig>,
     /// The gazetteer.
@@ -87,7 +89,7 @@ impl AppState {
     /// State over a snapshot.
     pub fn new(snapshot: Snapshot, config: ApiConfig, gazetteer: &'static Gazetteer) -> AppState {
         AppState(Arc::new(Shared {
-            snapshot: Arc::new(ArcSwap::from_pointee(snapshot)),
+            live: Live::new(snapshot, config.publish_personal),
             downloads: Arc::new(Semaphore::new(config.max_downloads.max(1))),
             polygon_queries: Arc::new(Semaphore::new(POLYGON_QUERIES_AT_ONCE)),
             config: Arc::new(config),

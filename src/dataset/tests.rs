@@ -304,10 +304,10 @@ fn a_failed_save_frees_its_temporary_files_and_is_tried_again() {
         .enable_all()
         .build()
         .unwrap();
-    let slot = Arc::new(ArcSwap::from_pointee(loaded.snapshot));
+    let slot = Live::new(loaded.snapshot, false);
     let wait_for = |what: &str, ok: &dyn Fn(&Snapshot) -> bool| {
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        while !ok(&slot.load()) {
+        while !ok(&slot.base()) {
             assert!(std::time::Instant::now() < deadline, "{what}");
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -319,8 +319,8 @@ fn a_failed_save_frees_its_temporary_files_and_is_tried_again() {
     wait_for("the temporary files are still served", &|s| {
         s.parts().0.bytes.spilled_file().is_none()
     });
-    assert!(!slot.load().is_from_file());
-    assert_eq!(slot.load().practices().collect::<Vec<_>>(), ps);
+    assert!(!slot.base().is_from_file());
+    assert_eq!(slot.base().practices().collect::<Vec<_>>(), ps);
     // Once the trouble is gone, the watch writes the file and serves it.
     std::fs::remove_file(&blocker).unwrap();
     rt.block_on(async {
@@ -333,7 +333,7 @@ fn a_failed_save_frees_its_temporary_files_and_is_tried_again() {
         );
     });
     wait_for("the save is not tried again", &|s| s.is_from_file());
-    assert_eq!(slot.load().practices().collect::<Vec<_>>(), ps);
+    assert_eq!(slot.base().practices().collect::<Vec<_>>(), ps);
     assert!(snapshot_file_path(&path).exists());
 }
 

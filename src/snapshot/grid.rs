@@ -53,7 +53,8 @@ pub(crate) struct CellSum {
 }
 
 impl CellSum {
-    fn new(id: u32, lon: f64, lat: f64) -> CellSum {
+    /// An empty sum whose first practice is `id`, at the given position.
+    pub(crate) fn new(id: u32, lon: f64, lat: f64) -> CellSum {
         CellSum {
             count: 0,
             sum_lon: 0.0,
@@ -63,11 +64,28 @@ impl CellSum {
         }
     }
 
-    fn add(&mut self, lon: f64, lat: f64) {
+    /// Counts one more practice at this position.
+    pub(crate) fn add(&mut self, lon: f64, lat: f64) {
         self.count += 1;
         self.sum_lon += lon;
         self.sum_lat += lat;
         self.bbox = self.bbox.including(LonLat::new(lon, lat));
+    }
+
+    /// Takes out a practice at this position that was counted; `false` when
+    /// the sum can no longer be told by subtraction (the position lies on
+    /// the box's edge, which may shrink, or at most one practice would stay,
+    /// whose id the sum does not know): the cell must then be summed again.
+    pub(crate) fn remove(&mut self, lon: f64, lat: f64) -> bool {
+        let b = self.bbox;
+        let on_edge = lon == b.min_lon || lon == b.max_lon || lat == b.min_lat || lat == b.max_lat;
+        if on_edge || self.count <= 2 {
+            return false;
+        }
+        self.count -= 1;
+        self.sum_lon -= lon;
+        self.sum_lat -= lat;
+        true
     }
 }
 

@@ -286,16 +286,26 @@ impl Snapshot {
 
     /// Finds a practice by its id.
     pub fn by_id(&self, id: &str) -> Option<Practice> {
+        self.index_of(id).map(|i| self.practice(i))
+    }
+
+    /// The index of the practice with this id.
+    pub fn index_of(&self, id: &str) -> Option<u32> {
         let (mut lo, mut hi) = (0, self.len());
         while lo < hi {
             let mid = (lo + hi) / 2;
             match self.id_of(self.by_id_at(mid)).cmp(id) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(self.practice(self.by_id_at(mid))),
+                std::cmp::Ordering::Equal => return Some(self.by_id_at(mid)),
             }
         }
         None
+    }
+
+    /// The id of the practice at an index.
+    pub fn id_at(&self, i: u32) -> &str {
+        self.id_of(i)
     }
 
     /// The pre-serialised summary feature of the practice at an index.

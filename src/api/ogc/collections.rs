@@ -16,7 +16,7 @@ use crate::api::response::content_type::{GEOJSON, JSON, SCHEMA};
 use crate::api::response::{CachePolicy, cached, etag_for};
 use crate::api::state::AppState;
 use crate::geo_util::Bbox;
-use crate::snapshot::Snapshot;
+use crate::live::View;
 
 const GREGORIAN: &str = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian";
 
@@ -50,7 +50,7 @@ pub struct TemporalExtent {
 
 impl Extent {
     /// The extent of the snapshot's practices.
-    pub fn of(snapshot: &Snapshot) -> Extent {
+    pub fn of(snapshot: &View) -> Extent {
         let bbox = snapshot.extent().unwrap_or(POLAND_BBOX);
         let interval = match snapshot.time_extent() {
             Some((a, b)) => [
@@ -156,7 +156,7 @@ fn collection_answer<T: Serialize>(
     what: &str,
     doc: impl FnOnce(Collection, String) -> T,
 ) -> Result<Response, ApiError> {
-    let snapshot = state.snapshot.load();
+    let snapshot = state.live.current();
     let extent = Extent::of(&snapshot);
     cached(
         headers,

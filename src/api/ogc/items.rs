@@ -79,7 +79,7 @@ pub async fn items(
     let q = ItemsQuery::new(state.gazetteer, p.params)?;
     let pairs = &p.pairs;
     let base = base_url(&headers, state.config.trust_forwarded);
-    let snapshot = state.snapshot.load();
+    let snapshot = state.live.current();
     let publish = state.config.publish_personal;
     let mut matches = snapshot.query(&q.filter);
     if let Some(b) = q.grid_bbox {
@@ -149,7 +149,7 @@ pub async fn item(
     let And(_, And(format, crs)) = p.params;
     check_format(format.f.as_deref())?;
     let crs = crs.crs.unwrap_or(Crs::Crs84);
-    let snapshot = state.snapshot.load();
+    let snapshot = state.live.current();
     let practice = snapshot.by_id(&fid).ok_or_else(|| {
         ApiError::NotFound(format!("no practice with id {fid:?} in {COLLECTION_ID}"))
     })?;

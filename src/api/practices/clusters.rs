@@ -40,7 +40,7 @@ pub async fn clusters_in_view(
     })?;
     let zoom = zoom.0 as u8;
     let pq = PracticeQuery::new(state.gazetteer, filters, Some(bbox.0), None, None)?;
-    let snapshot = state.snapshot.load_full();
+    let snapshot = state.live.current_full();
     let etag = etag_for(&snapshot, &["clusters", &key]);
     // A viewport of the whole country at 1M practices touches every record:
     // answered on a blocking thread.

@@ -58,7 +58,7 @@ pub async fn counts(
     };
     let bbox = inbox.bbox.map(|b| b.0);
     let pq = PracticeQuery::new(state.gazetteer, filters, bbox, None, None)?;
-    let snapshot = state.snapshot.load_full();
+    let snapshot = state.live.current_full();
     dataset_answer(
         &headers,
         &snapshot,

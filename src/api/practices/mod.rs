@@ -27,8 +27,8 @@ use crate::download;
 use crate::gazetteer::Gazetteer;
 use crate::geo_util::Bbox;
 use crate::geojson::detail_feature;
+use crate::live::View;
 use crate::query::Filter;
-use crate::snapshot::Snapshot;
 use params::{CsvParams, Filters, InBox, ListParams, NearEcho, Page};
 pub use params::{DEFAULT_LIMIT, MAX_K, MAX_LIMIT, MAX_RADIUS_KM};
 
@@ -116,7 +116,7 @@ impl PracticeQuery {
 }
 
 /// Runs a query and renders the page as a FeatureCollection.
-fn collection_body(snapshot: &Snapshot, pq: &PracticeQuery) -> Vec<u8> {
+fn collection_body(snapshot: &View, pq: &PracticeQuery) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);
     download::write_geojson(&mut out, snapshot, pq.page(), &pq.extra())
         .expect("writing to a Vec cannot fail");
@@ -134,7 +134,7 @@ pub async fn list(
     q: ListParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let snapshot = state.snapshot.load();
+    let snapshot = state.live.current();
     let key = q.key();
     let pq = PracticeQuery::of_list(state.gazetteer, q.params, Some(DEFAULT_LIMIT))?;
     dataset_answer(
@@ -163,12 +163,12 @@ fn download_permit(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit
 /// sent. With every permit taken the answer is 503 `busy`.
 async fn streamed(
     state: &AppState,
-    snapshot: std::sync::Arc<Snapshot>,
+    snapshot: std::sync::Arc<View>,
     headers: &HeaderMap,
     etag: String,
     content_type: &'static str,
     filename: &str,
-    write: impl FnOnce(&mut download::PieceWriter, &Snapshot) -> std::io::Result<()> + Send + 'static,
+    write: impl FnOnce(&mut download::PieceWriter, &View) -> std::io::Result<()> + Send + 'static,
 ) -> Result<Response, ApiError> {
     let permit = download_permit(state)?;
     let mut resp = cached(
@@ -207,7 +207,7 @@ pub async fn download_geojson(
     q: ListParams,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let snapshot = state.snapshot.load_full();
+    let snapshot = state.live.current_full();
     let key = q.key();
     let pq = PracticeQuery::of_list(state.gazetteer, q.params, None)?;
     let etag = etag_for(&snapshot, &["geojson", &key]);
@@ -241,7 +241,7 @@ pub async fn download_csv(
     let key = serde_urlencoded::to_string(rest).unwrap_or_default();
     let And(list, excel) = q.params;
     let dialect = excel.excel.map_or(Dialect::Plain, |e| e.0);
-    let snapshot = state.snapshot.load_full();
+    let snapshot = state.live.current_full();
     let pq = PracticeQuery::of_list(state.gazetteer, list, None)?;
     let publish = state.config.publish_personal;
     let etag = etag_for(
@@ -274,7 +274,7 @@ pub async fn one(
     _: Query<NoParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let snapshot = state.snapshot.load();
+    let snapshot = state.live.current();
     let p = snapshot
         .by_id(&id)
         .ok_or_else(|| ApiError::NotFound(format!("no practice with id {id:?}")))?;
@@ -387,11 +387,8 @@ crossing the antimeridian must be cut in two there (RFC 7946 §3.1.9)",
 
 /// Refuses an area whose exact test would cost more than [`MAX_POLYGON_WORK`]
 /// on this snapshot.
-fn refuse_too_much_work(
-    snapshot: &Snapshot,
-    area: &geo::MultiPolygon<f64>,
-) -> Result<(), ApiError> {
-    let work = snapshot.index().polygon_work(area);
+fn refuse_too_much_work(snapshot: &View, area: &geo::MultiPolygon<f64>) -> Result<(), ApiError> {
+    let work = snapshot.polygon_work(area);
     if work > MAX_POLYGON_WORK {
         return Err(ApiError::TooComplex(format!(
             "body: testing this polygon needs about {work} edge tests (each polygon's positions \
@@ -444,7 +441,7 @@ pub async fn within(
             "{POLYGON_QUERIES_AT_ONCE} polygon queries are running, the most at once; try again shortly"
         ))
     })?;
-    let snapshot = state.snapshot.load_full();
+    let snapshot = state.live.current_full();
     // The same bound as the request's: when the timeout has answered the
     // client, the blocking thread stops too instead of finishing unseen work;
     // and so it does when this future is dropped (timeout, client gone).
@@ -477,7 +474,7 @@ impl Drop for SetOnDrop {
 
 /// The answer to a polygon query, or a timeout when the query's deadline
 /// passed before the polygon work was done (its answer would be incomplete).
-fn within_body(snapshot: &Snapshot, pq: &PracticeQuery) -> Result<Vec<u8>, ApiError> {
+fn within_body(snapshot: &View, pq: &PracticeQuery) -> Result<Vec<u8>, ApiError> {
     let body = collection_body(snapshot, pq);
     if pq.filter.expired() {
         return Err(ApiError::Timeout(
@@ -506,7 +503,11 @@ mod tests {
 
     #[test]
     fn polygon_work_stops_at_the_deadline() {
-        let snapshot = Snapshot::new(crate::synthetic::practices(Gazetteer::bundled(), 500, 3));
+        let snapshot = View::from(crate::snapshot::Snapshot::new(crate::synthetic::practices(
+            Gazetteer::bundled(),
+            500,
+            3,
+        )));
         let body = within_body(&snapshot, &polygon_query(None)).unwrap();
         let v: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(v["numberMatched"], 500);
@@ -521,16 +522,21 @@ mod tests {
         let area = late.filter.within.as_ref().unwrap();
         assert!(
             snapshot
+                .base()
                 .index()
                 .in_polygon_until(area, late.filter.deadline)
                 .is_empty()
         );
-        assert_eq!(snapshot.index().in_polygon(area).len(), 500);
+        assert_eq!(snapshot.base().index().in_polygon(area).len(), 500);
     }
 
     #[test]
     fn polygon_work_stops_when_the_client_is_gone() {
-        let snapshot = Snapshot::new(crate::synthetic::practices(Gazetteer::bundled(), 500, 3));
+        let snapshot = View::from(crate::snapshot::Snapshot::new(crate::synthetic::practices(
+            Gazetteer::bundled(),
+            500,
+            3,
+        )));
         let mut pq = polygon_query(None);
         let gone = SetOnDrop::default();
         pq.filter.abandoned = Some(gone.0.clone());
@@ -547,6 +553,7 @@ mod tests {
         let area = pq.filter.within.as_ref().unwrap();
         assert!(
             snapshot
+                .base()
                 .index()
                 .in_polygon_while(area, || !pq.filter.expired())
                 .is_empty()

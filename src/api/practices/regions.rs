@@ -13,8 +13,8 @@ use crate::api::extract::{NoParams, Query};
 use crate::api::response::{content_type, dataset_answer};
 use crate::api::schema::NotModified;
 use crate::api::state::AppState;
+use crate::live::View;
 use crate::practice::Area;
-use crate::snapshot::Snapshot;
 
 /// A voivodeship with its practice count, as a GeoJSON Feature.
 #[derive(Serialize, ToSchema)]
@@ -69,9 +69,9 @@ fn snapshot_answer<T: Serialize>(
     headers: &HeaderMap,
     key: &str,
     content_type: &'static str,
-    body: impl FnOnce(&Snapshot) -> T,
+    body: impl FnOnce(&View) -> T,
 ) -> Result<Response, ApiError> {
-    let snapshot = state.snapshot.load();
+    let snapshot = state.live.current();
     dataset_answer(headers, &snapshot, &[key], content_type, || {
         serde_json::to_vec(&body(&snapshot)).map_err(|e| ApiError::Internal(e.to_string()))
     })
@@ -95,7 +95,7 @@ pub async fn voivodeships(
         content_type::GEOJSON,
         |snapshot| {
             let mut counts: HashMap<&str, usize> = HashMap::new();
-            for i in 0..snapshot.len() as u32 {
+            for i in snapshot.ids() {
                 if let Some(v) = snapshot.voivodeship(i) {
                     *counts.entry(v).or_default() += 1;
                 }
@@ -140,7 +140,7 @@ pub async fn categories(
         content_type::JSON,
         |snapshot| {
             let mut counts: HashMap<Area, usize> = HashMap::new();
-            for i in 0..snapshot.len() as u32 {
+            for i in snapshot.ids() {
                 let area = snapshot.area(i);
                 *counts.entry(area).or_default() += 1;
                 if let Some(parent) = area.parent() {
