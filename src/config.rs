@@ -68,6 +68,14 @@ pub enum Command {
         /// or `og:url` is used when it has one.
         #[arg(long, value_name = "URL")]
         source_url: Option<String>,
+        /// For inputs given as addresses (`https://…`): seconds to wait for a
+        /// connection and for each part of the answer (default 20).
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+        fetch_timeout: Option<u64>,
+        /// For inputs given as addresses: the largest page taken, in bytes
+        /// (default 8 MiB, the most the importer reads from any page).
+        #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+        fetch_max_bytes: Option<u64>,
     },
     /// Export the dataset (public view) as GeoJSON or CSV to standard output.
     Export {

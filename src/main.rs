@@ -69,8 +69,18 @@ fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
             into,
             review,
             source_url,
+            fetch_timeout,
+            fetch_max_bytes,
         } => {
-            let options = import::ImportOptions { source_url };
+            let mut fetch = import::fetch::FetchConfig::default();
+            if let Some(secs) = fetch_timeout {
+                fetch.connect_timeout = std::time::Duration::from_secs(secs);
+                fetch.read_timeout = fetch.connect_timeout;
+            }
+            if let Some(bytes) = fetch_max_bytes {
+                fetch.max_bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+            }
+            let options = import::ImportOptions { source_url, fetch };
             let report = import::run_with(&paths, &into, Gazetteer::bundled(), &options)?;
             write!(std::io::stdout(), "{report}")?;
             if review {

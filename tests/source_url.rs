@@ -88,6 +88,7 @@ fn the_source_url_option_names_a_single_page_and_wins() {
     );
     let given = ImportOptions {
         source_url: Some("https://bdp.example.org/praktyka/1".into()),
+        ..ImportOptions::default()
     };
     assert_eq!(
         imported(&a, &given).source_url.as_deref(),
@@ -102,6 +103,7 @@ fn the_source_url_option_names_a_single_page_and_wins() {
     );
     let ftp = ImportOptions {
         source_url: Some("ftp://x.pl/a".into()),
+        ..ImportOptions::default()
     };
     let e = import::run_with(&[a], &into, Gazetteer::bundled(), &ftp).unwrap_err();
     assert!(e.to_string().starts_with("--source-url:"), "{e}");

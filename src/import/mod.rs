@@ -10,9 +10,15 @@
 //! page saved again under another number updates its record); an institution
 //! page gives `page-<file stem>`. Importing the same page again replaces its
 //! record.
+//!
+//! An input written as an address (`https://…`) is fetched ([`fetch`]) and read
+//! like a page file; its record's `source` is the address asked for and its
+//! `source_url` the page's canonical address, else the address it finally came
+//! from after redirects. Its id is `page-` and the address's host and path.
 
 pub mod bdp;
 pub mod decode;
+pub mod fetch;
 pub mod institution;
 pub mod place;
 /// The importer's records handed over for an import into the database.
@@ -367,6 +373,71 @@ pub struct ImportOptions {
     /// The original page's address, for a single page (it wins over the
     /// address the page names for itself).
     pub source_url: Option<String>,
+    /// How inputs given as addresses are fetched.
+    pub fetch: fetch::FetchConfig,
+}
+
+/// The longest address part kept in the id of a fetched page, in characters;
+/// a longer one is cut and given a hash of the whole address.
+const MAX_ADDRESS_ID_CHARS: usize = 80;
+
+/// The id stem of a fetched page: the host and path of the address asked for
+/// (`https://www.gmina.pl/a/b.html` → `www-gmina-pl-a-b-html`), so that the
+/// same address imported again updates its record wherever it redirects to.
+fn address_stem(url: &url::Url) -> String {
+    let whole = format!(
+        "{}{}{}",
+        url.host_str().unwrap_or(""),
+        url.path().trim_end_matches('/'),
+        url.query().map(|q| format!("-{q}")).unwrap_or_default()
+    );
+    let mut stem: String = whole
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    if stem.chars().count() > MAX_ADDRESS_ID_CHARS {
+        let hash = xxhash_rust::xxh3::xxh3_64(url.as_str().as_bytes());
+        stem = stem.chars().take(MAX_ADDRESS_ID_CHARS).collect();
+        stem.push_str(&format!("-{:08x}", hash as u32));
+    }
+    stem
+}
+
+/// Fetches the page at `address` and reads it like a page file.
+fn read_address(fetcher: &mut fetch::Fetcher, address: &str) -> Result<Parsed, String> {
+    let page = fetcher.fetch(address).map_err(|e| e.to_string())?;
+    let asked = fetch::parse_http(address).map_err(|e| e.to_string())?;
+    let mut notes = Vec::new();
+    // A charset named only in the HTTP header: decode with it here, since the
+    // page's bytes carry no trace of it (a BOM, a <meta> or valid UTF-8 win).
+    let header_charset = page
+        .charset
+        .as_deref()
+        .and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes()))
+        .filter(|e| *e != encoding_rs::UTF_8);
+    let bytes = match header_charset {
+        Some(enc)
+            if encoding_rs::Encoding::for_bom(&page.bytes).is_none()
+                && std::str::from_utf8(&page.bytes).is_err() =>
+        {
+            notes.push(format!("read as {} (HTTP header)", enc.name()));
+            enc.decode(&page.bytes).0.into_owned().into_bytes()
+        }
+        _ => page.bytes,
+    };
+    let pseudo = PathBuf::from(format!("{}.html", address_stem(&asked)));
+    let mut parsed = read_page(&pseudo, &bytes).map_err(|e| e.detail())?;
+    parsed.practice.source = address.trim().to_string();
+    if parsed.practice.source_url.is_none() {
+        parsed.practice.source_url = crate::practice::web_url(&page.final_url)
+            .ok()
+            .map(str::to_string);
+    }
+    if page.final_url != address.trim() {
+        notes.push(format!("fetched from {} (redirected)", page.final_url));
+    }
+    parsed.warnings.extend(notes);
+    Ok(parsed)
 }
 
 /// Imports `paths` into the dataset at `into` (created when missing), as told
@@ -406,7 +477,21 @@ pub fn run_with(
     };
     let mut failures: Vec<(PathBuf, String)> = Vec::new();
     let mut incoming: Vec<(PathBuf, Parsed)> = Vec::new();
+    let mut fetcher: Option<fetch::Fetcher> = None;
     for path in paths {
+        if let Some(address) = path.to_str().filter(|s| fetch::is_address(s)) {
+            let fetcher = fetcher.get_or_insert_with(|| fetch::Fetcher::new(options.fetch.clone()));
+            match read_address(fetcher, address) {
+                Ok(mut p) => {
+                    if let Some(u) = &source_url {
+                        p.practice.source_url = Some(u.clone());
+                    }
+                    incoming.push((path.clone(), p))
+                }
+                Err(e) => failures.push((path.clone(), e)),
+            }
+            continue;
+        }
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
