@@ -19,6 +19,16 @@ import itertools
 import re
 
 CASES = ("gen", "dat", "acc", "inst", "loc", "voc")
+# Adjectives that qualify a place's head noun ("Nowa Ruda", "Stara Wieś", "Wola
+# Wielka"): a word that is also one of these is not the head when another is there.
+QUALIFIERS = {"nowy", "stary", "wielki", "mały", "duży", "górny", "dolny", "średni", "wysoki",
+              "niski", "biały", "czarny", "czerwony", "zielony", "złoty", "suchy", "dobry",
+              "długi", "szeroki", "pierwszy", "drugi", "trzeci", "święty", "kościelny",
+              "szlachecki", "rządowy", "prywatny", "północny", "południowy", "wschodni",
+              "zachodni", "kamienny", "stalowy", "stały", "lesny", "leśny", "polny", "mokry"}
+# Endings of relational adjectives ("śląski", "zduński", "rusinowski"), which are
+# surnames too in SGJP but never a place name's head.
+RELATIONAL = ("ski", "cki", "dzki")
 PREPOSITIONS = {"nad", "pod", "przy", "k", "koło", "w", "we", "na", "u", "z", "ze", "i"}
 
 
@@ -26,6 +36,11 @@ class Inflector:
     def __init__(self):
         from polish_inflection import (odmien_przymiotnik, odmien_warianty, podaj,
                                        podaj_przymiotnik)
+        # The analyses with SGJP's own genders (m1 personal, m2 animate, m3
+        # inanimate, f, n): the public `podaj` folds m1/m2/m3 into "m", which
+        # cannot tell the town Radom (m3) from the surname Radom (m1).
+        from polish_inflection.core import _rekordy_podaj
+        self.raw_analyses = _rekordy_podaj
         self.podaj = podaj
         self.podaj_przymiotnik = podaj_przymiotnik
         self.odmien_warianty = odmien_warianty
@@ -37,6 +52,33 @@ class Inflector:
             if a.lemat == tok and a.przypadek == "nom" and (a.liczba, a.rodzaj) not in out:
                 out.append((a.liczba, a.rodzaj))
         return out
+
+    def noun_forms(self, tok, case, number, gender):
+        """The forms of noun `tok` in a case, those of a place's paradigm first.
+
+        SGJP's slot of a name merges every lexeme spelled so: the town "Radom"
+        (m3: Radomia, Radomiu), the surname "Radom" (m1: Radoma, Radomie) and a
+        woman's surname that does not decline (f: Radom). A place name is an
+        inanimate noun, so the forms analysed as m3 (or f, n: names of those
+        genders are inanimate anyway) are kept, a person's (m1) or an animal's
+        (m2) only when the slot has nothing else; the name itself unchanged
+        comes last. Within a rank the order is SGJP's (sorted)."""
+        def rank(form):
+            best = 3
+            for lem, c, nb, g in self.raw_analyses(form):
+                if lem != tok or c != case or nb != number:
+                    continue
+                if number == "sg" and g[:1] != gender:
+                    continue
+                best = min(best, {"m1": 2, "m2": 1}.get(g, 0))
+            return best
+
+        forms = self.odmien_warianty(tok, case, number) or []
+        ranked = sorted(forms, key=lambda f: (rank(f), f == tok))
+        if not ranked:
+            return []
+        top = rank(ranked[0])
+        return [f for f in ranked if rank(f) == top or f == tok]
 
     def adj_readings(self, tok):
         return [(a.lemat, a.liczba, a.rodzaj) for a in self.podaj_przymiotnik(tok)
@@ -77,9 +119,22 @@ class Inflector:
         def after_hyphen(i):
             return i > 0 and seps[i - 1] == "-"
 
-        head = next((i for i in live if info[i][0] and not info[i][1]), None)
+        # The head: a noun joined by a hyphen to the next word ("Jastrzębie-Zdrój",
+        # "Kędzierzyn-Koźle": each part declines as a noun of its own); else the
+        # first word SGJP knows only as a noun; else, among the words that are
+        # nouns and adjectives both, leaving out relational adjectives ("Śląska",
+        # "Zduńska": surnames too, but never a place name's head), the first whose
+        # adjective is not a common qualifier ("Nowa Ruda", "Zduńska Wola",
+        # "Ruda Śląska": "Nowej Rudzie", "Zduńskiej Woli", "Rudzie Śląskiej");
+        # else the first noun.
+        head = next((i for i in live if info[i][0] and i + 1 < len(toks) and seps[i] == "-"), None)
         if head is None:
-            head = next((i for i in live if info[i][0]), None)
+            head = next((i for i in live if info[i][0] and not info[i][1]), None)
+        if head is None:
+            nouns = [i for i in live if info[i][0]]
+            plain = [i for i in nouns if not any(lem.endswith(RELATIONAL) for lem, _, _ in info[i][1])]
+            head = next((i for i in plain if not any(lem in QUALIFIERS for lem, _, _ in info[i][1])),
+                        (plain or nouns or [None])[0])
         adjective_name = False
         if head is None:
             if len(live) == 1 and info[0][1]:
@@ -118,8 +173,8 @@ class Inflector:
                                 if f and keep_case(f, t) not in forms:
                                     forms.append(keep_case(f, t))
                     elif n:
-                        nb = number if i == head else n[0][0]
-                        forms = list(self.odmien_warianty(t, case, nb) or [])
+                        nb, g = (number, gender) if i == head else n[0]
+                        forms = self.noun_forms(t, case, nb, g)
                         if after_hyphen(i) and t not in forms:
                             # "na Pradze-Południe": the second part often stays as it is.
                             forms.append(t)

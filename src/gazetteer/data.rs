@@ -174,6 +174,26 @@ impl Tables {
         self.postal.get(&code).map(Vec::as_slice)
     }
 
+    /// Where a postal code the gazetteer lacks lies inside locality `id` (for a
+    /// district, its town), placed by the town's own known codes around it
+    /// ([`super::postal::estimate_within_town`]); `None` when the town has no code.
+    pub fn postal_estimate_in(&self, code: u32, id: u32) -> Option<(f64, f64)> {
+        let town = self.locality(id).district_of.unwrap_or(id);
+        let known: Vec<(u32, f64, f64)> = self
+            .locality(town)
+            .postal
+            .iter()
+            .filter_map(|&c| {
+                let e = self
+                    .postal_entries(c)?
+                    .iter()
+                    .find(|e| e.locality == town)?;
+                Some((c, e.lon, e.lat))
+            })
+            .collect();
+        super::postal::estimate_within_town(code, &known)
+    }
+
     /// Every postal code, ascending.
     pub fn postal_codes(&self) -> &[u32] {
         &self.postal_codes

@@ -250,6 +250,7 @@ pub(super) fn choose(
         });
         if let Some(id) = near {
             let mut c = g.locality_candidate(id, Precision::Locality, 0.9, None);
+            (c.lon, c.lat) = t.postal_estimate_in(code, id).unwrap_or((c.lon, c.lat));
             c.postal_code = Some(t.postal_text(code));
             return Ok(result(vec![c, area]));
         }
