@@ -6,7 +6,7 @@
 //!   time, as `apply` swaps the view before it returns), 20 changes per run;
 //! - apply's cost as the overlay grows (1, 100, 1000 changed practices);
 //! - reads under writes: requests per second and their latency (median,
-//!   99th percentile) from 4 clients for 5 s, with 20 changes per second
+//!   99th percentile) from 4 clients for 3 s, with 20 changes per second
 //!   streaming in and with none;
 //! - the background merge: time to fold 1000 changes into a new snapshot.
 //!
@@ -139,12 +139,12 @@ fn contains(body: &[u8], s: &str) -> bool {
     body.windows(s.len()).any(|w| w == s.as_bytes())
 }
 
-/// Requests per second and latencies (ms) of 4 clients for 5 s, with
+/// Requests per second and latencies (ms) of 4 clients for 3 s, with
 /// `writes_per_s` changes streaming in.
 async fn throughput(records: &[Practice], writes_per_s: u32) -> (f64, Vec<f64>) {
     let (state, app) = served(records);
     let ids: Vec<String> = records.iter().step_by(97).map(|p| p.id.clone()).collect();
-    let until = Instant::now() + Duration::from_secs(5);
+    let until = Instant::now() + Duration::from_secs(3);
     let writer = (writes_per_s > 0).then(|| {
         let live = state.live.clone();
         let records = records.to_vec();
@@ -207,7 +207,7 @@ async fn throughput(records: &[Practice], writes_per_s: u32) -> (f64, Vec<f64>) 
         w.await.unwrap();
     }
     lat.sort_by(f64::total_cmp);
-    (lat.len() as f64 / 5.0, lat)
+    (lat.len() as f64 / 3.0, lat)
 }
 
 fn merge_times(records: Vec<Practice>) -> (Vec<f64>, Vec<f64>) {
