@@ -51,8 +51,10 @@ pub(super) mod cue {
     pub const VOIVODESHIP_AGREES: f64 = 2.0;
     /// The place lies in a powiat the page names.
     pub const POWIAT_AGREES: f64 = 1.5;
-    /// The place lies in a gmina the page names ("gmina Sokoły").
-    pub const GMINA_AGREES: f64 = 2.0;
+    /// Of places of one name, the one in a gmina the page names ("gmina
+    /// Sokoły") is preferred by this: all but decisive, as a gmina named
+    /// beside the name is the page saying which of them it means.
+    pub const GMINA_AGREES: f64 = 20.0;
     /// The place carries a postal code the page gives.
     pub const POSTAL_AGREES: f64 = 2.0;
     /// The place lies near a postal code the page gives, without carrying it
@@ -60,9 +62,10 @@ pub(super) mod cue {
     pub const POSTAL_NEAR: f64 = 1.4;
     /// Within this many kilometres of a code's places counts as near it.
     pub const POSTAL_NEAR_KM: f64 = 12.0;
-    /// Each other place the page names near this one multiplies its weight
-    /// by one plus this (see `NEIGHBOUR_KM`, `NEIGHBOURS_COUNTED`).
-    pub const NEIGHBOUR: f64 = 0.6;
+    /// Of places of one name, each other place the page names near one of
+    /// them prefers it by this factor (see `NEIGHBOUR_KM`,
+    /// `NEIGHBOURS_COUNTED`): three neighbours outweigh a namesake's size.
+    pub const NEIGHBOUR: f64 = 3.0;
     /// Another name of the page counts as a neighbour when one of its places
     /// lies this near.
     pub const NEIGHBOUR_KM: f64 = 15.0;

@@ -279,10 +279,6 @@ impl Gazetteer {
             if l.powiat.is_some_and(|p| powiats.contains(&p)) {
                 *total *= cue::POWIAT_AGREES;
             }
-            // Its seat has had its due from the gmina's name itself.
-            if l.gmina.is_some_and(|g| gminas.contains(&g)) && !self.is_gmina_seat(h.id) {
-                *total *= cue::GMINA_AGREES;
-            }
             let own = match l.district_of {
                 Some(town) => &t.locality(town).postal,
                 None => &l.postal,
@@ -293,7 +289,7 @@ impl Gazetteer {
                 *total *= cue::POSTAL_NEAR;
             }
         }
-        self.add_neighbours(&mut places, &names);
+        self.prefer_among_namesakes(&mut places, &names, &gminas);
         places.sort_by(|a, b| {
             b.1.total_cmp(&a.1)
                 .then(t.rank_of(a.0.id).cmp(&t.rank_of(b.0.id)))
@@ -360,15 +356,28 @@ impl Gazetteer {
             })
     }
 
-    /// Other places the page names around a place make it likelier: of two
-    /// villages named Roztoka, the one beside the page's other villages. Each
-    /// other name with a place within [`cue::NEIGHBOUR_KM`] counts (a name
-    /// with many namesakes for a share), up to [`cue::NEIGHBOURS_COUNTED`].
-    fn add_neighbours(&self, places: &mut [(Hit, f64)], names: &Names) {
+    /// Chooses between places of one name (two villages named Roztoka) by
+    /// what else the page says: the gmina it names, and its other places
+    /// near one of them. Each other name with a place within
+    /// [`cue::NEIGHBOUR_KM`] counts (a name with many namesakes for a
+    /// share), up to [`cue::NEIGHBOURS_COUNTED`]. The places of one name are
+    /// then scaled so that the best of them weighs what the best weighed
+    /// before: this reorders namesakes and never lifts a name above another.
+    fn prefer_among_namesakes(&self, places: &mut [(Hit, f64)], names: &Names, gminas: &[u16]) {
         let t = &self.t;
         let best = places.iter().map(|p| p.1).fold(0.0, f64::max);
+        let keys: Vec<String> = places
+            .iter()
+            .map(|p| key(&t.locality(p.0.id).name))
+            .collect();
+        let mut namesakes: HashMap<&str, usize> = HashMap::new();
+        for (i, k) in keys.iter().enumerate() {
+            if places[i].1 >= best * NEIGHBOUR_SHARE {
+                *namesakes.entry(k).or_default() += 1;
+            }
+        }
         let mut order: Vec<usize> = (0..places.len())
-            .filter(|&i| places[i].1 >= best * NEIGHBOUR_SHARE)
+            .filter(|&i| places[i].1 >= best * NEIGHBOUR_SHARE && namesakes[keys[i].as_str()] > 1)
             .collect();
         order.sort_by(|&a, &b| places[b].1.total_cmp(&places[a].1));
         order.truncate(NEIGHBOUR_PLACES);
@@ -390,14 +399,23 @@ impl Gazetteer {
                     })
                     .map(|n| (cue::NEIGHBOUR_NAMESAKES / names.places[n].len() as f64).min(1.0))
                     .sum();
-                (
-                    i,
-                    1.0 + cue::NEIGHBOUR * support.min(cue::NEIGHBOURS_COUNTED),
-                )
+                let mut f = cue::NEIGHBOUR.powf(support.min(cue::NEIGHBOURS_COUNTED));
+                if l.gmina.is_some_and(|g| gminas.contains(&g)) {
+                    f *= cue::GMINA_AGREES;
+                }
+                (i, f)
             })
             .collect();
-        for (i, f) in factors {
-            places[i].1 *= f;
+        // Per name: the best total before, and the best after the factors.
+        let mut top: HashMap<&str, (f64, f64)> = HashMap::new();
+        for &(i, f) in &factors {
+            let e = top.entry(keys[i].as_str()).or_insert((0.0, 0.0));
+            e.0 = e.0.max(places[i].1);
+            e.1 = e.1.max(places[i].1 * f);
+        }
+        for &(i, f) in &factors {
+            let (before, after) = top[keys[i].as_str()];
+            places[i].1 *= f * before / after;
         }
     }
 
@@ -511,6 +529,66 @@ mod tests {
             place("Kierownik GOPS w Kolbuszowej Katarzyna Nowak podziękowała."),
             "Kolbuszowa"
         );
+    }
+
+    /// The gmina of the first candidate named `name`.
+    fn first_gmina_of(text: &str, name: &str) -> String {
+        let p = Gazetteer::bundled().locate_in_text(text).unwrap();
+        let c = p
+            .result
+            .candidates
+            .iter()
+            .find(|c| &*c.name == name)
+            .unwrap_or_else(|| panic!("no {name} among {:?}", p.result.candidates));
+        c.admin.gmina.as_ref().unwrap().name.to_string()
+    }
+
+    #[test]
+    fn a_name_of_two_words_is_read_whole_and_a_trip_is_not_the_place() {
+        assert_eq!(
+            place("Uczniowie szkoły w Nowych Czaplach pojechali na wycieczkę do Krakowa."),
+            "Nowe Czaple"
+        );
+    }
+
+    #[test]
+    fn the_gmina_named_chooses_between_villages_of_one_name() {
+        // Fifteen villages are named Bobrowniki; one lies in gmina Gródek.
+        let text = "Szkoła Podstawowa w Bobrownikach, gmina Gródek, zaprasza.";
+        assert_eq!(place(text), "Bobrowniki");
+        assert_eq!(first_gmina_of(text, "Bobrowniki"), "Gródek");
+        assert_eq!(
+            first_gmina_of("Festyn w Ołdakach. Organizator: Urząd Gminy Gzy.", "Ołdaki"),
+            "Gzy"
+        );
+    }
+
+    #[test]
+    fn neighbouring_villages_choose_between_villages_of_one_name() {
+        // Nine villages are named Roztoka; Faściszowa and Wróblowice lie
+        // beside the one in gmina Zakliczyn.
+        let text = "Roztoka\n\nMieszkańcy Roztoki, Faściszowej i Wróblowic spotkali się.";
+        assert_eq!(first_gmina_of(text, "Roztoka"), "Zakliczyn");
+    }
+
+    #[test]
+    fn a_town_named_by_its_adjective_places_a_page() {
+        assert_eq!(place("Sukces uczniów ze szkół wrzesińskich."), "Września");
+        assert_eq!(
+            place("Projekt Gminy Oświęcimskiej dla seniorów."),
+            "Oświęcim"
+        );
+    }
+
+    #[test]
+    fn common_words_and_patrons_are_not_places() {
+        assert_eq!(
+            place("Praca socjalna\n\nPraca z rodziną to podstawa.\n\nKłodzko, 2020"),
+            "Kłodzko"
+        );
+        // Nothing else on the page: the common word is the last resort.
+        assert_eq!(place("Praca socjalna z rodziną"), "Praca");
+        assert!(place("Rewitalizacja parku Moniuszki trwa.").starts_with("error"));
     }
 
     #[test]
