@@ -8,7 +8,7 @@
 //! count only when nothing else on the page points anywhere.
 //!
 //! Each cue is a named multiplier of the mention's weight (see [`cue`]); the
-//! page's place is chosen from the weighted mentions in [`super::locate`].
+//! page's place is chosen from the weighted mentions by `locate`.
 
 use super::resolve::{MatchKind, Phrase};
 

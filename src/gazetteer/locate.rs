@@ -4,7 +4,9 @@
 //! evidence: the implementing institution's own town ("Ośrodek Pomocy Społecznej
 //! w X", "Gmina X"), agreement with a voivodeship, powiat or postal code the page
 //! names, position and frequency. A funder's seat (Warszawa for a national fund),
-//! a partner town or a branch in a village counts for little.
+//! a partner town, a trip's destination or a branch in a village counts for
+//! little ([`super::context`]). Places of one name are told apart by the gmina
+//! the page names and by its other places near one of them.
 //!
 //! ```
 //! use mapa_praktyk::gazetteer::Gazetteer;
