@@ -113,6 +113,22 @@ fn reads_locative_town_names() {
 }
 
 #[test]
+fn reads_names_of_several_words_whole() {
+    // SGJP declines "Nowe Czaple" as two adjectives; the words still agree
+    // as a noun and its adjective, so the name is not cut to "Nowe".
+    for (q, name) in [
+        ("w Nowych Czaplach", "Nowe Czaple"),
+        ("Świetlica w NOWYCH CZAPLACH", "Nowe Czaple"),
+        ("mieszkańcy Nowych Czapli", "Nowe Czaple"),
+        ("w Woli Rasztowskiej", "Wola Rasztowska"),
+        ("w Starej Wsi", "Stara Wieś"),
+    ] {
+        let r = text(q);
+        assert_eq!(&*r.best.name, name, "{q}");
+    }
+}
+
+#[test]
 fn tolerates_small_typos_in_longer_names() {
     for (q, name) in [
         ("Krakuw", "Kraków"),

@@ -164,6 +164,11 @@ impl Tables {
         &self.powiats[i as usize]
     }
 
+    /// Every powiat, in id order.
+    pub fn powiats(&self) -> &[Admin] {
+        &self.powiats
+    }
+
     /// Gmina `i`.
     pub fn gmina(&self, i: u16) -> &Admin {
         &self.gminas[i as usize]

@@ -4,7 +4,9 @@
 //! evidence: the implementing institution's own town ("Ośrodek Pomocy Społecznej
 //! w X", "Gmina X"), agreement with a voivodeship, powiat or postal code the page
 //! names, position and frequency. A funder's seat (Warszawa for a national fund),
-//! a partner town or a branch in a village counts for little.
+//! a partner town, a trip's destination or a branch in a village counts for
+//! little ([`super::context`]). Places of one name are told apart by the gmina
+//! the page names and by its other places near one of them.
 //!
 //! ```
 //! use mapa_praktyk::gazetteer::Gazetteer;
@@ -16,12 +18,16 @@
 //! assert!(p.evidence.contains("w Legnickim Polu"), "{}", p.evidence);
 //! ```
 
+use std::collections::HashMap;
+
+use super::context::{Around, PERSON_TITLES, cue};
 use super::mention::{Mentions, PostalStyle, take_postal_codes};
-use super::normalize::fold;
+use super::normalize::{fold, key};
 use super::rank::{Evidence, Institution};
 use super::resolve::MatchKind;
 use super::types::{GeocodeResult, Precision};
 use super::{Gazetteer, GeocodeError};
+use crate::geo_util::{LonLat, haversine_km};
 
 /// A place read from a page, with the words of the page that gave it.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,139 +42,6 @@ pub struct TextPlace {
 /// The most text read from one page, in characters; the rest is ignored.
 pub const MAX_TEXT_CHARS: usize = 400_000;
 
-/// The multipliers that the context of a mention puts on its weight.
-mod cue {
-    /// Named as an institution's seat: "Ośrodek … w X", "GOPS w X".
-    pub const INSTITUTION_SEAT: f64 = 3.0;
-    /// Named as a gmina: "Gmina X", "Wójt Gminy X", "Urząd Gminy X".
-    pub const GMINA_NAMED: f64 = 2.5;
-    /// After "w"/"we" without an institution before it.
-    pub const AFTER_W: f64 = 1.5;
-    /// A one-word name with no cue at all (often a surname or a word).
-    pub const BARE_WORD: f64 = 0.5;
-    /// Named as a locality: "w miejscowości X", "wieś X", "sołectwo X".
-    pub const LOCALITY_NAMED: f64 = 2.0;
-    /// A name that is only reduced to a place by suffix rules, not SGJP.
-    pub const RULE_READING: f64 = 0.7;
-    /// How fast the weight of a mention's other readings falls with their rank
-    /// score relative to its best one (the exponent).
-    pub const OTHER_READINGS: i32 = 4;
-    /// Just after words about funding (ministries, funds, the EU, the marshal's
-    /// office): "Ministerstwo Rodziny w Warszawie".
-    pub const FUNDER: f64 = 0.2;
-    /// After "filia", "oddział", "punkt", "świetlica", "sołectwo": a branch.
-    pub const BRANCH: f64 = 0.6;
-    /// Just after words about partners.
-    pub const PARTNER: f64 = 0.5;
-    /// In the first lines of the page (its heading).
-    pub const HEADING: f64 = 1.3;
-    /// Lines counted as the heading.
-    pub const HEADING_LINES: usize = 6;
-    /// The place lies in the voivodeship the page names.
-    pub const VOIVODESHIP_AGREES: f64 = 2.0;
-    /// The place lies in a powiat the page names.
-    pub const POWIAT_AGREES: f64 = 1.5;
-    /// The place carries a postal code the page gives.
-    pub const POSTAL_AGREES: f64 = 2.0;
-    /// Further mentions of a place add this share of their weight.
-    pub const REPEAT: f64 = 0.5;
-}
-
-/// Folded word stems of institutions whose name may end in "w <town>".
-const INSTITUTION_NOUNS: &[&str] = &[
-    "osrod",
-    "centr",
-    "urzad",
-    "urzed",
-    "dom",
-    "szkol",
-    "zespol",
-    "stowarzysz",
-    "fundacj",
-    "bibliotek",
-    "przedszkol",
-    "porad",
-    "zaklad",
-    "instytu",
-    "klub",
-    "spoldziel",
-    "mops",
-    "gops",
-    "mgops",
-    "pcpr",
-    "mopr",
-    "cis",
-    "kis",
-    "sds",
-    "ops",
-    "starostw",
-    "gmin",
-    "park",
-    "muzeum",
-    "teatr",
-    "hospicj",
-    "schronisk",
-    "warszta",
-    "caritas",
-];
-const FUNDER_WORDS: &[&str] = &[
-    "ministerst",
-    "minister",
-    "fundusz",
-    "pfron",
-    "marszalk",
-    "wojewod",
-    "unii",
-    "europejsk",
-    "operacyjn",
-    "dofinans",
-    "budzet",
-    "rzad",
-    "krajow",
-    "panstw",
-];
-const BRANCH_WORDS: &[&str] = &[
-    "filia",
-    "filii",
-    "oddzial",
-    "punkt",
-    "punktu",
-    "swietlica",
-    "swietlicy",
-    "solectwo",
-    "solectwa",
-    "placowk",
-];
-const PARTNER_WORDS: &[&str] = &["partner", "wspolprac"];
-const LOCALITY_WORDS: &[&str] = &[
-    "miejscowosc",
-    "miejscowosci",
-    "miejscowoscia",
-    "wies",
-    "wsi",
-    "solectwo",
-    "solectwa",
-    "solectwie",
-    "osiedle",
-    "osiedlu",
-    "osiedla",
-];
-const PERSON_TITLES: &[&str] = &[
-    "pan",
-    "pani",
-    "panem",
-    "pania",
-    "kierownik",
-    "kierowniczka",
-    "dyrektor",
-    "prezes",
-    "koordynator",
-    "koordynatorka",
-    "starosta",
-    "burmistrz",
-    "prezydent",
-];
-
 /// One place mention's contribution.
 #[derive(Debug, Clone)]
 struct Hit {
@@ -178,9 +51,39 @@ struct Hit {
     evidence: String,
 }
 
-fn has_stem(words: &[String], stems: &[&str]) -> bool {
-    words.iter().any(|w| stems.iter().any(|s| w.starts_with(s)))
+/// The distinct names a page gives (a mention's phrase, an adjective, a
+/// gmina), each with the places it may be and the strongest cue it had.
+#[derive(Default)]
+struct Names {
+    index: HashMap<String, usize>,
+    places: Vec<Vec<u32>>,
+    best_cue: Vec<f64>,
 }
+
+impl Names {
+    fn add(&mut self, name: String, ids: &[u32], cue: f64) {
+        let n = self.places.len();
+        let i = *self.index.entry(name).or_insert(n);
+        if i == n {
+            self.places.push(Vec::new());
+            self.best_cue.push(0.0);
+        }
+        for &id in ids {
+            if !self.places[i].contains(&id) {
+                self.places[i].push(id);
+            }
+        }
+        self.best_cue[i] = self.best_cue[i].max(cue);
+    }
+}
+
+/// Names whose best mention is weighed down below this (a funder's seat, a
+/// trip's destination, a common word) are no place's neighbour.
+const NEIGHBOUR_MIN_CUE: f64 = 0.3;
+/// Neighbours are sought for the places whose total is at least this share
+/// of the best one, at most [`NEIGHBOUR_PLACES`] of them.
+const NEIGHBOUR_SHARE: f64 = 0.05;
+const NEIGHBOUR_PLACES: usize = 300;
 
 impl Gazetteer {
     /// Finds the place a whole page of text is about. See the module docs.
@@ -194,10 +97,12 @@ impl Gazetteer {
         }
         let t = &self.t;
         let mut hits: Vec<Hit> = Vec::new();
+        let mut names = Names::default();
         let mut voivodeships: Vec<u8> = Vec::new();
         let mut powiats: Vec<u16> = Vec::new();
+        let mut gminas: Vec<u16> = Vec::new();
         let mut codes: Vec<u32> = Vec::new();
-        let mut gmina_lines: Vec<(Vec<u16>, String, usize)> = Vec::new();
+        let mut gmina_lines: Vec<(Vec<u16>, String, usize, usize)> = Vec::new();
         for (li, line) in text
             .lines()
             .map(str::trim)
@@ -233,13 +138,23 @@ impl Gazetteer {
             }
             voivodeships.extend(m.voivodeship);
             powiats.extend(&m.powiat);
+            if m.gminas_named == 1 {
+                gminas.extend(&m.gmina);
+            }
             if !m.gmina.is_empty() {
-                gmina_lines.push((m.gmina.clone(), line.to_string(), li));
+                gmina_lines.push((m.gmina.clone(), line.to_string(), li, m.gminas_named));
             }
             let heading = if li < cue::HEADING_LINES {
                 cue::HEADING
             } else {
                 1.0
+            };
+            let around = |word: usize| Around {
+                before: &folded[word.saturating_sub(8)..word],
+                near: &folded[word.saturating_sub(3)..word],
+            };
+            let evidence = |word: usize, len: usize| {
+                orig[word.saturating_sub(6)..(word + len).min(orig.len())].join(" ")
             };
             for x in &m.places {
                 if x.phrase.kind == MatchKind::Fuzzy || x.phrase.kind == MatchKind::Prefix {
@@ -251,46 +166,22 @@ impl Gazetteer {
                 if !all_caps && !first.chars().next().is_some_and(char::is_uppercase) {
                     continue;
                 }
-                let before = &folded[x.word.saturating_sub(8)..x.word];
-                let near = &folded[x.word.saturating_sub(3)..x.word];
-                if near
+                let ctx = around(x.word);
+                if ctx
+                    .near
                     .last()
                     .is_some_and(|w| PERSON_TITLES.contains(&w.as_str()))
                 {
                     continue;
                 }
-                let institution = before.iter().rev().find_map(|w| Institution::of_word(w));
-                let seat = x.after_w && has_stem(before, INSTITUTION_NOUNS);
-                let named_locality = near
-                    .last()
-                    .is_some_and(|w| LOCALITY_WORDS.contains(&w.as_str()));
-                let mut mult = if seat {
-                    cue::INSTITUTION_SEAT
-                } else if named_locality {
-                    cue::LOCALITY_NAMED
-                } else if x.after_w {
-                    cue::AFTER_W
-                } else if x.phrase.words == 1 && x.phrase.kind == MatchKind::Exact {
-                    cue::BARE_WORD
-                } else {
-                    1.0
-                };
-                if has_stem(before, FUNDER_WORDS) {
-                    mult *= cue::FUNDER;
-                }
-                if has_stem(before, PARTNER_WORDS) {
-                    mult *= cue::PARTNER;
-                }
-                if x.phrase.kind == MatchKind::Rule {
-                    mult *= cue::RULE_READING;
-                }
-                if has_stem(near, BRANCH_WORDS) {
-                    mult *= cue::BRANCH;
-                }
-                mult *= heading;
-                let from = x.word.saturating_sub(6);
-                let to = (x.word + x.phrase.words).min(orig.len());
-                let evidence = orig[from..to].join(" ");
+                let institution = ctx
+                    .before
+                    .iter()
+                    .rev()
+                    .find_map(|w| Institution::of_word(w));
+                let mult = ctx.weight(&x.phrase, x.after_w) * heading;
+                let evidence = evidence(x.word, x.phrase.words);
+                names.add(x.phrase.text.clone(), &x.phrase.ids, mult);
                 // The mention's readings: its best-ranked place counts in full
                 // (the size of a place decides between places of one name, not
                 // between the places a page names), the others far less.
@@ -311,37 +202,59 @@ impl Gazetteer {
                     .collect();
                 let best = scored.iter().map(|s| s.1).fold(f64::MIN, f64::max);
                 for (id, score) in scored {
+                    let common = ctx.reading(&x.phrase.text, &key(&t.locality(id).name));
                     hits.push(Hit {
                         id,
-                        weight: mult * (score / best).powi(cue::OTHER_READINGS),
+                        weight: mult * common * (score / best).powi(cue::OTHER_READINGS),
                         kind: x.phrase.kind,
                         evidence: evidence.clone(),
                     });
                 }
             }
+            // "szkołach wrzesińskich": the town of the adjective, weakly.
+            for (towns, word) in &m.adjectives {
+                let ctx = around(*word);
+                let mult = cue::ADJECTIVE * heading * ctx.discount();
+                names.add(format!("adj {}", folded[*word]), towns, mult);
+                for &id in towns {
+                    hits.push(Hit {
+                        id,
+                        weight: mult,
+                        kind: MatchKind::Declined,
+                        evidence: evidence(*word, 1),
+                    });
+                }
+            }
         }
         // "Gmina X", "Wójt Gminy X": the gmina's seat.
-        for (gminas, line, li) in &gmina_lines {
-            for &gm in gminas {
+        // A line naming several gminas lists guests or partners.
+        for (gms, line, li, named) in &gmina_lines {
+            for &gm in gms {
                 let g = &t.gmina(gm);
-                let Some(ids) = t.localities_named(&super::key(&g.name)) else {
+                let Some(ids) = t.localities_named(&key(&g.name)) else {
                     continue;
                 };
-                for &id in ids {
-                    if t.locality(id).gmina == Some(gm) {
-                        let heading = if *li < cue::HEADING_LINES {
-                            cue::HEADING
-                        } else {
-                            1.0
-                        };
-                        let words: Vec<&str> = line.split_whitespace().take(12).collect();
-                        hits.push(Hit {
-                            id,
-                            weight: cue::GMINA_NAMED * heading,
-                            kind: MatchKind::Exact,
-                            evidence: words.join(" "),
-                        });
-                    }
+                let heading = if *li < cue::HEADING_LINES {
+                    cue::HEADING
+                } else {
+                    1.0
+                };
+                let seats: Vec<u32> = ids
+                    .iter()
+                    .copied()
+                    .filter(|&id| t.locality(id).gmina == Some(gm))
+                    .collect();
+                let listed = if *named > 1 { cue::PARTNER } else { 1.0 };
+                let weight = cue::GMINA_NAMED * heading * listed;
+                names.add(format!("gmina {}", g.teryt), &seats, weight);
+                for id in seats {
+                    let words: Vec<&str> = line.split_whitespace().take(12).collect();
+                    hits.push(Hit {
+                        id,
+                        weight,
+                        kind: MatchKind::Exact,
+                        evidence: words.join(" "),
+                    });
                 }
             }
         }
@@ -374,8 +287,11 @@ impl Gazetteer {
             };
             if codes.iter().any(|c| own.contains(c)) {
                 *total *= cue::POSTAL_AGREES;
+            } else if self.near_postal(h.id, &codes) {
+                *total *= cue::POSTAL_NEAR;
             }
         }
+        self.prefer_among_namesakes(&mut places, &names, &gminas);
         places.sort_by(|a, b| {
             b.1.total_cmp(&a.1)
                 .then(t.rank_of(a.0.id).cmp(&t.rank_of(b.0.id)))
@@ -425,6 +341,84 @@ impl Gazetteer {
                 candidates: cands,
             },
         })
+    }
+
+    /// Whether locality `id` lies near the places of a postal code the page
+    /// gives (within [`cue::POSTAL_NEAR_KM`]).
+    fn near_postal(&self, id: u32, codes: &[u32]) -> bool {
+        let t = &self.t;
+        let l = t.locality(id);
+        let at = LonLat::new(l.lon, l.lat);
+        codes
+            .iter()
+            .filter_map(|&c| t.postal_entries(c))
+            .any(|rows| {
+                rows.iter()
+                    .any(|e| haversine_km(at, e.at()) < cue::POSTAL_NEAR_KM)
+            })
+    }
+
+    /// Chooses between places of one name (two villages named Roztoka) by
+    /// what else the page says: the gmina it names, and its other places
+    /// near one of them. Each other name with a place within
+    /// [`cue::NEIGHBOUR_KM`] counts (a name with many namesakes for a
+    /// share), up to [`cue::NEIGHBOURS_COUNTED`]. The places of one name are
+    /// then scaled so that the best of them weighs what the best weighed
+    /// before: this reorders namesakes and never lifts a name above another.
+    fn prefer_among_namesakes(&self, places: &mut [(Hit, f64)], names: &Names, gminas: &[u16]) {
+        let t = &self.t;
+        let best = places.iter().map(|p| p.1).fold(0.0, f64::max);
+        let keys: Vec<String> = places
+            .iter()
+            .map(|p| key(&t.locality(p.0.id).name))
+            .collect();
+        let mut namesakes: HashMap<&str, usize> = HashMap::new();
+        for (i, k) in keys.iter().enumerate() {
+            if places[i].1 >= best * NEIGHBOUR_SHARE {
+                *namesakes.entry(k).or_default() += 1;
+            }
+        }
+        let mut order: Vec<usize> = (0..places.len())
+            .filter(|&i| places[i].1 >= best * NEIGHBOUR_SHARE && namesakes[keys[i].as_str()] > 1)
+            .collect();
+        order.sort_by(|&a, &b| places[b].1.total_cmp(&places[a].1));
+        order.truncate(NEIGHBOUR_PLACES);
+        let factors: Vec<(usize, f64)> = order
+            .into_iter()
+            .map(|i| {
+                let id = places[i].0.id;
+                let l = t.locality(id);
+                let at = LonLat::new(l.lon, l.lat);
+                let support: f64 = (0..names.places.len())
+                    .filter(|&n| {
+                        names.best_cue[n] >= NEIGHBOUR_MIN_CUE && !names.places[n].contains(&id)
+                    })
+                    .filter(|&n| {
+                        names.places[n].iter().any(|&o| {
+                            let p = t.locality(o);
+                            haversine_km(at, LonLat::new(p.lon, p.lat)) < cue::NEIGHBOUR_KM
+                        })
+                    })
+                    .map(|n| (cue::NEIGHBOUR_NAMESAKES / names.places[n].len() as f64).min(1.0))
+                    .sum();
+                let mut f = cue::NEIGHBOUR.powf(support.min(cue::NEIGHBOURS_COUNTED));
+                if l.gmina.is_some_and(|g| gminas.contains(&g)) {
+                    f *= cue::GMINA_AGREES;
+                }
+                (i, f)
+            })
+            .collect();
+        // Per name: the best total before, and the best after the factors.
+        let mut top: HashMap<&str, (f64, f64)> = HashMap::new();
+        for &(i, f) in &factors {
+            let e = top.entry(keys[i].as_str()).or_insert((0.0, 0.0));
+            e.0 = e.0.max(places[i].1);
+            e.1 = e.1.max(places[i].1 * f);
+        }
+        for &(i, f) in &factors {
+            let (before, after) = top[keys[i].as_str()];
+            places[i].1 *= f * before / after;
+        }
     }
 
     /// A page that names no locality: its postal code's place, else the
@@ -537,6 +531,66 @@ mod tests {
             place("Kierownik GOPS w Kolbuszowej Katarzyna Nowak podziękowała."),
             "Kolbuszowa"
         );
+    }
+
+    /// The gmina of the first candidate named `name`.
+    fn first_gmina_of(text: &str, name: &str) -> String {
+        let p = Gazetteer::bundled().locate_in_text(text).unwrap();
+        let c = p
+            .result
+            .candidates
+            .iter()
+            .find(|c| &*c.name == name)
+            .unwrap_or_else(|| panic!("no {name} among {:?}", p.result.candidates));
+        c.admin.gmina.as_ref().unwrap().name.to_string()
+    }
+
+    #[test]
+    fn a_name_of_two_words_is_read_whole_and_a_trip_is_not_the_place() {
+        assert_eq!(
+            place("Uczniowie szkoły w Nowych Czaplach pojechali na wycieczkę do Krakowa."),
+            "Nowe Czaple"
+        );
+    }
+
+    #[test]
+    fn the_gmina_named_chooses_between_villages_of_one_name() {
+        // Fifteen villages are named Bobrowniki; one lies in gmina Gródek.
+        let text = "Szkoła Podstawowa w Bobrownikach, gmina Gródek, zaprasza.";
+        assert_eq!(place(text), "Bobrowniki");
+        assert_eq!(first_gmina_of(text, "Bobrowniki"), "Gródek");
+        assert_eq!(
+            first_gmina_of("Festyn w Ołdakach. Organizator: Urząd Gminy Gzy.", "Ołdaki"),
+            "Gzy"
+        );
+    }
+
+    #[test]
+    fn neighbouring_villages_choose_between_villages_of_one_name() {
+        // Nine villages are named Roztoka; Faściszowa and Wróblowice lie
+        // beside the one in gmina Zakliczyn.
+        let text = "Roztoka\n\nMieszkańcy Roztoki, Faściszowej i Wróblowic spotkali się.";
+        assert_eq!(first_gmina_of(text, "Roztoka"), "Zakliczyn");
+    }
+
+    #[test]
+    fn a_town_named_by_its_adjective_places_a_page() {
+        assert_eq!(place("Sukces uczniów ze szkół wrzesińskich."), "Września");
+        assert_eq!(
+            place("Projekt Gminy Oświęcimskiej dla seniorów."),
+            "Oświęcim"
+        );
+    }
+
+    #[test]
+    fn common_words_and_patrons_are_not_places() {
+        assert_eq!(
+            place("Praca socjalna\n\nPraca z rodziną to podstawa.\n\nKłodzko, 2020"),
+            "Kłodzko"
+        );
+        // Nothing else on the page: the common word is the last resort.
+        assert_eq!(place("Praca socjalna z rodziną"), "Praca");
+        assert!(place("Rewitalizacja parku Moniuszki trwa.").starts_with("error"));
     }
 
     #[test]

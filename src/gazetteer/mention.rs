@@ -33,8 +33,13 @@ pub(super) struct Mentions {
     pub powiat: Vec<u16>,
     /// Gminas the answer may lie in (a town's urban and rural gmina share a name).
     pub gmina: Vec<u16>,
+    /// How many gminas were named (after a marker), the first one in `gmina`.
+    pub gminas_named: usize,
     /// Locality phrases, in text order.
     pub places: Vec<Mention>,
+    /// Towns named by their adjective ("szkołach wrzesińskich"), with the
+    /// index of the adjective in the whole text.
+    pub adjectives: Vec<(Vec<u32>, usize)>,
     /// The kind of institution named first, if any.
     pub institution: Option<Institution>,
     /// The key of the words at the very end of the text that named nothing
@@ -265,8 +270,17 @@ impl Gazetteer {
                     }
                 }
                 AdminLevel::Gmina => {
-                    let v = self.gminas_named(&k);
+                    let mut v = self.gminas_named(&k);
+                    if v.is_empty() && n == 1 {
+                        // "Gminy Oświęcimskiej": the gminas of the town the
+                        // adjective names.
+                        for &town in self.adjective_towns(&k) {
+                            let name = super::key(&self.t.locality(town).name);
+                            v.extend(self.t.gminas_keyed(&name).into_iter().flatten());
+                        }
+                    }
                     if !v.is_empty() {
+                        m.gminas_named += 1;
                         if m.gmina.is_empty() {
                             m.gmina = v;
                         }
@@ -409,7 +423,9 @@ impl Gazetteer {
                         break;
                     }
                     let mut phrases = self.phrases_at(slice, false);
-                    phrases.retain(|p| p.kind != MatchKind::Rule);
+                    // Suffix rules read a single word too freely; several
+                    // words that all agree name a place ("Nowych Czapli").
+                    phrases.retain(|p| p.kind != MatchKind::Rule || n > 1);
                     if phrases.iter().any(|p| p.kind <= MatchKind::Alternate) {
                         // "Dabrowa Gorincza": a misspelt longer name beats the
                         // exact shorter one ("Dąbrowa") it starts with.
@@ -457,8 +473,19 @@ impl Gazetteer {
                             if m.powiat.is_empty() {
                                 m.powiat = v.clone();
                             }
+                            let towns = self.adjective_towns(&k);
+                            if !towns.is_empty() {
+                                m.adjectives.push((towns.to_vec(), base + i));
+                            }
                             used = n;
                             break;
+                        }
+                    }
+                    if n == 1 {
+                        let towns = self.adjective_towns(w);
+                        if !towns.is_empty() {
+                            m.adjectives.push((towns.to_vec(), base + i));
+                            used = 1;
                         }
                     }
                 }

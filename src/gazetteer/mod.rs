@@ -12,8 +12,10 @@
 //!   postal row), `normalize` (folding and keys), `types` (the answers);
 //! - `forms` (inflected names, prefix index) and `load` (one reader per file);
 //! - `data` (the tables and their indexes, built from the readers);
-//! - `resolve`, `rank`, `mention`, then `geocode` and `locate`, which read
-//!   queries and texts and choose the answer.
+//! - `resolve`, `rank`, `adjective` (towns named by their adjective),
+//!   `mention`, `context` (what the words around a mention say of it), then
+//!   `geocode` and `locate`, which read queries and texts and choose the
+//!   answer.
 //!
 //! ```
 //! use mapa_praktyk::gazetteer::{Gazetteer, GeocodeQuery, Precision};
@@ -32,6 +34,8 @@
 //! assert_eq!(&*back.name, "Oświęcim");
 //! ```
 
+mod adjective;
+mod context;
 mod data;
 mod forms;
 mod geocode;
@@ -164,6 +168,8 @@ pub struct VoivodeshipInfo<'a> {
 /// The loaded gazetteer. Cheap to share: load it once ([`Gazetteer::bundled`]).
 pub struct Gazetteer {
     t: Tables,
+    /// Town adjectives ("wrzesiński" → Września), built on first use.
+    adjectives: std::sync::OnceLock<adjective::Adjectives>,
 }
 
 /// Distance from the nearest locality within which a point counts as inside
@@ -183,6 +189,7 @@ impl Gazetteer {
     pub fn load(src: &GeodataText<'_>) -> Result<Gazetteer, GazetteerError> {
         Ok(Gazetteer {
             t: Tables::load(src)?,
+            adjectives: std::sync::OnceLock::new(),
         })
     }
 

@@ -89,6 +89,10 @@ pub fn nominatives(word: &str) -> Vec<String> {
         ("ymstoku", &["ystok"]),
         ("iego", &["i"]),
         ("ego", &["y"]),
+        // Plural adjectives of multi-word names: "Nowych Czaplach" → "Nowe
+        // Czaple", "Wielkich" → "Wielkie".
+        ("ych", &["e", "y"]),
+        ("ich", &["ie", "i"]),
         ("ach", &["e", "y", "i", "a"]),
         ("iej", &["a"]),
         ("ej", &["a"]),
@@ -103,8 +107,8 @@ pub fn nominatives(word: &str) -> Vec<String> {
         ("ku", &["ek"]),
         ("cu", &["iec", "ec"]),
         ("u", &["", "o", "e"]),
-        ("ym", &["y"]),
-        ("im", &["i"]),
+        ("ym", &["y", "e"]),
+        ("im", &["i", "ie"]),
         ("i", &["", "a", "ia", "e"]),
         ("y", &["", "a"]),
     ];
@@ -180,6 +184,10 @@ mod tests {
             ("bialymstoku", "bialystok"),
             ("zawiercianskim", "zawiercianski"),
             ("oswiecimskiego", "oswiecimski"),
+            ("nowych", "nowe"),
+            ("wielkich", "wielkie"),
+            ("czaplach", "czaple"),
+            ("rasztowskiej", "rasztowska"),
         ] {
             assert!(
                 nominatives(loc).contains(&nom.to_string()),

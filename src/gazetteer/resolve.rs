@@ -109,7 +109,11 @@ impl Gazetteer {
         }
         let declined = !ids.is_empty();
         for k in nominative_keys(words) {
-            if k == joined || t.forms().declines(&k) || t.is_alternate(&k) {
+            // Suffix rules only for names SGJP cannot decline, except that a
+            // name of several words is read whole by them too: SGJP may decline
+            // it wrongly (it reads "Nowe Czaple" as two adjectives, so "w Nowych
+            // Czaplach" is no form of it), and every word must agree.
+            if k == joined || (words.len() < 2 && t.forms().declines(&k)) || t.is_alternate(&k) {
                 continue;
             }
             if let Some(found) = t.localities_named(&k) {
