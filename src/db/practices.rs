@@ -170,6 +170,9 @@ pub(super) fn check(p: &Practice) -> DbResult<()> {
             format!("{id:?} must not hold spaces, control characters or '/'"),
         ));
     }
+    if let Some(field) = field_with_nul(&serde_json::to_value(p).expect("a practice serialises")) {
+        return Err(invalid(&field, "holds a NUL character"));
+    }
     if p.title.trim().is_empty() {
         return Err(invalid("title", "required"));
     }
@@ -188,6 +191,25 @@ pub(super) fn check(p: &Practice) -> DbResult<()> {
         }
     }
     Ok(())
+}
+
+/// The first field of a record (a JSON value) whose text holds a NUL,
+/// which neither backend stores as text.
+fn field_with_nul(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0').then(String::new),
+        serde_json::Value::Array(a) => a.iter().find_map(field_with_nul),
+        serde_json::Value::Object(o) => o.iter().find_map(|(k, v)| {
+            field_with_nul(v).map(|inner| {
+                if inner.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{k}.{inner}")
+                }
+            })
+        }),
+        _ => None,
+    }
 }
 
 /// A new revision row.
