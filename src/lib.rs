@@ -28,9 +28,9 @@
 //!
 //! ```text
 //! Floors
-//!  10  api
+//!  10  admin, api
 //!   9  dataset, import
-//!   8  cluster, download, facets
+//!   8  auth, cluster, download, facets
 //!   7  query
 //!   6  csv_out, db, snapshot
 //!   5  store, places
@@ -61,8 +61,12 @@
 //! everything else lives here so tests and benchmarks use exactly what the binary uses.
 #![deny(unsafe_code)]
 
+/// The operator's commands on the database: accounts, API tokens, an import into it.
+pub mod admin;
 /// HTTP: the router, the server, and one folder per protocol (`/api`, `/ogc`, geocoding).
 pub mod api;
+/// Accounts' secrets: Argon2id password hashes, API tokens stored as their SHA-256.
+pub mod auth;
 /// The map's answer for a viewport: a query's matches grouped into the snapshot's cells, exact counts.
 pub mod cluster;
 /// Command-line and environment configuration (clap).
