@@ -115,7 +115,10 @@ pub async fn import_into(
     .map_err(|e| ImportError::Inputs(vec![(PathBuf::from("import"), e.to_string())]))??;
     let mut doubtful: HashMap<String, Vec<String>> = HashMap::new();
     for r in &importer.review {
-        doubtful.entry(r.id.clone()).or_default().push(r.reason.clone());
+        doubtful
+            .entry(r.id.clone())
+            .or_default()
+            .push(r.reason.clone());
     }
     let report = store
         .import(&Actor::System, practices, publish, &doubtful)

@@ -8,7 +8,8 @@
 //! pages, CSV ──► import ──►│──► practice::Practice (validated, geocoded)
 //!                                 │
 //! data/practices.csv ◄── store ◄──┘ (atomic save through files)
-//!        │ dataset::Source (the CSV now): Practice, row by row
+//!        │        db::Store (SQLite / PostgreSQL: revisions, workflow, accounts)
+//!        │ dataset::Source (the CSV, or the database's published practices): row by row
 //!        ▼
 //!   snapshot::SnapshotBuilder ──► snapshot::Snapshot (compact: encoded records,
 //!   a row per practice, prepared features, search text, id map, R-tree of ids;
@@ -43,15 +44,23 @@
 //! - 1–3, vocabulary: configuration, file-system safety (`files`, knowing
 //!   nothing of what files hold), points and boxes, the gazetteer and geocoder,
 //!   the R-tree, people's phones and e-mails in prose (`personal`), the
-//!   practice record and the text rule.
+//!   practice record and the text rule, and `workflow` (who may do what to a
+//!   practice: roles, statuses, the transition table; pure).
 //! - 4–5, formats: `geojson` (practice → feature, the one output shaper),
 //!   `store` (the CSV), `places` (the neutral geocoding result).
+//! - 6, `db`: the store of record (SQLite or PostgreSQL): practices with
+//!   every revision through the workflow, accounts, tokens, sessions, the log
+//!   of public changes; its published practices feed the snapshot through
+//!   `dataset::database`.
 //! - 6, `snapshot`: what is held (records, rows, columns, prepared features,
 //!   the grid's cells, derived extents) and its binary file. It never reads
 //!   queries, answers or HTTP.
 //! - 7, `query`: filters planned onto a snapshot; 8, answers over a query.
 //! - 9, `dataset`: the load, save and reload policy over snapshot, store and
 //!   files, with the seam for a second source of records; `import` reads pages.
+//! - 8, `auth`: accounts' secrets (Argon2id passwords, tokens stored hashed).
+//! - 10, `admin`: the operator's commands on the database (accounts, tokens,
+//!   import into it).
 //! - 10, `api`: HTTP only. Inside it, the documents (`api::docs`) sit on top,
 //!   the protocol folders (`practices`, `ogc`, `geocoding`) never import each
 //!   other, and what they share (`extract`, `values`, `schema`, `error`,

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use mapa_praktyk::config::{Cli, Command, ExportFormat, RoleArg, TokenCommand, UserCommand};
 use mapa_praktyk::db::{Store, TokenId};
-use mapa_praktyk::workflow::Role;
 use mapa_praktyk::gazetteer::{Gazetteer, GeocodeQuery, GeocodeResult};
+use mapa_praktyk::workflow::Role;
 use mapa_praktyk::{admin, api, csv_out, geojson, import, store, synthetic};
 use serde::Serialize;
 
@@ -122,14 +122,24 @@ fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     let a =
                         admin::user_add(&store, &email, role_of(role), &units, &name, &password)
                             .await?;
-                    writeln!(out, "account {} added: {} ({})", a.id, a.email, a.role.slug())?;
+                    writeln!(
+                        out,
+                        "account {} added: {} ({})",
+                        a.id,
+                        a.email,
+                        a.role.slug()
+                    )?;
                 }
                 UserCommand::List => {
                     write!(out, "{}", admin::accounts_table(&store.accounts().await?))?
                 }
                 UserCommand::Disable { email } => {
                     let a = store.disable_account(&email).await?;
-                    writeln!(out, "account {} disabled; its tokens revoked, its sessions ended", a.email)?;
+                    writeln!(
+                        out,
+                        "account {} disabled; its tokens revoked, its sessions ended",
+                        a.email
+                    )?;
                 }
             }
             Ok(ExitCode::SUCCESS)

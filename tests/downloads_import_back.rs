@@ -42,7 +42,11 @@ async fn the_plain_csv_download_imports_back_unchanged() {
 async fn the_excel_csv_download_imports_back_unchanged() {
     let app = app_with(records(), config());
     let raw = get(&app, "/api/practices.csv?excel=1").await.text();
-    assert!(raw.starts_with("\u{feff}id;title;"), "the Excel dialect: {}", &raw[..20]);
+    assert!(
+        raw.starts_with("\u{feff}id;title;"),
+        "the Excel dialect: {}",
+        &raw[..20]
+    );
     let back = imported_back("/api/practices.csv?excel=1", "excel.csv").await;
     assert_eq!(back, public(&records()));
 }

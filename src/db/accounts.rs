@@ -1,5 +1,5 @@
 //! Accounts, their units, API tokens (stored as hashes) and sessions.
-//! Hashing passwords and tokens is the caller's (`crate::auth`): the store
+//! Hashing passwords and tokens is the caller's (the `auth` module): the store
 //! keeps what it is given and never sees a secret.
 
 use serde::Serialize;

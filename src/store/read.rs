@@ -392,7 +392,7 @@ impl<R: std::io::Read> std::io::Read for CountingReader<R> {
 }
 
 /// A cell as it was before a download neutralised it for spreadsheets
-/// (`crate::csv_out` puts `'` before a leading `=`, `+`, `-`, `@`, tab or
+/// (the CSV for people, `csv_out`, puts `'` before a leading `=`, `+`, `-`, `@`, tab or
 /// carriage return): the `'` dropped again, so that every CSV the service
 /// gives out imports back unchanged. (A stored value that itself begins
 /// with `'` and one of those characters would lose its `'`.)
@@ -415,8 +415,15 @@ fn dialect<R: std::io::Read>(mut reader: R) -> std::io::Result<(u8, impl std::io
     let mut head = Vec::with_capacity(8);
     (&mut reader).take(6).read_to_end(&mut head)?;
     let start = if head.starts_with(BOM) { BOM.len() } else { 0 };
-    let delimiter = if head[start..].starts_with(b"id;") { b';' } else { b',' };
-    Ok((delimiter, std::io::Cursor::new(head.split_off(start)).chain(reader)))
+    let delimiter = if head[start..].starts_with(b"id;") {
+        b';'
+    } else {
+        b','
+    };
+    Ok((
+        delimiter,
+        std::io::Cursor::new(head.split_off(start)).chain(reader),
+    ))
 }
 
 /// Rows per batch handed from thread to thread while reading.
