@@ -416,7 +416,7 @@ async fn the_workflow_from_draft_to_published_with_comments(store: Store) {
         .await
         .unwrap();
     assert_eq!(w.entry.status, Status::Published);
-    assert_eq!(w.public, Some(PublicChange::Put(better.clone())));
+    assert_eq!(w.public, Some(PublicChange::Put(Box::new(better.clone()))));
     assert_eq!(w.entry.public_version, Some(w.entry.version));
     assert_eq!(published_ids(&store).await, vec!["p1".to_string()]);
     let log = store.changes_since(0, 10).await.unwrap();
