@@ -278,6 +278,36 @@ pub(super) async fn log_change(
     Ok(())
 }
 
+/// A practice's row as parameters `$1`–`$14` (in [`STATE_WRITE`]'s order).
+fn state_query<'q>(
+    sql: &'q str,
+    s: &'q State,
+    latest: &'q Practice,
+    at: &'q str,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    let doubts = (!s.doubts.is_empty())
+        .then(|| serde_json::to_string(&s.doubts).expect("strings serialise"));
+    sqlx::query(sql)
+        .bind(s.status.slug())
+        .bind(s.owner.map(|a| a.0))
+        .bind(s.head)
+        .bind(s.published_rev)
+        .bind(s.pending_rev)
+        .bind(s.pending_status.map(|p| p.slug()))
+        .bind(s.pending_author.map(|a| a.0))
+        .bind(s.import_rev)
+        .bind(doubts)
+        .bind(&latest.title)
+        .bind(latest.area.slug())
+        .bind(teryt_of(latest))
+        .bind(at)
+        .bind(&s.id)
+}
+
+/// The columns [`state_query`] binds, in order.
+const STATE_WRITE: &str = "status, owner_id, head, published_rev, pending_rev, pending_status, \
+     pending_author, import_rev, doubts, title, area, teryt, updated_at, id";
+
 /// Writes a practice's state back, moving `head` from `expected_head` only
 /// (so two writers of the same practice cannot both win).
 pub(super) async fn save_state(
@@ -287,31 +317,14 @@ pub(super) async fn save_state(
     latest: &Practice,
     at: &str,
 ) -> DbResult<()> {
-    let doubts = (!s.doubts.is_empty())
-        .then(|| serde_json::to_string(&s.doubts).expect("strings serialise"));
-    let done = sqlx::query(
-        "UPDATE practices SET status = $1, owner_id = $2, head = $3, published_rev = $4, \
-         pending_rev = $5, pending_status = $6, pending_author = $7, import_rev = $8, \
-         doubts = $9, title = $10, area = $11, teryt = $12, updated_at = $13 \
-         WHERE id = $14 AND head = $15",
-    )
-    .bind(s.status.slug())
-    .bind(s.owner.map(|a| a.0))
-    .bind(s.head)
-    .bind(s.published_rev)
-    .bind(s.pending_rev)
-    .bind(s.pending_status.map(|p| p.slug()))
-    .bind(s.pending_author.map(|a| a.0))
-    .bind(s.import_rev)
-    .bind(doubts)
-    .bind(&latest.title)
-    .bind(latest.area.slug())
-    .bind(teryt_of(latest))
-    .bind(at)
-    .bind(&s.id)
-    .bind(expected_head)
-    .execute(conn)
-    .await?;
+    let sql = format!(
+        "UPDATE practices SET ({STATE_WRITE}) = ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+         $11, $12, $13, $14) WHERE id = $14 AND head = $15"
+    );
+    let done = state_query(&sql, s, latest, at)
+        .bind(expected_head)
+        .execute(conn)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(DbError::Conflict {
             given: Version(expected_head),
@@ -321,34 +334,19 @@ pub(super) async fn save_state(
     Ok(())
 }
 
-/// Inserts a new practice's row (its first revision follows).
+/// Inserts a new practice's row (its first revision follows); `false` when
+/// the id is taken.
 pub(super) async fn insert_state(
     conn: &mut AnyConnection,
     s: &State,
     latest: &Practice,
     at: &str,
 ) -> DbResult<bool> {
-    let doubts = (!s.doubts.is_empty())
-        .then(|| serde_json::to_string(&s.doubts).expect("strings serialise"));
-    let done = sqlx::query(
-        "INSERT INTO practices (id, status, owner_id, head, published_rev, pending_rev, \
-         pending_status, pending_author, import_rev, doubts, title, area, teryt, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, NULL, NULL, NULL, $6, $7, $8, $9, $10, $11) \
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(&s.id)
-    .bind(s.status.slug())
-    .bind(s.owner.map(|a| a.0))
-    .bind(s.head)
-    .bind(s.published_rev)
-    .bind(s.import_rev)
-    .bind(doubts)
-    .bind(&latest.title)
-    .bind(latest.area.slug())
-    .bind(teryt_of(latest))
-    .bind(at)
-    .execute(conn)
-    .await?;
+    let sql = format!(
+        "INSERT INTO practices ({STATE_WRITE}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+         $10, $11, $12, $13, $14) ON CONFLICT (id) DO NOTHING"
+    );
+    let done = state_query(&sql, s, latest, at).execute(conn).await?;
     Ok(done.rows_affected() == 1)
 }
 
