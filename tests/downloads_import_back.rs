@@ -15,6 +15,7 @@ fn records() -> Vec<Practice> {
     all[1].phone = Some("+48 32 000 00 00".into());
     all[2].summary = "-10% kosztów\ntak".into();
     all[3].funding = Some("@budżet; gmina".into());
+    all[4].street = Some("'=A1 (a quote before a formula)".into());
     all
 }
 

@@ -391,14 +391,20 @@ impl<R: std::io::Read> std::io::Read for CountingReader<R> {
     }
 }
 
-/// A cell as it was before a download neutralised it for spreadsheets
-/// (the CSV for people, `csv_out`, puts `'` before a leading `=`, `+`, `-`, `@`, tab or
-/// carriage return): the `'` dropped again, so that every CSV the service
-/// gives out imports back unchanged. (A stored value that itself begins
-/// with `'` and one of those characters would lose its `'`.)
+/// Whether a cell begins, after any `'`, with what a spreadsheet would run
+/// as a formula (`=`, `+`, `-`, `@`, tab, carriage return).
+pub fn formula_start(cell: &str) -> bool {
+    cell.trim_start_matches('\'')
+        .starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A cell as it was before it was written: the CSV for people puts `'`
+/// before every value that [`formula_start`]s, and the dataset's writer
+/// before such a value that already begins with `'`; one `'` is dropped
+/// again, so that every CSV the service gives out imports back unchanged.
 fn restore_neutralised(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        Some(rest) if formula_start(cell) => rest,
         _ => cell,
     }
 }
