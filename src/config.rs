@@ -52,6 +52,24 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         lon: f64,
     },
+    /// Manage the database's accounts.
+    User {
+        /// The database (PostgreSQL URL or SQLite file).
+        #[arg(long, global = true, default_value = DEFAULT_DATABASE, env = "MAPA_DATABASE_URL", hide_env_values = true)]
+        database: String,
+        /// What to do.
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens (for scripts and GIS clients).
+    Token {
+        /// The database (PostgreSQL URL or SQLite file).
+        #[arg(long, global = true, default_value = DEFAULT_DATABASE, env = "MAPA_DATABASE_URL", hide_env_values = true)]
+        database: String,
+        /// What to do.
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Import practice pages (text or HTML) and CSV files into the dataset.
     Import {
         /// Files to import: practice-database pages, institution pages, dataset CSV.
@@ -63,6 +81,15 @@ pub enum Command {
         /// Print the records to check (placed with low confidence or not at all) as a table.
         #[arg(long)]
         review: bool,
+        /// Import into this database (PostgreSQL URL or SQLite file) instead
+        /// of the CSV: new records wait for review as submissions.
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+        /// With --database: publish the new and changed records at once
+        /// (an operator's trusted batch), except those the importer asks to
+        /// check and those people changed since the last import.
+        #[arg(long, requires = "database")]
+        publish: bool,
         /// The address of the original page (http or https), for a single page
         /// imported from a file; otherwise the page's `<link rel="canonical">`
         /// or `og:url` is used when it has one.
@@ -101,6 +128,62 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// `user` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account; its password is read from standard input (one line).
+    Add {
+        /// The e-mail address it signs in with.
+        email: String,
+        /// What it may do.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// A TERYT code of a unit it is tied to (2 digits voivodeship, 4
+        /// powiat, 6 or 7 gmina); repeat for several.
+        #[arg(long = "unit", value_name = "TERYT")]
+        units: Vec<String>,
+        /// The name shown as author (the e-mail when not given).
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// List the accounts.
+    List,
+    /// Disable an account: it can no longer sign in; its tokens and sessions end.
+    Disable {
+        /// Its e-mail address.
+        email: String,
+    },
+}
+
+/// `token` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make an API token for an account and print it (shown this once).
+    Add {
+        /// The account's e-mail address.
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// Revoke a token by its number.
+    Revoke {
+        /// The token's number (as `token add` printed it).
+        id: i64,
+    },
+}
+
+/// Roles on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoleArg {
+    /// Submits practices, edits its own drafts, proposes changes in its units.
+    Contributor,
+    /// Reviews and publishes, edits any practice.
+    Editor,
+    /// An editor who also manages accounts.
+    Admin,
 }
 
 /// Export formats.

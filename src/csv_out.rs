@@ -22,10 +22,14 @@ pub enum Dialect {
 
 /// A cell that a spreadsheet would not evaluate: `'` before a leading `=`,
 /// `+`, `-`, `@`, tab or carriage return (OWASP's advice on CSV injection).
+///
+/// A value that already begins with `'` before such a character gets one
+/// more, so that reading the file back (which drops one) restores it.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
-        _ => cell.into(),
+    if crate::store::formula_start(cell) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
     }
 }
 

@@ -8,7 +8,8 @@
 //! pages, CSV ──► import ──►│──► practice::Practice (validated, geocoded)
 //!                                 │
 //! data/practices.csv ◄── store ◄──┘ (atomic save through files)
-//!        │ dataset::Source (the CSV now): Practice, row by row
+//!        │        db::Store (SQLite / PostgreSQL: revisions, workflow, accounts)
+//!        │ dataset::Source (the CSV, or the database's published practices): row by row
 //!        ▼
 //!   snapshot::SnapshotBuilder ──► snapshot::Snapshot (compact: encoded records,
 //!   a row per practice, prepared features, search text, id map, R-tree of ids;
@@ -32,13 +33,13 @@
 //!
 //! ```text
 //! Floors
-//!  11  api
+//!  11  admin, api
 //!  10  dataset, import
 //!   9  cluster, download, facets
 //!   8  live
 //!   7  query
 //!   6  csv_out, db, snapshot
-//!   5  store, places
+//!   5  auth, store, places
 //!   4  geojson, synthetic
 //!   3  practice, text_match, workflow
 //!   2  gazetteer, index, personal
@@ -48,9 +49,14 @@
 //! - 1–3, vocabulary: configuration, file-system safety (`files`, knowing
 //!   nothing of what files hold), points and boxes, the gazetteer and geocoder,
 //!   the R-tree, people's phones and e-mails in prose (`personal`), the
-//!   practice record and the text rule.
+//!   practice record and the text rule, and `workflow` (who may do what to a
+//!   practice: roles, statuses, the transition table; pure).
 //! - 4–5, formats: `geojson` (practice → feature, the one output shaper),
 //!   `store` (the CSV), `places` (the neutral geocoding result).
+//! - 6, `db`: the store of record (SQLite or PostgreSQL): practices with
+//!   every revision through the workflow, accounts, tokens, sessions, the log
+//!   of public changes; its published practices feed the snapshot through
+//!   `dataset::database`.
 //! - 6, `snapshot`: what is held (records, rows, columns, prepared features,
 //!   the grid's cells, derived extents) and its binary file. It never reads
 //!   queries, answers or HTTP.
@@ -59,6 +65,11 @@
 //!   the background merge; 9, answers over a view's query.
 //! - 10, `dataset`: the load, save and reload policy over snapshot, store and
 //!   files, with the seam for a second source of records; `import` reads pages.
+//! - 5, `auth`: accounts' secrets (Argon2id passwords, tokens and session
+//!   ids stored hashed, the CSRF and sign-in throttle rules); it imports nothing
+//!   of the crate.
+//! - 11, `admin`: the operator's commands on the database (accounts, tokens,
+//!   import into it).
 //! - 11, `api`: HTTP only. Inside it, the documents (`api::docs`) sit on top,
 //!   the protocol folders (`practices`, `ogc`, `geocoding`) never import each
 //!   other, and what they share (`extract`, `values`, `schema`, `error`,
@@ -68,8 +79,12 @@
 //! everything else lives here so tests and benchmarks use exactly what the binary uses.
 #![deny(unsafe_code)]
 
+/// The operator's commands on the database: accounts, API tokens, an import into it.
+pub mod admin;
 /// HTTP: the router, the server, and one folder per protocol (`/api`, `/ogc`, geocoding).
 pub mod api;
+/// Accounts' secrets: Argon2id password hashes, API tokens stored as their SHA-256.
+pub mod auth;
 /// The map's answer for a viewport: a query's matches grouped into the snapshot's cells, exact counts.
 pub mod cluster;
 /// Command-line and environment configuration (clap).

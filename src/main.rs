@@ -5,9 +5,11 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use mapa_praktyk::config::{Cli, Command, ExportFormat};
+use mapa_praktyk::config::{Cli, Command, ExportFormat, RoleArg, TokenCommand, UserCommand};
+use mapa_praktyk::db::{Store, TokenId};
 use mapa_praktyk::gazetteer::{Gazetteer, GeocodeQuery, GeocodeResult};
-use mapa_praktyk::{api, csv_out, geojson, import, store, synthetic};
+use mapa_praktyk::workflow::Role;
+use mapa_praktyk::{admin, api, csv_out, geojson, import, store, synthetic};
 use serde::Serialize;
 
 fn main() -> ExitCode {
@@ -33,6 +35,29 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A runtime for the commands that talk to the database.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
+fn role_of(r: RoleArg) -> Role {
+    match r {
+        RoleArg::Contributor => Role::Contributor,
+        RoleArg::Editor => Role::Editor,
+        RoleArg::Admin => Role::Admin,
+    }
+}
+
+/// The new account's password: one line of standard input (a terminal, or
+/// piped in by a script), without its line end.
+fn read_password() -> std::io::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
 
 fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
@@ -66,21 +91,88 @@ fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
         Command::Import {
             paths,
-            into,
+            into: _,
             review,
+            database: Some(database),
+            publish,
             source_url,
             fetch_timeout,
             fetch_max_bytes,
         } => {
-            let mut fetch = import::fetch::FetchConfig::default();
-            if let Some(secs) = fetch_timeout {
-                fetch.connect_timeout = std::time::Duration::from_secs(secs);
-                fetch.read_timeout = fetch.connect_timeout;
+            let options = import_options(source_url, fetch_timeout, fetch_max_bytes);
+            let done = runtime()?.block_on(async {
+                let store = Store::open(&database).await?;
+                admin::import_into(&store, paths, options, publish).await
+            })?;
+            write!(std::io::stdout(), "{done}")?;
+            if review && !done.importer.review.is_empty() {
+                write!(std::io::stdout(), "\n{}", done.importer.review_table())?;
             }
-            if let Some(bytes) = fetch_max_bytes {
-                fetch.max_bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { database, command } => runtime()?.block_on(async {
+            let store = Store::open(&database).await?;
+            let mut out = std::io::stdout();
+            match command {
+                UserCommand::Add {
+                    email,
+                    role,
+                    units,
+                    name,
+                } => {
+                    let password = read_password()?;
+                    let a =
+                        admin::user_add(&store, &email, role_of(role), &units, &name, &password)
+                            .await?;
+                    writeln!(
+                        out,
+                        "account {} added: {} ({})",
+                        a.id,
+                        a.email,
+                        a.role.slug()
+                    )?;
+                }
+                UserCommand::List => {
+                    write!(out, "{}", admin::accounts_table(&store.accounts().await?))?
+                }
+                UserCommand::Disable { email } => {
+                    let a = store.disable_account(&email).await?;
+                    writeln!(
+                        out,
+                        "account {} disabled; its tokens revoked, its sessions ended",
+                        a.email
+                    )?;
+                }
             }
-            let options = import::ImportOptions { source_url, fetch };
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Token { database, command } => runtime()?.block_on(async {
+            let store = Store::open(&database).await?;
+            let mut out = std::io::stdout();
+            match command {
+                TokenCommand::Add { email, label } => {
+                    let (id, secret) = admin::token_add(&store, &email, &label).await?;
+                    eprintln!("token {id} for {email}; it is shown this once:");
+                    writeln!(out, "{}", secret.expose())?;
+                }
+                TokenCommand::Revoke { id } => {
+                    let t = store.revoke_token(TokenId(id)).await?;
+                    writeln!(out, "token {} revoked", t.id)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Import {
+            paths,
+            into,
+            review,
+            database: None,
+            publish: _,
+            source_url,
+            fetch_timeout,
+            fetch_max_bytes,
+        } => {
+            let options = import_options(source_url, fetch_timeout, fetch_max_bytes);
             let report = import::run_with(&paths, &into, Gazetteer::bundled(), &options)?;
             write!(std::io::stdout(), "{report}")?;
             if review {
@@ -259,4 +351,22 @@ fn geocode(query: &str) -> Result<ExitCode, Box<dyn std::error::Error>> {
         out.flush()?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The importer's options from the command line: the page's address, and
+/// the fetcher's timeout and size cap when given.
+fn import_options(
+    source_url: Option<String>,
+    fetch_timeout: Option<u64>,
+    fetch_max_bytes: Option<u64>,
+) -> import::ImportOptions {
+    let mut fetch = import::fetch::FetchConfig::default();
+    if let Some(secs) = fetch_timeout {
+        fetch.connect_timeout = std::time::Duration::from_secs(secs);
+        fetch.read_timeout = fetch.connect_timeout;
+    }
+    if let Some(bytes) = fetch_max_bytes {
+        fetch.max_bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+    }
+    import::ImportOptions { source_url, fetch }
 }

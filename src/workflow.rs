@@ -331,11 +331,17 @@ pub fn may_see_working(actor: &Actor, s: &Subject) -> bool {
 }
 
 /// Whether `actor` may propose a change to a published practice: editors,
-/// its author, and contributors tied to its units.
+/// its author, the author of its pending revision, and contributors tied
+/// to its units.
 fn may_propose(actor: &Actor, s: &Subject) -> bool {
     match actor {
         Actor::System => true,
-        Actor::Person(p) => p.role.reviews() || actor.is(s.owner) || in_units(&p.units, s.teryt),
+        Actor::Person(p) => {
+            p.role.reviews()
+                || actor.is(s.owner)
+                || s.pending.is_some_and(|pending| actor.is(pending.author))
+                || in_units(&p.units, s.teryt)
+        }
     }
 }
 

@@ -416,7 +416,7 @@ async fn the_workflow_from_draft_to_published_with_comments(store: Store) {
         .await
         .unwrap();
     assert_eq!(w.entry.status, Status::Published);
-    assert_eq!(w.public, Some(PublicChange::Put(better.clone())));
+    assert_eq!(w.public, Some(PublicChange::Put(Box::new(better.clone()))));
     assert_eq!(w.entry.public_version, Some(w.entry.version));
     assert_eq!(published_ids(&store).await, vec!["p1".to_string()]);
     let log = store.changes_since(0, 10).await.unwrap();
@@ -1034,7 +1034,7 @@ async fn hostile_text_is_stored_verbatim_and_changes_nothing_else(store: Store) 
         "\" OR 1=1 --",
         "$1; DELETE FROM revisions",
         "Robert'); UPDATE accounts SET role='admin",
-        "zażółć\u{0}gęślą",
+        "zażółć'||chr(0)||'gęślą",
     ];
     store
         .create(&ed, practice("keep", "Zostaje"), Intent::Publish)
@@ -1057,6 +1057,22 @@ async fn hostile_text_is_stored_verbatim_and_changes_nothing_else(store: Store) 
             .unwrap();
         assert!(store.account_by_token(h).await.unwrap().is_none());
     }
+    // A NUL is refused by name on both backends (PostgreSQL cannot store it).
+    let mut nul = practice("nul", "Tytuł");
+    nul.contacts = vec![mapa_praktyk::practice::Contact {
+        name: "Jan\u{0}".into(),
+        ..Default::default()
+    }];
+    match store.create(&ed, nul, Intent::Publish).await {
+        Err(DbError::Invalid { field, .. }) => assert_eq!(field, "contacts.name"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert!(matches!(
+        store
+            .add_account("nul@x.org", "a\u{0}b", Role::Contributor, &[], "h")
+            .await,
+        Err(DbError::Invalid { .. })
+    ));
     assert_eq!(store.count().await.unwrap(), 1 + hostile.len() as i64);
     assert_eq!(published_ids(&store).await.len(), 1 + hostile.len());
     assert_eq!(store.accounts().await.unwrap().len(), 1 + hostile.len());

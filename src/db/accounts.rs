@@ -1,5 +1,5 @@
 //! Accounts, their units, API tokens (stored as hashes) and sessions.
-//! Hashing passwords and tokens is the caller's (`crate::auth`): the store
+//! Hashing passwords and tokens is the caller's (the `auth` module): the store
 //! keeps what it is given and never sees a secret.
 
 use serde::Serialize;
@@ -101,6 +101,14 @@ fn check_email(email: &str) -> DbResult<()> {
     }
 }
 
+/// Text neither backend stores: a NUL character.
+fn no_nul(field: &str, s: &str) -> DbResult<()> {
+    if s.contains('\0') {
+        return Err(invalid(field, "holds a NUL character"));
+    }
+    Ok(())
+}
+
 fn check_units(units: &[String]) -> DbResult<Vec<String>> {
     let mut out = Vec::with_capacity(units.len());
     for u in units {
@@ -158,6 +166,8 @@ impl Store {
         if password_hash.is_empty() {
             return Err(invalid("password", "no password hash"));
         }
+        no_nul("name", name)?;
+        no_nul("password", password_hash)?;
         let name = if name.trim().is_empty() {
             email.trim()
         } else {
@@ -313,7 +323,8 @@ impl Store {
         token_hash: &str,
         label: &str,
     ) -> DbResult<TokenId> {
-        if token_hash.len() < 32 {
+        no_nul("label", label)?;
+        if token_hash.len() < 32 || token_hash.contains('\0') {
             return Err(invalid("token", "the hash of a token is expected"));
         }
         let inserted = sqlx::query(

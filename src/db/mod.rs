@@ -23,6 +23,7 @@ use sqlx::{AnyPool, Executor, Row};
 use crate::workflow::{AccountId, Denied};
 
 mod accounts;
+mod history;
 mod practices;
 mod review;
 mod types;

@@ -5,6 +5,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
+use super::history::{HISTORY_SELECT, history_row};
 use super::types::*;
 use super::{DbError, DbResult, Store, invalid, not_found, now, opt_account};
 use crate::practice::Practice;
@@ -44,7 +45,7 @@ impl State {
     /// Whether `v` still addresses the current content: the head revision,
     /// or the public one when nothing is pending over it (review actions
     /// after it did not change the content readers and their ETags saw).
-    fn fresh(&self, v: Version) -> bool {
+    pub(super) fn fresh(&self, v: Version) -> bool {
         v.0 == self.head || (self.pending_rev.is_none() && self.published_rev == Some(v.0))
     }
 
@@ -57,7 +58,7 @@ impl State {
 pub(super) const STATE_COLUMNS: &str = "id, status, owner_id, head, published_rev, pending_rev, \
      pending_status, pending_author, import_rev, doubts, teryt";
 
-fn status_of(s: &str, id: &str) -> DbResult<Status> {
+pub(super) fn status_of(s: &str, id: &str) -> DbResult<Status> {
     Status::from_slug(s).ok_or_else(|| DbError::Corrupt {
         what: format!("practice {id}"),
         why: format!("unknown status {s:?}"),
@@ -170,6 +171,9 @@ pub(super) fn check(p: &Practice) -> DbResult<()> {
             format!("{id:?} must not hold spaces, control characters or '/'"),
         ));
     }
+    if let Some(field) = field_with_nul(&serde_json::to_value(p).expect("a practice serialises")) {
+        return Err(invalid(&field, "holds a NUL character"));
+    }
     if p.title.trim().is_empty() {
         return Err(invalid("title", "required"));
     }
@@ -188,6 +192,25 @@ pub(super) fn check(p: &Practice) -> DbResult<()> {
         }
     }
     Ok(())
+}
+
+/// The first field of a record (a JSON value) whose text holds a NUL,
+/// which neither backend stores as text.
+fn field_with_nul(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0').then(String::new),
+        serde_json::Value::Array(a) => a.iter().find_map(field_with_nul),
+        serde_json::Value::Object(o) => o.iter().find_map(|(k, v)| {
+            field_with_nul(v).map(|inner| {
+                if inner.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{k}.{inner}")
+                }
+            })
+        }),
+        _ => None,
+    }
 }
 
 /// A new revision row.
@@ -255,6 +278,36 @@ pub(super) async fn log_change(
     Ok(())
 }
 
+/// A practice's row as parameters `$1`–`$14` (in [`STATE_WRITE`]'s order).
+fn state_query<'q>(
+    sql: &'q str,
+    s: &'q State,
+    latest: &'q Practice,
+    at: &'q str,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    let doubts = (!s.doubts.is_empty())
+        .then(|| serde_json::to_string(&s.doubts).expect("strings serialise"));
+    sqlx::query(sql)
+        .bind(s.status.slug())
+        .bind(s.owner.map(|a| a.0))
+        .bind(s.head)
+        .bind(s.published_rev)
+        .bind(s.pending_rev)
+        .bind(s.pending_status.map(|p| p.slug()))
+        .bind(s.pending_author.map(|a| a.0))
+        .bind(s.import_rev)
+        .bind(doubts)
+        .bind(&latest.title)
+        .bind(latest.area.slug())
+        .bind(teryt_of(latest))
+        .bind(at)
+        .bind(&s.id)
+}
+
+/// The columns [`state_query`] binds, in order.
+const STATE_WRITE: &str = "status, owner_id, head, published_rev, pending_rev, pending_status, \
+     pending_author, import_rev, doubts, title, area, teryt, updated_at, id";
+
 /// Writes a practice's state back, moving `head` from `expected_head` only
 /// (so two writers of the same practice cannot both win).
 pub(super) async fn save_state(
@@ -264,31 +317,14 @@ pub(super) async fn save_state(
     latest: &Practice,
     at: &str,
 ) -> DbResult<()> {
-    let doubts = (!s.doubts.is_empty())
-        .then(|| serde_json::to_string(&s.doubts).expect("strings serialise"));
-    let done = sqlx::query(
-        "UPDATE practices SET status = $1, owner_id = $2, head = $3, published_rev = $4, \
-         pending_rev = $5, pending_status = $6, pending_author = $7, import_rev = $8, \
-         doubts = $9, title = $10, area = $11, teryt = $12, updated_at = $13 \
-         WHERE id = $14 AND head = $15",
-    )
-    .bind(s.status.slug())
-    .bind(s.owner.map(|a| a.0))
-    .bind(s.head)
-    .bind(s.published_rev)
-    .bind(s.pending_rev)
-    .bind(s.pending_status.map(|p| p.slug()))
-    .bind(s.pending_author.map(|a| a.0))
-    .bind(s.import_rev)
-    .bind(doubts)
-    .bind(&latest.title)
-    .bind(latest.area.slug())
-    .bind(teryt_of(latest))
-    .bind(at)
-    .bind(&s.id)
-    .bind(expected_head)
-    .execute(conn)
-    .await?;
+    let sql = format!(
+        "UPDATE practices SET ({STATE_WRITE}) = ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+         $11, $12, $13, $14) WHERE id = $14 AND head = $15"
+    );
+    let done = state_query(&sql, s, latest, at)
+        .bind(expected_head)
+        .execute(conn)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(DbError::Conflict {
             given: Version(expected_head),
@@ -298,34 +334,19 @@ pub(super) async fn save_state(
     Ok(())
 }
 
-/// Inserts a new practice's row (its first revision follows).
+/// Inserts a new practice's row (its first revision follows); `false` when
+/// the id is taken.
 pub(super) async fn insert_state(
     conn: &mut AnyConnection,
     s: &State,
     latest: &Practice,
     at: &str,
 ) -> DbResult<bool> {
-    let doubts = (!s.doubts.is_empty())
-        .then(|| serde_json::to_string(&s.doubts).expect("strings serialise"));
-    let done = sqlx::query(
-        "INSERT INTO practices (id, status, owner_id, head, published_rev, pending_rev, \
-         pending_status, pending_author, import_rev, doubts, title, area, teryt, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, NULL, NULL, NULL, $6, $7, $8, $9, $10, $11) \
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(&s.id)
-    .bind(s.status.slug())
-    .bind(s.owner.map(|a| a.0))
-    .bind(s.head)
-    .bind(s.published_rev)
-    .bind(s.import_rev)
-    .bind(doubts)
-    .bind(&latest.title)
-    .bind(latest.area.slug())
-    .bind(teryt_of(latest))
-    .bind(at)
-    .execute(conn)
-    .await?;
+    let sql = format!(
+        "INSERT INTO practices ({STATE_WRITE}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+         $10, $11, $12, $13, $14) ON CONFLICT (id) DO NOTHING"
+    );
+    let done = state_query(&sql, s, latest, at).execute(conn).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -386,7 +407,7 @@ impl Store {
             tx,
             actor,
             &practice.id,
-            published.then(|| PublicChange::Put(practice.clone())),
+            published.then(|| PublicChange::Put(Box::new(practice.clone()))),
         )
         .await
     }
@@ -498,7 +519,7 @@ impl Store {
         save_state(&mut tx, &s, expected, latest, &at).await?;
         let public = if outcome == EditOutcome::Publish {
             log_change(&mut tx, &s.id, ChangeKind::Put, Some(n), &at).await?;
-            Some(PublicChange::Put(practice))
+            Some(PublicChange::Put(Box::new(practice)))
         } else {
             None
         };
@@ -582,7 +603,7 @@ impl Store {
         };
         let subject = content(&mut tx, id, subject_rev).await?;
         if status == Status::Published {
-            public = Some(PublicChange::Put(subject.clone()));
+            public = Some(PublicChange::Put(Box::new(subject.clone())));
         }
         // A pending revision sent back keeps being the working one: the
         // review revision carries its content and becomes the pending one.
@@ -703,92 +724,4 @@ impl Store {
             },
         })
     }
-
-    /// Every revision of a practice the actor may see, oldest first. Those
-    /// who see only the public version see the revisions that were public.
-    pub async fn history(&self, actor: &Actor, id: &str) -> DbResult<Vec<HistoryItem>> {
-        let mut conn = self.pool().acquire().await?;
-        let s = self.visible_state(&mut conn, actor, id).await?;
-        let all = workflow::may_see_working(actor, &s.subject());
-        let rows = sqlx::query(&format!("{HISTORY_SELECT} ORDER BY r.n"))
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let h = history_row(r, id)?;
-            let own_pending = h.pending && h.author.is_some() && h.author == actor.account();
-            if all || own_pending || (h.status == Status::Published && h.comment.is_none()) {
-                out.push(h);
-            }
-        }
-        Ok(out)
-    }
-
-    /// The full record of revision `n`, for a diff; `NotFound` when the
-    /// actor may not see it (see [`Store::history`]).
-    pub async fn revision(&self, actor: &Actor, id: &str, n: Version) -> DbResult<Practice> {
-        let history = self.history(actor, id).await?;
-        if !history.iter().any(|h| h.revision == n) {
-            return Err(not_found(format!("revision {n} of practice {id}")));
-        }
-        let mut conn = self.pool().acquire().await?;
-        content(&mut conn, id, n.0).await
-    }
-
-    /// Restores revision `n`'s content as a new revision: published at once
-    /// for an editor of a published practice, pending for anyone else
-    /// (a draft's author restores its draft in place).
-    pub async fn restore(
-        &self,
-        actor: &Actor,
-        id: &str,
-        n: Version,
-        if_match: Option<Version>,
-    ) -> DbResult<Written> {
-        let practice = self.revision(actor, id, n).await?;
-        let mut tx = self.write_tx().await?;
-        let s = self.visible_state(&mut tx, actor, id).await?;
-        let given = if_match.unwrap_or(Version(s.head));
-        if !s.fresh(given) {
-            return Err(DbError::Conflict {
-                given,
-                current: Version(s.head),
-            });
-        }
-        let intent = if actor.reviews() && s.status == Status::Published {
-            Intent::Publish
-        } else {
-            Intent::Draft
-        };
-        let outcome = workflow::may_edit(actor, &s.subject(), intent)?;
-        self.write_content(tx, actor, s, practice, outcome, RevisionKind::Restore)
-            .await
-    }
-}
-
-pub(super) const HISTORY_SELECT: &str = "SELECT r.n, r.kind, r.status, r.pending, r.author_id, \
-     COALESCE(a.name, r.author_label) AS author_name, r.at, r.changed, r.comment \
-     FROM revisions r LEFT JOIN accounts a ON a.id = r.author_id WHERE r.practice_id = $1";
-
-pub(super) fn history_row(r: &AnyRow, id: &str) -> DbResult<HistoryItem> {
-    let kind: String = r.try_get("kind")?;
-    let changed: String = r.try_get("changed")?;
-    Ok(HistoryItem {
-        revision: Version(r.try_get("n")?),
-        kind: RevisionKind::from_slug(&kind).ok_or_else(|| DbError::Corrupt {
-            what: format!("practice {id}"),
-            why: format!("unknown revision kind {kind:?}"),
-        })?,
-        status: status_of(&r.try_get::<String, _>("status")?, id)?,
-        pending: r.try_get::<i64, _>("pending")? != 0,
-        author: opt_account(r, "author_id")?,
-        author_name: r.try_get("author_name")?,
-        at: r.try_get("at")?,
-        changed: serde_json::from_str(&changed).map_err(|e| DbError::Corrupt {
-            what: format!("practice {id}"),
-            why: format!("changed fields: {e}"),
-        })?,
-        comment: r.try_get("comment")?,
-    })
 }

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::Row;
 
+use super::history::{HISTORY_SELECT, history_row};
 use super::practices::{
-    HISTORY_SELECT, NewRevision, State, changed_fields, check, content, decode, encode,
-    history_row, insert_revision, insert_state, log_change, state, state_row, teryt_of,
+    NewRevision, State, changed_fields, check, content, decode, encode, insert_revision,
+    insert_state, log_change, state, state_row, teryt_of,
 };
 use super::types::*;
 use super::{DbError, DbResult, Store, invalid, now};

@@ -82,7 +82,7 @@ impl RevisionKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicChange {
     /// This practice is now public in this version (new or changed).
-    Put(Practice),
+    Put(Box<Practice>),
     /// The practice of this id is no longer public.
     Remove(String),
 }

@@ -15,7 +15,9 @@ use crate::gazetteer::AdminRef;
 mod read;
 mod write;
 
-pub use read::{BATCH, Batch, duplicate_id, load, no_problems, open, read, read_each};
+pub use read::{
+    BATCH, Batch, duplicate_id, formula_start, load, no_problems, open, read, read_each,
+};
 pub use write::{save, write_csv, write_rows};
 
 /// The dataset's columns, in order.

@@ -69,7 +69,8 @@ impl<'a> RowReader<'a> {
     /// checking it needs no copy.
     fn cell(&self, col: Col) -> &'a str {
         let rec: &'a csv::StringRecord = self.rec;
-        self.columns[col.0].and_then(|i| rec.get(i)).unwrap_or("")
+        let cell = self.columns[col.0].and_then(|i| rec.get(i)).unwrap_or("");
+        restore_neutralised(cell)
     }
 
     fn err(&mut self, column: &str, problem: impl Into<String>) {
@@ -390,6 +391,47 @@ impl<R: std::io::Read> std::io::Read for CountingReader<R> {
     }
 }
 
+/// Whether a cell begins, after any `'`, with what a spreadsheet would run
+/// as a formula (`=`, `+`, `-`, `@`, tab, carriage return).
+pub fn formula_start(cell: &str) -> bool {
+    cell.trim_start_matches('\'')
+        .starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A cell as it was before it was written: the CSV for people puts `'`
+/// before every value that [`formula_start`]s, and the dataset's writer
+/// before such a value that already begins with `'`; one `'` is dropped
+/// again, so that every CSV the service gives out imports back unchanged.
+fn restore_neutralised(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_start(cell) => rest,
+        _ => cell,
+    }
+}
+
+/// The byte-order mark Excel's CSV begins with.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The dialect of a CSV from its first bytes: the Excel download's (a
+/// byte-order mark, `;` between cells: `\u{feff}id;title;…`) or the
+/// dataset's (`id,title,…`). Returns the separator and the reader past the
+/// byte-order mark.
+fn dialect<R: std::io::Read>(mut reader: R) -> std::io::Result<(u8, impl std::io::Read)> {
+    use std::io::Read as _;
+    let mut head = Vec::with_capacity(8);
+    (&mut reader).take(6).read_to_end(&mut head)?;
+    let start = if head.starts_with(BOM) { BOM.len() } else { 0 };
+    let delimiter = if head[start..].starts_with(b"id;") {
+        b';'
+    } else {
+        b','
+    };
+    Ok((
+        delimiter,
+        std::io::Cursor::new(head.split_off(start)).chain(reader),
+    ))
+}
+
 /// Rows per batch handed from thread to thread while reading.
 pub const BATCH: usize = 1024;
 
@@ -410,8 +452,13 @@ pub fn read_each<R: std::io::Read>(
     sink: impl FnMut(&mut Batch) + Send,
 ) -> Result<Vec<RowError>, StoreError> {
     let newlines = std::rc::Rc::new(std::cell::RefCell::new(Newlines::default()));
+    let (delimiter, reader) = dialect(reader).map_err(|source| StoreError::Io {
+        path: file.to_path_buf(),
+        source,
+    })?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
+        .delimiter(delimiter)
         .from_reader(CountingReader {
             inner: reader,
             offset: 0,

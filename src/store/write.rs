@@ -17,7 +17,15 @@ pub fn write_csv<W: Write, P: std::borrow::Borrow<Practice>>(
     w: W,
     practices: impl IntoIterator<Item = P>,
 ) -> Result<(), StoreError> {
-    write_rows(csv::Writer::from_writer(w), practices, |cell| cell)
+    // A value beginning with `'` before a formula's first character keeps
+    // that `'` through the reader, which drops one (see `read::formula_start`).
+    write_rows(csv::Writer::from_writer(w), practices, |cell| {
+        if cell.starts_with('\'') && super::read::formula_start(&cell) {
+            format!("'{cell}")
+        } else {
+            cell
+        }
+    })
 }
 
 /// Writes practices in the dataset's columns through `wtr` (any dialect),

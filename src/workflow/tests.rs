@@ -127,7 +127,7 @@ fn another_contributors_practice_is_invisible_until_published() {
         assert_eq!(may_see(&bob, &s), from == Status::Published, "{from:?}");
         assert!(may_see(&editor(), &s));
         assert!(may_see(&contributor(ALICE), &s));
-        assert_eq!(may_see_working(&bob, &s), false);
+        assert!(!may_see_working(&bob, &s));
         for a in actions() {
             assert!(may(&bob, &a, &s).is_err(), "{a:?} {from:?}");
         }
