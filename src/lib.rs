@@ -30,7 +30,7 @@
 //! Floors
 //!  10  api
 //!   9  dataset, import
-//!   8  cluster, download, facets
+//!   8  auth, cluster, download, facets
 //!   7  query
 //!   6  csv_out, snapshot
 //!   5  store, places
@@ -63,6 +63,8 @@
 
 /// HTTP: the router, the server, and one folder per protocol (`/api`, `/ogc`, geocoding).
 pub mod api;
+/// Accounts' secrets: Argon2id passwords, hashed tokens and session ids, CSRF, the sign-in throttle.
+pub mod auth;
 /// The map's answer for a viewport: a query's matches grouped into the snapshot's cells, exact counts.
 pub mod cluster;
 /// Command-line and environment configuration (clap).
