@@ -30,6 +30,8 @@
 pub mod cors;
 /// The two OpenAPI documents, assembled at the top.
 pub mod docs;
+/// Writes: the practice a client sends, accounts' sign-in, review.
+pub mod edit;
 /// `ApiError`: the JSON 4xx/5xx of every error.
 pub mod error;
 /// `Query<T>` and `PathParam`: extractors whose rejection is `ApiError`.
