@@ -10,6 +10,8 @@
 //! extract.rs    Query<T>: the query string as a handler's parameter type; PathParam
 //! values.rs     parameter value types (a finite number, lon/lat, bbox, year...)
 //! filters.rs    regions by TERYT code or name, which /api and /ogc share
+//! origin.rs     the origin the client reached (links, the CSRF rule)
+//! writes/       what write endpoints share: the written practice, the actor, CSRF
 //! schema.rs     OpenAPI building blocks: value schemas, answer sets, Feature
 //! response.rs   conditional GET (ETag), cache presets, content types
 //! cors.rs       read-only CORS
@@ -30,8 +32,6 @@
 pub mod cors;
 /// The two OpenAPI documents, assembled at the top.
 pub mod docs;
-/// Writes: the practice a client sends, accounts' sign-in, review.
-pub mod edit;
 /// `ApiError`: the JSON 4xx/5xx of every error.
 pub mod error;
 /// `Query<T>` and `PathParam`: extractors whose rejection is `ApiError`.
@@ -48,6 +48,8 @@ pub mod malformed;
 pub mod meta;
 /// `/ogc`: OGC API – Features.
 pub mod ogc;
+/// The scheme and authority the client reached (`Host`, or a trusted proxy's headers).
+pub mod origin;
 /// `/api`: the practices.
 pub mod practices;
 /// Conditional GET, cache presets, content types.
@@ -62,6 +64,8 @@ pub mod server;
 pub mod state;
 /// The types of query parameter values.
 pub mod values;
+/// What write endpoints share: the written practice, the actor, CSRF.
+pub mod writes;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};

@@ -212,6 +212,7 @@ pub async fn run(
         let service = Tracking {
             inner: TowerToHyperService::new(app.clone()),
             conn: conn.clone(),
+            peer,
         };
         let io = TokioIo::new(JsonErrors::new(stream, headers.clone()));
         let builder = builder.clone();
@@ -366,6 +367,9 @@ impl Drop for InFlight {
 struct Tracking<S> {
     inner: S,
     conn: Arc<ConnectionHandle>,
+    /// The client's address, given to handlers as `ConnectInfo` (the sign-in
+    /// throttle counts per address).
+    peer: std::net::SocketAddr,
 }
 
 impl<S, B> hyper::service::Service<Request<Incoming>> for Tracking<S>
@@ -381,7 +385,9 @@ where
         Box<dyn std::future::Future<Output = Result<Self::Response, S::Error>> + Send>,
     >;
 
-    fn call(&self, req: Request<Incoming>) -> Self::Future {
+    fn call(&self, mut req: Request<Incoming>) -> Self::Future {
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(self.peer));
         let in_flight = InFlight::start(&self.conn);
         let answer = self.inner.call(req);
         Box::pin(async move {

@@ -1,0 +1,8 @@
+//! What every write endpoint shares, below the protocol folders (`/api`'s
+//! `edit`, `/ogc`'s Part 4): the practice a client sends, read and checked;
+//! the request's actor from its credential, with the CSRF rule for cookies.
+
+/// The request's credential, the CSRF rule, the client's address, TLS.
+pub mod access;
+/// A written practice (GeoJSON Feature) read into a record; JSON merge patch.
+pub mod input;
