@@ -6,7 +6,7 @@
 //!    service's origin when sent;
 //! 2. and always a CSRF token bound to the session: the signed-in page gets
 //!    it in the sign-in answer (and from `GET /api/me`) and sends it back in
-//!    `X-CSRF-Token` (or the form field `csrf_token`). Another site's page
+//!    `X-CSRF-Token`. Another site's page
 //!    can neither read it nor compute it: it is derived from the session id,
 //!    which lives in an `HttpOnly` cookie.
 
@@ -16,9 +16,6 @@ use super::secret::{Secret, hex, same};
 
 /// The request header that carries the CSRF token.
 pub const HEADER: &str = "x-csrf-token";
-
-/// The form field that carries the CSRF token in a form post.
-pub const FORM_FIELD: &str = "csrf_token";
 
 /// The CSRF token of `session`: SHA-256 of a label and the session id, so it
 /// differs from the id's stored hash and says nothing about the id.
@@ -38,7 +35,7 @@ pub struct WriteRequest<'a> {
     pub origin: Option<&'a str>,
     /// The `Sec-Fetch-Site` header, if any.
     pub sec_fetch_site: Option<&'a str>,
-    /// The CSRF token from `X-CSRF-Token` or the form field, if any.
+    /// The CSRF token from `X-CSRF-Token`, if any.
     pub token: Option<&'a str>,
 }
 

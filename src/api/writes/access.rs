@@ -36,14 +36,12 @@ pub fn is_write(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// The CSRF rule for a write carrying `session`'s cookie: 403 `csrf` when
-/// refused. `form_token` is the `csrf_token` field of a form body, if the
-/// handler read one; otherwise the `X-CSRF-Token` header counts.
+/// The CSRF rule for a write carrying `session`'s cookie (the token in
+/// `X-CSRF-Token`): 403 `csrf` when refused.
 pub fn check_csrf(
     headers: &HeaderMap,
     session: &Secret,
     trust_forwarded: bool,
-    form_token: Option<&str>,
 ) -> Result<(), ApiError> {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let own = base_url(headers, trust_forwarded);
@@ -51,7 +49,7 @@ pub fn check_csrf(
         own_origin: &own,
         origin: text(header::ORIGIN.as_str()),
         sec_fetch_site: text("sec-fetch-site"),
-        token: form_token.or(text(csrf::HEADER)),
+        token: text(csrf::HEADER),
     };
     csrf::check(session, &req).map_err(|e| ApiError::Forbidden {
         code: "csrf",
@@ -124,24 +122,23 @@ mod tests {
     }
 
     #[test]
-    fn csrf_uses_the_header_or_the_form_field() {
+    fn csrf_needs_the_header_from_the_own_origin() {
         let s = Secret::generate(Kind::Session);
         let t = csrf::token_for(&s);
         let mut p = parts(&[
             ("host", "127.0.0.1:8080"),
             ("origin", "http://127.0.0.1:8080"),
         ]);
-        assert!(check_csrf(&p.headers, &s, false, Some(&t)).is_ok());
         assert!(matches!(
-            check_csrf(&p.headers, &s, false, None),
+            check_csrf(&p.headers, &s, false),
             Err(ApiError::Forbidden { code: "csrf", .. })
         ));
         p.headers
             .insert(csrf::HEADER, HeaderValue::from_str(&t).unwrap());
-        assert!(check_csrf(&p.headers, &s, false, None).is_ok());
+        assert!(check_csrf(&p.headers, &s, false).is_ok());
         p.headers
             .insert("origin", HeaderValue::from_static("https://evil.example"));
-        assert!(check_csrf(&p.headers, &s, false, None).is_err());
+        assert!(check_csrf(&p.headers, &s, false).is_err());
     }
 
     #[test]
