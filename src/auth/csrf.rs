@@ -58,8 +58,21 @@ pub enum CsrfRefusal {
     WrongToken,
 }
 
-/// Whether a cookie-authenticated write in `session` may go ahead.
+/// Whether a cookie-authenticated write in `session` may go ahead: the
+/// browser's word ([`check_site`]) and the session's token.
 pub fn check(session: &Secret, req: &WriteRequest<'_>) -> Result<(), CsrfRefusal> {
+    check_site(req)?;
+    let token = req.token.ok_or(CsrfRefusal::MissingToken)?;
+    if same(token.trim(), &token_for(session)) {
+        Ok(())
+    } else {
+        Err(CsrfRefusal::WrongToken)
+    }
+}
+
+/// The browser's word alone: `Sec-Fetch-Site` and `Origin`, when sent, say
+/// this service's own page (for the sign-in itself, before any session).
+pub fn check_site(req: &WriteRequest<'_>) -> Result<(), CsrfRefusal> {
     if let Some(site) = req.sec_fetch_site {
         let site = site.trim().to_ascii_lowercase();
         if site != "same-origin" && site != "none" {
@@ -72,12 +85,7 @@ pub fn check(session: &Secret, req: &WriteRequest<'_>) -> Result<(), CsrfRefusal
     {
         return Err(CsrfRefusal::CrossOrigin(origin.chars().take(200).collect()));
     }
-    let token = req.token.ok_or(CsrfRefusal::MissingToken)?;
-    if same(token.trim(), &token_for(session)) {
-        Ok(())
-    } else {
-        Err(CsrfRefusal::WrongToken)
-    }
+    Ok(())
 }
 
 /// An origin in one spelling: lowercase, no trailing slash, no default port.

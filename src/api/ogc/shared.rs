@@ -30,6 +30,13 @@ pub const CONFORMANCE: [&str; 6] = [
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
 ];
 
+/// The conformance classes of OGC API – Features Part 4 (create, replace,
+/// delete; update by merge patch) a service with writes adds.
+pub const CONFORMANCE_WRITES: [&str; 2] = [
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+];
+
 /// Feature properties that may be filtered on as `name=value`, each with the
 /// equality of the value served; `area_group` is the hierarchical area (a
 /// parent area matches its subareas), which no single property holds.

@@ -43,18 +43,32 @@ pub fn check_csrf(
     session: &Secret,
     trust_forwarded: bool,
 ) -> Result<(), ApiError> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let own = base_url(headers, trust_forwarded);
-    let req = WriteRequest {
-        own_origin: &own,
+    csrf::check(session, &write_request(headers, &own)).map_err(refused)
+}
+
+/// The browser's word alone (`Origin`, `Sec-Fetch-Site`), for the sign-in
+/// itself: 403 `csrf` when it says another site's page sent it.
+pub fn check_site(headers: &HeaderMap, trust_forwarded: bool) -> Result<(), ApiError> {
+    let own = base_url(headers, trust_forwarded);
+    csrf::check_site(&write_request(headers, &own)).map_err(refused)
+}
+
+fn write_request<'a>(headers: &'a HeaderMap, own: &'a str) -> WriteRequest<'a> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    WriteRequest {
+        own_origin: own,
         origin: text(header::ORIGIN.as_str()),
         sec_fetch_site: text("sec-fetch-site"),
         token: text(csrf::HEADER),
-    };
-    csrf::check(session, &req).map_err(|e| ApiError::Forbidden {
+    }
+}
+
+fn refused(e: csrf::CsrfRefusal) -> ApiError {
+    ApiError::Forbidden {
         code: "csrf",
         message: e.to_string(),
-    })
+    }
 }
 
 /// Whether the client reached the service over TLS: only a trusted proxy's

@@ -6,3 +6,9 @@
 pub mod access;
 /// A written practice (GeoJSON Feature) read into a record; JSON merge patch.
 pub mod input;
+
+/// Marks the requests of a service that takes writes (the store of record,
+/// not a CSV served read-only): documents that declare what the service
+/// does (OGC conformance) read it.
+#[derive(Debug, Clone, Copy)]
+pub struct Writable;
