@@ -8,6 +8,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// The embedded database `serve` uses without `--data` or `--database`.
+pub const DEFAULT_DATABASE: &str = "data/practices.db";
+
 /// Default OpenStreetMap tile URL.
 pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 /// Default tile attribution (HTML).
@@ -109,9 +112,17 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", env = "MAPA_ADDR")]
     pub addr: SocketAddr,
-    /// The practices dataset (CSV).
-    #[arg(long, default_value = "data/practices.csv", env = "MAPA_DATA")]
-    pub data: PathBuf,
+    /// Serve this dataset CSV read-only (the researchers' case); without it,
+    /// the database is served.
+    #[arg(long, env = "MAPA_DATA")]
+    pub data: Option<PathBuf>,
+    /// The database served when no `--data` is given: a PostgreSQL URL
+    /// (`postgres://…`) or an SQLite file (created when missing).
+    #[arg(long, default_value = DEFAULT_DATABASE, env = "MAPA_DATABASE_URL", hide_env_values = true)]
+    pub database: String,
+    /// The CSV an empty database is seeded from at its first start.
+    #[arg(long, default_value = "data/practices.csv", env = "MAPA_SEED")]
+    pub seed: PathBuf,
     /// Folder of the map page's static files.
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/static"), env = "MAPA_STATIC_DIR")]
     pub static_dir: PathBuf,

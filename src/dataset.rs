@@ -493,6 +493,8 @@ pub fn watch(
 
 /// The snapshot file beside the dataset and the private copy the server maps.
 pub mod copies;
+/// The store of record as a source: published practices into a snapshot; the first seed.
+pub mod database;
 
 #[cfg(test)]
 mod tests;

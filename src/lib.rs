@@ -32,10 +32,10 @@
 //!   9  dataset, import
 //!   8  auth, cluster, download, facets
 //!   7  query
-//!   6  csv_out, snapshot
+//!   6  csv_out, db, snapshot
 //!   5  store, places
 //!   4  geojson, synthetic
-//!   3  practice, text_match
+//!   3  practice, text_match, workflow
 //!   2  gazetteer, index, personal
 //!   1  config, files, geo_util
 //! ```
@@ -73,6 +73,8 @@ pub mod config;
 pub mod csv_out;
 /// Load, save and reload policy: snapshot file or CSV, the saved snapshot, the watcher; the source seam.
 pub mod dataset;
+/// The store of record (SQLite or PostgreSQL): practices' revisions and workflow, accounts, the change log.
+pub mod db;
 /// Downloads written in pieces through a bounded channel, a few at a time.
 pub mod download;
 /// Counts of a query's matches per voivodeship, powiat or gmina.
@@ -105,3 +107,5 @@ pub mod store;
 pub mod synthetic;
 /// The free-text filter's rule (folding and stems), shared with the map page.
 pub mod text_match;
+/// Roles, statuses, review actions: the transition table and who may do what (pure).
+pub mod workflow;

@@ -21,6 +21,7 @@
 //!               params.rs is its parameter contract
 //! ogc/          /ogc: OGC API – Features (landing, collections, queryables, items)
 //! geocoding/    /api/geocode, /photon, /nominatim over one neutral place
+//! edit/         /api's editing side: session, me, tokens, entries, review, queue
 //! docs/         the two OpenAPI documents, assembled from all of the above
 //! ```
 //!
@@ -32,6 +33,8 @@
 pub mod cors;
 /// The two OpenAPI documents, assembled at the top.
 pub mod docs;
+/// `/api`'s editing side: sign-in, the account, tokens, entries, review.
+pub mod edit;
 /// `ApiError`: the JSON 4xx/5xx of every error.
 pub mod error;
 /// `Query<T>` and `PathParam`: extractors whose rejection is `ApiError`.
@@ -70,7 +73,7 @@ pub mod writes;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -81,8 +84,55 @@ pub use error::ApiError;
 pub use server::{ServeError, serve};
 pub use state::{ApiConfig, AppState};
 
-/// The whole application: API routes, the map page, and the middleware.
+/// The whole application, read-only (a CSV served as it is): API routes, the
+/// map page, and the middleware. The write endpoints answer 403 `read_only`.
 pub fn router(state: AppState) -> Router {
+    app(state, None)
+}
+
+/// The whole application with writes over the store of record: sign-in,
+/// tokens, review, and OGC API – Features Part 4.
+pub fn editable_router(state: AppState, store: crate::db::Store) -> Router {
+    app(state, Some(store))
+}
+
+/// The write routes, over their own state.
+fn edit_routes(edit: writes::state::EditState) -> Router {
+    use ogc::write;
+    let entries = "/api/entries/{id}";
+    Router::new()
+        .route(
+            "/api/session",
+            post(edit::session::sign_in).delete(edit::session::sign_out),
+        )
+        .route("/api/me", get(edit::session::me))
+        .route(
+            "/api/tokens",
+            get(edit::tokens::list).post(edit::tokens::create),
+        )
+        .route("/api/tokens/{id}", delete(edit::tokens::revoke))
+        .route("/api/review/queue", get(edit::review::queue))
+        .route("/api/mine", get(edit::review::mine))
+        .route(entries, get(edit::review::entry))
+        .route(&format!("{entries}/actions"), post(edit::review::act))
+        .route(&format!("{entries}/history"), get(edit::review::history))
+        .route(
+            &format!("{entries}/revisions/{{n}}"),
+            get(edit::review::revision),
+        )
+        .route(&format!("{entries}/restore"), post(edit::review::restore))
+        .route("/ogc/collections/{cid}/items", post(write::create))
+        .route(
+            "/ogc/collections/{cid}/items/{fid}",
+            put(write::replace)
+                .patch(write::patch)
+                .delete(write::delete),
+        )
+        .with_state(edit)
+}
+
+fn app(state: AppState, store: Option<crate::db::Store>) -> Router {
+    let edit = writes::state::EditState::new(state.clone(), store);
     let static_dir = state.config.static_dir.clone();
     let timeout = state.config.request_timeout;
     let security = security::SecurityHeaders::new(&state.config.tile_url);
@@ -114,12 +164,20 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300"),
         ));
-    api.merge(page)
+    let mut app = api
+        .merge(page)
         .merge(ogc::routes(get(docs::ogc::api_doc)))
         .merge(geocoding::photon::routes())
         .merge(geocoding::nominatim::routes())
-        .with_state(state)
-        .layer(CompressionLayer::new().gzip(true).br(true).zstd(true))
+        .with_state(state);
+    let writable = edit.writable();
+    app = app.merge(edit_routes(edit.clone()));
+    if writable {
+        app = app
+            .layer(from_fn_with_state(edit, ogc::write::strong_etag))
+            .layer(axum::Extension(writes::Writable));
+    }
+    app.layer(CompressionLayer::new().gzip(true).br(true).zstd(true))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,

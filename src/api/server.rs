@@ -27,6 +27,7 @@ use super::security::SecurityHeaders;
 use super::state::{ApiConfig, AppState};
 use crate::config::ServeArgs;
 use crate::dataset::{self, LoadError};
+use crate::db::{DbError, Store};
 use crate::gazetteer::Gazetteer;
 
 /// Error of starting or running the server.
@@ -35,6 +36,9 @@ pub enum ServeError {
     /// The dataset could not be loaded.
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// The database could not be opened.
+    #[error(transparent)]
+    Database(#[from] DbError),
     /// The address could not be bound.
     #[error("listening on {addr}: {source}")]
     Bind {
@@ -74,35 +78,14 @@ impl ConnectionLimits {
 /// Loads the dataset, starts the reload watcher and serves until SIGTERM or
 /// Ctrl-C.
 pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
-    // The gazetteer (a quarter of a second) loads beside the dataset, which
-    // does not need it.
-    let (gazetteer, loaded) = std::thread::scope(|s| {
-        let gazetteer = s.spawn(Gazetteer::bundled);
-        dataset::clean_temp_files(&args.data);
-        let loaded = dataset::load_snapshot(&args.data, args.publish_personal);
-        let gazetteer = gazetteer.join().expect("the embedded gazetteer loads");
-        (gazetteer, loaded)
-    });
-    let loaded = loaded?;
-    // The typo index is built once the dataset is in (loading has both cores),
-    // not on the first misspelt query.
-    tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
-    let (fingerprint, watch) = (loaded.fingerprint, loaded.watch);
-    let state = AppState::new(loaded.snapshot, ApiConfig::from_args(&args), gazetteer);
+    let (state, store) = match &args.data {
+        Some(csv) => (csv_state(&args, csv.clone())?, None),
+        None => {
+            let (state, store) = database_state(&args).await?;
+            (state, Some(store))
+        }
+    };
     let headers = SecurityHeaders::new(&state.config.tile_url);
-    dataset::warm_up(&state.snapshot);
-    if !loaded.from_snapshot_file {
-        dataset::save_snapshot_file(args.data.clone(), fingerprint, state.snapshot.clone());
-    }
-    if args.reload_secs > 0 {
-        dataset::watch(
-            state.snapshot.clone(),
-            args.data.clone(),
-            Duration::from_secs(args.reload_secs),
-            watch,
-            args.publish_personal,
-        );
-    }
     let listener = TcpListener::bind(args.addr)
         .await
         .map_err(|source| ServeError::Bind {
@@ -125,9 +108,79 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         header_timeout = ?limits.header_timeout,
         "connection limits"
     );
-    run(listener, router(state), headers, limits, shutdown_signal()).await;
+    let app = match store {
+        Some(store) => super::editable_router(state, store),
+        None => router(state),
+    };
+    run(listener, app, headers, limits, shutdown_signal()).await;
     tracing::info!("shut down");
     Ok(())
+}
+
+/// The state serving a dataset CSV read-only: loaded (from its snapshot file
+/// when that matches), its snapshot file written, its reload watcher started.
+fn csv_state(args: &ServeArgs, data: std::path::PathBuf) -> Result<AppState, ServeError> {
+    // The gazetteer (a quarter of a second) loads beside the dataset, which
+    // does not need it.
+    let (gazetteer, loaded) = std::thread::scope(|s| {
+        let gazetteer = s.spawn(Gazetteer::bundled);
+        dataset::clean_temp_files(&data);
+        let loaded = dataset::load_snapshot(&data, args.publish_personal);
+        let gazetteer = gazetteer.join().expect("the embedded gazetteer loads");
+        (gazetteer, loaded)
+    });
+    let loaded = loaded?;
+    // The typo index is built once the dataset is in (loading has both cores),
+    // not on the first misspelt query.
+    tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
+    let (fingerprint, watch) = (loaded.fingerprint, loaded.watch);
+    let state = AppState::new(loaded.snapshot, ApiConfig::from_args(args), gazetteer);
+    dataset::warm_up(&state.snapshot);
+    if !loaded.from_snapshot_file {
+        dataset::save_snapshot_file(data.clone(), fingerprint, state.snapshot.clone());
+    }
+    if args.reload_secs > 0 {
+        dataset::watch(
+            state.snapshot.clone(),
+            data,
+            Duration::from_secs(args.reload_secs),
+            watch,
+            args.publish_personal,
+        );
+    }
+    Ok(state)
+}
+
+/// The state serving the store of record (`--database`, by default the
+/// embedded file): opened and migrated, seeded from the CSV at its first
+/// start, its published practices loaded into the snapshot.
+async fn database_state(args: &ServeArgs) -> Result<(AppState, Store), ServeError> {
+    // The embedded database's folder is made when missing.
+    let file = crate::db::sqlite_file(&args.database);
+    if let Some(dir) = file.as_deref().and_then(|f| f.parent()) {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    let store = Store::open(&args.database).await?;
+    dataset::database::seed_if_empty(&store, &args.seed).await?;
+    let publish_personal = args.publish_personal;
+    let runtime = tokio::runtime::Handle::current();
+    let loading = store.clone();
+    let (gazetteer, snapshot) = tokio::task::spawn_blocking(move || {
+        let gazetteer = std::thread::spawn(Gazetteer::bundled);
+        let snapshot = dataset::database::load(&loading, runtime, publish_personal);
+        (
+            gazetteer.join().expect("the embedded gazetteer loads"),
+            snapshot,
+        )
+    })
+    .await
+    .map_err(std::io::Error::other)?;
+    tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
+    let state = AppState::new(snapshot?, ApiConfig::from_args(args), gazetteer);
+    dataset::warm_up(&state.snapshot);
+    Ok((state, store))
 }
 
 /// File descriptors kept for the dataset, logs and the blocking pool.

@@ -15,6 +15,8 @@ pub mod bdp;
 pub mod decode;
 pub mod institution;
 pub mod place;
+/// The importer's records handed over for an import into the database.
+pub mod records;
 pub mod text;
 pub mod title;
 

@@ -12,3 +12,15 @@ pub mod input;
 /// does (OGC conformance) read it.
 #[derive(Debug, Clone, Copy)]
 pub struct Writable;
+/// The signed-in actor of a request (bearer token or session), resolved by the store.
+pub mod actor;
+/// Request bodies: media type and JSON.
+pub mod body;
+/// The answers of writes: the entry with its strong ETag.
+pub mod entry;
+/// The store's and the input's errors as HTTP answers.
+pub mod errors;
+/// `If-Match` as the store's version.
+pub mod precondition;
+/// The write endpoints' state: the read side, the store, the throttle.
+pub mod state;

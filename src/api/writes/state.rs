@@ -1,0 +1,60 @@
+//! The state of the write endpoints: the read side's [`AppState`], the store
+//! of record (none when a CSV is served read-only: every write endpoint then
+//! answers 403 `read_only`), and the sign-in throttle.
+
+use std::sync::Arc;
+
+use crate::api::error::ApiError;
+use crate::api::state::AppState;
+use crate::auth::throttle::Throttle;
+use crate::db::{PublicChange, Store};
+
+/// What every write handler gets.
+#[derive(Clone)]
+pub struct EditState {
+    /// The read side: the snapshot, the settings, the gazetteer.
+    pub app: AppState,
+    /// The store of record; `None` when a CSV is served read-only.
+    store: Option<Store>,
+    /// Sign-in attempts per address and account.
+    pub throttle: Arc<Throttle>,
+}
+
+impl EditState {
+    /// The write state over `app` and `store`, with the default throttle.
+    pub fn new(app: AppState, store: Option<Store>) -> EditState {
+        EditState {
+            app,
+            store,
+            throttle: Arc::new(Throttle::default()),
+        }
+    }
+
+    /// The store of record, or 403 `read_only` when the service serves a CSV.
+    pub fn store(&self) -> Result<&Store, ApiError> {
+        self.store.as_ref().ok_or_else(|| ApiError::Forbidden {
+            code: "read_only",
+            message: "this service serves a CSV read-only (serve --data); accounts and writes \
+need the store of record (serve without --data, or with --database)"
+                .into(),
+        })
+    }
+
+    /// Whether writes are taken.
+    pub fn writable(&self) -> bool {
+        self.store.is_some()
+    }
+
+    /// After a committed write whose public version changed: the read path
+    /// learns it. The ONE call site through which writes reach the public
+    /// answers (list, detail, OGC, clusters, counts, downloads).
+    pub fn publish(&self, change: Option<PublicChange>) {
+        let Some(change) = change else { return };
+        // The read path's overlay (`Live::apply`) lands with its own branch;
+        // until then the change is logged and reaches readers at the next start.
+        match &change {
+            PublicChange::Put(p) => tracing::info!(id = %p.id, "published change: put"),
+            PublicChange::Remove(id) => tracing::info!(%id, "published change: remove"),
+        }
+    }
+}
