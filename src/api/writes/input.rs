@@ -421,9 +421,25 @@ impl Props<'_> {
                 let s = v
                     .as_str()
                     .ok_or_else(|| InputError::malformed(&field, "must be a string"))?;
-                web_url(s)
-                    .map(str::to_string)
-                    .map_err(|why| InputError::unprocessable(&field, why))
+                // As the dataset holds them: an address, or a bare domain
+                // (`www.gdansk.pl`); never a script or a control character.
+                let t = s.trim();
+                let lower = t.to_ascii_lowercase();
+                let scheme = lower.split_once(':').map(|(a, _)| a).unwrap_or("");
+                let bad_scheme = lower.contains(':')
+                    && !lower.starts_with("http://")
+                    && !lower.starts_with("https://")
+                    && !scheme.bytes().all(|b| b.is_ascii_digit());
+                if t.is_empty()
+                    || bad_scheme
+                    || t.chars().any(|c| c.is_control() || c.is_whitespace())
+                {
+                    return Err(InputError::unprocessable(
+                        &field,
+                        format!("{t:?} is not a web address"),
+                    ));
+                }
+                Ok(t.to_string())
             })
             .collect()
     }
