@@ -30,10 +30,10 @@
 //! Floors
 //!  10  api
 //!   9  dataset, import
-//!   8  auth, cluster, download, facets
+//!   8  cluster, download, facets
 //!   7  query
 //!   6  csv_out, db, snapshot
-//!   5  store, places
+//!   5  auth, store, places
 //!   4  geojson, synthetic
 //!   3  practice, text_match, workflow
 //!   2  gazetteer, index, personal

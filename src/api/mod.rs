@@ -103,7 +103,9 @@ fn edit_routes(edit: writes::state::EditState) -> Router {
     Router::new()
         .route(
             "/api/session",
-            post(edit::session::sign_in).delete(edit::session::sign_out),
+            get(edit::session::me)
+                .post(edit::session::sign_in)
+                .delete(edit::session::sign_out),
         )
         .route("/api/me", get(edit::session::me))
         .route(
@@ -128,6 +130,9 @@ fn edit_routes(edit: writes::state::EditState) -> Router {
                 .patch(write::patch)
                 .delete(write::delete),
         )
+        // Merged onto the read routes' paths: OPTIONS answered alike.
+        .layer(cors::read_only())
+        .layer(from_fn(ogc::shared::allow_header))
         .with_state(edit)
 }
 
