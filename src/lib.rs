@@ -83,7 +83,7 @@
 pub mod admin;
 /// HTTP: the router, the server, and one folder per protocol (`/api`, `/ogc`, geocoding).
 pub mod api;
-/// Accounts' secrets: Argon2id password hashes, API tokens stored as their SHA-256.
+/// Accounts' secrets: Argon2id passwords, hashed tokens and session ids, CSRF, the sign-in throttle.
 pub mod auth;
 /// The map's answer for a viewport: a query's matches grouped into the snapshot's cells, exact counts.
 pub mod cluster;

@@ -35,6 +35,32 @@ pub enum ApiError {
     Timeout(String),
     /// A server fault: logged in full, answered with a generic message.
     Internal(String),
+    /// A write without a valid credential: 401 with `WWW-Authenticate`.
+    Unauthorized(String),
+    /// A write the actor may not make: 403 with its own code (`forbidden`, `csrf`).
+    Forbidden {
+        /// Machine-readable code.
+        code: &'static str,
+        /// Why, in a sentence.
+        message: String,
+    },
+    /// A write the resource's state does not allow: 409.
+    Conflict(String),
+    /// A write without `If-Match`: 428.
+    PreconditionRequired(String),
+    /// A write whose `If-Match` names an older version: 412.
+    PreconditionFailed(String),
+    /// A readable body whose content is not acceptable: 422, naming the field.
+    Unprocessable(String),
+    /// A body of a type this endpoint does not read: 415.
+    UnsupportedMediaType(String),
+    /// Too many attempts; try again after the given seconds: 429 with `Retry-After`.
+    TooManyRequests {
+        /// Seconds until the next attempt is considered.
+        retry_after_secs: u64,
+        /// Why, in a sentence.
+        message: String,
+    },
 }
 
 /// The JSON body of every error.
@@ -131,6 +157,48 @@ impl IntoResponse for ApiError {
             }
             ApiError::Timeout(message) => {
                 error_response(StatusCode::SERVICE_UNAVAILABLE, "timeout", &message)
+            }
+            ApiError::Unauthorized(message) => {
+                let mut r = error_response(StatusCode::UNAUTHORIZED, "unauthorized", &message);
+                r.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"mapa-praktyk\""),
+                );
+                r
+            }
+            ApiError::Forbidden { code, message } => {
+                error_response(StatusCode::FORBIDDEN, code, &message)
+            }
+            ApiError::Conflict(message) => {
+                error_response(StatusCode::CONFLICT, "conflict", &message)
+            }
+            ApiError::PreconditionRequired(message) => error_response(
+                StatusCode::PRECONDITION_REQUIRED,
+                "precondition_required",
+                &message,
+            ),
+            ApiError::PreconditionFailed(message) => error_response(
+                StatusCode::PRECONDITION_FAILED,
+                "precondition_failed",
+                &message,
+            ),
+            ApiError::Unprocessable(message) => {
+                error_response(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", &message)
+            }
+            ApiError::UnsupportedMediaType(message) => error_response(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                &message,
+            ),
+            ApiError::TooManyRequests {
+                retry_after_secs,
+                message,
+            } => {
+                let mut r =
+                    error_response(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", &message);
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+                r
             }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");

@@ -10,6 +10,8 @@
 //! extract.rs    Query<T>: the query string as a handler's parameter type; PathParam
 //! values.rs     parameter value types (a finite number, lon/lat, bbox, year...)
 //! filters.rs    regions by TERYT code or name, which /api and /ogc share
+//! origin.rs     the origin the client reached (links, the CSRF rule)
+//! writes/       what write endpoints share: the written practice, the actor, CSRF
 //! schema.rs     OpenAPI building blocks: value schemas, answer sets, Feature
 //! response.rs   conditional GET (ETag), cache presets, content types
 //! cors.rs       read-only CORS
@@ -19,6 +21,7 @@
 //!               params.rs is its parameter contract
 //! ogc/          /ogc: OGC API – Features (landing, collections, queryables, items)
 //! geocoding/    /api/geocode, /photon, /nominatim over one neutral place
+//! edit/         /api's editing side: session, me, tokens, entries, review, queue
 //! docs/         the two OpenAPI documents, assembled from all of the above
 //! ```
 //!
@@ -30,6 +33,8 @@
 pub mod cors;
 /// The two OpenAPI documents, assembled at the top.
 pub mod docs;
+/// `/api`'s editing side: sign-in, the account, tokens, entries, review.
+pub mod edit;
 /// `ApiError`: the JSON 4xx/5xx of every error.
 pub mod error;
 /// `Query<T>` and `PathParam`: extractors whose rejection is `ApiError`.
@@ -46,6 +51,8 @@ pub mod malformed;
 pub mod meta;
 /// `/ogc`: OGC API – Features.
 pub mod ogc;
+/// The scheme and authority the client reached (`Host`, or a trusted proxy's headers).
+pub mod origin;
 /// `/api`: the practices.
 pub mod practices;
 /// Conditional GET, cache presets, content types.
@@ -60,11 +67,13 @@ pub mod server;
 pub mod state;
 /// The types of query parameter values.
 pub mod values;
+/// What write endpoints share: the written practice, the actor, CSRF.
+pub mod writes;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -75,8 +84,60 @@ pub use error::ApiError;
 pub use server::{ServeError, serve};
 pub use state::{ApiConfig, AppState};
 
-/// The whole application: API routes, the map page, and the middleware.
+/// The whole application, read-only (a CSV served as it is): API routes, the
+/// map page, and the middleware. The write endpoints answer 403 `read_only`.
 pub fn router(state: AppState) -> Router {
+    app(state, None)
+}
+
+/// The whole application with writes over the store of record: sign-in,
+/// tokens, review, and OGC API – Features Part 4.
+pub fn editable_router(state: AppState, store: crate::db::Store) -> Router {
+    app(state, Some(store))
+}
+
+/// The write routes, over their own state.
+fn edit_routes(edit: writes::state::EditState) -> Router {
+    use ogc::write;
+    let entries = "/api/entries/{id}";
+    Router::new()
+        .route(
+            "/api/session",
+            get(edit::session::me)
+                .post(edit::session::sign_in)
+                .delete(edit::session::sign_out),
+        )
+        .route("/api/me", get(edit::session::me))
+        .route(
+            "/api/tokens",
+            get(edit::tokens::list).post(edit::tokens::create),
+        )
+        .route("/api/tokens/{id}", delete(edit::tokens::revoke))
+        .route("/api/review/queue", get(edit::review::queue))
+        .route("/api/mine", get(edit::review::mine))
+        .route(entries, get(edit::review::entry))
+        .route(&format!("{entries}/actions"), post(edit::review::act))
+        .route(&format!("{entries}/history"), get(edit::review::history))
+        .route(
+            &format!("{entries}/revisions/{{n}}"),
+            get(edit::review::revision),
+        )
+        .route(&format!("{entries}/restore"), post(edit::review::restore))
+        .route("/ogc/collections/{cid}/items", post(write::create))
+        .route(
+            "/ogc/collections/{cid}/items/{fid}",
+            put(write::replace)
+                .patch(write::patch)
+                .delete(write::delete),
+        )
+        // Merged onto the read routes' paths: OPTIONS answered alike.
+        .layer(cors::read_only())
+        .layer(from_fn(ogc::shared::allow_header))
+        .with_state(edit)
+}
+
+fn app(state: AppState, store: Option<crate::db::Store>) -> Router {
+    let edit = writes::state::EditState::new(state.clone(), store);
     let static_dir = state.config.static_dir.clone();
     let timeout = state.config.request_timeout;
     let security = security::SecurityHeaders::new(&state.config.tile_url);
@@ -108,12 +169,20 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300"),
         ));
-    api.merge(page)
+    let mut app = api
+        .merge(page)
         .merge(ogc::routes(get(docs::ogc::api_doc)))
         .merge(geocoding::photon::routes())
         .merge(geocoding::nominatim::routes())
-        .with_state(state)
-        .layer(CompressionLayer::new().gzip(true).br(true).zstd(true))
+        .with_state(state);
+    let writable = edit.writable();
+    app = app.merge(edit_routes(edit.clone()));
+    if writable {
+        app = app
+            .layer(from_fn_with_state(edit, ogc::write::strong_etag))
+            .layer(axum::Extension(writes::Writable));
+    }
+    app.layer(CompressionLayer::new().gzip(true).br(true).zstd(true))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,

@@ -78,9 +78,12 @@ impl ConnectionLimits {
 /// Loads the dataset, starts the reload watcher and serves until SIGTERM or
 /// Ctrl-C.
 pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
-    let state = match &args.data {
-        Some(csv) => csv_state(&args, csv.clone())?,
-        None => database_state(&args).await?,
+    let (state, store) = match &args.data {
+        Some(csv) => (csv_state(&args, csv.clone())?, None),
+        None => {
+            let (state, store) = database_state(&args).await?;
+            (state, Some(store))
+        }
     };
     let headers = SecurityHeaders::new(&state.config.tile_url);
     let listener = TcpListener::bind(args.addr)
@@ -105,7 +108,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         header_timeout = ?limits.header_timeout,
         "connection limits"
     );
-    run(listener, router(state), headers, limits, shutdown_signal()).await;
+    let app = match store {
+        Some(store) => super::editable_router(state, store),
+        None => router(state),
+    };
+    run(listener, app, headers, limits, shutdown_signal()).await;
     tracing::info!("shut down");
     Ok(())
 }
@@ -147,7 +154,7 @@ fn csv_state(args: &ServeArgs, data: std::path::PathBuf) -> Result<AppState, Ser
 /// The state serving the store of record (`--database`, by default the
 /// embedded file): opened and migrated, seeded from the CSV at its first
 /// start, its published practices loaded into the snapshot.
-async fn database_state(args: &ServeArgs) -> Result<AppState, ServeError> {
+async fn database_state(args: &ServeArgs) -> Result<(AppState, Store), ServeError> {
     // The embedded database's folder is made when missing.
     let file = crate::db::sqlite_file(&args.database);
     if let Some(dir) = file.as_deref().and_then(|f| f.parent()) {
@@ -173,7 +180,7 @@ async fn database_state(args: &ServeArgs) -> Result<AppState, ServeError> {
     tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
     let state = AppState::new(snapshot?, ApiConfig::from_args(args), gazetteer);
     dataset::warm_up(&state.live);
-    Ok(state)
+    Ok((state, store))
 }
 
 /// File descriptors kept for the dataset, logs and the blocking pool.
@@ -258,6 +265,7 @@ pub async fn run(
         let service = Tracking {
             inner: TowerToHyperService::new(app.clone()),
             conn: conn.clone(),
+            peer,
         };
         let io = TokioIo::new(JsonErrors::new(stream, headers.clone()));
         let builder = builder.clone();
@@ -412,6 +420,9 @@ impl Drop for InFlight {
 struct Tracking<S> {
     inner: S,
     conn: Arc<ConnectionHandle>,
+    /// The client's address, given to handlers as `ConnectInfo` (the sign-in
+    /// throttle counts per address).
+    peer: std::net::SocketAddr,
 }
 
 impl<S, B> hyper::service::Service<Request<Incoming>> for Tracking<S>
@@ -427,7 +438,9 @@ where
         Box<dyn std::future::Future<Output = Result<Self::Response, S::Error>> + Send>,
     >;
 
-    fn call(&self, req: Request<Incoming>) -> Self::Future {
+    fn call(&self, mut req: Request<Incoming>) -> Self::Future {
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(self.peer));
         let in_flight = InFlight::start(&self.conn);
         let answer = self.inner.call(req);
         Box::pin(async move {

@@ -6,6 +6,7 @@
 use axum::response::Response;
 use utoipa::OpenApi;
 
+use crate::api::edit;
 use crate::api::error::{ApiError, ErrorBody, ErrorDetail};
 use crate::api::geocoding::{native, nominatim, photon};
 use crate::api::meta;
@@ -40,6 +41,19 @@ use crate::api::schema::{Feature, Geometry};
         nominatim::search,
         nominatim::reverse,
         nominatim::status,
+        edit::session::sign_in,
+        edit::session::sign_out,
+        edit::session::me,
+        edit::tokens::list,
+        edit::tokens::create,
+        edit::tokens::revoke,
+        edit::review::entry,
+        edit::review::act,
+        edit::review::history,
+        edit::review::revision,
+        edit::review::restore,
+        edit::review::queue,
+        edit::review::mine,
     ),
     components(schemas(
         ErrorBody,
@@ -77,9 +91,49 @@ use crate::api::schema::{Feature, Geometry};
         nominatim::Status,
         nominatim::SearchAnswer,
         nominatim::ReverseAnswer,
-    ))
+        edit::session::SignIn,
+        edit::session::Me,
+        edit::tokens::NewToken,
+        edit::tokens::CreatedToken,
+        edit::tokens::TokenOut,
+        edit::review::ActionBody,
+        edit::review::RestoreBody,
+        crate::api::writes::entry::EntryOut,
+    )),
+    modifiers(&Credentials)
 )]
 pub struct ApiDoc;
+
+/// The two ways to sign in: an API token (`Authorization: Bearer mp_…`) and
+/// the session cookie (`mapa_session`, with `X-CSRF-Token` on writes).
+pub(crate) struct Credentials;
+
+impl utoipa::Modify for Credentials {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (POST /api/tokens, or `mapa-praktyk token add`)",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::session::COOKIE_NAME,
+                "The session cookie of POST /api/session; writes also send its CSRF token in X-CSRF-Token",
+            ))),
+        );
+    }
+}
 
 /// The whole document.
 pub fn document() -> utoipa::openapi::OpenApi {

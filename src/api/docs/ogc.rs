@@ -10,10 +10,11 @@ use axum::response::Response;
 use utoipa::OpenApi;
 use utoipa::openapi::Server;
 
+use super::api::Credentials;
 use crate::api::error::{ApiError, ErrorBody, ErrorDetail};
 use crate::api::ogc::params::{FormatParams, JsonOnly};
 use crate::api::ogc::shared::{Link, base_url, ogc_json};
-use crate::api::ogc::{collections, items, landing, queryables};
+use crate::api::ogc::{collections, items, landing, queryables, write};
 use crate::api::response::content_type::OPENAPI;
 use crate::api::schema::{Feature, Geometry};
 use crate::api::state::AppState;
@@ -35,6 +36,10 @@ use crate::api::state::AppState;
         queryables::queryables,
         items::items,
         items::item,
+        write::create,
+        write::replace,
+        write::patch,
+        write::delete,
     ),
     components(schemas(
         ErrorBody,
@@ -51,7 +56,8 @@ use crate::api::state::AppState;
         collections::TemporalExtent,
         queryables::QueryablesDoc,
         items::ItemsPage,
-    ))
+    )),
+    modifiers(&Credentials)
 )]
 pub struct OgcDoc;
 

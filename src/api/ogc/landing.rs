@@ -7,11 +7,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::params::{FormatParams, JsonOnly};
-use super::shared::{CONFORMANCE, Link, base_url, link, ogc_json};
+use super::shared::{CONFORMANCE, CONFORMANCE_WRITES, Link, base_url, link, ogc_json};
 use crate::api::error::ApiError;
 use crate::api::response::content_type::{JSON, OPENAPI};
 use crate::api::response::{CachePolicy, json as json_response};
 use crate::api::state::AppState;
+use crate::api::writes::Writable;
 
 /// The landing page.
 #[derive(Serialize, ToSchema)]
@@ -60,10 +61,10 @@ pub async fn landing(
 
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Conformance {
+pub struct Conformance<'a> {
     #[serde(rename = "conformsTo")]
     #[schema(value_type = Vec<String>)]
-    conforms_to: &'static [&'static str],
+    conforms_to: &'a [&'static str],
 }
 
 /// `GET /ogc/conformance`.
@@ -71,10 +72,17 @@ pub struct Conformance {
     (status = 200, description = "The conformance classes", body = Conformance),
     (status = 400, description = "A bad, unknown or repeated parameter", body = ErrorBody),
 ))]
-pub async fn conformance(_: JsonOnly) -> Result<Response, ApiError> {
+pub async fn conformance(
+    _: JsonOnly,
+    writable: Option<axum::Extension<Writable>>,
+) -> Result<Response, ApiError> {
+    let mut classes: Vec<&str> = CONFORMANCE.to_vec();
+    if writable.is_some() {
+        classes.extend(CONFORMANCE_WRITES);
+    }
     json_response(
         &Conformance {
-            conforms_to: &CONFORMANCE,
+            conforms_to: &classes,
         },
         JSON,
         CachePolicy::Gazetteer,

@@ -44,6 +44,8 @@ pub mod queryables;
 pub mod shared;
 /// The types of `/items` parameter values.
 pub mod values;
+/// Part 4: create, replace, update (merge patch), delete (archive).
+pub mod write;
 
 use axum::Router;
 use axum::routing::{MethodRouter, any, get};

@@ -4,7 +4,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -30,6 +30,13 @@ pub const CONFORMANCE: [&str; 6] = [
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
 ];
 
+/// The conformance classes of OGC API – Features Part 4 (create, replace,
+/// delete; update by merge patch) a service with writes adds.
+pub const CONFORMANCE_WRITES: [&str; 2] = [
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+];
+
 /// Feature properties that may be filtered on as `name=value`, each with the
 /// equality of the value served; `area_group` is the hierarchical area (a
 /// parent area matches its subareas), which no single property holds.
@@ -53,31 +60,7 @@ pub const QUERYABLES: [&str; 13] = [
 pub const REL_QUERYABLES: &str = "http://www.opengis.net/def/rel/ogc/1.0/queryables";
 const ALLOW: &str = "GET, HEAD, OPTIONS";
 
-/// The scheme and authority the client used, e.g. `http://127.0.0.1:8080`:
-/// from `X-Forwarded-Host` and `X-Forwarded-Proto` only when the operator
-/// trusts a proxy to set them, else from `Host`.
-pub(crate) fn base_url(headers: &HeaderMap, trust_forwarded: bool) -> String {
-    let h = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(',').next().unwrap_or("").trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
-    let forwarded = |name: &str| h(name).filter(|_| trust_forwarded);
-    let scheme = forwarded("x-forwarded-proto")
-        .filter(|s| s == "http" || s == "https")
-        .unwrap_or_else(|| "http".into());
-    let plausible = |h: &String| {
-        h.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c))
-    };
-    let host = forwarded("x-forwarded-host")
-        .filter(plausible)
-        .or_else(|| h(header::HOST.as_str()).filter(plausible))
-        .unwrap_or_else(|| "localhost".into());
-    format!("{scheme}://{host}")
-}
+pub(crate) use crate::api::origin::base_url;
 
 /// A link of an OGC document.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -194,27 +177,4 @@ pub async fn allow_header(req: axum::extract::Request, next: axum::middleware::N
 
 pub async fn not_found(uri: axum::http::Uri) -> ApiError {
     ApiError::NotFound(format!("no such OGC API resource: {}", uri.path()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base_url_trusts_forwarded_headers_only_when_configured() {
-        let mut h = HeaderMap::new();
-        assert_eq!(base_url(&h, true), "http://localhost");
-        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
-        assert_eq!(base_url(&h, true), "http://127.0.0.1:8080");
-        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
-        h.insert(
-            "x-forwarded-host",
-            HeaderValue::from_static("praktyki.example.org"),
-        );
-        assert_eq!(base_url(&h, true), "https://praktyki.example.org");
-        // Not configured: a client's forwarded headers are ignored.
-        assert_eq!(base_url(&h, false), "http://127.0.0.1:8080");
-        h.insert("x-forwarded-host", HeaderValue::from_static("evil/\"x"));
-        assert_eq!(base_url(&h, true), "https://127.0.0.1:8080");
-    }
 }

@@ -1,0 +1,65 @@
+//! The state of the write endpoints: the read side's [`AppState`], the store
+//! of record (none when a CSV is served read-only: every write endpoint then
+//! answers 403 `read_only`), and the sign-in throttle.
+
+use std::sync::Arc;
+
+use crate::api::error::ApiError;
+use crate::api::state::AppState;
+use crate::auth::throttle::Throttle;
+use crate::db::{PublicChange, Store};
+use crate::live::Change;
+
+/// What every write handler gets.
+#[derive(Clone)]
+pub struct EditState {
+    /// The read side: the snapshot, the settings, the gazetteer.
+    pub app: AppState,
+    /// The store of record; `None` when a CSV is served read-only.
+    store: Option<Store>,
+    /// Sign-in attempts per address and account.
+    pub throttle: Arc<Throttle>,
+}
+
+impl EditState {
+    /// The write state over `app` and `store`, with the default throttle.
+    pub fn new(app: AppState, store: Option<Store>) -> EditState {
+        EditState {
+            app,
+            store,
+            throttle: Arc::new(Throttle::default()),
+        }
+    }
+
+    /// The store of record, or 403 `read_only` when the service serves a CSV.
+    pub fn store(&self) -> Result<&Store, ApiError> {
+        self.store.as_ref().ok_or_else(|| ApiError::Forbidden {
+            code: "read_only",
+            message: "this service serves a CSV read-only (serve --data); accounts and writes \
+need the store of record (serve without --data, or with --database)"
+                .into(),
+        })
+    }
+
+    /// Whether writes are taken.
+    pub fn writable(&self) -> bool {
+        self.store.is_some()
+    }
+
+    /// After a committed write whose public version changed: the read path
+    /// learns it. The ONE call site through which writes reach the public
+    /// answers (list, detail, OGC, clusters, counts, downloads).
+    pub fn publish(&self, change: Option<PublicChange>) {
+        let Some(change) = change else { return };
+        let change = match change {
+            PublicChange::Put(p) => Change::Put(*p),
+            PublicChange::Remove(id) => Change::Remove(id),
+        };
+        // The store validated the record before committing it; a refusal here
+        // would mean the two rules disagree, so it is logged loudly (the
+        // change reaches readers at the next start from the store).
+        if let Err(e) = self.app.live.apply([change]) {
+            tracing::error!(error = %e, "a committed change was refused by the read path");
+        }
+    }
+}
