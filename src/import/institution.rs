@@ -7,7 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::text::{read_figures, town_words};
+use super::facts::{Fact, Facts};
+use super::text::town_words;
 use super::{PageError, Parsed};
 use crate::gazetteer::fold;
 use crate::practice::{Area, Practice};
@@ -244,28 +245,40 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
         paragraphs.push(title.clone());
     }
     let body = paragraphs.join("\n\n");
-    let summary = paragraphs[0].clone();
-
-    // The area: a heading naming one ("POMOC SPOŁECZNA"), else the parent area.
-    let area = text
+    let mut facts = Facts::read(&title, &paragraphs, text);
+    // A section heading in capitals naming an area ("POMOC SPOŁECZNA") wins
+    // over the words; a menu's "Kultura" or "Oświata" does not.
+    if let Some((area, line)) = text
         .lines()
-        .map(|l| fold(l.trim()))
-        .find_map(|l| Area::ALL.into_iter().find(|a| fold(a.name_pl()) == l))
-        .unwrap_or_else(|| {
-            warnings.push("no area heading on the page; filed under Usługi społeczne".to_string());
-            Area::UslugiSpoleczne
-        });
-    let mut practice = Practice::new(id, title, area, source);
-    practice.summary = summary;
+        .map(str::trim)
+        .filter(|l| super::title::is_all_caps(l))
+        .find_map(|l| {
+            let f = fold(l);
+            Area::ALL
+                .into_iter()
+                .find(|a| fold(a.name_pl()) == f)
+                .map(|a| (a, l))
+        })
+    {
+        facts.area = Fact::sure(area, vec![line.to_string()]);
+    }
+    if let Some(phrase) = super::facts::unit::implementing(text) {
+        facts = facts.with_unit(&phrase);
+    }
+    let mut practice = Practice::new(id, title, facts.area.value, source);
+    practice.summary = super::facts::summary::summary(&paragraphs);
     practice.body = body;
-    read_figures(&mut practice);
-    let (unit, phrase) = found.unzip();
-    practice.unit = unit;
+    facts.apply_figures(&mut practice);
+    practice.unit = facts.unit.as_ref().map(|u| u.value.clone());
+    practice.facts_from = facts.evidence();
+    let doubts = facts.doubts();
+    let (_, phrase) = found.unzip();
     Ok(Parsed {
         text: String::new(),
         practice,
         warnings,
         free_text: phrase,
+        doubts,
     })
 }
 

@@ -133,15 +133,96 @@ const CHROME_STARTS: &[&str] = &[
     "inf",
     "zrodlo",
     "na podstawie",
+    "date",
+    "utworzono",
+    "utworzone",
+    "zmodyfikowano",
+    "zaktualizowano",
+    "aktualizacja",
+    "ostatnia modyfikacja",
+    "data utworzenia",
+    "data modyfikacji",
+    "dodane przez",
+    "posted",
+    "odslon",
+    "wyswietlen",
+    "powrot na gore",
+    "zobacz tez",
+    "zobacz rowniez",
+    "galeria",
+    "ul",
+    "al",
+    "tel",
+    "fax",
+    "e-mail",
+    "email",
+    "nip",
+    "regon",
+    "godziny otwarcia",
+    "godziny pracy",
+    "odslony",
+    "wyswietlenia",
+    "informacje dodatkowe",
+    "biuletyn informacji publicznej",
+    "obraz",
+    "grafika",
+    "ilustracja",
+    "podpis",
+    "metryczka",
+    "rejestr zmian",
+    "historia zmian",
+    "ogloszenia",
+    "newsletter",
+    "pobierz",
+    "zalacznik",
+    "zalaczniki",
+    "dostepnosc",
+    "deklaracja dostepnosci",
+    "urzad czynny",
+    "kasa czynna",
+    "godziny urzedowania",
+    "badz na biezaco",
+    "zapisz sie",
 ];
 
 /// Words inside a line that make it chrome, folded.
-const CHROME_WORDS: &[&str] = &["cookie", "ciastecz", "rodo", "polityka prywatnosci"];
+const CHROME_WORDS: &[&str] = &[
+    "cookie",
+    "ciastecz",
+    "rodo",
+    "polityka prywatnosci",
+    "pasek na kartach",
+    "baner",
+    "banner",
+];
+
+/// A byline: `przez Jan Kowalski`, `by admin`, `Dodano przez …`.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:przez|by|(?i:dodano|dodał\p{L}*|napisał\p{L}*|wysłane|opublikował\p{L}*)\s+przez)\s+\S+").expect("regex")
+});
+
+/// Weekdays, folded: a line starting with one and holding a digit is a dateline.
+const WEEKDAYS: &[&str] = &[
+    "poniedzialek",
+    "wtorek",
+    "sroda",
+    "czwartek",
+    "piatek",
+    "sobota",
+    "niedziela",
+];
+
+/// A time, a date or a postal code inside a short line (a byline, a
+/// dateline, an address): `13:30`, `04-10-2021`, `12.05.2021`, `32-600`.
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bdnia\s+\d|\b\d{1,2}:\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}(?:-\d{2})?\b|\b\d{2}-\d{3}\b")
+        .expect("regex")
+});
 
 /// Leading markers that are not part of a heading: bullets, numbering, `Image`.
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:[•·|\-–—*>».,;:]+\s*|(?:[IVX]{1,4}|\d{1,2})[.)]\s+|(?:Image|Zdjęcie|Foto)\s+)+",
+        r"^(?:[•·|\-–—*>».,;:^↑]+\s*|(?:[IVX]{1,4}|\d{1,2})[.)]\s+|(?:Image|Zdjęcie|Foto)\s+)+",
     )
     .expect("regex")
 });
@@ -225,10 +306,30 @@ pub fn is_chrome(line: &str) -> bool {
             })
         })
         || DATE_LINE.is_match(line.trim()) && line.chars().count() < 60
+        || STAMP.is_match(line) && line.split_whitespace().count() <= 8
+        || BYLINE.is_match(line.trim())
+        || WEEKDAYS.iter().any(|d| f.starts_with(d)) && line.chars().any(|c| c.is_ascii_digit())
         || FILE_NAME.is_match(line) && line.split_whitespace().count() <= 3
         || line.contains(" » ")
         || line.contains(" > ")
         || line.matches(" | ").count() >= 2
+        || line.matches(" / ").count() >= 2
+        || is_calendar(line)
+        || is_file_list(line)
+}
+
+/// Whether a line is a calendar widget's row: five or more tokens, each a
+/// number or an abbreviation of up to three letters (`Pn Wt Śr Cz Pt So Nd`).
+fn is_calendar(line: &str) -> bool {
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    tokens.len() >= 5 && tokens.iter().all(|t| t.chars().count() <= 3)
+}
+
+/// Whether a line is a list of image or file names (`foto1 foto2 foto3`):
+/// three or more tokens, each holding a digit.
+fn is_file_list(line: &str) -> bool {
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    tokens.len() >= 3 && tokens.iter().all(|t| t.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// Cuts text at a word to at most `max` characters, adding `…` when cut.
@@ -370,11 +471,18 @@ pub fn heading(lines: &[&str], is_site_name: impl Fn(&str) -> bool) -> Option<St
         if words < 2 || letters(line) < 8 || is_all_caps(line) || is_site_name(line) {
             continue;
         }
+        // A line starting in lower case is the rest of a sentence (an excerpt
+        // cut mid-way), not a heading; but a document's subject (`w sprawie
+        // …` under `Zarządzenie Nr 17/2021`) is its title.
+        if line.starts_with(char::is_lowercase) && !fold(line).starts_with("w sprawie ") {
+            continue;
+        }
         let mut h = line.to_string();
-        if let Some(next) = lines.get(i).map(|l| l.trim())
+        // The heading's next line (past blank ones) in lower case continues it.
+        if let Some(next) = lines[i..].iter().map(|l| l.trim()).find(|l| !l.is_empty())
             && next.starts_with(|c: char| c.is_lowercase())
             && !h.ends_with(['.', '!', '?', ':'])
-            && words + next.split_whitespace().count() <= 30
+            && words + next.split_whitespace().count() <= 40
         {
             h = format!("{h} {next}");
         }
