@@ -192,6 +192,10 @@ const CHROME_WORDS: &[&str] = &[
     "rodo",
     "polityka prywatnosci",
     "pasek na kartach",
+    "adres e-mail",
+    "newsletter",
+    "pole wymagane",
+    "zadaj pytanie",
     "baner",
     "banner",
 ];
@@ -451,9 +455,40 @@ fn judge(text: &str, start: usize, end: usize, inner: &str) -> Option<Quoted> {
     })
 }
 
+/// Whether a heading reads as a page's title: at most 16 words, not a
+/// sentence (no sentence ends inside it, no full stop at its end).
+fn is_strong_heading(h: &str) -> bool {
+    static INNER_END: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\p{Ll}{3}[.!?]\s+\p{Lu}").expect("regex"));
+    /// Words that open a report's or a notice's generic heading, folded.
+    const GENERIC: &[&str] = &[
+        "podsumowanie",
+        "sprawozdanie",
+        "informacja",
+        "komunikat",
+        "aktualnosci",
+    ];
+    let h = h.trim();
+    let first = fold(h.split_whitespace().next().unwrap_or_default());
+    h.split_whitespace().count() <= 16
+        && !INNER_END.is_match(h)
+        && !h.ends_with('.')
+        && !GENERIC
+            .iter()
+            .any(|g| first.trim_end_matches(['-', ':']) == *g)
+}
+
 /// The heading: the first substantial line after the chrome, before the prose.
 /// A heading broken over two lines (the second starting in lower case) is joined.
 pub fn heading(lines: &[&str], is_site_name: impl Fn(&str) -> bool) -> Option<String> {
+    heading_as_written(lines, is_site_name).map(|h| {
+        let h = h.trim_end_matches([' ', '.', ':']).trim();
+        shorten(h, MAX_TITLE_CHARS)
+    })
+}
+
+/// The heading as the page writes it, with its final stop.
+fn heading_as_written(lines: &[&str], is_site_name: impl Fn(&str) -> bool) -> Option<String> {
     let mut i = 0;
     while i < lines.len() {
         let raw = lines[i].trim();
@@ -468,7 +503,41 @@ pub fn heading(lines: &[&str], is_site_name: impl Fn(&str) -> bool) -> Option<St
             // The prose has begun: the page has no heading.
             return None;
         }
-        if words < 2 || letters(line) < 8 || is_all_caps(line) || is_site_name(line) {
+        // The next line with words, which may continue this one.
+        let next = lines[i..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty())
+            .filter(|n| n.starts_with(char::is_lowercase) && !is_chrome(n));
+        // A site's name (`Wójt Gminy Strawczyn`) is the heading only when a
+        // line in lower case continues it (`zawiadamia o rozpoczęciu …`).
+        let site = is_site_name(line) || {
+            let half: String = line.chars().take(line.chars().count() / 2).collect();
+            is_site_name(half.trim())
+        };
+        // A heading in capitals continued in lower case (`LABORATORIUM
+        // PRZYSZŁOŚCI` / `w Szkole Podstawowej nr 97` / `we Wrocławiu`) is one.
+        if is_all_caps(line) && letters(line) >= 8 && !site {
+            if let Some(next) = next {
+                let mut h = format!("{line} {next}");
+                let after: Vec<&str> = lines[i..]
+                    .iter()
+                    .map(|l| l.trim())
+                    .filter(|l| !l.is_empty())
+                    .take(2)
+                    .collect();
+                if let Some(third) = after.get(1)
+                    && third.starts_with(char::is_lowercase)
+                    && third.split_whitespace().count() <= 6
+                    && !is_chrome(third)
+                {
+                    h = format!("{h} {third}");
+                }
+                return Some(h);
+            }
+            continue;
+        }
+        if words < 2 || letters(line) < 8 || is_all_caps(line) || site && next.is_none() {
             continue;
         }
         // A line starting in lower case is the rest of a sentence (an excerpt
@@ -479,15 +548,13 @@ pub fn heading(lines: &[&str], is_site_name: impl Fn(&str) -> bool) -> Option<St
         }
         let mut h = line.to_string();
         // The heading's next line (past blank ones) in lower case continues it.
-        if let Some(next) = lines[i..].iter().map(|l| l.trim()).find(|l| !l.is_empty())
-            && next.starts_with(|c: char| c.is_lowercase())
+        if let Some(next) = next
             && !h.ends_with(['.', '!', '?', ':'])
             && words + next.split_whitespace().count() <= 40
         {
             h = format!("{h} {next}");
         }
-        let h = h.trim_end_matches([' ', '.', ':']).trim();
-        return Some(shorten(h, MAX_TITLE_CHARS));
+        return Some(h);
     }
     None
 }
@@ -529,6 +596,13 @@ pub fn title(text: &str, is_site_name: impl Fn(&str) -> bool) -> Option<String> 
         }
         &text[..end]
     };
+    // A heading that reads as one (a short line, not a sentence) names the
+    // page better than a project it mentions.
+    if heading_as_written(&lines, &is_site_name).is_some_and(|h| is_strong_heading(&h))
+        && let Some(h) = heading(&lines, &is_site_name)
+    {
+        return Some(h);
+    }
     let quoted = quoted_names(top);
     if let Some(q) = quoted.iter().find(|q| q.after_project_word && !q.garbled) {
         return Some(shorten(&q.name, MAX_TITLE_CHARS));
@@ -609,8 +683,12 @@ mod tests {
     }
 
     #[test]
-    fn a_project_word_beats_an_association_and_the_heading() {
+    fn a_project_word_beats_an_association_and_a_heading_beats_both() {
+        // The page's own heading names it (as readers title such pages).
         let text = "Nowa świetlica w Lipnicy\n\nStowarzyszenie „Razem Raźniej” i gmina realizują zadanie pod nazwą „Świetlica dla każdego”.";
+        assert_eq!(t(text), "Nowa świetlica w Lipnicy");
+        // Without a heading, the project's name, not the association's.
+        let text = "Stowarzyszenie „Razem Raźniej” i gmina realizują zadanie pod nazwą „Świetlica dla każdego”. Zajęcia odbywają się w remizie w każdy wtorek i czwartek po południu, a zapisy prowadzi sołtys wsi.";
         assert_eq!(t(text), "Świetlica dla każdego");
         // Without a project word, the heading wins over the association's name.
         let text = "Nowa świetlica w Lipnicy\n\nStowarzyszenie „Razem Raźniej” otworzyło świetlicę dla dzieci w remizie.";
