@@ -1,5 +1,5 @@
 //! Shared helpers of the page readers: HTML to text, Polish numbers,
-//! sentences and town words (the facts read from prose are [`super::facts`]'s).
+//! sentences and town words (the facts read from prose are in `facts/`).
 
 use regex::Regex;
 use std::sync::LazyLock;

@@ -1,18 +1,24 @@
 //! The title of a page without a metryka, in order of preference:
 //!
-//! 1. a project's name in quotes after a word that introduces one (`projekt`,
+//! 1. the page's heading when it reads as a title: the first substantial line
+//!    after the site's chrome (menus, breadcrumbs, datelines, bylines, stamps,
+//!    addresses, calendar rows, image names, cookie notes, banners, the site's
+//!    own name), at most 16 words, not a sentence, not a generic
+//!    `Podsumowanie …`; readers title a news page by its heading rather than by
+//!    a project it mentions;
+//! 2. a project's name in quotes after a word that introduces one (`projekt`,
 //!    `program`, `zadanie`, `pn.`, `pt.`, `pod nazwą`, `pod tytułem`, …), in
 //!    any quote style: `„…”`, `"…"`, `“…”`, `,,…''`, `''…''`, `«…»`, `'…'`,
 //!    mismatched pairs, and `?…?` where a page's quotes were garbled;
-//! 2. a name after such a word and a colon (`na zadanie: Budowa …`);
-//! 3. the page's heading: the first substantial line after the site's chrome
-//!    (menus, breadcrumbs, dates, image names, cookie notes, the site's own name);
-//! 4. any other quoted name that is not an organisation's (`Stowarzyszenie „…”`);
-//! 5. the first sentence of the prose, shortened at a word.
+//! 3. a name after such a word and a colon (`na zadanie: Budowa …`);
+//! 4. the page's heading that reads as a sentence;
+//! 5. any other quoted name that is not an organisation's (`Stowarzyszenie „…”`);
+//! 6. the first sentence of the prose, shortened at a word.
 //!
 //! Lines in capitals (`PROJEKTY`, `OTWARTE SERCE`) are section or site headings
-//! and never a title; a quoted name after an association's word is the
-//! association's name, not the practice's.
+//! and never a title, unless a line in lower case continues them
+//! (`LABORATORIUM PRZYSZŁOŚCI` / `w Szkole Podstawowej nr 97`); a quoted name
+//! after an association's word is the association's name, not the practice's.
 
 use std::sync::LazyLock;
 

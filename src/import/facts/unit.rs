@@ -10,98 +10,7 @@
 //! complete the name stay as written (`Pomocy Społecznej`, `Wsparcia
 //! Dziennego`, `im. Jana Pawła II`), and so does the `w Place` tail.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use crate::gazetteer::fold;
-use crate::import::institution::{Mention, mentions};
-use crate::import::text::town_words;
-
-/// Words before a mention that make it the funder or the supervisor, not the
-/// unit that did the work (`ze środków Regionalnego Ośrodka Polityki Społecznej`).
-const FUNDER_BEFORE: &[&str] = &[
-    "srodkow",
-    "dofinansowan",
-    "sfinansowan",
-    "wspolfinansowan",
-    "finansowan",
-    "dotacj",
-    "przy wsparciu",
-    "dzieki wsparciu",
-    "z funduszu",
-    "nadzor",
-    "wojewod",
-    "ogloszon",
-    "organizowan przez",
-];
-
-/// A unit named in full without a town (`Ośrodek Pomocy Społecznej Dzielnicy
-/// Bemowo`, `Rada Osiedla Jeżyce`, `Zarząd Zieleni Miejskiej w Krakowie`,
-/// `Centrum Usług Społecznych`): a head noun, capitalised words completing
-/// it, and a town when one follows.
-static NAMED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"\b((?:\p{Lu}[\p{L}-]*(?:[nkwcz]y|[nkwcz]a|[nkwcz]e|ki|ego|ej|[nkwcz]ym|kim|[nkwcz]ą)[ \t]+){0,3}(?:Ośrod\p{L}*|Centr\p{L}*|Zarząd\p{L}*|Zarzadz\p{L}*|Rad[ayzęą]|Radzie|Zesp[oó]ł\p{L}*|Urz[ąę]d\p{L}*|Szkoł\p{L}*|Szkol[eaiy]|Bibliotek\p{L}*|Przedszkol\p{L}*|Poradni\p{L}*|Zakład\p{L}*|Klub\p{L}*|Dom|Domu|Domem|Spółdzielni\p{L}*|Stowarzyszeni\p{L}*|Fundacj\p{L}*)(?:[ \t]+(?:\p{Lu}[\p{L}+-]+|i|nr|im\.|\d+)){1,7})(?:[ \t]+(we?)[ \t]+(\p{Lu}[\p{L}-]+(?:[ \t]+\p{Lu}[\p{L}-]+){0,2}))?",
-    )
-    .expect("regex")
-});
-
-/// A gmina named in running text: `gmina Gruta`, `w gminie Nowa Sucha`,
-/// `Gmina Miejska Górka`.
-static GMINA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[Gg]min(?:a|y|ie|ę|ą)[ \t]+((?:\p{Lu}[\p{L}-]+)(?:[ \t]+\p{Lu}[\p{L}-]+){0,2})")
-        .expect("regex")
-});
-
-fn funded(text: &str, at: usize) -> bool {
-    let mut from = at.saturating_sub(60);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    let before = fold(&text[from..at]);
-    let clause = before.rsplit(['.', '\n']).next().unwrap_or(&before);
-    FUNDER_BEFORE.iter().any(|w| clause.contains(w))
-}
-
-/// The phrase naming the unit that did the work, as the page writes it: an
-/// institution with its town that a verb of implementing follows, else the
-/// first with its town, else one named in full, else the gmina the text
-/// names, else an abbreviation; funders and supervisors are passed over.
-pub fn implementing(text: &str) -> Option<String> {
-    let all: Vec<Mention> = mentions(text)
-        .into_iter()
-        .filter(|m| !funded(text, m.at))
-        .collect();
-    let with_town: Vec<&Mention> = all.iter().filter(|m| m.has_town).collect();
-    if let Some(m) = with_town
-        .iter()
-        .find(|m| m.implements)
-        .or(with_town.first())
-    {
-        return Some(m.phrase.clone());
-    }
-    for c in NAMED.captures_iter(text) {
-        let m = c.get(0).expect("match");
-        if funded(text, m.start()) {
-            continue;
-        }
-        let name = c[1].trim();
-        return Some(match (c.get(2), c.get(3)) {
-            (Some(p), Some(t)) => format!("{name} {} {}", p.as_str(), town_words(t.as_str())),
-            _ => name.to_string(),
-        });
-    }
-    if let Some(m) = all.iter().find(|m| m.implements).or(all.first())
-        && m.name.chars().count() > 4
-    {
-        return Some(m.phrase.clone());
-    }
-    if let Some(c) = GMINA.captures(text) {
-        return Some(format!("Gmina {}", town_words(&c[1])));
-    }
-    all.first().map(|m| m.phrase.clone())
-}
 
 /// Grammatical gender of a head noun, which its adjectives take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,31 +230,6 @@ pub fn nominative(phrase: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_unit_that_did_the_work() {
-        for (text, want) in [
-            (
-                "Projekt dofinansowano ze środków Regionalnego Ośrodka Polityki Społecznej w Rzeszowie. Stowarzyszenie Razem w Lubaczowie zorganizowało wyjazd.",
-                Some("Stowarzyszenie Razem w Lubaczowie"),
-            ),
-            (
-                "Ośrodek Pomocy Społecznej Dzielnicy Bemowo realizuje projekt. OPS zaprasza.",
-                Some("Ośrodek Pomocy Społecznej Dzielnicy Bemowo"),
-            ),
-            (
-                "Zarząd Zieleni Miejskiej w Krakowie zaprasza na spotkania.",
-                Some("Zarząd Zieleni Miejskiej w Krakowie"),
-            ),
-            (
-                "Już wiadomo, na co gmina Krzyżanowice przeznaczy nagrodę.",
-                Some("Gmina Krzyżanowice"),
-            ),
-            ("Piękna pogoda dopisała mieszkańcom.", None),
-        ] {
-            assert_eq!(implementing(text).as_deref(), want, "{text}");
-        }
-    }
 
     #[test]
     fn institutions_in_the_nominative() {
