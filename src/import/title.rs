@@ -604,12 +604,17 @@ pub fn title(text: &str, is_site_name: impl Fn(&str) -> bool) -> Option<String> 
     };
     // A heading that reads as one (a short line, not a sentence) names the
     // page better than a project it mentions.
+    let quoted = quoted_names(top);
     if heading_as_written(&lines, &is_site_name).is_some_and(|h| is_strong_heading(&h))
         && let Some(h) = heading(&lines, &is_site_name)
     {
-        return Some(h);
+        // A heading that only wraps the project's name (`Regulamin projektu
+        // „Krok do pracy”`, `Dzienny Dom Senior+ otwarty`) gives way to the name.
+        let wrapped = quoted
+            .iter()
+            .find(|q| q.after_project_word && fold(&h).contains(&fold(&q.name)));
+        return Some(wrapped.map_or(h, |q| shorten(&q.name, MAX_TITLE_CHARS)));
     }
-    let quoted = quoted_names(top);
     if let Some(q) = quoted.iter().find(|q| q.after_project_word && !q.garbled) {
         return Some(shorten(&q.name, MAX_TITLE_CHARS));
     }

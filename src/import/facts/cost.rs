@@ -255,6 +255,17 @@ fn sums(text: &str) -> Vec<Sum> {
                 if !starts_word {
                     continue;
                 }
+                // `w tym czasie`, `w tym roku` are times, not a part of a sum.
+                if *word == "w tym"
+                    && [
+                        "czas", "rok", "okres", "miesi", "dni", "tygodni", "cel", "zakres",
+                        "samym", "moment",
+                    ]
+                    .iter()
+                    .any(|w| folded[from..].trim_start().starts_with(w))
+                {
+                    continue;
+                }
                 if best.is_none_or(|(b, _, len)| at > b || at == b && word.len() > len) {
                     best = Some((at, *role, word.len()));
                 }
@@ -366,6 +377,12 @@ mod tests {
             Some(2_606_029)
         );
         assert_eq!(c("Projekt kosztował 12000 zł"), Some(12_000));
+        assert_eq!(
+            c(
+                "Koszt przedsięwzięć podjętych w tym czasie to 2\u{a0}606\u{a0}029 zł (w tym środki UE 2 228 426 zł)."
+            ),
+            Some(2_606_029)
+        );
         assert_eq!(
             c("Gmina przeznaczy milion złotych przyznany jej w konkursie."),
             Some(1_000_000)

@@ -125,6 +125,9 @@ static FUNDERS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The funder named when only the European Union is.
+pub const EUROPEAN_UNION: &str = "Unia Europejska";
+
 static UNION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bUni\p{L}*\s+Europejsk\p{L}*|\bunijn\p{L}*|\bśrodk\p{L}*\s+UE\b|\bz\s+UE\b")
         .expect("regex")
@@ -155,7 +158,7 @@ pub fn funding(text: &str) -> Option<Fact<String>> {
     if found.is_empty()
         && let Some(m) = UNION.find(text)
     {
-        found.push((m.start(), "Unia Europejska".into(), m.as_str().to_string()));
+        found.push((m.start(), EUROPEAN_UNION.into(), m.as_str().to_string()));
     }
     found.sort_by_key(|(at, ..)| *at);
     if found.is_empty() {

@@ -91,13 +91,22 @@ impl Facts {
             .is_none()
             .then(|| "no year or period found".to_string());
         let cost = cost::cost(&prose);
-        // Without a named funder, the sentence of the cost says who paid, if anyone.
-        let funding = funding::funding(&prose).or_else(|| {
-            let c = cost.as_ref()?;
-            let words = c.from.first()?.trim_end_matches('…');
-            let sentence = super::text::sentences(&prose).find(|s| s.contains(words))?;
-            Some(Fact::sure(sentence.to_string(), Vec::new()))
-        });
+        // Funders named in the article (not in the site's menus); without a
+        // programme, the sentence of the cost says who paid, if anyone.
+        let article = paragraphs.join("\n\n");
+        let named = funding::funding(&article);
+        let funding = named
+            .clone()
+            .filter(|f| f.value != funding::EUROPEAN_UNION)
+            .or_else(|| {
+                let c = cost.as_ref()?;
+                let words = c.from.first()?.trim_end_matches('…');
+                let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+                let sentence =
+                    super::text::sentences(&prose).find(|s| norm(s).contains(&norm(words)))?;
+                Some(Fact::sure(sentence.to_string(), Vec::new()))
+            })
+            .or(named);
         Facts {
             area: area::classify(title, paragraphs),
             period,
@@ -275,8 +284,8 @@ mod tests {
         let t = "Wydano 5 zł na kawę. Koszt wszystkich przedsięwzięć to 2 606 029 zł (w tym środki UE 2 228 426 zł). Inne.";
         let f = Facts::read("Tytuł", &[t.to_string()], "");
         assert_eq!(f.cost.as_ref().map(|c| c.value), Some(2_606_029));
-        // The Union is named: it is the funder.
-        assert_eq!(f.funding.unwrap().value, "Unia Europejska");
+        // The Union alone is less telling than the sentence naming it.
+        assert!(f.funding.unwrap().value.starts_with("Koszt wszystkich"));
         let t = "Koszty projektu, całkowicie sfinansowanego przez UM, to 203 609 zł. Inne.";
         let f = Facts::read("Tytuł", &[t.to_string()], "");
         assert_eq!(f.cost.as_ref().map(|c| c.value), Some(203_609));

@@ -274,9 +274,14 @@ fn year_of_date(c: &regex::Captures<'_>) -> Option<i32> {
 pub fn period(text: &str, page: &str) -> Option<Fact<Period>> {
     let found = stated(text).or_else(|| fallback(text, page))?;
     // Only an end: a start the prose names before it, if any.
+    // (The words that gave the end are left out: they are not a start.)
+    let rest = found.from.first().map_or_else(
+        || text.to_string(),
+        |f| text.replacen(f.trim_end_matches('…'), "", 1),
+    );
     if found.value.start.is_none()
         && let Some(end) = found.value.end
-        && let Some(earlier) = fallback(text, "")
+        && let Some(earlier) = fallback(&rest, "")
         && let Some(s) = earlier.value.start
         && s <= end
     {
