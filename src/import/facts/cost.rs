@@ -170,7 +170,7 @@ fn amount(int: &str, decimals: Option<&str>, multiplier: Option<&str>) -> Option
         1.0
     };
     let v = (value * factor).round();
-    (v.is_finite() && v >= 1.0 && v < 1e13).then_some(v as u64)
+    (v.is_finite() && (1.0..1e13).contains(&v)).then_some(v as u64)
 }
 
 /// The sentence around `at`: from after the last `.`, `!`, `?` or newline
