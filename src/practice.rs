@@ -342,6 +342,10 @@ pub struct Practice {
     /// The words of the source that gave the place (`Miejski Ośrodek Pomocy
     /// Społecznej w Zawierciu`, `Miejscowość: Gorlice`), when placed.
     pub placed_from: Option<String>,
+    /// The words of the source each fact read from the prose came from
+    /// (`obszar: «kanalizacji», «oczyszczalni»; rok: «w latach 2019–2021»;
+    /// koszt: «99 999,75 zł»`), when the importer read any.
+    pub facts_from: Option<String>,
     /// Gmina, powiat and voivodeship from the gazetteer, when placed.
     pub admin: AdminChain,
 }
@@ -378,6 +382,7 @@ impl Practice {
             source_url: None,
             location: None,
             placed_from: None,
+            facts_from: None,
             admin: AdminChain::default(),
         }
     }
@@ -437,6 +442,7 @@ impl Practice {
         [self.funding.as_deref(), self.unit.as_deref()]
             .into_iter()
             .chain([self.street.as_deref(), self.placed_from.as_deref()])
+            .chain([self.facts_from.as_deref()])
             .flatten()
             .chain([&*self.title, &*self.summary, &*self.body])
             .chain(self.contacts.iter().filter_map(|c| c.role.as_deref()))
@@ -462,6 +468,7 @@ impl Practice {
             &mut p.unit,
             &mut p.street,
             &mut p.placed_from,
+            &mut p.facts_from,
         ];
         let roles = p.contacts.iter_mut().filter_map(|c| c.role.as_mut());
         for text in [&mut p.title, &mut p.summary, &mut p.body]

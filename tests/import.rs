@@ -187,7 +187,10 @@ fn an_institution_page_yields_a_practice_in_zawiercie() {
         "Partnerstwo na rzecz aktywnej integracji w powiecie zawierciańskim"
     );
     assert_eq!(z.town.as_deref(), Some("Zawiercie"));
-    assert_eq!(z.unit.as_deref(), Some("Miejski Ośrodek Pomocy Społecznej"));
+    assert_eq!(
+        z.unit.as_deref(),
+        Some("Miejski Ośrodek Pomocy Społecznej w Zawierciu")
+    );
     assert_eq!(z.area, Area::PomocSpoleczna);
     assert_eq!(z.period_end, date(2017, 12, 31));
     assert!(z.body.contains("145 uczestników"));
@@ -401,6 +404,7 @@ prop_compose! {
         location in prop::option::of((-180.0f64..180.0, -90.0f64..90.0, prop::sample::select(Precision::ALL.to_vec()), 0.0f64..1.0)
             .prop_map(|(lon, lat, precision, score)| Location { lon, lat, precision, score })),
         placed_from in opt_text(),
+        facts_from in opt_text(),
         source_url in prop::option::of("https?://[a-z]{1,10}\\.pl(/[a-z0-9?=&%-]{0,12})?"),
         chain in (admin(6), admin(4), admin(2)),
     ) -> Practice {
@@ -409,7 +413,7 @@ prop_compose! {
             date_added: dates.0, date_updated: dates.1, period_start: dates.2, period_end: dates.3,
             unit_type,
             town: place.0, powiat: place.1, voivodeship: place.2, postal_code: place.3, post_office: place.4, street: place.5,
-            unit, phone, websites, email, population, contacts, source, source_url, location, placed_from,
+            unit, phone, websites, email, population, contacts, source, source_url, location, placed_from, facts_from,
             admin: AdminChain { gmina: chain.0, powiat: chain.1, voivodeship: chain.2 },
         }
     }

@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 
-use super::text::{polish_int, read_figures};
+use super::facts::Facts;
+use super::text::polish_int;
 use super::{PageError, Parsed};
 use crate::gazetteer::{PostalCode, fold};
 use crate::practice::{Area, Contact, Practice, UnitType};
@@ -142,7 +143,10 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
     let mut p = Practice::new(id, title, area, source);
     p.summary = summary;
     p.body = body;
-    read_figures(&mut p);
+    // The area is the page's own; the period, cost and funding come from the prose.
+    let mut facts = Facts::read(&p.title, &paragraphs, "");
+    facts.area = super::facts::Fact::sure(area, vec![lines[area_idx].trim().to_string()]);
+    facts.apply_figures(&mut p);
     let mut warnings = Vec::new();
     for (key, values, line) in fields {
         let first = values[0].clone();
@@ -197,11 +201,13 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
     if p.town.is_none() && p.postal_code.is_none() {
         warnings.push("metryka names no town and no postal code".to_string());
     }
+    p.facts_from = facts.evidence();
     Ok(Parsed {
         text: String::new(),
         practice: p,
         warnings,
         free_text: None,
+        doubts: facts.doubts(),
     })
 }
 

@@ -7,7 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::text::{read_figures, town_words};
+use super::facts::{Fact, Facts};
+use super::text::town_words;
 use super::{PageError, Parsed};
 use crate::gazetteer::fold;
 use crate::practice::{Area, Practice};
@@ -186,6 +187,91 @@ pub fn institution(text: &str) -> Option<(String, String)> {
     Some((pick.name.clone(), pick.phrase.clone()))
 }
 
+/// Words before a mention that make it the funder or the supervisor, not the
+/// unit that did the work (`ze środków Regionalnego Ośrodka Polityki Społecznej`).
+const FUNDER_BEFORE: &[&str] = &[
+    "srodkow",
+    "dofinansowan",
+    "sfinansowan",
+    "wspolfinansowan",
+    "finansowan",
+    "dotacj",
+    "przy wsparciu",
+    "dzieki wsparciu",
+    "z funduszu",
+    "nadzor",
+    "wojewod",
+    "ogloszon",
+    "organizowan przez",
+];
+
+/// A unit named in full without a town (`Ośrodek Pomocy Społecznej Dzielnicy
+/// Bemowo`, `Rada Osiedla Jeżyce`, `Zarząd Zieleni Miejskiej w Krakowie`,
+/// `Centrum Usług Społecznych`): a head noun, capitalised words completing
+/// it, and a town when one follows.
+static NAMED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b((?:\p{Lu}[\p{L}-]*(?:[nkwcz]y|[nkwcz]a|[nkwcz]e|ki|ego|ej|[nkwcz]ym|kim|[nkwcz]ą)[ \t]+){0,3}(?:Ośrod\p{L}*|Centr\p{L}*|Zarząd\p{L}*|Zarzadz\p{L}*|Rad[ayzęą]|Radzie|Zesp[oó]ł\p{L}*|Urz[ąę]d\p{L}*|Szkoł\p{L}*|Szkol[eaiy]|Bibliotek\p{L}*|Przedszkol\p{L}*|Poradni\p{L}*|Zakład\p{L}*|Klub\p{L}*|Dom|Domu|Domem|Spółdzielni\p{L}*|Stowarzyszeni\p{L}*|Fundacj\p{L}*)(?:[ \t]+(?:\p{Lu}[\p{L}+-]+|i|nr|im\.|\d+)){1,7})(?:[ \t]+(we?)[ \t]+(\p{Lu}[\p{L}-]+(?:[ \t]+\p{Lu}[\p{L}-]+){0,2}))?",
+    )
+    .expect("regex")
+});
+
+/// A gmina named in running text: `gmina Gruta`, `w gminie Nowa Sucha`,
+/// `Gmina Miejska Górka`.
+static GMINA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[Gg]min(?:a|y|ie|ę|ą)[ \t]+((?:\p{Lu}[\p{L}-]+)(?:[ \t]+\p{Lu}[\p{L}-]+){0,2})")
+        .expect("regex")
+});
+
+fn funded(text: &str, at: usize) -> bool {
+    let mut from = at.saturating_sub(60);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = fold(&text[from..at]);
+    let clause = before.rsplit(['.', '\n']).next().unwrap_or(&before);
+    FUNDER_BEFORE.iter().any(|w| clause.contains(w))
+}
+
+/// The phrase naming the unit that did the work, as the page writes it: an
+/// institution with its town that a verb of implementing follows, else the
+/// first with its town, else one named in full, else the gmina the text
+/// names, else an abbreviation; funders and supervisors are passed over.
+pub fn implementing(text: &str) -> Option<String> {
+    let all: Vec<Mention> = mentions(text)
+        .into_iter()
+        .filter(|m| !funded(text, m.at))
+        .collect();
+    let with_town: Vec<&Mention> = all.iter().filter(|m| m.has_town).collect();
+    if let Some(m) = with_town
+        .iter()
+        .find(|m| m.implements)
+        .or(with_town.first())
+    {
+        return Some(m.phrase.clone());
+    }
+    for c in NAMED.captures_iter(text) {
+        let m = c.get(0).expect("match");
+        if funded(text, m.start()) {
+            continue;
+        }
+        let name = c[1].trim();
+        return Some(match (c.get(2), c.get(3)) {
+            (Some(p), Some(t)) => format!("{name} {} {}", p.as_str(), town_words(t.as_str())),
+            _ => name.to_string(),
+        });
+    }
+    if let Some(m) = all.iter().find(|m| m.implements).or(all.first())
+        && m.name.chars().count() > 4
+    {
+        return Some(m.phrase.clone());
+    }
+    if let Some(c) = GMINA.captures(text) {
+        return Some(format!("Gmina {}", town_words(&c[1])));
+    }
+    all.first().map(|m| m.phrase.clone())
+}
+
 /// Whether a line is only an institution's name (a site's header line).
 pub fn is_only_an_institution(line: &str) -> bool {
     let line = line.trim();
@@ -244,28 +330,40 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
         paragraphs.push(title.clone());
     }
     let body = paragraphs.join("\n\n");
-    let summary = paragraphs[0].clone();
-
-    // The area: a heading naming one ("POMOC SPOŁECZNA"), else the parent area.
-    let area = text
+    let mut facts = Facts::read(&title, &paragraphs, text);
+    // A section heading in capitals naming an area ("POMOC SPOŁECZNA") wins
+    // over the words; a menu's "Kultura" or "Oświata" does not.
+    if let Some((area, line)) = text
         .lines()
-        .map(|l| fold(l.trim()))
-        .find_map(|l| Area::ALL.into_iter().find(|a| fold(a.name_pl()) == l))
-        .unwrap_or_else(|| {
-            warnings.push("no area heading on the page; filed under Usługi społeczne".to_string());
-            Area::UslugiSpoleczne
-        });
-    let mut practice = Practice::new(id, title, area, source);
-    practice.summary = summary;
+        .map(str::trim)
+        .filter(|l| super::title::is_all_caps(l))
+        .find_map(|l| {
+            let f = fold(l);
+            Area::ALL
+                .into_iter()
+                .find(|a| fold(a.name_pl()) == f)
+                .map(|a| (a, l))
+        })
+    {
+        facts.area = Fact::sure(area, vec![line.to_string()]);
+    }
+    if let Some(phrase) = implementing(text) {
+        facts = facts.with_unit(&phrase);
+    }
+    let mut practice = Practice::new(id, title, facts.area.value, source);
+    practice.summary = super::facts::summary::summary(&paragraphs);
     practice.body = body;
-    read_figures(&mut practice);
-    let (unit, phrase) = found.unzip();
-    practice.unit = unit;
+    facts.apply_figures(&mut practice);
+    practice.unit = facts.unit.as_ref().map(|u| u.value.clone());
+    practice.facts_from = facts.evidence();
+    let doubts = facts.doubts();
+    let (_, phrase) = found.unzip();
     Ok(Parsed {
         text: String::new(),
         practice,
         warnings,
         free_text: phrase,
+        doubts,
     })
 }
 
@@ -350,6 +448,31 @@ mod tests {
             phrase(text).as_deref(),
             Some("Ośrodek Pomocy Społecznej w Skępem")
         );
+    }
+
+    #[test]
+    fn the_unit_that_did_the_work() {
+        for (text, want) in [
+            (
+                "Projekt dofinansowano ze środków Regionalnego Ośrodka Polityki Społecznej w Rzeszowie. Stowarzyszenie Razem w Lubaczowie zorganizowało wyjazd.",
+                Some("Stowarzyszenie Razem w Lubaczowie"),
+            ),
+            (
+                "Ośrodek Pomocy Społecznej Dzielnicy Bemowo realizuje projekt. OPS zaprasza.",
+                Some("Ośrodek Pomocy Społecznej Dzielnicy Bemowo"),
+            ),
+            (
+                "Zarząd Zieleni Miejskiej w Krakowie zaprasza na spotkania.",
+                Some("Zarząd Zieleni Miejskiej w Krakowie"),
+            ),
+            (
+                "Już wiadomo, na co gmina Krzyżanowice przeznaczy nagrodę.",
+                Some("Gmina Krzyżanowice"),
+            ),
+            ("Piękna pogoda dopisała mieszkańcom.", None),
+        ] {
+            assert_eq!(implementing(text).as_deref(), want, "{text}");
+        }
     }
 
     #[test]

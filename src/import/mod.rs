@@ -18,6 +18,7 @@
 
 pub mod bdp;
 pub mod decode;
+pub mod facts;
 pub mod fetch;
 pub mod institution;
 pub mod place;
@@ -74,6 +75,9 @@ pub struct Parsed {
     pub warnings: Vec<String>,
     /// Text naming the place, such as "Miejski Ośrodek Pomocy Społecznej w Zawierciu".
     pub free_text: Option<String>,
+    /// Facts read from the prose that a person should check, each with its
+    /// reason (`area: …`, `cost: …`, `year: …`).
+    pub doubts: Vec<String>,
 }
 
 /// Errors of an import; nothing is written when one occurs.
@@ -94,7 +98,8 @@ pub enum ImportError {
     Save(store::StoreError),
 }
 
-/// An imported record to check by hand: placed with low confidence or not at all.
+/// An imported record to check by hand: placed with low confidence or not at
+/// all, or with facts read from its prose that the importer doubts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Review {
     /// The file it came from.
@@ -182,7 +187,8 @@ pub struct ImportReport {
     pub by_precision: BTreeMap<String, usize>,
     /// Imported records that could not be placed: (file, id, reason).
     pub unplaced: Vec<(PathBuf, String, String)>,
-    /// Imported records placed with low confidence or not at all, to check.
+    /// Imported records placed with low confidence or not at all, or with
+    /// doubtful facts, to check.
     pub review: Vec<Review>,
     /// Warnings: (file, message).
     pub warnings: Vec<(PathBuf, String)>,
@@ -218,7 +224,7 @@ impl fmt::Display for ImportReport {
         if !self.review.is_empty() {
             writeln!(
                 f,
-                "check these ({}), placed with low confidence or not at all (`import --review` prints a table):",
+                "check these ({}), placed with low confidence or not at all, or with doubtful facts (`import --review` prints a table):",
                 self.review.len()
             )?;
             for r in &self.review {
@@ -512,6 +518,7 @@ pub fn run_with(
                             practice,
                             warnings: Vec::new(),
                             free_text: None,
+                            doubts: Vec::new(),
                         },
                     )
                 })),
@@ -554,7 +561,16 @@ pub fn run_with(
         };
         *report.by_precision.entry(key).or_default() += 1;
         let failed = placed.err().map(|e| e.to_string());
-        if let Some(reason) = needs_review(&p) {
+        let placement = needs_review(&p).map(|reason| match &failed {
+            Some(e) => format!("{reason}: {e}"),
+            None => reason,
+        });
+        let facts = (!parsed.doubts.is_empty()).then(|| parsed.doubts.join("; "));
+        let reason = match (placement, facts) {
+            (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+            (a, b) => a.or(b),
+        };
+        if let Some(reason) = reason {
             report.review.push(Review {
                 file: path.clone(),
                 id: p.id.clone(),
@@ -562,10 +578,7 @@ pub fn run_with(
                 precision: p.location.map(|l| l.precision.as_str().to_string()),
                 score: p.location.map(|l| l.score),
                 placed_from: p.placed_from.clone(),
-                reason: match &failed {
-                    Some(e) => format!("{reason}: {e}"),
-                    None => reason,
-                },
+                reason,
             });
         }
         if let Some(e) = failed {
@@ -669,7 +682,7 @@ mod tests {
         let parsed = read_page(Path::new("b.txt"), &utf16).unwrap();
         assert_eq!(
             parsed.practice.unit.as_deref(),
-            Some("Gminny Ośrodek Pomocy Społecznej")
+            Some("Gminny Ośrodek Pomocy Społecznej w Łące")
         );
     }
 

@@ -1,7 +1,6 @@
-//! Shared helpers of the page readers: HTML to text, Polish numbers, dates
-//! and money.
+//! Shared helpers of the page readers: HTML to text, Polish numbers,
+//! sentences and town words (the facts read from prose are in `facts/`).
 
-use chrono::NaiveDate;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -270,70 +269,6 @@ pub fn polish_int(s: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-const MONTHS_GENITIVE: [&str; 12] = [
-    "stycznia",
-    "lutego",
-    "marca",
-    "kwietnia",
-    "maja",
-    "czerwca",
-    "lipca",
-    "sierpnia",
-    "września",
-    "października",
-    "listopada",
-    "grudnia",
-];
-const MONTHS_LOCATIVE: [&str; 12] = [
-    "styczniu",
-    "lutym",
-    "marcu",
-    "kwietniu",
-    "maju",
-    "czerwcu",
-    "lipcu",
-    "sierpniu",
-    "wrześniu",
-    "październiku",
-    "listopadzie",
-    "grudniu",
-];
-
-fn month_of(word: &str, table: &[&str; 12]) -> Option<u32> {
-    let w = word.to_lowercase();
-    table.iter().position(|m| *m == w).map(|i| i as u32 + 1)
-}
-
-/// Cost, funding notes and project period read from a practice's body text.
-pub fn read_figures(p: &mut crate::practice::Practice) {
-    if let Some((amount, sentence)) = cost(&p.body) {
-        p.cost_pln = Some(amount);
-        p.funding = Some(sentence);
-    }
-    (p.period_start, p.period_end) = period(&p.body);
-}
-
-/// Money in złoty: the amount of the first sentence that speaks of cost
-/// (`Koszt`, `koszty`, `kosztował`) and names an amount in zł; else `None`.
-/// Returns the amount and that sentence (as funding notes).
-pub fn cost(text: &str) -> Option<(u64, String)> {
-    static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(\d{1,3}(?:[ \u{a0}.]\d{3})+|\d+)(?:,\d{1,2})?\s*(?:zł|zl|PLN)")
-            .expect("regex")
-    });
-    for sentence in sentences(text) {
-        if !sentence.to_lowercase().contains("koszt") {
-            continue;
-        }
-        if let Some(c) = AMOUNT.captures(sentence) {
-            if let Some(v) = polish_int(&c[1]) {
-                return Some((v, sentence.trim().to_string()));
-            }
-        }
-    }
-    None
-}
-
 /// Splits prose into sentences at `.`, `!`, `?` followed by a space or the end,
 /// keeping abbreviations such as `m.in.` and numbers together well enough for
 /// finding facts.
@@ -351,47 +286,6 @@ pub fn sentences(text: &str) -> impl Iterator<Item = &str> {
         out.push(&text[start..]);
     }
     out.into_iter().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// A project period from phrases in the text: `w latach 2006-2008`,
-/// `rozpoczęto w marcu 2006`, `31 grudnia 2017r zakończyła się realizacja`.
-pub fn period(text: &str) -> (Option<NaiveDate>, Option<NaiveDate>) {
-    static YEARS: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)w latach\s+(\d{4})\s*[-–—]\s*(\d{4})").expect("regex"));
-    static ENDED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(\d{1,2})\s+(\p{L}+)\s+(\d{4})\s*r?\.?\s+(?:zakończył|zakończyła|zakończyło|zakończono)")
-            .expect("regex")
-    });
-    static STARTED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?:rozpoczęt\p{L}*|rozpoczął|rozpoczęła|rozpoczęło|zainicjowan\p{L}*)[^.]{0,60}?\bw\s+(\p{L}+)\s+(\d{4})")
-            .expect("regex")
-    });
-    let mut start = None;
-    let mut end = None;
-    if let Some(c) = YEARS.captures(text) {
-        let (a, b): (i32, i32) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
-        if (1990..=2100).contains(&a) && a <= b && b <= 2100 {
-            start = NaiveDate::from_ymd_opt(a, 1, 1);
-            end = NaiveDate::from_ymd_opt(b, 12, 31);
-        }
-    }
-    if let Some(c) = STARTED.captures(text)
-        && let Some(m) = month_of(&c[1], &MONTHS_LOCATIVE)
-    {
-        let y: i32 = c[2].parse().unwrap_or(0);
-        if let Some(d) = NaiveDate::from_ymd_opt(y, m, 1) {
-            start = Some(start.map_or(d, |s| s.min(d)));
-        }
-    }
-    if let Some(c) = ENDED.captures(text)
-        && let Some(m) = month_of(&c[2], &MONTHS_GENITIVE)
-    {
-        let (d, y): (u32, i32) = (c[1].parse().unwrap_or(0), c[3].parse().unwrap_or(0));
-        if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
-            end = Some(date);
-        }
-    }
-    (start, end)
 }
 
 /// Words of a town after a preposition (or after `Gmina`): the first, and further ones only
@@ -454,26 +348,6 @@ mod tests {
         assert_eq!(polish_int("203\u{a0}609"), Some(203_609));
         assert_eq!(polish_int("12a"), None);
         assert_eq!(polish_int(""), None);
-    }
-
-    #[test]
-    fn cost_takes_the_first_cost_sentence() {
-        let t = "Wydano 5 zł na kawę. Koszt wszystkich przedsięwzięć to 2 606 029 zł (w tym środki UE 2 228 426 zł). Inne.";
-        let (v, s) = cost(t).unwrap();
-        assert_eq!(v, 2_606_029);
-        assert!(s.starts_with("Koszt wszystkich"));
-        assert_eq!(cost("Bez kosztów podanych."), None);
-    }
-
-    #[test]
-    fn periods_from_prose() {
-        let (s, e) = period("W latach 2006-2008 252 osoby zawarły kontrakty.");
-        assert_eq!(s, NaiveDate::from_ymd_opt(2006, 1, 1));
-        assert_eq!(e, NaiveDate::from_ymd_opt(2008, 12, 31));
-        let (_, e) = period("31 grudnia 2017r zakończyła się realizacja projektu");
-        assert_eq!(e, NaiveDate::from_ymd_opt(2017, 12, 31));
-        let (s, _) = period("Realizację programu rozpoczęto w marcu 2006 roku od podwyższenia");
-        assert_eq!(s, NaiveDate::from_ymd_opt(2006, 3, 1));
     }
 
     #[test]

@@ -1,18 +1,24 @@
 //! The title of a page without a metryka, in order of preference:
 //!
-//! 1. a project's name in quotes after a word that introduces one (`projekt`,
+//! 1. the page's heading when it reads as a title: the first substantial line
+//!    after the site's chrome (menus, breadcrumbs, datelines, bylines, stamps,
+//!    addresses, calendar rows, image names, cookie notes, banners, the site's
+//!    own name), at most 16 words, not a sentence, not a generic
+//!    `Podsumowanie …`; readers title a news page by its heading rather than by
+//!    a project it mentions;
+//! 2. a project's name in quotes after a word that introduces one (`projekt`,
 //!    `program`, `zadanie`, `pn.`, `pt.`, `pod nazwą`, `pod tytułem`, …), in
 //!    any quote style: `„…”`, `"…"`, `“…”`, `,,…''`, `''…''`, `«…»`, `'…'`,
 //!    mismatched pairs, and `?…?` where a page's quotes were garbled;
-//! 2. a name after such a word and a colon (`na zadanie: Budowa …`);
-//! 3. the page's heading: the first substantial line after the site's chrome
-//!    (menus, breadcrumbs, dates, image names, cookie notes, the site's own name);
-//! 4. any other quoted name that is not an organisation's (`Stowarzyszenie „…”`);
-//! 5. the first sentence of the prose, shortened at a word.
+//! 3. a name after such a word and a colon (`na zadanie: Budowa …`);
+//! 4. the page's heading that reads as a sentence;
+//! 5. any other quoted name that is not an organisation's (`Stowarzyszenie „…”`);
+//! 6. the first sentence of the prose, shortened at a word.
 //!
 //! Lines in capitals (`PROJEKTY`, `OTWARTE SERCE`) are section or site headings
-//! and never a title; a quoted name after an association's word is the
-//! association's name, not the practice's.
+//! and never a title, unless a line in lower case continues them
+//! (`LABORATORIUM PRZYSZŁOŚCI` / `w Szkole Podstawowej nr 97`); a quoted name
+//! after an association's word is the association's name, not the practice's.
 
 use std::sync::LazyLock;
 
@@ -133,15 +139,100 @@ const CHROME_STARTS: &[&str] = &[
     "inf",
     "zrodlo",
     "na podstawie",
+    "date",
+    "utworzono",
+    "utworzone",
+    "zmodyfikowano",
+    "zaktualizowano",
+    "aktualizacja",
+    "ostatnia modyfikacja",
+    "data utworzenia",
+    "data modyfikacji",
+    "dodane przez",
+    "posted",
+    "odslon",
+    "wyswietlen",
+    "powrot na gore",
+    "zobacz tez",
+    "zobacz rowniez",
+    "galeria",
+    "ul",
+    "al",
+    "tel",
+    "fax",
+    "e-mail",
+    "email",
+    "nip",
+    "regon",
+    "godziny otwarcia",
+    "godziny pracy",
+    "odslony",
+    "wyswietlenia",
+    "informacje dodatkowe",
+    "biuletyn informacji publicznej",
+    "obraz",
+    "grafika",
+    "ilustracja",
+    "podpis",
+    "metryczka",
+    "rejestr zmian",
+    "historia zmian",
+    "ogloszenia",
+    "newsletter",
+    "pobierz",
+    "zalacznik",
+    "zalaczniki",
+    "dostepnosc",
+    "deklaracja dostepnosci",
+    "urzad czynny",
+    "kasa czynna",
+    "godziny urzedowania",
+    "badz na biezaco",
+    "zapisz sie",
 ];
 
 /// Words inside a line that make it chrome, folded.
-const CHROME_WORDS: &[&str] = &["cookie", "ciastecz", "rodo", "polityka prywatnosci"];
+const CHROME_WORDS: &[&str] = &[
+    "cookie",
+    "ciastecz",
+    "rodo",
+    "polityka prywatnosci",
+    "pasek na kartach",
+    "adres e-mail",
+    "newsletter",
+    "pole wymagane",
+    "zadaj pytanie",
+    "baner",
+    "banner",
+];
+
+/// A byline: `przez Jan Kowalski`, `by admin`, `Dodano przez …`.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:przez|by|(?i:dodano|dodał\p{L}*|napisał\p{L}*|wysłane|opublikował\p{L}*)\s+przez)\s+\S+").expect("regex")
+});
+
+/// Weekdays, folded: a line starting with one and holding a digit is a dateline.
+const WEEKDAYS: &[&str] = &[
+    "poniedzialek",
+    "wtorek",
+    "sroda",
+    "czwartek",
+    "piatek",
+    "sobota",
+    "niedziela",
+];
+
+/// A time, a date or a postal code inside a short line (a byline, a
+/// dateline, an address): `13:30`, `04-10-2021`, `12.05.2021`, `32-600`.
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bdnia\s+\d|\b\d{1,2}:\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}(?:-\d{2})?\b|\b\d{2}-\d{3}\b")
+        .expect("regex")
+});
 
 /// Leading markers that are not part of a heading: bullets, numbering, `Image`.
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:[•·|\-–—*>».,;:]+\s*|(?:[IVX]{1,4}|\d{1,2})[.)]\s+|(?:Image|Zdjęcie|Foto)\s+)+",
+        r"^(?:[•·|\-–—*>».,;:^↑]+\s*|(?:[IVX]{1,4}|\d{1,2})[.)]\s+|(?:Image|Zdjęcie|Foto)\s+)+",
     )
     .expect("regex")
 });
@@ -225,10 +316,30 @@ pub fn is_chrome(line: &str) -> bool {
             })
         })
         || DATE_LINE.is_match(line.trim()) && line.chars().count() < 60
+        || STAMP.is_match(line) && line.split_whitespace().count() <= 8
+        || BYLINE.is_match(line.trim())
+        || WEEKDAYS.iter().any(|d| f.starts_with(d)) && line.chars().any(|c| c.is_ascii_digit())
         || FILE_NAME.is_match(line) && line.split_whitespace().count() <= 3
         || line.contains(" » ")
         || line.contains(" > ")
         || line.matches(" | ").count() >= 2
+        || line.matches(" / ").count() >= 2
+        || is_calendar(line)
+        || is_file_list(line)
+}
+
+/// Whether a line is a calendar widget's row: five or more tokens, each a
+/// number or an abbreviation of up to three letters (`Pn Wt Śr Cz Pt So Nd`).
+fn is_calendar(line: &str) -> bool {
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    tokens.len() >= 5 && tokens.iter().all(|t| t.chars().count() <= 3)
+}
+
+/// Whether a line is a list of image or file names (`foto1 foto2 foto3`):
+/// three or more tokens, each holding a digit.
+fn is_file_list(line: &str) -> bool {
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    tokens.len() >= 3 && tokens.iter().all(|t| t.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// Cuts text at a word to at most `max` characters, adding `…` when cut.
@@ -350,9 +461,40 @@ fn judge(text: &str, start: usize, end: usize, inner: &str) -> Option<Quoted> {
     })
 }
 
+/// Whether a heading reads as a page's title: at most 16 words, not a
+/// sentence (no sentence ends inside it, no full stop at its end).
+fn is_strong_heading(h: &str) -> bool {
+    static INNER_END: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\p{Ll}{3}[.!?]\s+\p{Lu}").expect("regex"));
+    /// Words that open a report's or a notice's generic heading, folded.
+    const GENERIC: &[&str] = &[
+        "podsumowanie",
+        "sprawozdanie",
+        "informacja",
+        "komunikat",
+        "aktualnosci",
+    ];
+    let h = h.trim();
+    let first = fold(h.split_whitespace().next().unwrap_or_default());
+    h.split_whitespace().count() <= 16
+        && !INNER_END.is_match(h)
+        && !h.ends_with('.')
+        && !GENERIC
+            .iter()
+            .any(|g| first.trim_end_matches(['-', ':']) == *g)
+}
+
 /// The heading: the first substantial line after the chrome, before the prose.
 /// A heading broken over two lines (the second starting in lower case) is joined.
 pub fn heading(lines: &[&str], is_site_name: impl Fn(&str) -> bool) -> Option<String> {
+    heading_as_written(lines, is_site_name).map(|h| {
+        let h = h.trim_end_matches([' ', '.', ':']).trim();
+        shorten(h, MAX_TITLE_CHARS)
+    })
+}
+
+/// The heading as the page writes it, with its final stop.
+fn heading_as_written(lines: &[&str], is_site_name: impl Fn(&str) -> bool) -> Option<String> {
     let mut i = 0;
     while i < lines.len() {
         let raw = lines[i].trim();
@@ -367,19 +509,58 @@ pub fn heading(lines: &[&str], is_site_name: impl Fn(&str) -> bool) -> Option<St
             // The prose has begun: the page has no heading.
             return None;
         }
-        if words < 2 || letters(line) < 8 || is_all_caps(line) || is_site_name(line) {
+        // The next line with words, which may continue this one.
+        let next = lines[i..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty())
+            .filter(|n| n.starts_with(char::is_lowercase) && !is_chrome(n));
+        // A site's name (`Wójt Gminy Strawczyn`) is the heading only when a
+        // line in lower case continues it (`zawiadamia o rozpoczęciu …`).
+        let site = is_site_name(line) || {
+            let half: String = line.chars().take(line.chars().count() / 2).collect();
+            is_site_name(half.trim())
+        };
+        // A heading in capitals continued in lower case (`LABORATORIUM
+        // PRZYSZŁOŚCI` / `w Szkole Podstawowej nr 97` / `we Wrocławiu`) is one.
+        if is_all_caps(line) && letters(line) >= 8 && !site {
+            if let Some(next) = next {
+                let mut h = format!("{line} {next}");
+                let after: Vec<&str> = lines[i..]
+                    .iter()
+                    .map(|l| l.trim())
+                    .filter(|l| !l.is_empty())
+                    .take(2)
+                    .collect();
+                if let Some(third) = after.get(1)
+                    && third.starts_with(char::is_lowercase)
+                    && third.split_whitespace().count() <= 6
+                    && !is_chrome(third)
+                {
+                    h = format!("{h} {third}");
+                }
+                return Some(h);
+            }
+            continue;
+        }
+        if words < 2 || letters(line) < 8 || is_all_caps(line) || site && next.is_none() {
+            continue;
+        }
+        // A line starting in lower case is the rest of a sentence (an excerpt
+        // cut mid-way), not a heading; but a document's subject (`w sprawie
+        // …` under `Zarządzenie Nr 17/2021`) is its title.
+        if line.starts_with(char::is_lowercase) && !fold(line).starts_with("w sprawie ") {
             continue;
         }
         let mut h = line.to_string();
-        if let Some(next) = lines.get(i).map(|l| l.trim())
-            && next.starts_with(|c: char| c.is_lowercase())
+        // The heading's next line (past blank ones) in lower case continues it.
+        if let Some(next) = next
             && !h.ends_with(['.', '!', '?', ':'])
-            && words + next.split_whitespace().count() <= 30
+            && words + next.split_whitespace().count() <= 40
         {
             h = format!("{h} {next}");
         }
-        let h = h.trim_end_matches([' ', '.', ':']).trim();
-        return Some(shorten(h, MAX_TITLE_CHARS));
+        return Some(h);
     }
     None
 }
@@ -421,7 +602,19 @@ pub fn title(text: &str, is_site_name: impl Fn(&str) -> bool) -> Option<String> 
         }
         &text[..end]
     };
+    // A heading that reads as one (a short line, not a sentence) names the
+    // page better than a project it mentions.
     let quoted = quoted_names(top);
+    if heading_as_written(&lines, &is_site_name).is_some_and(|h| is_strong_heading(&h))
+        && let Some(h) = heading(&lines, &is_site_name)
+    {
+        // A heading that only wraps the project's name (`Regulamin projektu
+        // „Krok do pracy”`, `Dzienny Dom Senior+ otwarty`) gives way to the name.
+        let wrapped = quoted
+            .iter()
+            .find(|q| q.after_project_word && fold(&h).contains(&fold(&q.name)));
+        return Some(wrapped.map_or(h, |q| shorten(&q.name, MAX_TITLE_CHARS)));
+    }
     if let Some(q) = quoted.iter().find(|q| q.after_project_word && !q.garbled) {
         return Some(shorten(&q.name, MAX_TITLE_CHARS));
     }
@@ -501,8 +694,12 @@ mod tests {
     }
 
     #[test]
-    fn a_project_word_beats_an_association_and_the_heading() {
+    fn a_project_word_beats_an_association_and_a_heading_beats_both() {
+        // The page's own heading names it (as readers title such pages).
         let text = "Nowa świetlica w Lipnicy\n\nStowarzyszenie „Razem Raźniej” i gmina realizują zadanie pod nazwą „Świetlica dla każdego”.";
+        assert_eq!(t(text), "Nowa świetlica w Lipnicy");
+        // Without a heading, the project's name, not the association's.
+        let text = "Stowarzyszenie „Razem Raźniej” i gmina realizują zadanie pod nazwą „Świetlica dla każdego”. Zajęcia odbywają się w remizie w każdy wtorek i czwartek po południu, a zapisy prowadzi sołtys wsi.";
         assert_eq!(t(text), "Świetlica dla każdego");
         // Without a project word, the heading wins over the association's name.
         let text = "Nowa świetlica w Lipnicy\n\nStowarzyszenie „Razem Raźniej” otworzyło świetlicę dla dzieci w remizie.";

@@ -34,7 +34,7 @@ use crate::files::{FileError, Fingerprint, open_regular, write_atomically_like};
 /// The first bytes of a snapshot file.
 pub const MAGIC: &[u8; 14] = b"MAPA-SNAPSHOT\n";
 /// Version of the layout and of the record; bumped when either changes.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// The snapshot file that belongs to a dataset file.
 pub fn path_for(dataset: &Path) -> PathBuf {

@@ -39,6 +39,7 @@ struct Record<'a> {
     source_url: Option<&'a str>,
     location: Option<(f64, f64, &'a str, f64)>,
     placed_from: Option<&'a str>,
+    facts_from: Option<&'a str>,
     admin: [Option<(&'a str, &'a str)>; 3],
 }
 
@@ -89,6 +90,7 @@ impl<'a> Record<'a> {
             source: &p.source,
             source_url: p.source_url.as_deref(),
             placed_from: p.placed_from.as_deref(),
+            facts_from: p.facts_from.as_deref(),
             location: p
                 .location
                 .map(|l| (l.lon, l.lat, l.precision.as_str(), l.score)),
@@ -139,6 +141,7 @@ impl<'a> Record<'a> {
             source: self.source.to_string(),
             source_url: s(self.source_url),
             placed_from: s(self.placed_from),
+            facts_from: s(self.facts_from),
             location: self
                 .location
                 .map(|(lon, lat, precision, score)| {

@@ -53,6 +53,7 @@ pub const CSV_HEADER: &[&str] = &[
     "precision",
     "score",
     "placed_from",
+    "facts_from",
     "gmina_teryt",
     "gmina_name",
     "powiat_teryt",
@@ -62,7 +63,7 @@ pub const CSV_HEADER: &[&str] = &[
 ];
 
 /// Columns a file may lack (it was written before they existed); they read as empty.
-pub const OPTIONAL_COLUMNS: &[&str] = &["placed_from", "source_url"];
+pub const OPTIONAL_COLUMNS: &[&str] = &["placed_from", "source_url", "facts_from"];
 
 /// Separator of the `websites` column.
 pub const WEBSITE_SEPARATOR: &str = " | ";

@@ -340,6 +340,7 @@ fn practice_from_row(r: &mut RowReader<'_>, p: &mut Practice) -> bool {
     set_opt(&mut p.source_url, source_url);
     p.location = location;
     set_opt(&mut p.placed_from, r.text(col!("placed_from")));
+    set_opt(&mut p.facts_from, r.text(col!("facts_from")));
     p.admin = admin;
     if let Some(pc) = &p.postal_code
         && PostalCode::parse(pc).is_none()
@@ -475,7 +476,7 @@ pub fn read_each<R: std::io::Read>(
     let found: Vec<&str> = header.iter().collect();
     let columns: Columns = std::array::from_fn(|i| found.iter().position(|f| *f == CSV_HEADER[i]));
     // A file written before an optional column existed (`placed_from`,
-    // `source_url`) loads with that column empty: the header is the full one
+    // `source_url`, `facts_from`) loads with that column empty: the header is the full one
     // without any of the optional columns it lacks, in the same order.
     let expected: Vec<&str> = CSV_HEADER
         .iter()

@@ -89,6 +89,7 @@ pub fn write_rows<W: Write, P: std::borrow::Borrow<Practice>>(
                 .unwrap_or_default(),
             num(p.location.map(|l| l.score)),
             s(&p.placed_from),
+            s(&p.facts_from),
             gt,
             gn,
             pt,
