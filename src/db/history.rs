@@ -1,12 +1,9 @@
 //! A practice's history: its revisions as one actor may see them, one
 //! revision's record, and restoring one as a new revision.
 
-use sqlx::Row;
-use sqlx::any::AnyRow;
-
-use super::practices::{content, status_of};
+use super::rows::{HISTORY_SELECT, content, history_row};
 use super::types::*;
-use super::{DbError, DbResult, Store, not_found, opt_account};
+use super::{DbError, DbResult, Store, not_found};
 use crate::practice::Practice;
 use crate::workflow::{self, Actor, Intent, Status};
 
@@ -72,30 +69,4 @@ impl Store {
         self.write_content(tx, actor, s, practice, outcome, RevisionKind::Restore)
             .await
     }
-}
-
-pub(super) const HISTORY_SELECT: &str = "SELECT r.n, r.kind, r.status, r.pending, r.author_id, \
-     COALESCE(a.name, r.author_label) AS author_name, r.at, r.changed, r.comment \
-     FROM revisions r LEFT JOIN accounts a ON a.id = r.author_id WHERE r.practice_id = $1";
-
-pub(super) fn history_row(r: &AnyRow, id: &str) -> DbResult<HistoryItem> {
-    let kind: String = r.try_get("kind")?;
-    let changed: String = r.try_get("changed")?;
-    Ok(HistoryItem {
-        revision: Version(r.try_get("n")?),
-        kind: RevisionKind::from_slug(&kind).ok_or_else(|| DbError::Corrupt {
-            what: format!("practice {id}"),
-            why: format!("unknown revision kind {kind:?}"),
-        })?,
-        status: status_of(&r.try_get::<String, _>("status")?, id)?,
-        pending: r.try_get::<i64, _>("pending")? != 0,
-        author: opt_account(r, "author_id")?,
-        author_name: r.try_get("author_name")?,
-        at: r.try_get("at")?,
-        changed: serde_json::from_str(&changed).map_err(|e| DbError::Corrupt {
-            what: format!("practice {id}"),
-            why: format!("changed fields: {e}"),
-        })?,
-        comment: r.try_get("comment")?,
-    })
 }

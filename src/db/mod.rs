@@ -26,6 +26,7 @@ mod accounts;
 mod history;
 mod practices;
 mod review;
+mod rows;
 mod types;
 
 pub use accounts::{Account, SessionRecord, TokenId, TokenInfo};

@@ -5,7 +5,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
-use super::history::{HISTORY_SELECT, history_row};
+use super::rows::{HISTORY_SELECT, content, history_row, status_of};
 use super::types::*;
 use super::{DbError, DbResult, Store, invalid, not_found, now, opt_account};
 use crate::practice::Practice;
@@ -58,13 +58,6 @@ impl State {
 pub(super) const STATE_COLUMNS: &str = "id, status, owner_id, head, published_rev, pending_rev, \
      pending_status, pending_author, import_rev, doubts, teryt";
 
-pub(super) fn status_of(s: &str, id: &str) -> DbResult<Status> {
-    Status::from_slug(s).ok_or_else(|| DbError::Corrupt {
-        what: format!("practice {id}"),
-        why: format!("unknown status {s:?}"),
-    })
-}
-
 pub(super) fn state_row(r: &AnyRow) -> DbResult<State> {
     let id: String = r.try_get("id")?;
     let status = status_of(&r.try_get::<String, _>("status")?, &id)?;
@@ -105,24 +98,6 @@ pub(super) async fn state(conn: &mut AnyConnection, id: &str) -> DbResult<Option
     .as_ref()
     .map(state_row)
     .transpose()
-}
-
-/// The record stored in revision `n` of practice `id`.
-pub(super) async fn content(conn: &mut AnyConnection, id: &str, n: i64) -> DbResult<Practice> {
-    let row = sqlx::query("SELECT content FROM revisions WHERE practice_id = $1 AND n = $2")
-        .bind(id)
-        .bind(n)
-        .fetch_optional(conn)
-        .await?
-        .ok_or_else(|| not_found(format!("revision {n} of practice {id}")))?;
-    decode(id, &row.try_get::<String, _>("content")?)
-}
-
-pub(super) fn decode(id: &str, json: &str) -> DbResult<Practice> {
-    serde_json::from_str(json).map_err(|e| DbError::Corrupt {
-        what: format!("practice {id}"),
-        why: e.to_string(),
-    })
 }
 
 pub(super) fn encode(p: &Practice) -> String {

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::Row;
 
-use super::history::{HISTORY_SELECT, history_row};
 use super::practices::{
-    NewRevision, State, changed_fields, check, content, decode, encode, insert_revision,
-    insert_state, log_change, state, state_row, teryt_of,
+    NewRevision, State, changed_fields, check, encode, insert_revision, insert_state, log_change,
+    state, state_row, teryt_of,
 };
+use super::rows::{HISTORY_SELECT, content, decode, history_row};
 use super::types::*;
 use super::{DbError, DbResult, Store, invalid, now};
 use crate::practice::{Area, Practice};
