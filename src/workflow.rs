@@ -24,7 +24,19 @@
 use serde::{Deserialize, Serialize};
 
 /// An account's number in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct AccountId(pub i64);
 
@@ -72,8 +84,9 @@ impl Role {
 }
 
 /// Where a practice (or a pending revision) is in the workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = PracticeStatus)]
 pub enum Status {
     /// Being written by its author; seen only by the author and editors.
     Draft,

@@ -7,7 +7,7 @@ use crate::workflow::{AccountId, Status};
 
 /// A practice's version: the number of the revision a request addressed.
 /// Its strong ETag is `"<id>-<n>"` ([`Version::etag`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct Version(pub i64);
 
@@ -37,7 +37,7 @@ impl Version {
 }
 
 /// How a revision came about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RevisionKind {
     /// The practice was created.
@@ -153,7 +153,7 @@ pub struct Written {
 }
 
 /// One revision in a practice's history.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct HistoryItem {
     /// Its number (1 first).
     pub revision: Version,
@@ -176,7 +176,7 @@ pub struct HistoryItem {
 }
 
 /// What waits in the review queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QueueKind {
     /// A practice submitted for publishing.
@@ -186,7 +186,7 @@ pub enum QueueKind {
 }
 
 /// One item of the review queue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct QueueItem {
     /// The practice.
     pub id: String,

@@ -99,6 +99,11 @@ use crate::api::schema::{Feature, Geometry};
         edit::review::ActionBody,
         edit::review::RestoreBody,
         crate::api::writes::entry::EntryOut,
+        crate::db::HistoryItem,
+        crate::db::QueueItem,
+        crate::db::QueueKind,
+        crate::db::RevisionKind,
+        crate::workflow::Status,
     )),
     modifiers(&Credentials)
 )]

@@ -56,6 +56,7 @@ use crate::api::state::AppState;
         collections::TemporalExtent,
         queryables::QueryablesDoc,
         items::ItemsPage,
+        crate::api::writes::entry::EntryOut,
     )),
     modifiers(&Credentials)
 )]

@@ -108,7 +108,7 @@ pub async fn act(
 
 /// `GET /api/entries/{id}/history`: every revision this account may see.
 #[utoipa::path(get, path = "/api/entries/{id}/history", tag = "review", params(NoParams, ("id" = String, Path, description = "The practice's id")), security(("bearer" = []), ("session" = [])), responses(
-    (status = 200, description = "Revisions, oldest first: number, kind, author, time, changed fields, status, comment", body = Vec<Object>),
+    (status = 200, description = "Revisions, oldest first: number, kind, author, time, changed fields, status, comment", body = Vec<HistoryItem>),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 404, description = "No such practice this account may see", body = ErrorBody),
 ))]
@@ -193,7 +193,7 @@ query_params!(QueueParams);
 /// `GET /api/review/queue`: submissions and pending revisions, newest first
 /// (editors).
 #[utoipa::path(get, path = "/api/review/queue", tag = "review", params(QueueParams), security(("bearer" = []), ("session" = [])), responses(
-    (status = 200, description = "Submissions and pending revisions, newest first", body = Vec<Object>),
+    (status = 200, description = "Submissions and pending revisions, newest first", body = Vec<QueueItem>),
     (status = 400, description = "A bad or unknown parameter", body = ErrorBody),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 403, description = "Not a reviewer", body = ErrorBody),

@@ -16,7 +16,7 @@ use crate::api::error::ApiError;
 use crate::api::origin::base_url;
 use crate::api::writes::actor::Signed;
 use crate::api::writes::body;
-use crate::api::writes::entry::entry_response;
+use crate::api::writes::entry::{EntryOut, entry_response};
 use crate::api::writes::input::{merge_patch, practice_from_feature};
 use crate::api::writes::precondition::if_match;
 use crate::api::writes::state::EditState;
@@ -89,8 +89,8 @@ fn written_response(w: Written, state: &EditState, headers: &HeaderMap, created:
     params(("collectionId" = String, Path, description = "practices")),
     request_body(content = Feature, content_type = "application/geo+json", description = "A practice as a GeoJSON Feature (the detail properties; title and area required)"),
     security(("bearer" = []), ("session" = [])), responses(
-    (status = 201, description = "Published (an editor's); Location names the item", body = Object),
-    (status = 202, description = "Submitted for review (a contributor's); Location names the item", body = Object),
+    (status = 201, description = "Published (an editor's); Location names the item", body = EntryOut),
+    (status = 202, description = "Submitted for review (a contributor's); Location names the item", body = EntryOut),
     (status = 400, description = "A malformed body or an unknown property, named", body = ErrorBody),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 403, description = "Refused by the CSRF rule, or the service is read-only", body = ErrorBody),
@@ -128,8 +128,8 @@ pub async fn create(
         ("If-Match" = String, Header, description = "The item's ETag as read")),
     request_body(content = Feature, content_type = "application/geo+json"),
     security(("bearer" = []), ("session" = [])), responses(
-    (status = 200, description = "Replaced and published (an editor's)", body = Object),
-    (status = 202, description = "A pending revision, waiting for review (a contributor's)", body = Object),
+    (status = 200, description = "Replaced and published (an editor's)", body = EntryOut),
+    (status = 202, description = "A pending revision, waiting for review (a contributor's)", body = EntryOut),
     (status = 400, description = "A malformed body or an unknown property", body = ErrorBody),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 403, description = "Not allowed (outside the contributor's units)", body = ErrorBody),
@@ -156,8 +156,8 @@ pub async fn replace(
         ("If-Match" = String, Header, description = "The item's ETag as read")),
     request_body(content = Object, content_type = "application/merge-patch+json", description = "A JSON merge patch (RFC 7396) of the feature"),
     security(("bearer" = []), ("session" = [])), responses(
-    (status = 200, description = "Updated and published (an editor's)", body = Object),
-    (status = 202, description = "A pending revision, waiting for review (a contributor's)", body = Object),
+    (status = 200, description = "Updated and published (an editor's)", body = EntryOut),
+    (status = 202, description = "A pending revision, waiting for review (a contributor's)", body = EntryOut),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 403, description = "Not allowed", body = ErrorBody),
     (status = 404, description = "No such practice this account may see", body = ErrorBody),
