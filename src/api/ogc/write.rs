@@ -16,7 +16,7 @@ use crate::api::error::ApiError;
 use crate::api::origin::base_url;
 use crate::api::writes::actor::Signed;
 use crate::api::writes::body;
-use crate::api::writes::entry::{EntryOut, entry_response};
+use crate::api::writes::entry::entry_response;
 use crate::api::writes::input::{merge_patch, practice_from_feature};
 use crate::api::writes::precondition::if_match;
 use crate::api::writes::state::EditState;
