@@ -30,6 +30,24 @@ pub struct Editable {
 /// new SQLite file.
 pub async fn store() -> (Store, Option<tempfile::TempDir>) {
     if let Ok(url) = std::env::var("MAPA_TEST_DATABASE_URL") {
+        // A schema of its own per store (tests run in parallel on one server).
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let schema = format!("e_{}_{n}", std::process::id());
+        use sqlx::Executor;
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::AnyPool::connect(&url)
+            .await
+            .expect("MAPA_TEST_DATABASE_URL connects");
+        admin
+            .execute(
+                format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}").as_str(),
+            )
+            .await
+            .expect("a schema for the test");
+        admin.close().await;
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let url = format!("{url}{sep}options=-csearch_path%3D{schema}");
         let s = Store::open(&url).await.expect("the test database opens");
         return (s, None);
     }
