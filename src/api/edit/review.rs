@@ -24,6 +24,8 @@ use crate::workflow::Action;
     (status = 200, description = "The practice as this account may see it", body = EntryOut),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 404, description = "No such practice this account may see", body = ErrorBody),
+    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn entry(
     State(state): State<EditState>,
@@ -88,6 +90,7 @@ fn action_of(b: ActionBody) -> Result<Action, ApiError> {
     (status = 404, description = "No such practice this account may see", body = ErrorBody),
     (status = 412, description = "If-Match names an older version", body = ErrorBody),
     (status = 422, description = "An unknown action, a missing comment", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn act(
     State(state): State<EditState>,
@@ -111,6 +114,8 @@ pub async fn act(
     (status = 200, description = "Revisions, oldest first: number, kind, author, time, changed fields, status, comment", body = Vec<HistoryItem>),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 404, description = "No such practice this account may see", body = ErrorBody),
+    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn history(
     State(state): State<EditState>,
@@ -127,6 +132,8 @@ pub async fn history(
     (status = 200, description = "The record at that revision, as a Feature", body = Feature),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 404, description = "No such practice or revision this account may see", body = ErrorBody),
+    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn revision(
     State(state): State<EditState>,
@@ -160,6 +167,8 @@ pub struct RestoreBody {
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 404, description = "No such practice or revision this account may see", body = ErrorBody),
     (status = 412, description = "If-Match names an older version", body = ErrorBody),
+    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn restore(
     State(state): State<EditState>,
@@ -224,6 +233,8 @@ pub async fn queue(
 #[utoipa::path(get, path = "/api/mine", tag = "review", params(NoParams), security(("bearer" = []), ("session" = [])), responses(
     (status = 200, description = "The account's drafts, submissions and pending revisions", body = Vec<EntryOut>),
     (status = 401, description = "Not signed in", body = ErrorBody),
+    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn mine(
     State(state): State<EditState>,

@@ -81,6 +81,7 @@ const WRONG: &str = "wrong e-mail or password";
     (status = 403, description = "Sent from another site's page, or the service is read-only", body = ErrorBody),
     (status = 415, description = "Not application/json", body = ErrorBody),
     (status = 429, description = "Too many failed sign-ins: wait Retry-After seconds", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn sign_in(
     State(state): State<EditState>,
@@ -149,6 +150,7 @@ pub async fn sign_in(
     (status = 204, description = "Signed out; the cookie is removed"),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 403, description = "Refused by the CSRF rule", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn sign_out(
     State(state): State<EditState>,
@@ -168,6 +170,8 @@ pub async fn sign_out(
 #[utoipa::path(get, path = "/api/me", tag = "accounts", params(NoParams), security(("bearer" = []), ("session" = [])), responses(
     (status = 200, description = "The signed-in account", body = Me),
     (status = 401, description = "Not signed in", body = ErrorBody),
+    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn me(_: Query<NoParams>, signed: Signed) -> Response {
     private_json(StatusCode::OK, &Me::of(&signed.account, &signed.via), None)

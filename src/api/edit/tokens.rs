@@ -67,6 +67,8 @@ impl From<TokenInfo> for TokenOut {
 #[utoipa::path(get, path = "/api/tokens", tag = "accounts", params(NoParams), security(("bearer" = []), ("session" = [])), responses(
     (status = 200, description = "The account's tokens (never the tokens themselves)", body = Vec<TokenOut>),
     (status = 401, description = "Not signed in", body = ErrorBody),
+    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn list(
     State(state): State<EditState>,
@@ -89,6 +91,7 @@ pub async fn list(
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 403, description = "Refused by the CSRF rule", body = ErrorBody),
     (status = 422, description = "A label too long", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn create(
     State(state): State<EditState>,
@@ -122,6 +125,8 @@ pub async fn create(
     (status = 204, description = "Revoked"),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 404, description = "No such token of this account", body = ErrorBody),
+    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn revoke(
     State(state): State<EditState>,

@@ -167,12 +167,28 @@ impl<S: Send + Sync> FromRequestParts<S> for CollectionPath {
 /// preflight or not).
 pub async fn allow_header(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let options = req.method() == axum::http::Method::OPTIONS;
+    let allow = allowed_methods(req.uri().path());
     let mut r = next.run(req).await;
     if options && r.status().is_success() {
         r.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static(ALLOW));
+            .insert(header::ALLOW, HeaderValue::from_static(allow));
     }
     r
+}
+
+/// The methods a resource answers, as its `Allow` header lists them: the
+/// documented ones (the writes answer 403 when a CSV is served read-only).
+fn allowed_methods(path: &str) -> &'static str {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    match segments.as_slice() {
+        [.., "collections", "practices", "items"] => "GET, HEAD, POST, OPTIONS",
+        [.., "collections", "practices", "items", _] => "GET, HEAD, PUT, PATCH, DELETE, OPTIONS",
+        [.., "api", "entries", _, "actions" | "restore"] => "POST, OPTIONS",
+        [.., "api", "session"] => "POST, DELETE, OPTIONS",
+        [.., "api", "tokens"] => "GET, HEAD, POST, OPTIONS",
+        [.., "api", "tokens", _] => "DELETE, OPTIONS",
+        _ => ALLOW,
+    }
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -85,8 +85,7 @@ fn written_response(w: Written, state: &EditState, headers: &HeaderMap, created:
 }
 
 /// `POST /ogc/collections/practices/items`.
-#[utoipa::path(post, path = "/collections/{collectionId}/items", operation_id = "createFeature",
-    params(("collectionId" = String, Path, description = "practices")),
+#[utoipa::path(post, path = "/collections/practices/items", operation_id = "createFeature",
     request_body(content = Feature, content_type = "application/geo+json", description = "A practice as a GeoJSON Feature (the detail properties; title and area required)"),
     security(("bearer" = []), ("session" = [])), responses(
     (status = 201, description = "Published (an editor's); Location names the item", body = EntryOut),
@@ -123,8 +122,8 @@ pub async fn create(
 }
 
 /// `PUT /ogc/collections/practices/items/{id}`: the whole feature replaced.
-#[utoipa::path(put, path = "/collections/{collectionId}/items/{featureId}", operation_id = "replaceFeature",
-    params(("collectionId" = String, Path, description = "practices"), ("featureId" = String, Path, description = "The practice's id"),
+#[utoipa::path(put, path = "/collections/practices/items/{featureId}", operation_id = "replaceFeature",
+    params(("featureId" = String, Path, description = "The practice's id"),
         ("If-Match" = String, Header, description = "The item's ETag as read")),
     request_body(content = Feature, content_type = "application/geo+json"),
     security(("bearer" = []), ("session" = [])), responses(
@@ -151,8 +150,8 @@ pub async fn replace(
 
 /// `PATCH /ogc/collections/practices/items/{id}`: a JSON merge patch over
 /// the item's feature.
-#[utoipa::path(patch, path = "/collections/{collectionId}/items/{featureId}", operation_id = "updateFeature",
-    params(("collectionId" = String, Path, description = "practices"), ("featureId" = String, Path, description = "The practice's id"),
+#[utoipa::path(patch, path = "/collections/practices/items/{featureId}", operation_id = "updateFeature",
+    params(("featureId" = String, Path, description = "The practice's id"),
         ("If-Match" = String, Header, description = "The item's ETag as read")),
     request_body(content = Object, content_type = "application/merge-patch+json", description = "A JSON merge patch (RFC 7396) of the feature"),
     security(("bearer" = []), ("session" = [])), responses(
@@ -164,6 +163,7 @@ pub async fn replace(
     (status = 412, description = "The practice changed since the ETag given", body = ErrorBody),
     (status = 415, description = "Not application/merge-patch+json", body = ErrorBody),
     (status = 428, description = "No If-Match", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn patch(
     State(state): State<EditState>,
@@ -203,8 +203,8 @@ async fn write(
 
 /// `DELETE /ogc/collections/practices/items/{id}`: archived (out of every
 /// public answer; its history stays).
-#[utoipa::path(delete, path = "/collections/{collectionId}/items/{featureId}", operation_id = "deleteFeature",
-    params(("collectionId" = String, Path, description = "practices"), ("featureId" = String, Path, description = "The practice's id"),
+#[utoipa::path(delete, path = "/collections/practices/items/{featureId}", operation_id = "deleteFeature",
+    params(("featureId" = String, Path, description = "The practice's id"),
         ("If-Match" = String, Header, description = "The item's ETag as read")),
     security(("bearer" = []), ("session" = [])), responses(
     (status = 204, description = "Archived"),
@@ -213,6 +213,7 @@ async fn write(
     (status = 404, description = "No such practice this account may see", body = ErrorBody),
     (status = 412, description = "The practice changed since the ETag given", body = ErrorBody),
     (status = 428, description = "No If-Match", body = ErrorBody),
+    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn delete(
     State(state): State<EditState>,
