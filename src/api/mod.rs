@@ -103,9 +103,7 @@ fn edit_routes(edit: writes::state::EditState) -> Router {
     Router::new()
         .route(
             "/api/session",
-            get(edit::session::me)
-                .post(edit::session::sign_in)
-                .delete(edit::session::sign_out),
+            post(edit::session::sign_in).delete(edit::session::sign_out),
         )
         .route("/api/me", get(edit::session::me))
         .route(
