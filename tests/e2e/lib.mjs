@@ -7,6 +7,10 @@
 //   MAPA_E2E_URL_1M   base URL of a server on 1,000,000 (perf only; set by E2E_1M=1, not in CI)
 //   MAPA_E2E_URL_IMPORTED  base URL of the server on the bundled dataset plus one imported
 //                     HTML page whose canonical link gives its source_url
+//   MAPA_E2E_URL_EDIT base URL of an editable server (an SQLite store seeded from the
+//                     bundled dataset) with the accounts admin@, redaktor@ (editor),
+//                     anna@ and piotr@ (contributors), all @example.org
+//   MAPA_E2E_PASSWORD the password of every one of those accounts
 //   MAPA_E2E_OUT      folder for screenshots (target/e2e)
 //   MAPA_E2E_TILE_HOST  the deliberately unreachable tile host (http://127.0.0.1:9)
 
@@ -19,6 +23,8 @@ export const BASE_10K = process.env.MAPA_E2E_URL_10K || '';
 export const BASE_100K = process.env.MAPA_E2E_URL_100K || '';
 export const BASE_1M = process.env.MAPA_E2E_URL_1M || '';
 export const BASE_IMPORTED = process.env.MAPA_E2E_URL_IMPORTED || '';
+export const BASE_EDIT = process.env.MAPA_E2E_URL_EDIT || '';
+export const PASSWORD = process.env.MAPA_E2E_PASSWORD || '';
 export const OUT = process.env.MAPA_E2E_OUT || path.resolve('../../target/e2e');
 export const TILE_HOST = process.env.MAPA_E2E_TILE_HOST || 'http://127.0.0.1:9';
 export const CHROMIUM = process.env.MAPA_E2E_CHROMIUM || '/usr/bin/chromium';
