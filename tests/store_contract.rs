@@ -1119,3 +1119,7 @@ async fn sqlite_writes_survive_a_reopen() {
     };
     assert_eq!(mode, "wal");
 }
+
+/// Invitations and account administration (issue 23), on both backends.
+#[path = "store_contract/invites.rs"]
+mod invites;

@@ -22,6 +22,7 @@
 //! ogc/          /ogc: OGC API – Features (landing, collections, queryables, items)
 //! geocoding/    /api/geocode, /photon, /nominatim over one neutral place
 //! edit/         /api's editing side: session, me, tokens, entries, review, queue
+//! accounts/     /api/admin: accounts and invitations; the invitee's side
 //! docs/         the two OpenAPI documents, assembled from all of the above
 //! ```
 //!
@@ -29,6 +30,8 @@
 //! beside them (`values`, `filters`, `schema`) or below `api/` (`crate::places`,
 //! `crate::query`). Nothing imports `docs/`: only this router serves it.
 
+/// Accounts for admins (`/api/admin/…`) and invitations.
+pub mod accounts;
 /// Read-only CORS.
 pub mod cors;
 /// The two OpenAPI documents, assembled at the top.
@@ -175,6 +178,7 @@ fn app(state: AppState, store: Option<crate::db::Store>) -> Router {
         .with_state(state);
     let writable = edit.writable();
     app = app.merge(edit_routes(edit.clone()));
+    app = app.merge(accounts::routes(edit.clone()));
     if writable {
         app = app
             .layer(from_fn_with_state(edit, ogc::write::strong_etag))

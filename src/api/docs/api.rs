@@ -142,7 +142,9 @@ impl utoipa::Modify for Credentials {
 
 /// The whole document.
 pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::api::accounts::AccountsDoc::openapi());
+    doc
 }
 
 /// `GET /api/openapi.json`.
