@@ -124,6 +124,57 @@ pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
+/// Inserts an account and its units in `conn`'s transaction (values
+/// checked by the caller); a taken e-mail is `Duplicate`.
+pub(super) async fn insert_account(
+    conn: &mut sqlx::AnyConnection,
+    email: &str,
+    name: &str,
+    role: Role,
+    units: &[String],
+    password_hash: &str,
+) -> DbResult<AccountId> {
+    let inserted = sqlx::query(
+        "INSERT INTO accounts (email, email_key, name, role, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(email)
+    .bind(email_key(email))
+    .bind(name)
+    .bind(role.slug())
+    .bind(password_hash)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await;
+    let id: i64 = match inserted {
+        Ok(row) => row.try_get("id")?,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(DbError::Duplicate {
+                what: format!("an account for {email}"),
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    insert_units(conn, AccountId(id), units).await?;
+    Ok(AccountId(id))
+}
+
+/// Ties an account to units (after any old ones were deleted).
+async fn insert_units(
+    conn: &mut sqlx::AnyConnection,
+    id: AccountId,
+    units: &[String],
+) -> DbResult<()> {
+    for u in units {
+        sqlx::query("INSERT INTO account_units (account_id, teryt) VALUES ($1, $2)")
+            .bind(id.0)
+            .bind(u)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     pub(super) async fn account_row(&self, row: &AnyRow) -> DbResult<Account> {
         let id = AccountId(row.try_get("id")?);
@@ -174,36 +225,9 @@ impl Store {
             name.trim()
         };
         let mut tx = self.write_tx().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO accounts (email, email_key, name, role, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(email.trim())
-        .bind(email_key(email))
-        .bind(name)
-        .bind(role.slug())
-        .bind(password_hash)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await;
-        let id: i64 = match inserted {
-            Ok(row) => row.try_get("id")?,
-            Err(e) if is_unique_violation(&e) => {
-                return Err(DbError::Duplicate {
-                    what: format!("an account for {}", email.trim()),
-                });
-            }
-            Err(e) => return Err(e.into()),
-        };
-        for u in &units {
-            sqlx::query("INSERT INTO account_units (account_id, teryt) VALUES ($1, $2)")
-                .bind(id)
-                .bind(u)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let id = insert_account(&mut tx, email.trim(), name, role, &units, password_hash).await?;
         tx.commit().await?;
-        self.account(AccountId(id)).await
+        self.account(id).await
     }
 
     /// Every account, oldest first.
@@ -274,13 +298,7 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        for u in &units {
-            sqlx::query("INSERT INTO account_units (account_id, teryt) VALUES ($1, $2)")
-                .bind(id.0)
-                .bind(u)
-                .execute(&mut *tx)
-                .await?;
-        }
+        insert_units(&mut tx, id, &units).await?;
         tx.commit().await?;
         self.account(id).await
     }

@@ -8,7 +8,9 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::accounts::{check_email, check_units, email_key, is_unique_violation, no_nul};
+use super::accounts::{
+    check_email, check_units, email_key, insert_account, is_unique_violation, no_nul,
+};
 use super::{DbError, DbResult, Store, invalid, not_found, now};
 use crate::workflow::{AccountId, Role};
 
@@ -231,41 +233,22 @@ impl Store {
         .await?
         .ok_or_else(|| not_found("invite (unknown, used, revoked or expired)"))?;
         let invite = invite_row(&claimed)?;
-        let inserted = sqlx::query(
-            "INSERT INTO accounts (email, email_key, name, role, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        let id = insert_account(
+            &mut tx,
+            &invite.email,
+            &invite.name,
+            invite.role,
+            &invite.units,
+            password_hash,
         )
-        .bind(&invite.email)
-        .bind(email_key(&invite.email))
-        .bind(&invite.name)
-        .bind(invite.role.slug())
-        .bind(password_hash)
-        .bind(&at)
-        .fetch_one(&mut *tx)
-        .await;
-        let id: i64 = match inserted {
-            Ok(row) => row.try_get("id")?,
-            Err(e) if is_unique_violation(&e) => {
-                return Err(DbError::Duplicate {
-                    what: format!("an account for {}", invite.email),
-                });
-            }
-            Err(e) => return Err(e.into()),
-        };
-        for u in &invite.units {
-            sqlx::query("INSERT INTO account_units (account_id, teryt) VALUES ($1, $2)")
-                .bind(id)
-                .bind(u)
-                .execute(&mut *tx)
-                .await?;
-        }
+        .await?;
         sqlx::query("UPDATE invites SET account_id = $1 WHERE id = $2")
-            .bind(id)
+            .bind(id.0)
             .bind(invite.id.0)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        self.account(AccountId(id)).await
+        self.account(id).await
     }
 
     /// Revokes an open invite (its link stops working); `NotFound` for an

@@ -47,7 +47,10 @@ async fn an_invite_makes_its_account_once(store: Store) {
     assert_eq!(i.email, "Nowa@Example.org");
     assert_eq!(i.units, ["1261", "12"]);
     assert!(i.is_open(NOW));
-    assert_eq!(store.open_invites().await.unwrap(), std::slice::from_ref(&i));
+    assert_eq!(
+        store.open_invites().await.unwrap(),
+        std::slice::from_ref(&i)
+    );
     assert_eq!(store.open_invite_by_token(&t, NOW).await.unwrap().id, i.id);
 
     let a = store.accept_invite(&t, HASH, NOW).await.unwrap();
