@@ -245,9 +245,9 @@ export function setupReview(root, { W, en, status }) {
     if (comment) json.comment = comment;
     try {
       await call('POST', `/api/entries/${enc(id)}/actions`, { json, headers: { 'If-Match': entry.etag } });
-      say(status, W.done[action]);
       await loadQueue();
       await openItem(id, { quiet: true });
+      say(status, W.done[action]);
     } catch (e) {
       say(status, errorText(W, e), true);
       if (e.status === 412) await openItem(id, { quiet: true });
@@ -278,9 +278,9 @@ export function setupReview(root, { W, en, status }) {
     const { id, entry } = current;
     try {
       await call('POST', `/api/entries/${enc(id)}/restore`, { json: { revision: n }, headers: { 'If-Match': entry.etag } });
-      say(status, W.restored(n));
       await loadQueue();
       await openItem(id, { quiet: true });
+      say(status, W.restored(n));
     } catch (e) {
       say(status, errorText(W, e), true);
       if (e.status === 412) await openItem(id, { quiet: true });
