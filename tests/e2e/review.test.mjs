@@ -68,8 +68,8 @@ async function submitPractice(s, title, lonlat = [19.2343, 50.0352]) {
 }
 
 /** A page signed in as `email` through the API from the page itself, then loaded again. */
-async function signedInPage(email, viewport = DESKTOP) {
-  const { context, page, log } = await openPage(browser, { viewport });
+async function signedInPage(email, viewport = DESKTOP, opts = {}) {
+  const { context, page, log } = await openPage(browser, { viewport, ...opts });
   await page.goto(`${BASE_EDIT}/`);
   const status = await page.evaluate(async ([e, p]) => {
     const r = await fetch('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: e, password: p }) });
@@ -131,7 +131,8 @@ test('an editor asks for changes with a comment, then publishes the resubmission
   const anna = await apiSignIn('anna@example.org');
   const title = `R23 Świetlica sąsiedzka ${STAMP}`;
   const id = await submitPractice(anna, title);
-  const { context, page, log } = await signedInPage('redaktor@example.org');
+  // Under the page's own Content-Security-Policy: no inline script, no eval.
+  const { context, page, log } = await signedInPage('redaktor@example.org', DESKTOP, { bypassCSP: false });
   await openReview(page);
   await openQueueItem(page, title);
   const kind = await page.locator(`#rv-queue-list li[data-id="${id}"] .rv-badge`).textContent();
@@ -164,6 +165,9 @@ test('an editor asks for changes with a comment, then publishes the resubmission
   const pub = await fetch(`${BASE_EDIT}/api/practices/${id}`);
   assert.equal(pub.status, 200);
   assert.equal((await pub.json()).properties.title, title);
+  // Escape closes the view and gives the focus back to its button.
+  await page.keyboard.press('Escape');
+  await until(page, `!document.getElementById('review-dialog').open && document.activeElement.id === 'review-open'`);
   assertClean(assert, log);
   await context.close();
 });
@@ -259,7 +263,7 @@ test('an admin invites an account; the invitee sets a password through the link 
   assertClean(assert, log);
 
   // The invitee, in a browser of their own.
-  const inv = await openPage(browser, { viewport: PHONE });
+  const inv = await openPage(browser, { viewport: PHONE, bypassCSP: false });
   await inv.page.goto(link);
   await until(inv.page, `!document.getElementById('inv-form').hidden`);
   assert.equal(await inv.page.evaluate(() => location.hash), '', 'the secret leaves the address bar');
