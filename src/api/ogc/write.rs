@@ -76,7 +76,7 @@ fn written_response(w: Written, state: &EditState, headers: &HeaderMap, created:
         (false, true) => StatusCode::OK,
     };
     let location = item_url(headers, state, &w.entry.practice.id);
-    state.publish(w.public);
+    state.publish(w.seq, w.public);
     let mut r = entry_response(status, w.entry);
     if created && let Ok(v) = HeaderValue::from_str(&location) {
         r.headers_mut().insert(header::LOCATION, v);
@@ -226,7 +226,7 @@ pub async fn delete(
         .store()?
         .act(&signed.actor(), &id, Action::Archive, version)
         .await?;
-    state.publish(written.public);
+    state.publish(written.seq, written.public);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
