@@ -565,6 +565,14 @@ fn heading_as_written(lines: &[&str], is_site_name: impl Fn(&str) -> bool) -> Op
     None
 }
 
+/// Whether the page opens with a heading that reads as a title (rule 1 of the
+/// module's documentation); a page without one may take its title from its
+/// address ([`super::slug`]).
+pub fn has_strong_heading(text: &str, is_site_name: impl Fn(&str) -> bool) -> bool {
+    let lines: Vec<&str> = text.lines().collect();
+    heading_as_written(&lines, is_site_name).is_some_and(|h| is_strong_heading(&h))
+}
+
 /// The title of a page (see the module's documentation); `None` only for a page
 /// without a line of text. `is_site_name` tells lines that are only an
 /// institution's name (the site's own header).
