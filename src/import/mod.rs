@@ -377,7 +377,9 @@ pub fn read_page(path: &Path, bytes: &[u8]) -> Result<Parsed, PageReadError> {
 /// takes its title from its address's slug when the address has one
 /// ([`slug::title_from_address`]); practice-database pages keep theirs.
 fn title_from_address(p: &mut Parsed) {
-    if bdp::is_bdp(&p.text) || title::has_strong_heading(&p.text, institution::is_only_an_institution) {
+    if bdp::is_bdp(&p.text)
+        || title::has_strong_heading(&p.text, institution::is_only_an_institution)
+    {
         return;
     }
     if let Some(t) = p
@@ -400,7 +402,11 @@ pub fn municipality_unit(admin: &crate::gazetteer::AdminChain) -> Option<String>
         .get(2..4)
         .and_then(|c| c.parse::<u8>().ok())
         .is_some_and(|c| c >= 61);
-    Some(format!("{} {}", if city { "Miasto" } else { "Gmina" }, gmina.name))
+    Some(format!(
+        "{} {}",
+        if city { "Miasto" } else { "Gmina" },
+        gmina.name
+    ))
 }
 
 /// Imports `paths` into the dataset at `into` (created when missing).

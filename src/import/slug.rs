@@ -41,7 +41,9 @@ fn is_id(token: &str) -> bool {
 fn words(segment: &str) -> Vec<String> {
     let segment = segment
         .rsplit_once('.')
-        .filter(|(_, ext)| ["html", "htm", "php", "aspx", "asp"].contains(&ext.to_ascii_lowercase().as_str()))
+        .filter(|(_, ext)| {
+            ["html", "htm", "php", "aspx", "asp"].contains(&ext.to_ascii_lowercase().as_str())
+        })
         .map_or(segment, |(stem, _)| stem);
     let mut w: Vec<String> = segment
         .split(['-', '_', '+', ' '])
@@ -49,7 +51,9 @@ fn words(segment: &str) -> Vec<String> {
         .map(str::to_string)
         .collect();
     while w.first().is_some_and(|t| {
-        t.chars().all(|c| c.is_ascii_digit()) || is_id(t) || SECTION_WORDS.contains(&fold(t).as_str())
+        t.chars().all(|c| c.is_ascii_digit())
+            || is_id(t)
+            || SECTION_WORDS.contains(&fold(t).as_str())
     }) {
         w.remove(0);
     }
@@ -81,7 +85,10 @@ pub fn title_from_address(url: &str, text: &str) -> Option<String> {
     // The page's own spelling of each folded word: its first form in lower
     // case, else its first form at all (a name written with a capital).
     let mut spelled: HashMap<String, &str> = HashMap::new();
-    for token in text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
+    for token in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+    {
         let key = fold(token);
         let lower = token.chars().next().is_some_and(char::is_lowercase);
         match spelled.get(&key) {
@@ -93,7 +100,11 @@ pub fn title_from_address(url: &str, text: &str) -> Option<String> {
     }
     let mut out: Vec<String> = best
         .iter()
-        .map(|w| spelled.get(&fold(w)).map_or_else(|| w.to_lowercase(), |s| (*s).to_string()))
+        .map(|w| {
+            spelled
+                .get(&fold(w))
+                .map_or_else(|| w.to_lowercase(), |s| (*s).to_string())
+        })
         .collect();
     if let Some(first) = out.first_mut() {
         let mut chars = first.chars();
@@ -137,7 +148,11 @@ mod tests {
     #[test]
     fn trailing_ids_and_section_words_are_dropped() {
         assert_eq!(
-            title_from_address("https://kurier.example/artykul/na-gorze-64-panele-n1499274", "").as_deref(),
+            title_from_address(
+                "https://kurier.example/artykul/na-gorze-64-panele-n1499274",
+                ""
+            )
+            .as_deref(),
             Some("Na gorze 64 panele")
         );
         assert_eq!(
@@ -149,12 +164,19 @@ mod tests {
             Some("Wstyd w poznaniu przez 2 lata")
         );
         assert_eq!(
-            title_from_address("https://rmf.example/regiony/news-byl-dmuchany-jez-jest,nId,7937749", "")
-                .as_deref(),
+            title_from_address(
+                "https://rmf.example/regiony/news-byl-dmuchany-jez-jest,nId,7937749",
+                ""
+            )
+            .as_deref(),
             Some("Byl dmuchany jez jest")
         );
         assert_eq!(
-            title_from_address("https://kurek.example/stacje-do-modernizacji-2021092964734", "").as_deref(),
+            title_from_address(
+                "https://kurek.example/stacje-do-modernizacji-2021092964734",
+                ""
+            )
+            .as_deref(),
             Some("Stacje do modernizacji")
         );
     }
@@ -162,8 +184,11 @@ mod tests {
     #[test]
     fn percent_encoded_letters_are_read() {
         assert_eq!(
-            title_from_address("https://gmina.example/aktualno%C5%9Bci/remont-drogi-w-%C5%81%C4%85ce", "")
-                .as_deref(),
+            title_from_address(
+                "https://gmina.example/aktualno%C5%9Bci/remont-drogi-w-%C5%81%C4%85ce",
+                ""
+            )
+            .as_deref(),
             Some("Remont drogi w łące")
         );
     }

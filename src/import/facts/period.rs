@@ -220,7 +220,16 @@ static AGO: LazyLock<Regex> = LazyLock::new(|| {
 /// Years in words, as `… lata temu` counts them.
 fn years_ago(word: &str) -> Option<i32> {
     const WORDS: [&str; 10] = [
-        "dwa", "trzy", "cztery", "piec", "szesc", "siedem", "osiem", "dziewiec", "dziesiec", "jedenascie",
+        "dwa",
+        "trzy",
+        "cztery",
+        "piec",
+        "szesc",
+        "siedem",
+        "osiem",
+        "dziewiec",
+        "dziesiec",
+        "jedenascie",
     ];
     let w = fold(word);
     w.parse()
@@ -385,7 +394,10 @@ fn stated(text: &str) -> Option<Fact<Period>> {
         if legal(text, m.start()) {
             continue;
         }
-        let day = |g: &str| c.name(g).and_then(|d| d.as_str().trim().parse::<u32>().ok());
+        let day = |g: &str| {
+            c.name(g)
+                .and_then(|d| d.as_str().trim().parse::<u32>().ok())
+        };
         let (Some(m1), Some(m2)) = (month(&c["m1"]), month(&c["m2"])) else {
             continue;
         };
@@ -525,10 +537,18 @@ fn fallback(text: &str, page: &str) -> Option<Fact<Period>> {
             ));
         }
     }
-    // 6b. A month and its year (`pod koniec września 2018 r.`).
+    // 6b. A month and its year (`pod koniec września 2018 r.`) in a sentence,
+    // not a calendar's heading (`Styczeń 2026` on a line of its own).
     for c in MONTH_YEAR.captures_iter(text) {
         let m = c.get(0).expect("match");
-        if legal(text, m.start()) || document(text, m.start()) {
+        let line_start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[m.end()..]
+            .find('\n')
+            .map_or(text.len(), |i| m.end() + i);
+        if legal(text, m.start())
+            || document(text, m.start())
+            || text[line_start..line_end].split_whitespace().count() < 6
+        {
             continue;
         }
         if let Some(y) = year(&c[1]) {
@@ -551,7 +571,11 @@ fn fallback(text: &str, page: &str) -> Option<Fact<Period>> {
                 start: NaiveDate::from_ymd_opt(a, 1, 1),
                 end: NaiveDate::from_ymd_opt(b, 12, 31),
             };
-            return Some(fact(period, m, Some("the period of a programme the page names".into())));
+            return Some(fact(
+                period,
+                m,
+                Some("the period of a programme the page names".into()),
+            ));
         }
     }
     // 7. The date of the resolution or ordinance the page is.
@@ -569,8 +593,12 @@ fn fallback(text: &str, page: &str) -> Option<Fact<Period>> {
         }
     }
     // 8. A year relative to the page's own date, then that date.
+    // Counted back only in sentences (lines of eight words or more) of the
+    // whole page, the stamp's own line included; a comment's `2 lata temu`
+    // stands on a short line.
     let (page_y, stamp) = page_year(page)?;
-    for c in AGO.captures_iter(text) {
+    let sentences = page.lines().filter(|l| l.split_whitespace().count() >= 8);
+    for c in sentences.flat_map(|l| AGO.captures_iter(l)) {
         let n = match c.get(1) {
             Some(w) => years_ago(w.as_str()),
             None => Some(1),
@@ -608,24 +636,40 @@ mod tests {
             p("Termin realizacji zadania od 25 marca do 15 grudnia 2022 roku."),
             (d(2022, 3, 25), d(2022, 12, 15))
         );
-        assert_eq!(p("Zajęcia trwały od marca do czerwca 2019 r."), (d(2019, 3, 1), d(2019, 6, 30)));
+        assert_eq!(
+            p("Zajęcia trwały od marca do czerwca 2019 r."),
+            (d(2019, 3, 1), d(2019, 6, 30))
+        );
     }
 
     #[test]
     fn an_edition_is_not_a_programme_period() {
         assert_eq!(
-            p("GOPS realizuje Program „Asystent osobisty osoby niepełnosprawnej” – edycja 2019 – 2020."),
+            p(
+                "GOPS realizuje Program „Asystent osobisty osoby niepełnosprawnej” – edycja 2019 – 2020."
+            ),
             (d(2019, 1, 1), d(2020, 12, 31))
         );
     }
 
     #[test]
     fn a_month_and_year_and_a_programme_period_are_late_and_doubtful() {
-        let f = period("Część siłowni oddano pod koniec września 2018 r., reszta wiosną.", "").unwrap();
+        let f = period(
+            "Część siłowni oddano pod koniec września 2018 r., reszta wiosną.",
+            "",
+        )
+        .unwrap();
         assert_eq!(f.value.start, d(2018, 1, 1));
         assert!(f.doubt.is_some());
-        let f = period("Lokalny Program Rewitalizacji Miasta na lata 2016–2022 jest dokumentem.", "").unwrap();
-        assert_eq!((f.value.start, f.value.end), (d(2016, 1, 1), d(2022, 12, 31)));
+        let f = period(
+            "Lokalny Program Rewitalizacji Miasta na lata 2016–2022 jest dokumentem.",
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            (f.value.start, f.value.end),
+            (d(2016, 1, 1), d(2022, 12, 31))
+        );
         assert!(f.doubt.is_some());
         // A project's own year still wins over the programme's period.
         assert_eq!(
@@ -640,8 +684,22 @@ mod tests {
         let f = period(page, page).unwrap();
         assert_eq!(f.value.start, d(2020, 1, 1));
         assert!(f.from.iter().any(|w| w.contains("Dwa lata temu")));
-        let page = "2021-03-04 W ubiegłym roku gmina kupiła autobus.";
+        let page = "2021-03-04 W ubiegłym roku gmina kupiła nowy autobus dla uczniów.";
         assert_eq!(period(page, page).unwrap().value.start, d(2020, 1, 1));
+        // The stamp's line may be the site's chrome, left out of the prose.
+        let page = " date 2022-11 Teraz mają wątpliwość. Dwa lata temu mieszkańcy Strzeszyna wybrali projekt.";
+        assert_eq!(
+            period("Jeden projekt pochłonął całą kasę.", page)
+                .unwrap()
+                .value
+                .start,
+            d(2020, 1, 1)
+        );
+        // A calendar's month is not a year the prose names.
+        assert_eq!(
+            p("Pogoda\nStyczeń 2026\nPn Wt Śr Cz Pt So Nd"),
+            (None, None)
+        );
         let page = "date 2026-01-15 Na terenie gminy ruszyła komunikacja autobusowa.";
         let f = period(page, page).unwrap();
         assert_eq!(f.value.start, d(2026, 1, 1));
