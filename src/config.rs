@@ -257,6 +257,13 @@ pub struct ServeArgs {
           num_args = 0..=1, require_equals = true, default_value = "false",
           default_missing_value = "true")]
     pub trust_forwarded: bool,
+    /// Let signed-in people have the server fetch a page by its address for
+    /// the form's "Wklej treść strony" (off by default: the server then
+    /// reaches out to addresses people give; private networks stay refused).
+    #[arg(long, env = "MAPA_ALLOW_FETCH", value_parser = parse_bool,
+          num_args = 0..=1, require_equals = true, default_value = "false",
+          default_missing_value = "true")]
+    pub allow_fetch: bool,
 }
 
 /// Parses a yes/no setting: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`, in
