@@ -19,6 +19,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_EDIT, PASSWORD, launch, openPage, waitReady, until, shot, assertClean } from './lib.mjs';
+import { api, apiSignIn, chooseTown, signIn } from './edit-lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -33,23 +34,6 @@ before(async () => {
 after(async () => {
   if (browser) await browser.close();
 });
-
-/** Signs in through the API as a script would: the cookie and the CSRF token. */
-async function apiSignIn(email) {
-  const r = await fetch(`${BASE_EDIT}/api/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  assert.equal(r.status, 200, await r.clone().text());
-  const body = await r.json();
-  return { cookie: r.headers.get('set-cookie').split(';')[0], csrf: body.csrf_token };
-}
-
-async function apiGet(who, url) {
-  const r = await fetch(BASE_EDIT + url, { headers: { Cookie: who.cookie } });
-  return { status: r.status, body: await r.json().catch(() => null) };
-}
 
 /** axe-core's serious and critical violations inside `selector`. */
 async function axeViolations(page, selector) {
@@ -66,14 +50,6 @@ async function axeViolations(page, selector) {
 /** Drops the answers a test provoked on purpose from the page's error log. */
 function expected(log, pattern) {
   log.errors = log.errors.filter((e) => !pattern.test(e));
-}
-
-async function signIn(page, email, password) {
-  await page.getByRole('button', { name: 'Zaloguj', exact: true }).first().click();
-  const dialog = page.locator('#signin-dialog');
-  await dialog.getByLabel('E-mail').fill(email);
-  await dialog.getByLabel('Hasło').fill(password);
-  await dialog.getByRole('button', { name: 'Zaloguj' }).click();
 }
 
 const whereText = (page) => page.locator('#ef-where').textContent();
@@ -123,12 +99,7 @@ test('a contributor signs in, fills the form from a saved page, corrects the pla
   assert.equal(await form.getByLabel('Miejscowość').inputValue(), 'Rozdrażew');
   await until(page, `/Położenie: gm\\. Rozdrażew/.test(document.getElementById('ef-where').textContent)`);
   const town = 'Budy';
-  const townField = form.getByLabel('Miejscowość');
-  await townField.fill('');
-  await townField.pressSequentially(town, { delay: 40 });
-  await until(page, `document.querySelectorAll('#ef-town-suggest li').length > 1`);
-  await townField.press('ArrowDown');
-  await townField.press('Enter');
+  await chooseTown(form, page, town);
   await until(page, `/Położenie: gm\\./.test(document.getElementById('ef-where').textContent) && !/Rozdrażew,/.test(document.getElementById('ef-where').textContent)`);
   const placedAt = await whereText(page);
 
@@ -184,8 +155,8 @@ test('a contributor signs in, fills the form from a saved page, corrects the pla
   const id = await page.locator('#edit-dialog').getAttribute('data-entry');
   assert.ok(id, 'the draft has an id');
   const piotr = await apiSignIn('piotr@example.org');
-  assert.equal((await apiGet(piotr, `/api/entries/${encodeURIComponent(id)}`)).status, 404);
-  const theirs = await apiGet(piotr, '/api/mine');
+  assert.equal((await api(piotr, 'GET', `/api/entries/${encodeURIComponent(id)}`)).status, 404);
+  const theirs = await api(piotr, 'GET', '/api/mine');
   assert.equal(theirs.status, 200);
   assert.ok(!theirs.body.some((e) => e.feature.id === id), 'not in the other contributor\'s list');
   const anon = await fetch(`${BASE_EDIT}/api/practices/${encodeURIComponent(id)}`);
@@ -203,7 +174,7 @@ test('a contributor signs in, fills the form from a saved page, corrects the pla
   assert.equal((await item.locator('.badge').textContent()).trim(), 'czeka na redakcję');
   // Its saved place is the dragged one (hand-set), in the gmina last shown.
   const mine = await apiSignIn('anna@example.org');
-  const entry = await apiGet(mine, `/api/entries/${encodeURIComponent(id)}`);
+  const entry = await api(mine, 'GET', `/api/entries/${encodeURIComponent(id)}`);
   assert.equal(entry.body.status, 'submitted');
   assert.equal(entry.body.feature.properties.precision, 'manual');
   assert.equal(entry.body.feature.properties.cost_pln, 96939);
@@ -221,7 +192,7 @@ test('a contributor signs in, fills the form from a saved page, corrects the pla
   assert.ok(widths.mapTop > widths.townTop, 'the map under the place field');
   assert.deepEqual(await axeViolations(page, '#edit-dialog'), []);
   await page.locator('#edit-title').focus();
-  await page.locator('#ef-town-box').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.locator('#ef-map').evaluate((el) => el.scrollIntoView({ block: 'center' }));
   const phone = await shot(page, 'form-phone-390x844');
   for (const f of [desktop, phone]) copyFileSync(f, path.join(ROOT, 'docs/screenshots', path.basename(f)));
 
@@ -256,6 +227,17 @@ test('an editor edits from the detail panel: a pending change, the map keeps the
   assert.match(await page.locator('#ef-status').textContent(), /na mapie nadal widać opublikowaną wersję/);
   const after = await (await fetch(`${BASE_EDIT}/api/practices/${encodeURIComponent(id)}`)).json();
   assert.equal(after.properties.summary, before.properties.summary, 'the public version stays');
+
+  // The session ends (its cookie gone): the next request brings the sign-in
+  // back, with a message, the focus in its first field.
+  await page.locator('#edit-close').click();
+  await context.clearCookies();
+  await page.getByRole('button', { name: 'Moje zgłoszenia' }).click();
+  await until(page, `document.getElementById('signin-dialog').open`);
+  assert.match(await page.locator('#signin-note').textContent(), /Sesja wygasła/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'signin-email');
+  assert.ok(await page.locator('#account-bar').isHidden());
+  expected(log, /HTTP 401 .*\/api\/mine|status of 401/);
   assertClean(assert, log);
   await context.close();
 });

@@ -17,7 +17,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE_EDIT, PASSWORD, launch, openPage, waitReady, until, assertClean } from './lib.mjs';
+import { BASE_EDIT, launch, openPage, waitReady, until, assertClean } from './lib.mjs';
+import { api, apiSignIn, chooseTown, signedIn } from './edit-lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PAGE = readFileSync(path.resolve(HERE, '../fixtures/edit/rozdrazew-male-projekty.html'), 'utf8');
@@ -30,25 +31,6 @@ before(async () => {
 after(async () => {
   if (browser) await browser.close();
 });
-
-async function apiSignIn(email) {
-  const r = await fetch(`${BASE_EDIT}/api/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  assert.equal(r.status, 200, await r.clone().text());
-  const body = await r.json();
-  return { cookie: r.headers.get('set-cookie').split(';')[0], csrf: body.csrf_token };
-}
-
-async function api(who, method, url, json) {
-  const headers = { Cookie: who.cookie, 'X-CSRF-Token': who.csrf };
-  if (json !== undefined) headers['Content-Type'] = 'application/json';
-  const r = await fetch(BASE_EDIT + url, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
-  const text = await r.text();
-  return { status: r.status, body: text ? JSON.parse(text) : null, text };
-}
 
 /** What an anonymous visitor gets from every public answer, asked for once. */
 async function publicView(id) {
@@ -67,20 +49,11 @@ async function publicView(id) {
   };
 }
 
-async function signIn(page, email) {
-  await page.getByRole('button', { name: 'Zaloguj', exact: true }).first().click();
-  const dialog = page.locator('#signin-dialog');
-  await dialog.getByLabel('E-mail').fill(email);
-  await dialog.getByLabel('Hasło').fill(PASSWORD);
-  await dialog.getByRole('button', { name: 'Zaloguj' }).click();
-  await until(page, `!document.getElementById('account-bar').hidden`);
-}
-
 test('submit, changes requested, fixed, published, seen at once by everyone, restored', { skip: !BASE_EDIT && 'MAPA_E2E_URL_EDIT not set' }, async () => {
   const { context, page, log } = await openPage(browser);
   await page.goto(`${BASE_EDIT}/`);
   await waitReady(page);
-  await signIn(page, 'anna@example.org');
+  await signedIn(page, 'anna@example.org');
 
   // The contributor pastes the page's HTML as text and submits it.
   await page.getByRole('button', { name: 'Dodaj praktykę' }).click();
@@ -92,12 +65,7 @@ test('submit, changes requested, fixed, published, seen at once by everyone, res
   await form.getByLabel('Tytuł').fill(firstTitle);
   // The works were in Budy (the importer placed the page at the office's
   // address): typed, a suggestion taken, then another Budy chosen.
-  const townField = form.getByLabel('Miejscowość');
-  await townField.fill('');
-  await townField.pressSequentially('Budy', { delay: 40 });
-  await until(page, `document.querySelectorAll('#ef-town-suggest li').length > 1`);
-  await townField.press('ArrowDown');
-  await townField.press('Enter');
+  await chooseTown(form, page, 'Budy');
   await until(page, `document.querySelectorAll('#ef-candidates button').length > 0`, { timeout: 10000 });
   const before = await form.locator('#ef-where').textContent();
   await form.locator('#ef-candidates button').first().click();

@@ -8,7 +8,7 @@
 // mine.js, place.js, loaded on demand; context.js below them all.
 
 import { T, $ } from '../context.js';
-import { EditError, account, onAccount, restore, reviews, signIn, signOut } from './session.js';
+import { account, onAccount, restore, reviews, signIn, signInMessage, signOut } from './session.js';
 
 const E = T.edit;
 let lastTrigger = null;
@@ -18,17 +18,6 @@ let formModule = null;
 function form() {
   if (!formModule) formModule = import('./form.js');
   return formModule;
-}
-
-/** The sign-in error in words. */
-export function signInMessage(e) {
-  if (!(e instanceof EditError)) return E.errNetwork;
-  if (e.status === 429) return E.errTooMany(e.retryAfter || 60);
-  if (e.status === 401 && /disabled/i.test(e.message)) return E.errDisabled;
-  if (e.status === 401) return E.errWrong;
-  if (e.code === 'read_only') return E.errReadOnly;
-  if (e.status === 0) return E.errNetwork;
-  return E.errOther(e.message);
 }
 
 function buildSignIn() {
@@ -78,7 +67,7 @@ function buildSignIn() {
       d.close();
       $('account-bar').querySelector('button')?.focus();
     } catch (e) {
-      err.textContent = signInMessage(e);
+      err.textContent = signInMessage(e, E);
       $('signin-password').select();
       $('signin-password').focus();
     } finally {

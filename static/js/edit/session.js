@@ -24,6 +24,16 @@ export class EditError extends Error {
   }
 }
 
+/** A sign-in's error in words, from the strings `E` (i18n.js's `edit`). */
+export function signInMessage(e, E) {
+  if (!(e instanceof EditError) || e.status === 0) return E.errNetwork;
+  if (e.status === 429) return E.errTooMany(e.retryAfter || 60);
+  if (e.status === 401 && /disabled/i.test(e.message)) return E.errDisabled;
+  if (e.status === 401) return E.errWrong;
+  if (e.code === 'read_only') return E.errReadOnly;
+  return E.errOther(e.message);
+}
+
 let me = null;
 const listeners = new Set();
 
