@@ -15,6 +15,16 @@ const ITEMS: &str = "/ogc/collections/practices/items";
 /// A municipality's news page (Gmina Rozdrażew), saved as HTML.
 const PAGE: &str = include_str!("fixtures/edit/rozdrazew-male-projekty.html");
 
+/// The editable router with a request timeout that a debug build's first
+/// reading (the gazetteer builds its fuzzy, prefix and adjective indexes on
+/// first use) never meets on
+/// a loaded machine; the timeout itself is tested elsewhere.
+async fn editable() -> Editable {
+    let mut cfg = common::config();
+    cfg.request_timeout = std::time::Duration::from_secs(120);
+    editable_with(cfg).await
+}
+
 async fn read_as(app: &axum::Router, b: &Browser, content_type: &str, body: &str) -> common::Reply {
     request(app, "POST", READ, content_type, body.to_string(), &page(b)).await
 }
