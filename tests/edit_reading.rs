@@ -17,8 +17,8 @@ const PAGE: &str = include_str!("fixtures/edit/rozdrazew-male-projekty.html");
 
 /// The editable router with a request timeout that a debug build's first
 /// reading (the gazetteer builds its fuzzy, prefix and adjective indexes on
-/// first use) never meets on
-/// a loaded machine; the timeout itself is tested elsewhere.
+/// first use) meets even on a loaded machine; the timeout itself is tested
+/// elsewhere.
 async fn editable() -> Editable {
     let mut cfg = common::config();
     cfg.request_timeout = std::time::Duration::from_secs(120);
