@@ -324,6 +324,14 @@ mod tests {
     }
 
     #[test]
+    fn fetching_pages_is_off_unless_asked_for() {
+        assert!(!serve(&[]).unwrap().allow_fetch);
+        assert!(serve(&["--allow-fetch"]).unwrap().allow_fetch);
+        assert!(!serve(&["--allow-fetch=no"]).unwrap().allow_fetch);
+        assert!(serve(&["--allow-fetch=maybe"]).is_err());
+    }
+
+    #[test]
     fn trust_forwarded_takes_the_same_spellings() {
         assert!(!serve(&[]).unwrap().trust_forwarded);
         assert!(serve(&["--trust-forwarded"]).unwrap().trust_forwarded);
