@@ -59,9 +59,18 @@ test('a contributor signs in, fills the form from a saved page, corrects the pla
   await page.goto(`${BASE_EDIT}/`);
   await waitReady(page);
 
-  // A wrong password: the message in Polish, announced (role=alert), the dialog stays.
-  await signIn(page, 'anna@example.org', 'to-nie-jest-haslo');
+  // A wrong password, with the keyboard alone: the message in Polish,
+  // announced (role=alert), the dialog stays, the focus back in "Hasło".
+  await page.locator('#signin-open').focus();
+  await page.keyboard.press('Enter');
+  await until(page, `document.activeElement && document.activeElement.id === 'signin-email'`);
+  await page.keyboard.type('anna@example.org');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('to-nie-jest-haslo');
+  await page.keyboard.press('Enter');
   await until(page, `document.getElementById('signin-error').textContent.length > 0`);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'signin-password');
+  assert.deepEqual(await axeViolations(page, '#signin-dialog'), []);
   assert.equal(await page.locator('#signin-error').textContent(), 'Nieprawidłowy e-mail lub hasło.');
   assert.equal(await page.locator('#signin-error').getAttribute('role'), 'alert');
   expected(log, /HTTP 401 .*\/api\/session|status of 401/);
