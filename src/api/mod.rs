@@ -121,6 +121,7 @@ fn edit_routes(edit: writes::state::EditState) -> Router {
             get(edit::review::revision),
         )
         .route(&format!("{entries}/restore"), post(edit::review::restore))
+        .merge(edit::reading::routes())
         .route("/ogc/collections/{cid}/items", post(write::create))
         .route(
             "/ogc/collections/{cid}/items/{fid}",

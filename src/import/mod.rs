@@ -451,7 +451,7 @@ fn address_stem(url: &url::Url) -> String {
 }
 
 /// Fetches the page at `address` and reads it like a page file.
-fn read_address(fetcher: &mut fetch::Fetcher, address: &str) -> Result<Parsed, String> {
+pub fn read_address(fetcher: &mut fetch::Fetcher, address: &str) -> Result<Parsed, String> {
     let page = fetcher.fetch(address).map_err(|e| e.to_string())?;
     let asked = fetch::parse_http(address).map_err(|e| e.to_string())?;
     let mut notes = Vec::new();
