@@ -55,12 +55,12 @@ pub mod meta;
 pub mod ogc;
 /// The scheme and authority the client reached (`Host`, or a trusted proxy's headers).
 pub mod origin;
+/// The people's pages: a page per practice, the list, feeds, statistics, sitemap.
+pub mod pages;
 /// `/api`: the practices.
 pub mod practices;
 /// Conditional GET, cache presets, content types.
 pub mod response;
-/// The people's pages: a page per practice, the list, feeds, statistics, sitemap.
-pub mod pages;
 /// The building blocks of the OpenAPI documents.
 pub mod schema;
 /// Security headers and the page's files.

@@ -192,7 +192,11 @@ pub fn newest(view: &View, filter: &Filter, n: usize) -> Vec<Practice> {
 fn entry(p: &Practice, base: &str, lang: Lang) -> Entry {
     let date = p.date_added.or(p.date_updated).unwrap_or_else(today);
     let updated = p.date_updated.unwrap_or(date).max(date);
-    let summary = if p.summary.trim().is_empty() { &p.body } else { &p.summary };
+    let summary = if p.summary.trim().is_empty() {
+        &p.body
+    } else {
+        &p.summary
+    };
     Entry {
         href: format!("{base}{}", with_lang(&practice_path(&p.id, &p.title), lang)),
         title: p.title.clone(),
@@ -261,10 +265,11 @@ mod tests {
             voivodeship: Some(woj.clone()),
             ..Filter::default()
         };
-        assert!(newest(&view, &f, 5).iter().all(|p| p
-            .admin
-            .voivodeship
-            .as_ref()
-            .is_some_and(|v| *v.teryt == woj)));
+        assert!(newest(&view, &f, 5).iter().all(|p| {
+            p.admin
+                .voivodeship
+                .as_ref()
+                .is_some_and(|v| *v.teryt == woj)
+        }));
     }
 }

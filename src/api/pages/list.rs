@@ -200,11 +200,15 @@ impl Form {
             label: t.all_voivodeships.into(),
             selected: filter.voivodeship.is_none(),
         })
-        .chain(crate::gazetteer::Gazetteer::bundled().voivodeships().map(|v| Choice {
-            value: v.teryt.into(),
-            label: v.name.into(),
-            selected: filter.voivodeship.as_deref() == Some(v.teryt),
-        }))
+        .chain(
+            crate::gazetteer::Gazetteer::bundled()
+                .voivodeships()
+                .map(|v| Choice {
+                    value: v.teryt.into(),
+                    label: v.name.into(),
+                    selected: filter.voivodeship.as_deref() == Some(v.teryt),
+                }),
+        )
         .collect();
         let unit_types = std::iter::once(Choice {
             value: String::new(),
@@ -222,7 +226,8 @@ impl Form {
             .map(|s| Choice {
                 value: s.value().into(),
                 label: s.label(t).into(),
-                selected: chosen("sort", s.value()) || (s == Sort::Dataset && sort == Sort::Dataset),
+                selected: chosen("sort", s.value())
+                    || (s == Sort::Dataset && sort == Sort::Dataset),
             })
             .collect();
         Form {
@@ -323,7 +328,16 @@ pub async fn list(
             })
             .collect();
         render(&list_page(
-            base, &pairs, &filter, near.as_ref(), sort, lang, total, page, pages, rows,
+            base,
+            &pairs,
+            &filter,
+            near.as_ref(),
+            sort,
+            lang,
+            total,
+            page,
+            pages,
+            rows,
         ))
     })
     .unwrap_or_else(IntoResponse::into_response)

@@ -144,7 +144,13 @@ pub struct Head {
 
 impl Head {
     /// A head for `path` (with its query, `lang` left out) in `lang`.
-    pub fn new(base: &str, path_and_query: &str, lang: Lang, title: String, description: String) -> Head {
+    pub fn new(
+        base: &str,
+        path_and_query: &str,
+        lang: Lang,
+        title: String,
+        description: String,
+    ) -> Head {
         let with = |l: Lang| with_lang(path_and_query, l);
         Head {
             title,
@@ -262,7 +268,13 @@ pub fn error_page(
         StatusCode::GONE => t.gone,
         _ => t.bad_request,
     };
-    let mut head = Head::new(base, path, lang, format!("{heading} – {}", t.site), message.clone());
+    let mut head = Head::new(
+        base,
+        path,
+        lang,
+        format!("{heading} – {}", t.site),
+        message.clone(),
+    );
     head.noindex = true;
     let page = ErrorPage {
         head,
@@ -311,17 +323,19 @@ pub fn slug(title: &str) -> String {
     out
 }
 
+/// What a practice id keeps as it is in an address: letters, digits, `-_.`.
+pub const ID: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.');
+
 /// The longest slug.
 pub const SLUG_CHARS: usize = 60;
 
 /// The address of a practice's page: `/praktyki/{id}-{slug}`, or
 /// `/praktyki/{id}` when the title gives no slug.
 pub fn practice_path(id: &str, title: &str) -> String {
-    let id = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
-        .to_string()
-        .replace("%2D", "-")
-        .replace("%5F", "_")
-        .replace("%2E", ".");
+    let id = percent_encoding::utf8_percent_encode(id, ID);
     match slug(title) {
         s if s.is_empty() => format!("/praktyki/{id}"),
         s => format!("/praktyki/{id}-{s}"),
@@ -334,7 +348,10 @@ pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
     if pairs.is_empty() {
         return String::new();
     }
-    format!("?{}", serde_urlencoded::to_string(pairs).unwrap_or_default())
+    format!(
+        "?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
 }
 
 /// A number with Polish or English digit grouping (`12 345`, `12,345`).
@@ -380,7 +397,10 @@ mod tests {
         assert_eq!(number(1234, Lang::Pl), "1234");
         assert_eq!(number(12345, Lang::Pl), "12\u{a0}345");
         assert_eq!(number(1234567, Lang::En), "1,234,567");
-        assert_eq!(with_lang("/praktyki?q=a", Lang::En), "/praktyki?q=a&lang=en");
+        assert_eq!(
+            with_lang("/praktyki?q=a", Lang::En),
+            "/praktyki?q=a&lang=en"
+        );
         assert_eq!(query_string([("q", "a b"), ("x", "")]), "?q=a+b");
     }
 }

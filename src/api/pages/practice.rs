@@ -9,11 +9,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::api::extract::{PathParam, Query};
 use super::{
     HTML, Head, HeadLink, Lang, LangParam, PagesStore, Texts, error_page, number, page_answer,
     practice_path, render, slug, svg, with_lang,
 };
+use crate::api::extract::{PathParam, Query};
 use crate::api::state::AppState;
 use crate::live::View;
 use crate::practice::Practice;
@@ -108,7 +108,9 @@ pub async fn page(
         return if gone {
             let msg = match lang {
                 Lang::Pl => "Ta praktyka została wycofana z bazy i nie jest już publikowana.",
-                Lang::En => "This practice has been withdrawn from the database and is no longer published.",
+                Lang::En => {
+                    "This practice has been withdrawn from the database and is no longer published."
+                }
             };
             error_page(&base, &path, lang, StatusCode::GONE, msg.into())
         } else {
@@ -190,7 +192,13 @@ fn place_words(p: &Practice, t: &Texts) -> Vec<String> {
     if let Some(g) = &p.admin.gmina {
         out.push(format!("{} {}", t.gmina.to_lowercase(), g.name));
     }
-    if let Some(pw) = p.admin.powiat.as_ref().map(|x| x.name.to_string()).or(p.powiat.clone()) {
+    if let Some(pw) = p
+        .admin
+        .powiat
+        .as_ref()
+        .map(|x| x.name.to_string())
+        .or(p.powiat.clone())
+    {
         out.push(format!("{} {pw}", t.powiat.to_lowercase()));
     }
     if let Some(v) = p
@@ -237,7 +245,11 @@ fn practice_page(
         p.summary.clone()
     };
     let description = {
-        let d = if lead.is_empty() { place.clone() } else { lead.clone() };
+        let d = if lead.is_empty() {
+            place.clone()
+        } else {
+            lead.clone()
+        };
         cut(&d, 300)
     };
     let title = if place.is_empty() {
@@ -259,7 +271,11 @@ fn practice_page(
         head,
         t,
         title: p.title.clone(),
-        lead: if p.summary.trim().is_empty() { String::new() } else { p.summary.clone() },
+        lead: if p.summary.trim().is_empty() {
+            String::new()
+        } else {
+            p.summary.clone()
+        },
         paragraphs: p
             .body
             .split("\n\n")
@@ -282,7 +298,11 @@ fn practice_page(
                         .into_iter()
                         .flatten()
                         .collect();
-                    if parts.is_empty() { t.withheld.to_string() } else { parts.join(", ") }
+                    if parts.is_empty() {
+                        t.withheld.to_string()
+                    } else {
+                        parts.join(", ")
+                    }
                 },
             })
             .collect(),
@@ -303,12 +323,18 @@ pub fn feeds(base: &str, filter_query: &str, lang: Lang) -> Vec<HeadLink> {
         HeadLink {
             kind: "application/atom+xml".into(),
             title: t.atom.into(),
-            href: format!("{base}{}", with_lang(&format!("/praktyki.atom{filter_query}"), lang)),
+            href: format!(
+                "{base}{}",
+                with_lang(&format!("/praktyki.atom{filter_query}"), lang)
+            ),
         },
         HeadLink {
             kind: "application/rss+xml".into(),
             title: t.rss.into(),
-            href: format!("{base}{}", with_lang(&format!("/praktyki.rss{filter_query}"), lang)),
+            href: format!(
+                "{base}{}",
+                with_lang(&format!("/praktyki.rss{filter_query}"), lang)
+            ),
         },
     ]
 }
@@ -351,11 +377,16 @@ fn location(
         .and_then(|code| g.voivodeships().find(|v| v.teryt == code));
     let map_svg = outline
         .map(|v| {
-            let label = format!("{} {}: {}", t.map_label, v.name, p.town.as_deref().unwrap_or(""));
+            let label = format!(
+                "{} {}: {}",
+                t.map_label,
+                v.name,
+                p.town.as_deref().unwrap_or("")
+            );
             svg::locator(v.outline, l.lon, l.lat, &label)
         })
         .unwrap_or_default();
-    let id = percent_encoding::utf8_percent_encode(&p.id, percent_encoding::NON_ALPHANUMERIC);
+    let id = percent_encoding::utf8_percent_encode(&p.id, super::ID);
     let map_href = with_lang(
         &format!("/?map=13/{:.5}/{:.5}&p={id}&d=1", l.lat, l.lon),
         lang,
@@ -392,7 +423,13 @@ fn facts(p: &Practice, t: &Texts, lang: Lang) -> Vec<Fact> {
     .collect::<Vec<_>>()
     .join(", ");
     add(t.address, Some(address));
-    add(t.gmina, p.admin.gmina.as_ref().map(|g| format!("{} (TERYT {})", g.name, g.teryt)));
+    add(
+        t.gmina,
+        p.admin
+            .gmina
+            .as_ref()
+            .map(|g| format!("{} (TERYT {})", g.name, g.teryt)),
+    );
     add(
         t.powiat,
         p.admin
@@ -411,8 +448,14 @@ fn facts(p: &Practice, t: &Texts, lang: Lang) -> Vec<Fact> {
     );
     let period = match (p.period_start, p.period_end) {
         (Some(a), Some(b)) => Some(format!("{a} – {b}")),
-        (Some(a), None) => Some(format!("{} {a}", if lang == Lang::Pl { "od" } else { "from" })),
-        (None, Some(b)) => Some(format!("{} {b}", if lang == Lang::Pl { "do" } else { "until" })),
+        (Some(a), None) => Some(format!(
+            "{} {a}",
+            if lang == Lang::Pl { "od" } else { "from" }
+        )),
+        (None, Some(b)) => Some(format!(
+            "{} {b}",
+            if lang == Lang::Pl { "do" } else { "until" }
+        )),
         (None, None) => None,
     };
     add(t.period, period);

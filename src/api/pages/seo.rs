@@ -93,21 +93,15 @@ fn streamed(
     })?;
     let base = super::origin(state, headers);
     let etag = etag_for(&view, &[key, &base, &part.to_string()]);
-    let mut resp = crate::api::response::cached(
-        headers,
-        etag,
-        XML,
-        CachePolicy::Dataset,
-        &[],
-        || Ok(Vec::new()),
-    )?;
+    let mut resp =
+        crate::api::response::cached(headers, etag, XML, CachePolicy::Dataset, &[], || {
+            Ok(Vec::new())
+        })?;
     if resp.status() == StatusCode::OK {
-        let mut rx = crate::download::spawn(permit, view, move |w, v| {
-            write_urlset(w, v, &base, part)
-        });
-        *resp.body_mut() = Body::from_stream(futures_util::stream::poll_fn(move |cx| {
-            rx.poll_recv(cx)
-        }));
+        let mut rx =
+            crate::download::spawn(permit, view, move |w, v| write_urlset(w, v, &base, part));
+        *resp.body_mut() =
+            Body::from_stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)));
     }
     Ok(resp)
 }
@@ -132,7 +126,10 @@ pub fn write_urlset(
         let p = view.practice(i);
         let path = super::svg::esc(&practice_path(&p.id, &p.title));
         match p.date_updated.or(p.date_added) {
-            Some(d) => writeln!(w, "<url><loc>{base}{path}</loc><lastmod>{d}</lastmod></url>")?,
+            Some(d) => writeln!(
+                w,
+                "<url><loc>{base}{path}</loc><lastmod>{d}</lastmod></url>"
+            )?,
             None => writeln!(w, "<url><loc>{base}{path}</loc></url>")?,
         }
     }

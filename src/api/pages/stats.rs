@@ -279,7 +279,11 @@ fn stats_page(
             n as f64 * 100.0 / counts.total as f64
         };
         let s = format!("{pct:.1}\u{a0}%");
-        if lang == Lang::Pl { s.replace('.', ",") } else { s }
+        if lang == Lang::Pl {
+            s.replace('.', ",")
+        } else {
+            s
+        }
     };
     let sections = counts
         .tables
@@ -287,8 +291,10 @@ fn stats_page(
         .map(|(by, rows)| {
             let lookup: HashMap<&str, usize> =
                 rows.iter().map(|r| (r.code.as_str(), r.count)).collect();
-            let names: HashMap<&str, &str> =
-                rows.iter().map(|r| (r.code.as_str(), r.name.as_str())).collect();
+            let names: HashMap<&str, &str> = rows
+                .iter()
+                .map(|r| (r.code.as_str(), r.name.as_str()))
+                .collect();
             let title = format!("{}: {}", t.count, by.heading(t).to_lowercase());
             let (chart, note, limit) = match by {
                 By::Voivodeship => (
@@ -380,25 +386,32 @@ async fn csv_answer(
     let q = Query::<And<And<Filters, ByParam>, LangParam>>::parse(raw)?;
     let key = q.key();
     let And(And(filters, by), lang) = q.params;
-    let by = by
-        .by
-        .ok_or_else(|| ApiError::invalid("by", "missing: voivodeship, powiat, gmina, year or area"))?;
+    let by = by.by.ok_or_else(|| {
+        ApiError::invalid("by", "missing: voivodeship, powiat, gmina, year or area")
+    })?;
     let lang = lang.get();
     let (filter, _) = filters.to_filter(state.gazetteer, None)?;
     let view = state.live.current_full();
     let state2 = state.clone();
     let headers = headers.clone();
     let mut r = tokio::task::spawn_blocking(move || {
-        page_answer(&state2, &headers, &view, &["stats.csv", &key], "text/csv; charset=utf-8; header=present", |_| {
-            let counts = count(&view, &filter, lang);
-            let rows = counts
-                .tables
-                .into_iter()
-                .find(|(b, _)| *b == by)
-                .map(|(_, r)| r)
-                .unwrap_or_default();
-            csv_body(by, &rows, lang)
-        })
+        page_answer(
+            &state2,
+            &headers,
+            &view,
+            &["stats.csv", &key],
+            "text/csv; charset=utf-8; header=present",
+            |_| {
+                let counts = count(&view, &filter, lang);
+                let rows = counts
+                    .tables
+                    .into_iter()
+                    .find(|(b, _)| *b == by)
+                    .map(|(_, r)| r)
+                    .unwrap_or_default();
+                csv_body(by, &rows, lang)
+            },
+        )
     })
     .await
     .map_err(|e| ApiError::Internal(format!("statistics: {e}")))??;

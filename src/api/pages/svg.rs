@@ -225,7 +225,9 @@ fn powiat_cells(g: &'static Gazetteer) -> &'static PowiatCells {
         // Localities bucketed by cell, with their voivodeship and powiat.
         let mut buckets: Vec<Vec<(f64, f64, String, String)>> = vec![Vec::new(); rows * cols];
         for (i, (_, lon, lat, voiv)) in g.localities().enumerate() {
-            let Some(pw) = g.locality_admin(i).powiat else { continue };
+            let Some(pw) = g.locality_admin(i).powiat else {
+                continue;
+            };
             let r = ((max_lat - lat) / CELL_LAT).floor();
             let c = ((lon - min_lon) / cell_lon).floor();
             if r < 0.0 || c < 0.0 || r as usize >= rows || c as usize >= cols {
@@ -353,13 +355,22 @@ mod tests {
     fn text_is_escaped_and_bars_scale_to_the_largest() {
         let s = bars(
             &[
-                Bar { label: "<b>&", value: 10 },
-                Bar { label: "b", value: 5 },
+                Bar {
+                    label: "<b>&",
+                    value: 10,
+                },
+                Bar {
+                    label: "b",
+                    value: 5,
+                },
             ],
             "t\"",
         );
         assert!(s.contains("&lt;b&gt;&amp;") && s.contains("t&quot;"), "{s}");
-        assert!(s.contains("width=\"330.0\"") && s.contains("width=\"165.0\""), "{s}");
+        assert!(
+            s.contains("width=\"330.0\"") && s.contains("width=\"165.0\""),
+            "{s}"
+        );
         assert_eq!(class(0, 10), 0);
         assert_eq!(class(10, 10), 6);
         assert!(class(1, 10) >= 1);

@@ -59,22 +59,46 @@ impl Lang {
         let pl = matches!(self, Lang::Pl);
         match p {
             Precision::Manual => {
-                if pl { "współrzędne podane ręcznie" } else { "coordinates set by hand" }
+                if pl {
+                    "współrzędne podane ręcznie"
+                } else {
+                    "coordinates set by hand"
+                }
             }
             Precision::PostalLocality | Precision::Locality => {
-                if pl { "miejscowość" } else { "the locality" }
+                if pl {
+                    "miejscowość"
+                } else {
+                    "the locality"
+                }
             }
             Precision::PostalCode | Precision::PostalArea => {
-                if pl { "obszar kodu pocztowego" } else { "the postal code's area" }
+                if pl {
+                    "obszar kodu pocztowego"
+                } else {
+                    "the postal code's area"
+                }
             }
             Precision::Gmina => {
-                if pl { "środek gminy" } else { "the gmina's centre" }
+                if pl {
+                    "środek gminy"
+                } else {
+                    "the gmina's centre"
+                }
             }
             Precision::Powiat => {
-                if pl { "środek powiatu" } else { "the powiat's centre" }
+                if pl {
+                    "środek powiatu"
+                } else {
+                    "the powiat's centre"
+                }
             }
             Precision::Voivodeship => {
-                if pl { "środek województwa" } else { "the voivodeship's centre" }
+                if pl {
+                    "środek województwa"
+                } else {
+                    "the voivodeship's centre"
+                }
             }
         }
     }
