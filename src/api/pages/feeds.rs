@@ -185,7 +185,7 @@ pub fn newest(view: &View, filter: &Filter, n: usize) -> Vec<Practice> {
         }
     }
     let mut rows: Vec<(Key, u32)> = heap.into_iter().map(|Reverse(x)| x).collect();
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| Reverse(r.0));
     rows.into_iter().map(|(_, i)| view.practice(i)).collect()
 }
 

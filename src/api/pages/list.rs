@@ -465,11 +465,11 @@ fn map_link(filter: &Filter, pairs: &[(String, String)], lang: Lang) -> String {
     with_lang(&format!("/{}", query_string(v)), lang)
 }
 
-/// Errors of the list's parameters, for the other pages that take them.
-pub fn parse_filters(
-    state: &AppState,
-    raw: Option<&str>,
-) -> Result<(Filter, Vec<(String, String)>, Lang), ApiError> {
+/// A parsed filter, the pairs as given, and the language.
+pub type Parsed = (Filter, Vec<(String, String)>, Lang);
+
+/// The list's filters and language alone (the feeds' parameters).
+pub fn parse_filters(state: &AppState, raw: Option<&str>) -> Result<Parsed, ApiError> {
     let q = Query::<And<Filters, LangParam>>::parse(raw)?;
     let pairs = q.pairs;
     let And(filters, lang) = q.params;

@@ -203,10 +203,13 @@ fn open_map(f: &Frame, title: &str) -> String {
 /// as many kilometres of longitude).
 const CELL_LAT: f64 = 0.05;
 
-/// The powiat map's cells: for each powiat (TERYT), the runs of cells
-/// `(row, first column, columns)` that belong to it.
+/// A run of cells in a row: `(row, first column, columns)`.
+type Run = (u32, u32, u32);
+
+/// The powiat map's cells: for each powiat (TERYT), the runs of cells that
+/// belong to it.
 struct PowiatCells {
-    runs: Vec<(String, Vec<(u32, u32, u32)>)>,
+    runs: Vec<(String, Vec<Run>)>,
 }
 
 /// Built once: every cell of a grid over Poland whose centre lies inside a
@@ -275,8 +278,7 @@ fn powiat_cells(g: &'static Gazetteer) -> &'static PowiatCells {
                 owner[r * cols + c] = best.map(|(_, pw)| pw.to_string());
             }
         }
-        let mut by_powiat: std::collections::BTreeMap<String, Vec<(u32, u32, u32)>> =
-            Default::default();
+        let mut by_powiat: std::collections::BTreeMap<String, Vec<Run>> = Default::default();
         for r in 0..rows {
             let mut c = 0;
             while c < cols {
