@@ -410,3 +410,25 @@ async fn drafts_appear_nowhere_and_archived_practices_are_gone() {
     assert!(r.text().contains("Praktyka została usunięta"));
     assert!(!get(&e.app, "/praktyki").await.text().contains(&p.id));
 }
+
+#[test]
+fn every_page_route_is_documented() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = std::fs::read_to_string(root.join("src/api/pages/mod.rs")).unwrap();
+    let doc = std::fs::read_to_string(root.join("docs/pages.md")).unwrap();
+    let routes: Vec<&str> = src
+        .split(".route(\"")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap())
+        .collect();
+    assert!(routes.len() >= 10, "{routes:?}");
+    for r in routes {
+        let shown = r
+            .replace("{key}", "{id}-{slug}")
+            .replace("{file}", "{n}.xml");
+        assert!(
+            doc.contains(&format!("`{shown}")),
+            "{r} is not in docs/pages.md"
+        );
+    }
+}

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 use std::sync::OnceLock;
 
-use geo::{BoundingRect, Contains, MultiPolygon, Point};
+use geo::{BoundingRect, MultiPolygon};
 
 use crate::gazetteer::Gazetteer;
 
@@ -243,15 +243,32 @@ fn powiat_cells(g: &'static Gazetteer) -> &'static PowiatCells {
                 pw.teryt.to_string(),
             ));
         }
-        let outlines: Vec<(&str, &MultiPolygon<f64>)> =
-            g.voivodeships().map(|v| (v.teryt, v.outline)).collect();
+        // Each cell's voivodeship, by scanlines through the cells' centres
+        // (even-odd crossings of every ring's edges).
+        let mut voiv_of: Vec<Option<&str>> = vec![None; rows * cols];
+        for v in g.voivodeships() {
+            for r in 0..rows {
+                let lat = max_lat - (r as f64 + 0.5) * CELL_LAT;
+                let mut xs = crossings(v.outline, lat);
+                xs.sort_by(f64::total_cmp);
+                for pair in xs.chunks_exact(2) {
+                    let c0 = ((pair[0] - min_lon) / cell_lon - 0.5).ceil().max(0.0) as usize;
+                    let c1 = ((pair[1] - min_lon) / cell_lon - 0.5).floor();
+                    if c1 < 0.0 {
+                        continue;
+                    }
+                    for c in c0..=(c1 as usize).min(cols - 1) {
+                        voiv_of[r * cols + c].get_or_insert(v.teryt);
+                    }
+                }
+            }
+        }
         let mut owner: Vec<Option<String>> = vec![None; rows * cols];
         for r in 0..rows {
             for c in 0..cols {
                 let lat = max_lat - (r as f64 + 0.5) * CELL_LAT;
                 let lon = min_lon + (c as f64 + 0.5) * cell_lon;
-                let p = Point::new(lon, lat);
-                let Some((voiv, _)) = outlines.iter().find(|(_, o)| o.contains(&p)) else {
+                let Some(voiv) = voiv_of[r * cols + c] else {
                     continue;
                 };
                 let mut best: Option<(f64, &str)> = None;
@@ -301,6 +318,22 @@ fn powiat_cells(g: &'static Gazetteer) -> &'static PowiatCells {
             runs: by_powiat.into_iter().collect(),
         }
     })
+}
+
+/// The longitudes where the rings of `mp` cross the latitude `lat`.
+fn crossings(mp: &MultiPolygon<f64>, lat: f64) -> Vec<f64> {
+    let mut xs = Vec::new();
+    for poly in &mp.0 {
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            for w in ring.0.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                if (a.y > lat) != (b.y > lat) {
+                    xs.push(a.x + (lat - a.y) / (b.y - a.y) * (b.x - a.x));
+                }
+            }
+        }
+    }
+    xs
 }
 
 /// The powiats coloured by their counts (`count(teryt)`, names by
@@ -376,6 +409,33 @@ mod tests {
         assert_eq!(class(0, 10), 0);
         assert_eq!(class(10, 10), 6);
         assert!(class(1, 10) >= 1);
+    }
+
+    /// The powiat a cell of the map belongs to.
+    fn powiat_at(lon: f64, lat: f64) -> Option<String> {
+        let cell_lon = CELL_LAT / poland().shrink;
+        let r = ((54.9 - lat) / CELL_LAT).floor() as u32;
+        let c = ((lon - 14.0) / cell_lon).floor() as u32;
+        powiat_cells(Gazetteer::bundled())
+            .runs
+            .iter()
+            .find(|(_, runs)| {
+                runs.iter()
+                    .any(|&(rr, c0, n)| rr == r && (c0..c0 + n).contains(&c))
+            })
+            .map(|(t, _)| t.clone())
+    }
+
+    #[test]
+    fn cells_lie_in_the_powiat_of_their_place() {
+        // Kraków, Warszawa, Oświęcim (powiat oświęcimski), Gdańsk; the Baltic
+        // and Berlin belong to none.
+        assert_eq!(powiat_at(19.94, 50.06).as_deref(), Some("1261"));
+        assert_eq!(powiat_at(21.01, 52.23).as_deref(), Some("1465"));
+        assert_eq!(powiat_at(19.23, 50.03).as_deref(), Some("1213"));
+        assert_eq!(powiat_at(18.64, 54.35).as_deref(), Some("2261"));
+        assert_eq!(powiat_at(16.0, 54.8), None);
+        assert_eq!(powiat_at(14.1, 52.52), None);
     }
 
     #[test]
