@@ -117,6 +117,9 @@ async fn other_addresses_redirect_to_the_canonical_one() {
 #[tokio::test]
 async fn unknown_practices_and_bad_queries_get_pages_in_polish() {
     let app = app();
+    let r = get(&app, &format!("{}?lang=de", canonical(&first()))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("lang: must be pl or en"), "{}", r.text());
     let r = get(&app, "/praktyki/nie-ma-takiej").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.content_type(), "text/html; charset=utf-8");

@@ -93,11 +93,14 @@ pub async fn page(
     State(state): State<AppState>,
     Extension(store): Extension<PagesStore>,
     PathParam(key): PathParam<String>,
-    q: Query<LangParam>,
+    q: Result<Query<LangParam>, crate::api::error::ApiError>,
     headers: HeaderMap,
 ) -> Response {
-    let lang = q.params.get();
     let base = super::origin(&state, &headers);
+    let lang = match q {
+        Ok(q) => q.params.get(),
+        Err(e) => return super::refused(&base, &format!("/praktyki/{key}"), Lang::Pl, e),
+    };
     let view = state.live.current_full();
     let Some(p) = find(&view, &key) else {
         let path = format!("/praktyki/{key}");
