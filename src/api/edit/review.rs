@@ -88,6 +88,7 @@ fn action_of(b: ActionBody) -> Result<Action, ApiError> {
     (status = 403, description = "Not allowed (a contributor publishing, a reviewer's action by a contributor)", body = ErrorBody),
     (status = 404, description = "No such practice this account may see", body = ErrorBody),
     (status = 412, description = "If-Match names an older version", body = ErrorBody),
+    (status = 415, description = "Not application/json", body = ErrorBody),
     (status = 422, description = "An unknown action, a missing comment", body = ErrorBody),
 ))]
 pub async fn act(
@@ -161,6 +162,7 @@ pub struct RestoreBody {
     SignedInAllowed,
     (status = 404, description = "No such practice or revision this account may see", body = ErrorBody),
     (status = 412, description = "If-Match names an older version", body = ErrorBody),
+    (status = 415, description = "Not application/json", body = ErrorBody),
 ))]
 pub async fn restore(
     State(state): State<EditState>,

@@ -89,6 +89,7 @@ pub async fn list(
     (status = 201, description = "The new token, shown this once", body = CreatedToken),
     SignedIn,
     (status = 403, description = "Refused by the CSRF rule", body = ErrorBody),
+    (status = 415, description = "Not application/json", body = ErrorBody),
     (status = 422, description = "A label too long", body = ErrorBody),
 ))]
 pub async fn create(
