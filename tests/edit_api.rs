@@ -13,12 +13,6 @@ use serde_json::json;
 
 use common::get;
 
-const ITEMS: &str = "/ogc/collections/practices/items";
-/// A seeded practice in Oświęcim (powiat 1213, anna's unit).
-const OSWIECIM: &str = "bdp-1ed1d240a3bfbca7";
-/// A seeded practice in Gdańsk (powiat 2261, outside anna's unit).
-const GDANSK: &str = "bdp-784eba2a5f4b2d1d";
-
 #[tokio::test]
 async fn anonymous_writes_are_401() {
     let e = editable().await;
@@ -395,15 +389,6 @@ async fn tokens_work_on_every_write_and_a_revoked_one_stops() {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 
-/// The ETag of a public item.
-async fn etag(e: &Editable, id: &str) -> String {
-    let r = get(&e.app, &format!("{ITEMS}/{id}")).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let t = r.headers[header::ETAG].to_str().unwrap().to_string();
-    assert!(!t.starts_with("W/"), "a strong ETag: {t}");
-    t
-}
-
 #[tokio::test]
 async fn part4_replace_patch_delete_need_a_current_if_match() {
     let e = editable().await;
@@ -776,18 +761,6 @@ async fn sql_injection_in_every_field_and_parameter_changes_nothing() {
     .json_with(StatusCode::OK);
     assert_eq!(entry["status"], "published");
     assert_eq!(entry["version"], 1);
-}
-
-fn url_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -138,7 +138,7 @@ fn edit_routes(edit: writes::state::EditState) -> Router {
         )
         // Merged onto the read routes' paths: OPTIONS answered alike.
         .layer(cors::read_only())
-        .layer(from_fn(ogc::shared::allow_header))
+        .layer(from_fn(docs::allow::allow_header))
         .with_state(edit)
 }
 
@@ -177,7 +177,7 @@ fn app(state: AppState, store: Option<crate::db::Store>) -> Router {
         ));
     let mut app = api
         .merge(page)
-        .merge(ogc::routes(get(docs::ogc::api_doc)))
+        .merge(ogc::routes(get(docs::ogc::api_doc)).layer(from_fn(docs::allow::allow_header)))
         .merge(geocoding::photon::routes())
         .merge(geocoding::nominatim::routes())
         .merge(pages::routes(store))

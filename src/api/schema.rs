@@ -109,6 +109,21 @@ answers!(
     }
 );
 answers!(
+    /// A signed-in operation's refusals: a malformed request, no credentials.
+    SignedIn {
+        "400" => error("A malformed request, named"),
+        "401" => error("Not signed in"),
+    }
+);
+answers!(
+    /// [`SignedIn`]'s, and an account not allowed (or a CSV served read-only).
+    SignedInAllowed {
+        "400" => error("A malformed request, named"),
+        "401" => error("Not signed in"),
+        "403" => error("Not allowed, or the service serves a CSV read-only (`serve --data`)"),
+    }
+);
+answers!(
     /// A full download's: too many at once.
     Busy {
         "503" => error("Too many full downloads at once; Retry-After says when to try again"),

@@ -18,6 +18,13 @@ use crate::common::{Reply, config, dataset, send};
 /// Every test account's password.
 pub const PASSWORD: &str = "hasło-testowe-1234";
 
+/// The OGC items, where Part 4 writes go.
+pub const ITEMS: &str = "/ogc/collections/practices/items";
+/// A seeded practice in Oświęcim (powiat 1213, anna's unit).
+pub const OSWIECIM: &str = "bdp-1ed1d240a3bfbca7";
+/// A seeded practice in Gdańsk (powiat 2261, outside anna's unit).
+pub const GDANSK: &str = "bdp-784eba2a5f4b2d1d";
+
 /// A router with writes, its store, and the folder that holds the SQLite file.
 pub struct Editable {
     pub app: Router,
@@ -188,4 +195,26 @@ pub fn feature(title: &str) -> serde_json::Value {
         "geometry": {"type": "Point", "coordinates": [19.2343, 50.0352]},
         "properties": {"title": title, "area": "kultura", "summary": "Krótko."}
     })
+}
+
+/// The strong ETag of a public item.
+pub async fn etag(e: &Editable, id: &str) -> String {
+    let r = crate::common::get(&e.app, &format!("{ITEMS}/{id}")).await;
+    assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.text());
+    let t = r.headers[header::ETAG].to_str().unwrap().to_string();
+    assert!(!t.starts_with("W/"), "a strong ETag: {t}");
+    t
+}
+
+/// Every byte but ASCII letters and digits percent-escaped (a query value).
+pub fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

@@ -3,6 +3,7 @@
 //! review actions, history, one revision, restore, the review queue and the
 //! account's own submissions.
 
+use crate::api::schema::{SignedIn, SignedInAllowed};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -22,10 +23,8 @@ use crate::workflow::Action;
 /// `GET /api/entries/{id}`.
 #[utoipa::path(get, path = "/api/entries/{id}", tag = "review", params(NoParams, ("id" = String, Path, description = "The practice's id")), security(("bearer" = []), ("session" = [])), responses(
     (status = 200, description = "The practice as this account may see it", body = EntryOut),
-    (status = 401, description = "Not signed in", body = ErrorBody),
+    SignedInAllowed,
     (status = 404, description = "No such practice this account may see", body = ErrorBody),
-    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
-    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn entry(
     State(state): State<EditState>,
@@ -85,12 +84,12 @@ fn action_of(b: ActionBody) -> Result<Action, ApiError> {
 /// `POST /api/entries/{id}/actions`: a review action (`If-Match` optional).
 #[utoipa::path(post, path = "/api/entries/{id}/actions", tag = "review", request_body = ActionBody, params(("id" = String, Path, description = "The practice's id")), security(("bearer" = []), ("session" = [])), responses(
     (status = 200, description = "Done: the practice now", body = EntryOut),
-    (status = 401, description = "Not signed in", body = ErrorBody),
+    SignedIn,
     (status = 403, description = "Not allowed (a contributor publishing, a reviewer's action by a contributor)", body = ErrorBody),
     (status = 404, description = "No such practice this account may see", body = ErrorBody),
     (status = 412, description = "If-Match names an older version", body = ErrorBody),
+    (status = 415, description = "Not application/json", body = ErrorBody),
     (status = 422, description = "An unknown action, a missing comment", body = ErrorBody),
-    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn act(
     State(state): State<EditState>,
@@ -112,10 +111,8 @@ pub async fn act(
 /// `GET /api/entries/{id}/history`: every revision this account may see.
 #[utoipa::path(get, path = "/api/entries/{id}/history", tag = "review", params(NoParams, ("id" = String, Path, description = "The practice's id")), security(("bearer" = []), ("session" = [])), responses(
     (status = 200, description = "Revisions, oldest first: number, kind, author, time, changed fields, status, comment", body = Vec<HistoryItem>),
-    (status = 401, description = "Not signed in", body = ErrorBody),
+    SignedInAllowed,
     (status = 404, description = "No such practice this account may see", body = ErrorBody),
-    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
-    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn history(
     State(state): State<EditState>,
@@ -130,10 +127,8 @@ pub async fn history(
 /// `GET /api/entries/{id}/revisions/{n}`: the whole record at revision n.
 #[utoipa::path(get, path = "/api/entries/{id}/revisions/{n}", tag = "review", params(NoParams, ("id" = String, Path, description = "The practice's id"), ("n" = i64, Path, description = "The revision number")), security(("bearer" = []), ("session" = [])), responses(
     (status = 200, description = "The record at that revision, as a Feature", body = Feature),
-    (status = 401, description = "Not signed in", body = ErrorBody),
+    SignedInAllowed,
     (status = 404, description = "No such practice or revision this account may see", body = ErrorBody),
-    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
-    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn revision(
     State(state): State<EditState>,
@@ -164,11 +159,10 @@ pub struct RestoreBody {
 /// content (pending for a contributor, published for an editor).
 #[utoipa::path(post, path = "/api/entries/{id}/restore", tag = "review", request_body = RestoreBody, params(("id" = String, Path, description = "The practice's id")), security(("bearer" = []), ("session" = [])), responses(
     (status = 200, description = "Restored: the practice now", body = EntryOut),
-    (status = 401, description = "Not signed in", body = ErrorBody),
+    SignedInAllowed,
     (status = 404, description = "No such practice or revision this account may see", body = ErrorBody),
     (status = 412, description = "If-Match names an older version", body = ErrorBody),
-    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
-    (status = 400, description = "A malformed request, named", body = ErrorBody),
+    (status = 415, description = "Not application/json", body = ErrorBody),
 ))]
 pub async fn restore(
     State(state): State<EditState>,
@@ -232,9 +226,7 @@ pub async fn queue(
 /// with their status and reviewers' comments.
 #[utoipa::path(get, path = "/api/mine", tag = "review", params(NoParams), security(("bearer" = []), ("session" = [])), responses(
     (status = 200, description = "The account's drafts, submissions and pending revisions", body = Vec<EntryOut>),
-    (status = 401, description = "Not signed in", body = ErrorBody),
-    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
-    (status = 400, description = "A malformed request, named", body = ErrorBody),
+    SignedInAllowed,
 ))]
 pub async fn mine(
     State(state): State<EditState>,

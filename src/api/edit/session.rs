@@ -2,6 +2,7 @@
 //! password → the session cookie and the CSRF token), `DELETE /api/session`,
 //! `GET /api/me`.
 
+use crate::api::schema::{SignedIn, SignedInAllowed};
 use std::time::Instant;
 
 use axum::extract::State;
@@ -148,9 +149,8 @@ pub async fn sign_in(
 /// `DELETE /api/session`: signs out (the session ends in the store too).
 #[utoipa::path(delete, path = "/api/session", tag = "accounts", security(("bearer" = []), ("session" = [])), responses(
     (status = 204, description = "Signed out; the cookie is removed"),
-    (status = 401, description = "Not signed in", body = ErrorBody),
+    SignedIn,
     (status = 403, description = "Refused by the CSRF rule", body = ErrorBody),
-    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn sign_out(
     State(state): State<EditState>,
@@ -169,9 +169,7 @@ pub async fn sign_out(
 /// `GET /api/me`: the signed-in account (and, with a session, its CSRF token).
 #[utoipa::path(get, path = "/api/me", tag = "accounts", params(NoParams), security(("bearer" = []), ("session" = [])), responses(
     (status = 200, description = "The signed-in account", body = Me),
-    (status = 401, description = "Not signed in", body = ErrorBody),
-    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
-    (status = 400, description = "A malformed request, named", body = ErrorBody),
+    SignedInAllowed,
 ))]
 pub async fn me(_: Query<NoParams>, signed: Signed) -> Response {
     private_json(StatusCode::OK, &Me::of(&signed.account, &signed.via), None)

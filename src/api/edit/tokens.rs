@@ -2,6 +2,7 @@
 //! /api/tokens` (the token shown once), `DELETE /api/tokens/{id}` (revoked at
 //! once: a stolen token stops working).
 
+use crate::api::schema::{SignedIn, SignedInAllowed};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -66,9 +67,7 @@ impl From<TokenInfo> for TokenOut {
 /// `GET /api/tokens`: the signed-in account's tokens.
 #[utoipa::path(get, path = "/api/tokens", tag = "accounts", params(NoParams), security(("bearer" = []), ("session" = [])), responses(
     (status = 200, description = "The account's tokens (never the tokens themselves)", body = Vec<TokenOut>),
-    (status = 401, description = "Not signed in", body = ErrorBody),
-    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
-    (status = 400, description = "A malformed request, named", body = ErrorBody),
+    SignedInAllowed,
 ))]
 pub async fn list(
     State(state): State<EditState>,
@@ -88,10 +87,10 @@ pub async fn list(
 /// `POST /api/tokens`: a new token for the signed-in account.
 #[utoipa::path(post, path = "/api/tokens", tag = "accounts", request_body = NewToken, security(("bearer" = []), ("session" = [])), responses(
     (status = 201, description = "The new token, shown this once", body = CreatedToken),
-    (status = 401, description = "Not signed in", body = ErrorBody),
+    SignedIn,
     (status = 403, description = "Refused by the CSRF rule", body = ErrorBody),
+    (status = 415, description = "Not application/json", body = ErrorBody),
     (status = 422, description = "A label too long", body = ErrorBody),
-    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn create(
     State(state): State<EditState>,
@@ -123,10 +122,8 @@ pub async fn create(
 /// may revoke anyone's). Another's token is 404.
 #[utoipa::path(delete, path = "/api/tokens/{id}", tag = "accounts", params(("id" = i64, Path, description = "The token's number")), security(("bearer" = []), ("session" = [])), responses(
     (status = 204, description = "Revoked"),
-    (status = 401, description = "Not signed in", body = ErrorBody),
+    SignedInAllowed,
     (status = 404, description = "No such token of this account", body = ErrorBody),
-    (status = 403, description = "Not allowed, or the service serves a CSV read-only (`serve --data`)", body = ErrorBody),
-    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn revoke(
     State(state): State<EditState>,

@@ -74,5 +74,4 @@ pub fn routes(api_doc: MethodRouter<AppState>) -> Router<AppState> {
         .route("/ogc/collections/{cid}/items/{fid}", get(items::item))
         .route("/ogc/{*rest}", any(shared::not_found))
         .layer(cors::read_only())
-        .layer(axum::middleware::from_fn(shared::allow_header))
 }

@@ -3,8 +3,8 @@
 //! answer's features, and the JSON answer of a document.
 
 use axum::extract::FromRequestParts;
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -58,8 +58,6 @@ pub const QUERYABLES: [&str; 13] = [
 
 /// The link relation of a collection's queryables.
 pub const REL_QUERYABLES: &str = "http://www.opengis.net/def/rel/ogc/1.0/queryables";
-const ALLOW: &str = "GET, HEAD, OPTIONS";
-
 pub(crate) use crate::api::origin::base_url;
 
 /// A link of an OGC document.
@@ -160,34 +158,6 @@ impl<S: Send + Sync> FromRequestParts<S> for CollectionPath {
         let PathParam(cid) = PathParam::<String>::from_request_parts(parts, state).await?;
         check_collection(&cid)?;
         Ok(CollectionPath)
-    }
-}
-
-/// Adds `Allow` to the answers to `OPTIONS` (which the CORS layer gives,
-/// preflight or not).
-pub async fn allow_header(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let options = req.method() == axum::http::Method::OPTIONS;
-    let allow = allowed_methods(req.uri().path());
-    let mut r = next.run(req).await;
-    if options && r.status().is_success() {
-        r.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static(allow));
-    }
-    r
-}
-
-/// The methods a resource answers, as its `Allow` header lists them: the
-/// documented ones (the writes answer 403 when a CSV is served read-only).
-fn allowed_methods(path: &str) -> &'static str {
-    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    match segments.as_slice() {
-        [.., "collections", "practices", "items"] => "GET, HEAD, POST, OPTIONS",
-        [.., "collections", "practices", "items", _] => "GET, HEAD, PUT, PATCH, DELETE, OPTIONS",
-        [.., "api", "entries", _, "actions" | "restore"] => "POST, OPTIONS",
-        [.., "api", "session"] => "POST, DELETE, OPTIONS",
-        [.., "api", "tokens"] => "GET, HEAD, POST, OPTIONS",
-        [.., "api", "tokens", _] => "DELETE, OPTIONS",
-        _ => ALLOW,
     }
 }
 

@@ -5,6 +5,7 @@
 //! when stale). An editor's create is published (201); a contributor's is
 //! submitted for review (202); both with `Location`.
 
+use crate::api::schema::SignedIn;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -180,13 +181,12 @@ pub async fn replace(
     security(("bearer" = []), ("session" = [])), responses(
     (status = 200, description = "Updated and published (an editor's)", body = EntryOut),
     (status = 202, description = "A pending revision, waiting for review (a contributor's)", body = EntryOut),
-    (status = 401, description = "Not signed in", body = ErrorBody),
+    SignedIn,
     (status = 403, description = "Not allowed", body = ErrorBody),
     (status = 404, description = "No such practice this account may see", body = ErrorBody),
     (status = 412, description = "The practice changed since the ETag given", body = ErrorBody),
     (status = 415, description = "Not application/merge-patch+json", body = ErrorBody),
     (status = 428, description = "No If-Match", body = ErrorBody),
-    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn patch(
     State(state): State<EditState>,
@@ -231,12 +231,11 @@ async fn write(
         ("If-Match" = String, Header, description = "The item's ETag as read")),
     security(("bearer" = []), ("session" = [])), responses(
     (status = 204, description = "Archived"),
-    (status = 401, description = "Not signed in", body = ErrorBody),
+    SignedIn,
     (status = 403, description = "Not allowed", body = ErrorBody),
     (status = 404, description = "No such practice this account may see", body = ErrorBody),
     (status = 412, description = "The practice changed since the ETag given", body = ErrorBody),
     (status = 428, description = "No If-Match", body = ErrorBody),
-    (status = 400, description = "A malformed request, named", body = ErrorBody),
 ))]
 pub async fn delete(
     State(state): State<EditState>,
