@@ -257,6 +257,13 @@ pub struct ServeArgs {
           num_args = 0..=1, require_equals = true, default_value = "false",
           default_missing_value = "true")]
     pub trust_forwarded: bool,
+    /// Let signed-in people have the server fetch a page by its address for
+    /// the form's "Wklej treść strony" (off by default: the server then
+    /// reaches out to addresses people give; private networks stay refused).
+    #[arg(long, env = "MAPA_ALLOW_FETCH", value_parser = parse_bool,
+          num_args = 0..=1, require_equals = true, default_value = "false",
+          default_missing_value = "true")]
+    pub allow_fetch: bool,
 }
 
 /// Parses a yes/no setting: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`, in
@@ -314,6 +321,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("use 1/0, true/false, yes/no"), "{e}");
+    }
+
+    #[test]
+    fn fetching_pages_is_off_unless_asked_for() {
+        assert!(!serve(&[]).unwrap().allow_fetch);
+        assert!(serve(&["--allow-fetch"]).unwrap().allow_fetch);
+        assert!(!serve(&["--allow-fetch=no"]).unwrap().allow_fetch);
+        assert!(serve(&["--allow-fetch=maybe"]).is_err());
     }
 
     #[test]

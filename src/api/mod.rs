@@ -22,6 +22,9 @@
 //! ogc/          /ogc: OGC API – Features (landing, collections, queryables, items)
 //! geocoding/    /api/geocode, /photon, /nominatim over one neutral place
 //! edit/         /api's editing side: session, me, tokens, entries, review, queue
+//! pages/        the people's pages (HTML): practices, the list, feeds, statistics,
+//!               sitemap, robots.txt, the accessibility statement
+//! accounts/     /api/admin: accounts and invitations; the invitee's side
 //! docs/         the two OpenAPI documents, assembled from all of the above
 //! ```
 //!
@@ -29,6 +32,8 @@
 //! beside them (`values`, `filters`, `schema`) or below `api/` (`crate::places`,
 //! `crate::query`). Nothing imports `docs/`: only this router serves it.
 
+/// Accounts for admins (`/api/admin/…`) and invitations.
+pub mod accounts;
 /// Read-only CORS.
 pub mod cors;
 /// The two OpenAPI documents, assembled at the top.
@@ -53,6 +58,8 @@ pub mod meta;
 pub mod ogc;
 /// The scheme and authority the client reached (`Host`, or a trusted proxy's headers).
 pub mod origin;
+/// The people's pages: a page per practice, the list, feeds, statistics, sitemap.
+pub mod pages;
 /// `/api`: the practices.
 pub mod practices;
 /// Conditional GET, cache presets, content types.
@@ -121,6 +128,7 @@ fn edit_routes(edit: writes::state::EditState) -> Router {
             get(edit::review::revision),
         )
         .route(&format!("{entries}/restore"), post(edit::review::restore))
+        .merge(edit::reading::routes())
         .route("/ogc/collections/{cid}/items", post(write::create))
         .route(
             "/ogc/collections/{cid}/items/{fid}",
@@ -135,7 +143,7 @@ fn edit_routes(edit: writes::state::EditState) -> Router {
 }
 
 fn app(state: AppState, store: Option<crate::db::Store>) -> Router {
-    let edit = writes::state::EditState::new(state.clone(), store);
+    let edit = writes::state::EditState::new(state.clone(), store.clone());
     let static_dir = state.config.static_dir.clone();
     let timeout = state.config.request_timeout;
     let security = security::SecurityHeaders::new(&state.config.tile_url);
@@ -172,9 +180,11 @@ fn app(state: AppState, store: Option<crate::db::Store>) -> Router {
         .merge(ogc::routes(get(docs::ogc::api_doc)))
         .merge(geocoding::photon::routes())
         .merge(geocoding::nominatim::routes())
+        .merge(pages::routes(store))
         .with_state(state);
     let writable = edit.writable();
     app = app.merge(edit_routes(edit.clone()));
+    app = app.merge(accounts::routes(edit.clone()));
     if writable {
         app = app
             .layer(from_fn_with_state(edit, ogc::write::strong_etag))

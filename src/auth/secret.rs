@@ -1,7 +1,8 @@
-//! Random 256-bit secrets: API tokens (`mp_…`, shown once) and session ids
-//! (`ms_…`, in the cookie). Only their SHA-256 is stored: the secrets have 256
-//! bits of entropy, so a fast hash is right for them (a password is not, see
-//! `password`), and a leaked table of hashes signs nobody in.
+//! Random 256-bit secrets: API tokens (`mp_…`, shown once), session ids
+//! (`ms_…`, in the cookie) and invitation links (`mi_…`, used once). Only
+//! their SHA-256 is stored: the secrets have 256 bits of entropy, so a fast
+//! hash is right for them (a password is not, see `password`), and a leaked
+//! table of hashes signs nobody in.
 
 use std::fmt;
 
@@ -18,6 +19,8 @@ pub enum Kind {
     Token,
     /// A signed-in browser's session id (the session cookie).
     Session,
+    /// An invitation's one-time link (`#zaproszenie=mi_…`).
+    Invite,
 }
 
 impl Kind {
@@ -26,6 +29,7 @@ impl Kind {
         match self {
             Kind::Token => "mp_",
             Kind::Session => "ms_",
+            Kind::Invite => "mi_",
         }
     }
 }

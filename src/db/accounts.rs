@@ -84,11 +84,11 @@ pub struct SessionRecord {
 const ACCOUNT_COLUMNS: &str = "id, email, name, role, created_at, disabled_at";
 
 /// The key an e-mail is unique by.
-fn email_key(email: &str) -> String {
+pub(super) fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-fn check_email(email: &str) -> DbResult<()> {
+pub(super) fn check_email(email: &str) -> DbResult<()> {
     let e = email.trim();
     let at = e.find('@');
     let ok = e.len() <= 254
@@ -102,14 +102,14 @@ fn check_email(email: &str) -> DbResult<()> {
 }
 
 /// Text neither backend stores: a NUL character.
-fn no_nul(field: &str, s: &str) -> DbResult<()> {
+pub(super) fn no_nul(field: &str, s: &str) -> DbResult<()> {
     if s.contains('\0') {
         return Err(invalid(field, "holds a NUL character"));
     }
     Ok(())
 }
 
-fn check_units(units: &[String]) -> DbResult<Vec<String>> {
+pub(super) fn check_units(units: &[String]) -> DbResult<Vec<String>> {
     let mut out = Vec::with_capacity(units.len());
     for u in units {
         let code = unit_code(u).map_err(|why| invalid("unit", format!("{u:?}: {why}")))?;
@@ -120,12 +120,63 @@ fn check_units(units: &[String]) -> DbResult<Vec<String>> {
     Ok(out)
 }
 
-fn is_unique_violation(e: &sqlx::Error) -> bool {
+pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
+/// Inserts an account and its units in `conn`'s transaction (values
+/// checked by the caller); a taken e-mail is `Duplicate`.
+pub(super) async fn insert_account(
+    conn: &mut sqlx::AnyConnection,
+    email: &str,
+    name: &str,
+    role: Role,
+    units: &[String],
+    password_hash: &str,
+) -> DbResult<AccountId> {
+    let inserted = sqlx::query(
+        "INSERT INTO accounts (email, email_key, name, role, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(email)
+    .bind(email_key(email))
+    .bind(name)
+    .bind(role.slug())
+    .bind(password_hash)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await;
+    let id: i64 = match inserted {
+        Ok(row) => row.try_get("id")?,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(DbError::Duplicate {
+                what: format!("an account for {email}"),
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    insert_units(conn, AccountId(id), units).await?;
+    Ok(AccountId(id))
+}
+
+/// Ties an account to units (after any old ones were deleted).
+async fn insert_units(
+    conn: &mut sqlx::AnyConnection,
+    id: AccountId,
+    units: &[String],
+) -> DbResult<()> {
+    for u in units {
+        sqlx::query("INSERT INTO account_units (account_id, teryt) VALUES ($1, $2)")
+            .bind(id.0)
+            .bind(u)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 impl Store {
-    async fn account_row(&self, row: &AnyRow) -> DbResult<Account> {
+    pub(super) async fn account_row(&self, row: &AnyRow) -> DbResult<Account> {
         let id = AccountId(row.try_get("id")?);
         let role: String = row.try_get("role")?;
         let units =
@@ -174,36 +225,9 @@ impl Store {
             name.trim()
         };
         let mut tx = self.write_tx().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO accounts (email, email_key, name, role, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(email.trim())
-        .bind(email_key(email))
-        .bind(name)
-        .bind(role.slug())
-        .bind(password_hash)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await;
-        let id: i64 = match inserted {
-            Ok(row) => row.try_get("id")?,
-            Err(e) if is_unique_violation(&e) => {
-                return Err(DbError::Duplicate {
-                    what: format!("an account for {}", email.trim()),
-                });
-            }
-            Err(e) => return Err(e.into()),
-        };
-        for u in &units {
-            sqlx::query("INSERT INTO account_units (account_id, teryt) VALUES ($1, $2)")
-                .bind(id)
-                .bind(u)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let id = insert_account(&mut tx, email.trim(), name, role, &units, password_hash).await?;
         tx.commit().await?;
-        self.account(AccountId(id)).await
+        self.account(id).await
     }
 
     /// Every account, oldest first.
@@ -274,13 +298,7 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        for u in &units {
-            sqlx::query("INSERT INTO account_units (account_id, teryt) VALUES ($1, $2)")
-                .bind(id.0)
-                .bind(u)
-                .execute(&mut *tx)
-                .await?;
-        }
+        insert_units(&mut tx, id, &units).await?;
         tx.commit().await?;
         self.account(id).await
     }
@@ -288,32 +306,53 @@ impl Store {
     /// Disables an account: it can no longer sign in, its tokens are revoked
     /// and its sessions deleted, in one transaction.
     pub async fn disable_account(&self, email: &str) -> DbResult<Account> {
-        let at = now();
-        let mut tx = self.write_tx().await?;
         let row = sqlx::query("SELECT id FROM accounts WHERE email_key = $1")
             .bind(email_key(email))
-            .fetch_optional(&mut *tx)
+            .fetch_optional(self.pool())
             .await?
             .ok_or_else(|| not_found(format!("account {}", email.trim())))?;
-        let id: i64 = row.try_get("id")?;
-        sqlx::query("UPDATE accounts SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL")
-            .bind(&at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        self.disable_account_id(AccountId(row.try_get("id")?)).await
+    }
+
+    /// Disables the account of a number, as [`Store::disable_account`] does.
+    pub async fn disable_account_id(&self, id: AccountId) -> DbResult<Account> {
+        let at = now();
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "UPDATE accounts SET disabled_at = COALESCE(disabled_at, $1) WHERE id = $2",
+        )
+        .bind(&at)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(not_found(format!("account {id}")));
+        }
         sqlx::query(
             "UPDATE tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
         )
         .bind(&at)
-        .bind(id)
+        .bind(id.0)
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-            .bind(id)
+            .bind(id.0)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        self.account(AccountId(id)).await
+        self.account(id).await
+    }
+
+    /// Enables a disabled account again (its revoked tokens stay revoked).
+    pub async fn enable_account(&self, id: AccountId) -> DbResult<Account> {
+        let done = sqlx::query("UPDATE accounts SET disabled_at = NULL WHERE id = $1")
+            .bind(id.0)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(not_found(format!("account {id}")));
+        }
+        self.account(id).await
     }
 
     /// Stores a new API token's hash for an account.

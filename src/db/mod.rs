@@ -24,12 +24,14 @@ use crate::workflow::{AccountId, Denied};
 
 mod accounts;
 mod history;
+mod invites;
 mod practices;
 mod review;
 mod rows;
 mod types;
 
 pub use accounts::{Account, SessionRecord, TokenId, TokenInfo};
+pub use invites::{Invite, InviteId, NewInvite};
 pub use review::{ImportReport, QueueFilter};
 pub use types::{
     ChangeKind, Comment, Entry, HistoryItem, LoggedChange, PendingSummary, PublicChange, QueueItem,

@@ -231,26 +231,31 @@ pub(super) async fn insert_revision(
     Ok(())
 }
 
-/// Appends to the log of public changes.
+/// Appends to the log of public changes; answers the change's place there
+/// (`seq`). Written after the practice's row in the same transaction, so of
+/// two committed changes of one practice the later commit has the larger seq.
 pub(super) async fn log_change(
     conn: &mut AnyConnection,
     id: &str,
     kind: ChangeKind,
     revision: Option<i64>,
     at: &str,
-) -> DbResult<()> {
+) -> DbResult<i64> {
     let kind = match kind {
         ChangeKind::Put => "put",
         ChangeKind::Remove => "remove",
     };
-    sqlx::query("INSERT INTO changes (practice_id, kind, revision, at) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(kind)
-        .bind(revision)
-        .bind(at)
-        .execute(conn)
-        .await?;
-    Ok(())
+    let row = sqlx::query(
+        "INSERT INTO changes (practice_id, kind, revision, at) VALUES ($1, $2, $3, $4) \
+         RETURNING CAST(seq AS BIGINT) AS seq",
+    )
+    .bind(id)
+    .bind(kind)
+    .bind(revision)
+    .bind(at)
+    .fetch_one(conn)
+    .await?;
+    Ok(row.try_get("seq")?)
 }
 
 /// A practice's row as parameters `$1`–`$14` (in [`STATE_WRITE`]'s order).
@@ -375,16 +380,13 @@ impl Store {
             content: &json,
         };
         insert_revision(&mut tx, &practice.id, 1, &rev).await?;
-        if published {
-            log_change(&mut tx, &practice.id, ChangeKind::Put, Some(1), &at).await?;
-        }
-        self.finish(
-            tx,
-            actor,
-            &practice.id,
-            published.then(|| PublicChange::Put(Box::new(practice.clone()))),
-        )
-        .await
+        let public = if published {
+            let seq = log_change(&mut tx, &practice.id, ChangeKind::Put, Some(1), &at).await?;
+            Some((seq, PublicChange::Put(Box::new(practice.clone()))))
+        } else {
+            None
+        };
+        self.finish(tx, actor, &practice.id, public).await
     }
 
     /// Commits a write and answers what it did.
@@ -393,11 +395,12 @@ impl Store {
         tx: Transaction<'static, Any>,
         actor: &Actor,
         id: &str,
-        public: Option<PublicChange>,
+        public: Option<(i64, PublicChange)>,
     ) -> DbResult<Written> {
         tx.commit().await?;
         let entry = self.entry(actor, id).await?;
-        Ok(Written { entry, public })
+        let (seq, public) = public.unzip();
+        Ok(Written { entry, public, seq })
     }
 
     /// Edits a practice's content; `if_match` is the version the editor
@@ -489,12 +492,15 @@ impl Store {
             comment: None,
             content: &json,
         };
-        insert_revision(&mut tx, &s.id, n, &rev).await?;
+        // The row first: of two writers of one version, the second waits
+        // for the first's commit on it and then finds the version stale (a
+        // conflict), rather than a duplicate revision number.
         let latest = if pending { &before } else { &practice };
         save_state(&mut tx, &s, expected, latest, &at).await?;
+        insert_revision(&mut tx, &s.id, n, &rev).await?;
         let public = if outcome == EditOutcome::Publish {
-            log_change(&mut tx, &s.id, ChangeKind::Put, Some(n), &at).await?;
-            Some(PublicChange::Put(Box::new(practice)))
+            let seq = log_change(&mut tx, &s.id, ChangeKind::Put, Some(n), &at).await?;
+            Some((seq, PublicChange::Put(Box::new(practice))))
         } else {
             None
         };
@@ -597,23 +603,27 @@ impl Store {
             comment: action.comment(),
             content: &json,
         };
-        insert_revision(&mut tx, id, n, &rev).await?;
         // The listed title and place stay the public version's while a
         // pending revision is reviewed.
         let latest = match s.published_rev {
             Some(p) if pending && p != n => content(&mut tx, id, p).await?,
             _ => subject.clone(),
         };
+        // The row before the revision, as in `edit`: a concurrent writer of
+        // the same version gets a conflict.
         save_state(&mut tx, &s, expected, &latest, &at).await?;
-        match &public {
-            Some(PublicChange::Put(_)) => {
-                log_change(&mut tx, id, ChangeKind::Put, Some(n), &at).await?
-            }
-            Some(PublicChange::Remove(_)) => {
-                log_change(&mut tx, id, ChangeKind::Remove, None, &at).await?
-            }
-            None => {}
-        }
+        insert_revision(&mut tx, id, n, &rev).await?;
+        let public = match public {
+            Some(c @ PublicChange::Put(_)) => Some((
+                log_change(&mut tx, id, ChangeKind::Put, Some(n), &at).await?,
+                c,
+            )),
+            Some(c @ PublicChange::Remove(_)) => Some((
+                log_change(&mut tx, id, ChangeKind::Remove, None, &at).await?,
+                c,
+            )),
+            None => None,
+        };
         self.finish(tx, actor, id, public).await
     }
 

@@ -150,6 +150,9 @@ pub struct Written {
     pub entry: Entry,
     /// The change of the public version, if any.
     pub public: Option<PublicChange>,
+    /// That change's place in the log of public changes (commit order):
+    /// the read path lays changes of one practice in this order.
+    pub seq: Option<i64>,
 }
 
 /// One revision in a practice's history.

@@ -451,7 +451,7 @@ fn address_stem(url: &url::Url) -> String {
 }
 
 /// Fetches the page at `address` and reads it like a page file.
-fn read_address(fetcher: &mut fetch::Fetcher, address: &str) -> Result<Parsed, String> {
+pub fn read_address(fetcher: &mut fetch::Fetcher, address: &str) -> Result<Parsed, String> {
     let page = fetcher.fetch(address).map_err(|e| e.to_string())?;
     let asked = fetch::parse_http(address).map_err(|e| e.to_string())?;
     let mut notes = Vec::new();
@@ -498,7 +498,13 @@ pub fn run_with(
     let source_url = match &options.source_url {
         None => None,
         Some(u) => {
-            let is_csv = |p: &PathBuf| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let is_csv = |p: &PathBuf| {
+                p.extension().is_some_and(|e| {
+                    ["csv", "geojson", "json"]
+                        .iter()
+                        .any(|x| e.eq_ignore_ascii_case(x))
+                })
+            };
             if paths.len() != 1 {
                 return Err(ImportError::SourceUrl(format!(
                     "is the address of a single page, but {} inputs were given",
@@ -507,7 +513,7 @@ pub fn run_with(
             }
             if is_csv(&paths[0]) {
                 return Err(ImportError::SourceUrl(
-                    "is the address of a single page, but the input is a CSV file (its source_url column gives each row's)".into(),
+                    "is the address of a single page, but the input is a dataset file, CSV or GeoJSON (its source_url column or property gives each record's)".into(),
                 ));
             }
             Some(
@@ -547,11 +553,17 @@ pub fn run_with(
                 continue;
             }
         };
-        let is_csv = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if is_csv {
-            match store::read(bytes.as_slice(), path) {
+        let extension = |x: &str| path.extension().is_some_and(|e| e.eq_ignore_ascii_case(x));
+        // A dataset file: the CSV, or the GeoJSON the service gives out.
+        let records = if extension("csv") {
+            Some(store::read(bytes.as_slice(), path))
+        } else if extension("geojson") || extension("json") {
+            Some(store::read_features(&bytes, path))
+        } else {
+            None
+        };
+        if let Some(records) = records {
+            match records {
                 Ok(rows) => incoming.extend(rows.into_iter().map(|practice| {
                     (
                         path.clone(),

@@ -49,8 +49,13 @@ need the store of record (serve without --data, or with --database)"
     /// After a committed write whose public version changed: the read path
     /// learns it. The ONE call site through which writes reach the public
     /// answers (list, detail, OGC, clusters, counts, downloads).
-    pub fn publish(&self, change: Option<PublicChange>) {
-        let Some(change) = change else { return };
+    /// Changes reach the read path in commit order (the log's `seq`): when
+    /// two writes of one practice return in the other order, the older one
+    /// is left out, so the last committed version is the one answered.
+    pub fn publish(&self, seq: Option<i64>, change: Option<PublicChange>) {
+        let (Some(seq), Some(change)) = (seq, change) else {
+            return;
+        };
         let change = match change {
             PublicChange::Put(p) => Change::Put(*p),
             PublicChange::Remove(id) => Change::Remove(id),
@@ -58,8 +63,12 @@ need the store of record (serve without --data, or with --database)"
         // The store validated the record before committing it; a refusal here
         // would mean the two rules disagree, so it is logged loudly (the
         // change reaches readers at the next start from the store).
-        if let Err(e) = self.app.live.apply([change]) {
-            tracing::error!(error = %e, "a committed change was refused by the read path");
+        match self.app.live.apply_logged(seq, change) {
+            Ok(Some(_)) => {}
+            Ok(None) => tracing::debug!(seq, "a change older than one applied was left out"),
+            Err(e) => {
+                tracing::error!(error = %e, "a committed change was refused by the read path")
+            }
         }
     }
 }
