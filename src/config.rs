@@ -257,6 +257,17 @@ pub struct ServeArgs {
           num_args = 0..=1, require_equals = true, default_value = "false",
           default_missing_value = "true")]
     pub trust_forwarded: bool,
+    /// Milliseconds between reads of the store's log of changes when no
+    /// notification came (the fallback of PostgreSQL `LISTEN`; the only way
+    /// on SQLite).
+    #[arg(long, default_value_t = 500, env = "MAPA_FEED_POLL_MS",
+          value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub feed_poll_ms: u64,
+    /// Seconds a node may be behind the store's log before `/readyz`
+    /// answers 503 (a load balancer then takes it out).
+    #[arg(long, default_value_t = 5, env = "MAPA_MAX_LAG_SECS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub max_lag_secs: u64,
 }
 
 /// Parses a yes/no setting: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`, in

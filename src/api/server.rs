@@ -26,6 +26,7 @@ use super::router;
 use super::security::SecurityHeaders;
 use super::state::{ApiConfig, AppState};
 use crate::config::ServeArgs;
+use crate::dataset::follow::{FollowConfig, Follower};
 use crate::dataset::{self, LoadError};
 use crate::db::{DbError, Store};
 use crate::gazetteer::Gazetteer;
@@ -165,6 +166,10 @@ async fn database_state(args: &ServeArgs) -> Result<(AppState, Store), ServeErro
     let store = Store::open(&args.database).await?;
     dataset::database::seed_if_empty(&store, &args.seed).await?;
     let publish_personal = args.publish_personal;
+    // The log's head before the load: the follower reads on from it, so a
+    // change committed during the load is applied (again, harmlessly: a put
+    // replaces, a removal of the absent does nothing) and none is missed.
+    let loaded_at = store.last_change().await?;
     let runtime = tokio::runtime::Handle::current();
     let loading = store.clone();
     let (gazetteer, snapshot) = tokio::task::spawn_blocking(move || {
@@ -180,6 +185,12 @@ async fn database_state(args: &ServeArgs) -> Result<(AppState, Store), ServeErro
     tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
     let state = AppState::new(snapshot?, ApiConfig::from_args(args), gazetteer);
     dataset::warm_up(&state.live);
+    let follow = FollowConfig {
+        poll: Duration::from_millis(args.feed_poll_ms),
+        max_lag: Duration::from_secs(args.max_lag_secs),
+    };
+    let follower = Follower::start(store.clone(), state.live.clone(), loaded_at, follow);
+    let _ = state.follower.set(follower);
     Ok((state, store))
 }
 

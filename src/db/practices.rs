@@ -231,26 +231,50 @@ pub(super) async fn insert_revision(
     Ok(())
 }
 
-/// Appends to the log of public changes.
+/// Appends to the log of public changes; its sequence number. On
+/// PostgreSQL, the row is numbered under a lock held until the commit (so
+/// numbers are committed in order: a follower reading "after n" never skips
+/// a number that commits later), and a notification carrying the number is
+/// sent on [`super::CHANGES_CHANNEL`] when the transaction commits. SQLite
+/// takes the write lock at `BEGIN IMMEDIATE`, which orders commits already.
+/// Each write calls this last before its commit, so the lock is held briefly.
 pub(super) async fn log_change(
     conn: &mut AnyConnection,
     id: &str,
     kind: ChangeKind,
     revision: Option<i64>,
     at: &str,
-) -> DbResult<()> {
+) -> DbResult<i64> {
     let kind = match kind {
         ChangeKind::Put => "put",
         ChangeKind::Remove => "remove",
     };
-    sqlx::query("INSERT INTO changes (practice_id, kind, revision, at) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(kind)
-        .bind(revision)
-        .bind(at)
-        .execute(conn)
-        .await?;
-    Ok(())
+    let postgres = conn.backend_name() == "PostgreSQL";
+    if postgres {
+        sqlx::query("SELECT CAST(pg_advisory_xact_lock($1) AS TEXT) AS locked")
+            .bind(super::CHANGES_LOCK)
+            .fetch_one(&mut *conn)
+            .await?;
+    }
+    let seq: i64 = sqlx::query(
+        "INSERT INTO changes (practice_id, kind, revision, at) VALUES ($1, $2, $3, $4) \
+         RETURNING seq",
+    )
+    .bind(id)
+    .bind(kind)
+    .bind(revision)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("seq")?;
+    if postgres {
+        sqlx::query("SELECT CAST(pg_notify($1, $2) AS TEXT) AS sent")
+            .bind(super::CHANGES_CHANNEL)
+            .bind(seq.to_string())
+            .fetch_one(&mut *conn)
+            .await?;
+    }
+    Ok(seq)
 }
 
 /// A practice's row as parameters `$1`–`$14` (in [`STATE_WRITE`]'s order).
@@ -375,14 +399,17 @@ impl Store {
             content: &json,
         };
         insert_revision(&mut tx, &practice.id, 1, &rev).await?;
-        if published {
-            log_change(&mut tx, &practice.id, ChangeKind::Put, Some(1), &at).await?;
-        }
+        let seq = if published {
+            Some(log_change(&mut tx, &practice.id, ChangeKind::Put, Some(1), &at).await?)
+        } else {
+            None
+        };
         self.finish(
             tx,
             actor,
             &practice.id,
             published.then(|| PublicChange::Put(Box::new(practice.clone()))),
+            seq,
         )
         .await
     }
@@ -394,10 +421,11 @@ impl Store {
         actor: &Actor,
         id: &str,
         public: Option<PublicChange>,
+        seq: Option<i64>,
     ) -> DbResult<Written> {
         tx.commit().await?;
         let entry = self.entry(actor, id).await?;
-        Ok(Written { entry, public })
+        Ok(Written { entry, public, seq })
     }
 
     /// Edits a practice's content; `if_match` is the version the editor
@@ -492,13 +520,13 @@ impl Store {
         insert_revision(&mut tx, &s.id, n, &rev).await?;
         let latest = if pending { &before } else { &practice };
         save_state(&mut tx, &s, expected, latest, &at).await?;
-        let public = if outcome == EditOutcome::Publish {
-            log_change(&mut tx, &s.id, ChangeKind::Put, Some(n), &at).await?;
-            Some(PublicChange::Put(Box::new(practice)))
+        let (public, seq) = if outcome == EditOutcome::Publish {
+            let seq = log_change(&mut tx, &s.id, ChangeKind::Put, Some(n), &at).await?;
+            (Some(PublicChange::Put(Box::new(practice))), Some(seq))
         } else {
-            None
+            (None, None)
         };
-        self.finish(tx, actor, &s.id, public).await
+        self.finish(tx, actor, &s.id, public, seq).await
     }
 
     /// The state of a practice the actor may see; `NotFound` otherwise.
@@ -605,16 +633,16 @@ impl Store {
             _ => subject.clone(),
         };
         save_state(&mut tx, &s, expected, &latest, &at).await?;
-        match &public {
+        let seq = match &public {
             Some(PublicChange::Put(_)) => {
-                log_change(&mut tx, id, ChangeKind::Put, Some(n), &at).await?
+                Some(log_change(&mut tx, id, ChangeKind::Put, Some(n), &at).await?)
             }
             Some(PublicChange::Remove(_)) => {
-                log_change(&mut tx, id, ChangeKind::Remove, None, &at).await?
+                Some(log_change(&mut tx, id, ChangeKind::Remove, None, &at).await?)
             }
-            None => {}
-        }
-        self.finish(tx, actor, id, public).await
+            None => None,
+        };
+        self.finish(tx, actor, id, public, seq).await
     }
 
     /// The practice as `actor` may see it; `NotFound` when it may not see it.

@@ -150,6 +150,10 @@ pub struct Written {
     pub entry: Entry,
     /// The change of the public version, if any.
     pub public: Option<PublicChange>,
+    /// The number of the write's row in the log of public changes, when the
+    /// public version changed: a node follows the log up to it before it
+    /// answers, so the writer reads its own write on that node.
+    pub seq: Option<i64>,
 }
 
 /// One revision in a practice's history.

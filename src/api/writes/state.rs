@@ -10,6 +10,9 @@ use crate::auth::throttle::Throttle;
 use crate::db::{PublicChange, Store};
 use crate::live::Change;
 
+/// How long a write's answer waits for its change to be applied here.
+const PUBLISH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// What every write handler gets.
 #[derive(Clone)]
 pub struct EditState {
@@ -48,9 +51,21 @@ need the store of record (serve without --data, or with --database)"
 
     /// After a committed write whose public version changed: the read path
     /// learns it. The ONE call site through which writes reach the public
-    /// answers (list, detail, OGC, clusters, counts, downloads).
-    pub fn publish(&self, change: Option<PublicChange>) {
+    /// answers (list, detail, OGC, clusters, counts, downloads). A node that
+    /// follows the store's log (`serve`) applies the change from the log,
+    /// as every other node does, and this waits until it has (the writer
+    /// then reads its write here); without a follower it is applied now.
+    pub async fn publish(&self, change: Option<PublicChange>, seq: Option<i64>) {
         let Some(change) = change else { return };
+        if let (Some(follower), Some(seq)) = (self.app.follower.get(), seq) {
+            if !follower.wait_for(seq, PUBLISH_WAIT).await {
+                tracing::warn!(
+                    seq,
+                    "a committed change is not applied here yet; the follower goes on reading the log"
+                );
+            }
+            return;
+        }
         let change = match change {
             PublicChange::Put(p) => Change::Put(*p),
             PublicChange::Remove(id) => Change::Remove(id),
