@@ -268,6 +268,11 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 5, env = "MAPA_MAX_LAG_SECS",
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub max_lag_secs: u64,
+    /// Serving a database: start from this snapshot file when it was made
+    /// from the same database (then read the log of changes on from it),
+    /// else build from the database and write it here for the next start.
+    #[arg(long, value_name = "PATH", env = "MAPA_SNAPSHOT_FILE")]
+    pub snapshot_file: Option<std::path::PathBuf>,
 }
 
 /// Parses a yes/no setting: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`, in

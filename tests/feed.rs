@@ -84,6 +84,7 @@ both!(
     every_node_applies_every_change_in_order,
     a_node_started_later_reads_on_from_its_own_number,
     readiness_reports_the_lag_of_a_node_that_cannot_read_the_log,
+    a_node_starts_from_its_snapshot_file_and_reads_the_log_on,
 );
 
 fn practice(id: &str, title: &str) -> Practice {
@@ -137,7 +138,11 @@ async fn every_node_applies_every_change_in_order(f: Fixture) {
     let mut last = 0;
     for i in 0..5 {
         let w = store
-            .create(&ed, practice(&format!("p{i}"), &format!("Tytuł {i}")), Intent::Publish)
+            .create(
+                &ed,
+                practice(&format!("p{i}"), &format!("Tytuł {i}")),
+                Intent::Publish,
+            )
             .await
             .unwrap();
         let seq = w.seq.expect("a published practice is logged");
@@ -152,7 +157,13 @@ async fn every_node_applies_every_change_in_order(f: Fixture) {
     assert_eq!(draft.seq, None);
     let e = store.entry(&ed, "p1").await.unwrap();
     let w = store
-        .edit(&ed, "p1", practice("p1", "Nowy tytuł"), e.version, Intent::Publish)
+        .edit(
+            &ed,
+            "p1",
+            practice("p1", "Nowy tytuł"),
+            e.version,
+            Intent::Publish,
+        )
         .await
         .unwrap();
     last = w.seq.unwrap();
@@ -230,7 +241,10 @@ async fn readiness_reports_the_lag_of_a_node_that_cannot_read_the_log(f: Fixture
     exec(&f.url, "ALTER TABLE revisions RENAME TO revisions_away").await;
     let (live, node) = node(&store, 0).await;
     let behind = node.status().await;
-    assert_eq!((behind.applied, behind.head, behind.lag_changes), (0, head, head));
+    assert_eq!(
+        (behind.applied, behind.head, behind.lag_changes),
+        (0, head, head)
+    );
     assert!(node.catch_up().await.is_err());
     tokio::time::sleep(Duration::from_millis(1_200)).await;
     let late = node.status().await;
@@ -241,4 +255,68 @@ async fn readiness_reports_the_lag_of_a_node_that_cannot_read_the_log(f: Fixture
     let s = node.status().await;
     assert!(s.ready && s.lag_changes == 0 && s.error.is_none(), "{s:?}");
     assert_eq!(live.current().len(), 2);
+}
+
+async fn a_node_starts_from_its_snapshot_file_and_reads_the_log_on(f: Fixture) {
+    use mapa_praktyk::dataset::database::load_at;
+    let store = f.store;
+    let ed = editor(&store).await;
+    for i in 0..3 {
+        store
+            .create(&ed, practice(&format!("p{i}"), "Stary"), Intent::Publish)
+            .await
+            .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("node.snapshot");
+    let built = load_at(&store, Some(&file), false).await.unwrap();
+    assert!(!built.from_file);
+    assert_eq!(built.snapshot.len(), 3);
+    assert!(
+        file.exists(),
+        "the snapshot file is written for the next start"
+    );
+    let e = store.entry(&ed, "p0").await.unwrap();
+    store
+        .edit(
+            &ed,
+            "p0",
+            practice("p0", "Nowy"),
+            e.version,
+            Intent::Publish,
+        )
+        .await
+        .unwrap();
+    store
+        .create(&ed, practice("p3", "Nowy"), Intent::Publish)
+        .await
+        .unwrap();
+    let head = store.last_change().await.unwrap();
+    let again = load_at(&store, Some(&file), false).await.unwrap();
+    assert!(again.from_file);
+    assert_eq!(again.seq, built.seq);
+    assert_eq!(again.snapshot.len(), 3, "as the file holds it");
+    let live = Live::new(again.snapshot, false);
+    let follower = Follower::start(
+        store.clone(),
+        live.clone(),
+        again.seq,
+        FollowConfig::default(),
+    );
+    assert!(follower.wait_for(head, WAIT).await);
+    assert_eq!(live.current().len(), 4);
+    assert_eq!(title(&live, "p0").as_deref(), Some("Nowy"));
+    // A file of another database is not used.
+    let other = sqlite().await;
+    let ed2 = editor(&other.store).await;
+    for i in 0..5 {
+        other
+            .store
+            .create(&ed2, practice(&format!("q{i}"), "Inna"), Intent::Publish)
+            .await
+            .unwrap();
+    }
+    let foreign = load_at(&other.store, Some(&file), false).await.unwrap();
+    assert!(!foreign.from_file);
+    assert_eq!(foreign.snapshot.len(), 5);
 }

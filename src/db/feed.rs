@@ -102,3 +102,17 @@ impl ChangeListener {
             .map(|n| n.payload().trim().parse().unwrap_or(0)))
     }
 }
+
+impl Store {
+    /// The practice and time of change `seq` (`None` when no such row):
+    /// what names a point of this store's log, so a snapshot made at that
+    /// point is not taken for one of another database.
+    pub async fn change_key(&self, seq: i64) -> DbResult<Option<(String, String)>> {
+        let row = sqlx::query("SELECT practice_id, at FROM changes WHERE seq = $1")
+            .bind(seq)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| Ok((r.try_get("practice_id")?, r.try_get("at")?)))
+            .transpose()
+    }
+}
