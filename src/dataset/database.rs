@@ -220,25 +220,29 @@ pub async fn load_at(
         })??;
     if let Some(path) = file {
         let key = key_at(store, seq, publish_personal).await.map_err(wrap)?;
-        let (path, snapshot_ref) = (path.to_path_buf(), std::sync::Arc::new(snapshot));
-        let writing = snapshot_ref.clone();
-        let written = tokio::task::spawn_blocking(move || {
-            snapshot::file::write(&path, key, &writing)?;
-            crate::files::write_atomically(&seq_file(&path), |f| {
-                std::io::Write::write_all(f, seq.to_string().as_bytes())
-            })?;
-            Ok::<_, crate::files::FileError>(path)
+        let path = path.to_path_buf();
+        let (snapshot, written) = tokio::task::spawn_blocking(move || {
+            let written = snapshot::file::write(&path, key, &snapshot).and_then(|()| {
+                crate::files::write_atomically(&seq_file(&path), |f| {
+                    std::io::Write::write_all(f, seq.to_string().as_bytes())
+                })
+            });
+            (snapshot, written.map(|()| path))
         })
-        .await;
+        .await
+        .map_err(|e| LoadError {
+            path: label(),
+            source: StoreError::Io {
+                path: label(),
+                source: std::io::Error::other(e),
+            },
+        })?;
         match written {
-            Ok(Ok(path)) => {
+            Ok(path) => {
                 tracing::info!(path = %path.display(), seq, "snapshot file of the database written")
             }
-            Ok(Err(e)) => tracing::warn!(error = %e, "snapshot file of the database not written"),
             Err(e) => tracing::warn!(error = %e, "snapshot file of the database not written"),
         }
-        let snapshot = std::sync::Arc::try_unwrap(snapshot_ref)
-            .unwrap_or_else(|_| unreachable!("the writer's reference ended with its task"));
         return Ok(AtSeq {
             snapshot,
             seq,

@@ -239,8 +239,18 @@ impl Follower {
     /// write of this node, or poll period.
     async fn reading(self) {
         loop {
-            if let Err(e) = self.catch_up().await {
-                tracing::warn!(error = %e, applied = self.applied(), "reading the log of changes failed; trying again");
+            let t = Instant::now();
+            match self.catch_up().await {
+                Ok(n) if n >= 100 => tracing::info!(
+                    changes = n,
+                    applied = self.applied(),
+                    ms = t.elapsed().as_millis() as u64,
+                    "caught up with the log of changes"
+                ),
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, applied = self.applied(), "reading the log of changes failed; trying again")
+                }
             }
             tokio::select! {
                 () = self.0.kick.notified() => {}

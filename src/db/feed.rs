@@ -73,7 +73,7 @@ impl Store {
         if self.backend != Backend::Postgres {
             return Ok(None);
         }
-        let options = PgConnectOptions::from_str(&self.url)?.application_name(LISTENER_NAME);
+        let options = PgConnectOptions::from_str(&self.url.0)?.application_name(LISTENER_NAME);
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .connect_lazy_with(options);

@@ -53,7 +53,17 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     /// The URL as sqlx takes it, for a PostgreSQL listener's own connection.
-    url: std::sync::Arc<str>,
+    url: Url,
+}
+
+/// A database URL, kept out of debug output (it may hold a password).
+#[derive(Clone)]
+struct Url(std::sync::Arc<str>);
+
+impl std::fmt::Debug for Url {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Url(..)")
+    }
 }
 
 /// The PostgreSQL channel on which each committed public change is
@@ -142,7 +152,7 @@ impl Store {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalise_url(url)?;
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool_url: std::sync::Arc<str> = url.as_str().into();
+        let pool_url = Url(url.as_str().into());
         let pool = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
