@@ -273,6 +273,13 @@ pub struct ServeArgs {
     /// else build from the database and write it here for the next start.
     #[arg(long, value_name = "PATH", env = "MAPA_SNAPSHOT_FILE")]
     pub snapshot_file: Option<std::path::PathBuf>,
+    /// Let signed-in people have the server fetch a page by its address for
+    /// the form's "Wklej treść strony" (off by default: the server then
+    /// reaches out to addresses people give; private networks stay refused).
+    #[arg(long, env = "MAPA_ALLOW_FETCH", value_parser = parse_bool,
+          num_args = 0..=1, require_equals = true, default_value = "false",
+          default_missing_value = "true")]
+    pub allow_fetch: bool,
 }
 
 /// Parses a yes/no setting: `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`, in
@@ -330,6 +337,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("use 1/0, true/false, yes/no"), "{e}");
+    }
+
+    #[test]
+    fn fetching_pages_is_off_unless_asked_for() {
+        assert!(!serve(&[]).unwrap().allow_fetch);
+        assert!(serve(&["--allow-fetch"]).unwrap().allow_fetch);
+        assert!(!serve(&["--allow-fetch=no"]).unwrap().allow_fetch);
+        assert!(serve(&["--allow-fetch=maybe"]).is_err());
     }
 
     #[test]

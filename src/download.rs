@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 
-use crate::geojson::{WRITE_CHUNK_BYTES, write_collection_to};
+use crate::geojson::{OpenFeature, WRITE_CHUNK_BYTES, write_collection_to};
 use crate::live::View;
 use crate::query::{Filter, Match};
 
@@ -116,6 +116,26 @@ pub fn write_geojson(
 ) -> std::io::Result<()> {
     let (n, items) = page.run(snapshot);
     let features = items.map(|m| (snapshot.prepared(m.id), m.distance_km()));
+    write_collection_to(w, features, n, extra)?;
+    w.flush()
+}
+
+/// Writes the matches as a GeoJSON FeatureCollection to download: every
+/// public field of each record ([`crate::geojson::download_properties`];
+/// contact persons' phones and e-mails only when `publish_personal`), with
+/// `distance_km` for a query with a centre; `import` reads it back.
+pub fn write_geojson_download(
+    w: &mut impl Write,
+    snapshot: &View,
+    page: Page<'_>,
+    extra: &Map<String, Value>,
+    publish_personal: bool,
+) -> std::io::Result<()> {
+    let (n, items) = page.run(snapshot);
+    let features = items.map(|m| {
+        let p = snapshot.practice(m.id).public_view(publish_personal);
+        (OpenFeature::download(&p), m.distance_km())
+    });
     write_collection_to(w, features, n, extra)?;
     w.flush()
 }

@@ -202,6 +202,22 @@ pub fn flat_properties(p: &Practice, detail: bool) -> Map<String, Value> {
     m
 }
 
+/// The properties of a downloaded Feature (`/api/practices.geojson`,
+/// `export --format geojson`): every public field of the record (pass the
+/// public view) — the OGC item's flat detail properties and the words its
+/// facts were read from (`facts_from`) — so that `import` reads the file back
+/// into the same records.
+pub fn download_properties(p: &Practice) -> Map<String, Value> {
+    let mut m = flat_properties(p, true);
+    m.insert("facts_from".into(), p.facts_from.as_deref().into());
+    m
+}
+
+/// The downloaded Feature of a practice (pass the public view).
+pub fn download_feature(p: &Practice) -> geojson::Feature {
+    feature(p, download_properties(p))
+}
+
 /// A Feature with the given properties.
 pub fn feature(p: &Practice, properties: Map<String, Value>) -> geojson::Feature {
     geojson::Feature {
@@ -232,6 +248,12 @@ pub fn detail_feature_with(p: &Practice, extra: Map<String, Value>) -> geojson::
 /// serialised once and directly, so that a `distance_km` member can be added to
 /// its properties later without re-serialising.
 pub fn write_summary_open(out: &mut Vec<u8>, p: &Practice) {
+    write_open(out, p, &Summary::of(p));
+}
+
+/// Appends a Feature of `p` with `properties` (an object that is never
+/// empty: it holds the id) without its two closing braces.
+fn write_open<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, p: &Practice, properties: &T) {
     out.extend_from_slice(b"{\"type\":\"Feature\",\"geometry\":");
     match p.location {
         Some(l) => {
@@ -245,9 +267,40 @@ pub fn write_summary_open(out: &mut Vec<u8>, p: &Practice) {
     out.extend_from_slice(b",\"id\":");
     serde_json::to_writer(&mut *out, &p.id).expect("writing to a Vec cannot fail");
     out.extend_from_slice(b",\"properties\":");
-    serde_json::to_writer(&mut *out, &Summary::of(p)).expect("writing to a Vec cannot fail");
-    // A struct always serialises as `{...}`: drop its closing brace.
+    serde_json::to_writer(&mut *out, properties).expect("writing to a Vec cannot fail");
+    // An object always serialises as `{...}`: drop its closing brace.
     out.pop();
+}
+
+/// A Feature the collection writers write, with `distance_km` when given.
+pub trait WriteFeature {
+    /// Writes the complete Feature.
+    fn write_to(&self, out: &mut Vec<u8>, distance_km: Option<f64>);
+}
+
+/// A downloaded Feature ([`download_properties`]) serialised for one answer,
+/// without its two closing braces (as a [`PreparedFeature`]).
+pub struct OpenFeature(Vec<u8>);
+
+impl OpenFeature {
+    /// The downloaded Feature of `p` (pass the public view).
+    pub fn download(p: &Practice) -> OpenFeature {
+        let mut out = Vec::with_capacity(1024);
+        write_open(&mut out, p, &download_properties(p));
+        OpenFeature(out)
+    }
+}
+
+impl WriteFeature for OpenFeature {
+    fn write_to(&self, out: &mut Vec<u8>, distance_km: Option<f64>) {
+        PreparedFeature::from_open(&self.0).write(out, distance_km);
+    }
+}
+
+impl WriteFeature for PreparedFeature<'_> {
+    fn write_to(&self, out: &mut Vec<u8>, distance_km: Option<f64>) {
+        self.write(out, distance_km);
+    }
 }
 
 /// One prepared summary Feature: its JSON without the two closing braces.
@@ -293,9 +346,9 @@ pub const WRITE_CHUNK_BYTES: usize = 64 * 1024;
 /// Writes a FeatureCollection to any writer, in pieces of about
 /// [`WRITE_CHUNK_BYTES`], so a download of every practice never needs the
 /// whole answer in memory.
-pub fn write_collection_to<'a, W: std::io::Write>(
+pub fn write_collection_to<W: std::io::Write, F: WriteFeature>(
     w: &mut W,
-    features: impl Iterator<Item = (PreparedFeature<'a>, Option<f64>)>,
+    features: impl Iterator<Item = (F, Option<f64>)>,
     number_matched: usize,
     extra: &Map<String, Value>,
 ) -> std::io::Result<()> {
@@ -306,7 +359,7 @@ pub fn write_collection_to<'a, W: std::io::Write>(
         if n > 0 {
             out.push(b',');
         }
-        f.write(&mut out, d);
+        f.write_to(&mut out, d);
         n += 1;
         if out.len() >= WRITE_CHUNK_BYTES {
             w.write_all(&out)?;

@@ -204,7 +204,7 @@ fn run(command: Command) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 ExportFormat::Geojson => {
                     let fc = ::geojson::FeatureCollection {
                         bbox: None,
-                        features: practices.iter().map(geojson::detail_feature).collect(),
+                        features: practices.iter().map(geojson::download_feature).collect(),
                         foreign_members: None,
                     };
                     serde_json::to_writer(&mut out, &fc)?;

@@ -99,6 +99,7 @@ contract!(
     import_submits_publishes_and_never_overwrites_peoples_edits,
     seed_and_published_pages_and_the_change_log,
     hostile_text_is_stored_verbatim_and_changes_nothing_else,
+    concurrent_publishes_reach_the_read_path_in_commit_order,
 );
 
 fn practice(id: &str, title: &str) -> Practice {
@@ -1118,4 +1119,67 @@ async fn sqlite_writes_survive_a_reopen() {
             .unwrap()
     };
     assert_eq!(mode, "wal");
+}
+
+/// Six writers publish edits of one practice at once (each retrying on a
+/// stale version). Each committed write's `seq` is its place in the change
+/// log, and laying them over the read path in the reverse order (the worst
+/// order the answers can come back in) ends at the last committed version.
+async fn concurrent_publishes_reach_the_read_path_in_commit_order(store: Store) {
+    use mapa_praktyk::live::{Change, Live};
+    use mapa_praktyk::snapshot::Snapshot;
+
+    let ed = account(&store, "ed@example.org", Role::Editor, &[]).await;
+    let first = practice("p1", "Wersja 0");
+    store
+        .create(&ed, first.clone(), Intent::Publish)
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for k in 0..6 {
+        let (store, ed) = (store.clone(), ed.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut done = Vec::new();
+            let mut i = 0;
+            while done.len() < 3 {
+                i += 1;
+                assert!(i < 500, "writer {k} never got a current version");
+                let v = store.entry(&ed, "p1").await.unwrap().version;
+                let p = practice("p1", &format!("Wersja {k}-{i}"));
+                match store.edit(&ed, "p1", p, v, Intent::Publish).await {
+                    Ok(w) => done.push((w.seq.expect("a publish is logged"), w.public.unwrap())),
+                    Err(DbError::Conflict { .. }) => tokio::task::yield_now().await,
+                    Err(e) => panic!("writer {k}: {e}"),
+                }
+            }
+            done
+        }));
+    }
+    let mut written = Vec::new();
+    for t in tasks {
+        written.extend(t.await.unwrap());
+    }
+    written.sort_by_key(|(seq, _)| *seq);
+    let seqs: Vec<i64> = written.iter().map(|(s, _)| *s).collect();
+    assert_eq!(seqs.len(), 18);
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    // The same seqs in the log, in the same order, after the create's.
+    let log = store.changes_since(0, 100).await.unwrap();
+    assert_eq!(log.iter().skip(1).map(|c| c.seq).collect::<Vec<_>>(), seqs);
+    let title = |c: &PublicChange| match c {
+        PublicChange::Put(p) => p.title.clone(),
+        PublicChange::Remove(id) => panic!("{id} removed"),
+    };
+    let last = title(&written.last().unwrap().1);
+    assert_eq!(public_title(&store, "p1").await, Some(last.clone()));
+    // The read path, fed newest first, shows the newest.
+    let live = Live::new(Snapshot::new(vec![first]), false);
+    for (seq, c) in written.into_iter().rev() {
+        let c = match c {
+            PublicChange::Put(p) => Change::Put(*p),
+            PublicChange::Remove(id) => Change::Remove(id),
+        };
+        live.apply_logged(seq, c).unwrap();
+    }
+    assert_eq!(live.current().by_id("p1").map(|p| p.title), Some(last));
 }

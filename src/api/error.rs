@@ -236,7 +236,9 @@ fn code_of(status: StatusCode) -> &'static str {
 }
 
 /// Gives every error answer that is not JSON yet (axum's rejections, 405, the
-/// body limit's 413, the timeout's 503) the JSON body of [`ApiError`].
+/// body limit's 413, the timeout's 503) the JSON body of [`ApiError`]; the
+/// HTML error pages of the people's pages (`api::pages`: 400, 404, 410) are
+/// left as they are.
 pub async fn json_errors(req: Request, next: Next) -> Response {
     let resp = next.run(req).await;
     let status = resp.status();
@@ -247,7 +249,7 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("json"));
+        .is_some_and(|v| v.contains("json") || v.starts_with("text/html"));
     if is_json {
         return resp;
     }

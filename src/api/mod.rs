@@ -22,6 +22,8 @@
 //! ogc/          /ogc: OGC API – Features (landing, collections, queryables, items)
 //! geocoding/    /api/geocode, /photon, /nominatim over one neutral place
 //! edit/         /api's editing side: session, me, tokens, entries, review, queue
+//! pages/        the people's pages (HTML): practices, the list, feeds, statistics,
+//!               sitemap, robots.txt, the accessibility statement
 //! docs/         the two OpenAPI documents, assembled from all of the above
 //! ```
 //!
@@ -53,6 +55,8 @@ pub mod meta;
 pub mod ogc;
 /// The scheme and authority the client reached (`Host`, or a trusted proxy's headers).
 pub mod origin;
+/// The people's pages: a page per practice, the list, feeds, statistics, sitemap.
+pub mod pages;
 /// `/api`: the practices.
 pub mod practices;
 /// Conditional GET, cache presets, content types.
@@ -121,6 +125,7 @@ fn edit_routes(edit: writes::state::EditState) -> Router {
             get(edit::review::revision),
         )
         .route(&format!("{entries}/restore"), post(edit::review::restore))
+        .merge(edit::reading::routes())
         .route("/ogc/collections/{cid}/items", post(write::create))
         .route(
             "/ogc/collections/{cid}/items/{fid}",
@@ -135,7 +140,7 @@ fn edit_routes(edit: writes::state::EditState) -> Router {
 }
 
 fn app(state: AppState, store: Option<crate::db::Store>) -> Router {
-    let edit = writes::state::EditState::new(state.clone(), store);
+    let edit = writes::state::EditState::new(state.clone(), store.clone());
     let static_dir = state.config.static_dir.clone();
     let timeout = state.config.request_timeout;
     let security = security::SecurityHeaders::new(&state.config.tile_url);
@@ -173,6 +178,7 @@ fn app(state: AppState, store: Option<crate::db::Store>) -> Router {
         .merge(ogc::routes(get(docs::ogc::api_doc)))
         .merge(geocoding::photon::routes())
         .merge(geocoding::nominatim::routes())
+        .merge(pages::routes(store))
         .with_state(state);
     let writable = edit.writable();
     app = app.merge(edit_routes(edit.clone()));

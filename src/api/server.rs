@@ -110,7 +110,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         "connection limits"
     );
     let app = match store {
-        Some(store) => super::editable_router(state, store),
+        Some(store) => super::editable_router(state, store).layer(axum::Extension(
+            super::edit::reading::Fetching(args.allow_fetch),
+        )),
         None => router(state),
     };
     run(listener, app, headers, limits, shutdown_signal()).await;

@@ -294,11 +294,12 @@ impl Follower {
     }
 }
 
-/// Lays a batch of logged changes over the read path. The store checked
-/// each record before committing it; one refused by the read path anyway
-/// is logged and passed over, not the batch with it.
+/// Lays a batch of logged changes over the read path, by the log's order
+/// rule ([`Live::apply_logged_batch`]). The store checked each record before
+/// committing it; one refused by the read path anyway is logged and passed
+/// over, not the batch with it.
 fn apply(live: &Live, batch: Vec<crate::db::FeedChange>) {
-    let (seqs, changes): (Vec<i64>, Vec<Change>) = batch
+    let changes: Vec<(i64, Change)> = batch
         .into_iter()
         .map(|c| {
             let change = match c.change {
@@ -307,12 +308,12 @@ fn apply(live: &Live, batch: Vec<crate::db::FeedChange>) {
             };
             (c.seq, change)
         })
-        .unzip();
-    if live.apply(changes.clone()).is_ok() {
+        .collect();
+    if live.apply_logged_batch(changes.clone()).is_ok() {
         return;
     }
-    for (seq, change) in seqs.into_iter().zip(changes) {
-        if let Err(e) = live.apply([change]) {
+    for (seq, change) in changes {
+        if let Err(e) = live.apply_logged(seq, change) {
             tracing::error!(seq, error = %e, "a logged change was refused by the read path");
         }
     }

@@ -231,9 +231,11 @@ pub(super) async fn insert_revision(
     Ok(())
 }
 
-/// Appends to the log of public changes; its sequence number. On
-/// PostgreSQL, the row is numbered under a lock held until the commit (so
-/// numbers are committed in order: a follower reading "after n" never skips
+/// Appends to the log of public changes; answers the change's place there
+/// (`seq`). Written after the practice's row in the same transaction, so of
+/// two committed changes of one practice the later commit has the larger seq.
+/// On PostgreSQL the row is numbered under a lock held until the commit, so
+/// numbers are committed in order (a follower reading "after n" never skips
 /// a number that commits later), and a notification carrying the number is
 /// sent on [`super::CHANGES_CHANNEL`] when the transaction commits. SQLite
 /// takes the write lock at `BEGIN IMMEDIATE`, which orders commits already.
@@ -258,7 +260,7 @@ pub(super) async fn log_change(
     }
     let seq: i64 = sqlx::query(
         "INSERT INTO changes (practice_id, kind, revision, at) VALUES ($1, $2, $3, $4) \
-         RETURNING seq",
+         RETURNING CAST(seq AS BIGINT) AS seq",
     )
     .bind(id)
     .bind(kind)
@@ -399,19 +401,13 @@ impl Store {
             content: &json,
         };
         insert_revision(&mut tx, &practice.id, 1, &rev).await?;
-        let seq = if published {
-            Some(log_change(&mut tx, &practice.id, ChangeKind::Put, Some(1), &at).await?)
+        let public = if published {
+            let seq = log_change(&mut tx, &practice.id, ChangeKind::Put, Some(1), &at).await?;
+            Some((seq, PublicChange::Put(Box::new(practice.clone()))))
         } else {
             None
         };
-        self.finish(
-            tx,
-            actor,
-            &practice.id,
-            published.then(|| PublicChange::Put(Box::new(practice.clone()))),
-            seq,
-        )
-        .await
+        self.finish(tx, actor, &practice.id, public).await
     }
 
     /// Commits a write and answers what it did.
@@ -420,11 +416,11 @@ impl Store {
         tx: Transaction<'static, Any>,
         actor: &Actor,
         id: &str,
-        public: Option<PublicChange>,
-        seq: Option<i64>,
+        public: Option<(i64, PublicChange)>,
     ) -> DbResult<Written> {
         tx.commit().await?;
         let entry = self.entry(actor, id).await?;
+        let (seq, public) = public.unzip();
         Ok(Written { entry, public, seq })
     }
 
@@ -517,16 +513,19 @@ impl Store {
             comment: None,
             content: &json,
         };
-        insert_revision(&mut tx, &s.id, n, &rev).await?;
+        // The row first: of two writers of one version, the second waits
+        // for the first's commit on it and then finds the version stale (a
+        // conflict), rather than a duplicate revision number.
         let latest = if pending { &before } else { &practice };
         save_state(&mut tx, &s, expected, latest, &at).await?;
-        let (public, seq) = if outcome == EditOutcome::Publish {
+        insert_revision(&mut tx, &s.id, n, &rev).await?;
+        let public = if outcome == EditOutcome::Publish {
             let seq = log_change(&mut tx, &s.id, ChangeKind::Put, Some(n), &at).await?;
-            (Some(PublicChange::Put(Box::new(practice))), Some(seq))
+            Some((seq, PublicChange::Put(Box::new(practice))))
         } else {
-            (None, None)
+            None
         };
-        self.finish(tx, actor, &s.id, public, seq).await
+        self.finish(tx, actor, &s.id, public).await
     }
 
     /// The state of a practice the actor may see; `NotFound` otherwise.
@@ -625,24 +624,28 @@ impl Store {
             comment: action.comment(),
             content: &json,
         };
-        insert_revision(&mut tx, id, n, &rev).await?;
         // The listed title and place stay the public version's while a
         // pending revision is reviewed.
         let latest = match s.published_rev {
             Some(p) if pending && p != n => content(&mut tx, id, p).await?,
             _ => subject.clone(),
         };
+        // The row before the revision, as in `edit`: a concurrent writer of
+        // the same version gets a conflict.
         save_state(&mut tx, &s, expected, &latest, &at).await?;
-        let seq = match &public {
-            Some(PublicChange::Put(_)) => {
-                Some(log_change(&mut tx, id, ChangeKind::Put, Some(n), &at).await?)
-            }
-            Some(PublicChange::Remove(_)) => {
-                Some(log_change(&mut tx, id, ChangeKind::Remove, None, &at).await?)
-            }
+        insert_revision(&mut tx, id, n, &rev).await?;
+        let public = match public {
+            Some(c @ PublicChange::Put(_)) => Some((
+                log_change(&mut tx, id, ChangeKind::Put, Some(n), &at).await?,
+                c,
+            )),
+            Some(c @ PublicChange::Remove(_)) => Some((
+                log_change(&mut tx, id, ChangeKind::Remove, None, &at).await?,
+                c,
+            )),
             None => None,
         };
-        self.finish(tx, actor, id, public, seq).await
+        self.finish(tx, actor, id, public).await
     }
 
     /// The practice as `actor` may see it; `NotFound` when it may not see it.

@@ -396,6 +396,19 @@ impl Store {
             .collect()
     }
 
+    /// Whether a practice with this id was public once and has been archived
+    /// (the practice pages answer 410 Gone for it, not 404).
+    pub async fn is_archived(&self, id: &str) -> DbResult<bool> {
+        let row = sqlx::query("SELECT status FROM practices WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get::<String, _>("status")? == Status::Archived.slug(),
+            None => false,
+        })
+    }
+
     /// The last sequence number of the log of public changes (0 when empty).
     pub async fn last_change(&self) -> DbResult<i64> {
         Ok(

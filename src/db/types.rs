@@ -150,9 +150,8 @@ pub struct Written {
     pub entry: Entry,
     /// The change of the public version, if any.
     pub public: Option<PublicChange>,
-    /// The number of the write's row in the log of public changes, when the
-    /// public version changed: a node follows the log up to it before it
-    /// answers, so the writer reads its own write on that node.
+    /// That change's place in the log of public changes (commit order):
+    /// the read path lays changes of one practice in this order.
     pub seq: Option<i64>,
 }
 

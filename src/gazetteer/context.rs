@@ -168,6 +168,13 @@ const PARTNER_WORDS: &[&str] = &[
     "przybyl",
     "odwiedzil",
 ];
+/// Stems of universities: a scholar's affiliation ("prof. … z Instytutu
+/// Socjologii Uniwersytetu Zielonogórskiego w Zielonej Górze") is where a
+/// visiting expert comes from, not where the work was done.
+const ACADEMIC_WORDS: &[&str] = &["uniwersytet", "politechnik", "uczelni"];
+/// Words after a university's word that make it a local one: a university of
+/// the third age, a children's or a folk university.
+const LOCAL_ACADEMIC_WORDS: &[&str] = &["trzeciego", "dzieci", "ludow", "senior", "utw"];
 /// Stems of trips and their destinations.
 const TRIP_WORDS: &[&str] = &[
     "wycieczk",
@@ -408,7 +415,19 @@ impl Around<'_> {
         if self.trip() {
             d *= cue::TRIP;
         }
+        if self.academic() {
+            d *= cue::PARTNER;
+        }
         d
+    }
+
+    /// Whether a university (not a university of the third age, a children's
+    /// or a folk one) is named before the mention: a visiting expert's seat.
+    fn academic(&self) -> bool {
+        self.before
+            .iter()
+            .rposition(|w| ACADEMIC_WORDS.iter().any(|s| w.starts_with(s)))
+            .is_some_and(|at| !has_stem(&self.before[at + 1..], LOCAL_ACADEMIC_WORDS))
     }
 
     /// The discount of one reading of a mention written `text` (folded), a
@@ -457,6 +476,34 @@ mod tests {
             near,
         };
         around.weight(&phrase(text, kind), after_w) * around.reading(text, text)
+    }
+
+    #[test]
+    fn a_scholars_university_counts_as_a_visitor_but_a_third_age_one_does_not() {
+        let scholar = weight(
+            "z instytutu socjologii uniwersytetu zielonogorskiego w",
+            "zielonej gorze",
+            MatchKind::Declined,
+            true,
+        );
+        let local = weight(
+            "zajecia uniwersytetu trzeciego wieku w",
+            "zielonej gorze",
+            MatchKind::Declined,
+            true,
+        );
+        let seat = weight(
+            "z osrodka pomocy spolecznej w",
+            "zielonej gorze",
+            MatchKind::Declined,
+            true,
+        );
+        let plain = weight("zajecia w", "zielonej gorze", MatchKind::Declined, true);
+        assert!(scholar * 2.0 <= seat, "{scholar} vs {seat}");
+        assert_eq!(
+            local, plain,
+            "a university of the third age is not discounted"
+        );
     }
 
     #[test]

@@ -208,6 +208,7 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
         warnings,
         free_text: None,
         doubts: facts.doubts(),
+        unit_from_place: false,
     })
 }
 

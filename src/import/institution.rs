@@ -357,6 +357,7 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
     practice.unit = facts.unit.as_ref().map(|u| u.value.clone());
     practice.facts_from = facts.evidence();
     let doubts = facts.doubts();
+    let practice_unit_missing = practice.unit.is_none();
     let (_, phrase) = found.unzip();
     Ok(Parsed {
         text: String::new(),
@@ -364,6 +365,7 @@ pub fn parse(text: &str, id: String, source: String) -> Result<Parsed, PageError
         warnings,
         free_text: phrase,
         doubts,
+        unit_from_place: practice_unit_missing,
     })
 }
 

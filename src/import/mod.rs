@@ -24,6 +24,8 @@ pub mod institution;
 pub mod place;
 /// The importer's records handed over for an import into the database.
 pub mod records;
+/// A title read from a page's address when its text has no heading.
+pub mod slug;
 pub mod text;
 pub mod title;
 
@@ -78,6 +80,9 @@ pub struct Parsed {
     /// Facts read from the prose that a person should check, each with its
     /// reason (`area: …`, `cost: …`, `year: …`).
     pub doubts: Vec<String>,
+    /// An institution page that names no implementing unit: once placed, the
+    /// place's municipality is taken as it ([`municipality_unit`]).
+    pub unit_from_place: bool,
 }
 
 /// Errors of an import; nothing is written when one occurs.
@@ -368,6 +373,42 @@ pub fn read_page(path: &Path, bytes: &[u8]) -> Result<Parsed, PageReadError> {
     Ok(parsed)
 }
 
+/// A page read from a file or an address whose text opens without a heading
+/// takes its title from its address's slug when the address has one
+/// ([`slug::title_from_address`]); practice-database pages keep theirs.
+fn title_from_address(p: &mut Parsed) {
+    if bdp::is_bdp(&p.text)
+        || title::has_strong_heading(&p.text, institution::is_only_an_institution)
+    {
+        return;
+    }
+    if let Some(t) = p
+        .practice
+        .source_url
+        .as_deref()
+        .and_then(|u| slug::title_from_address(u, &p.text))
+    {
+        p.practice.title = title::shorten(&t, title::MAX_TITLE_CHARS);
+    }
+}
+
+/// The municipality of a placed record as an implementing unit: `Miasto X`
+/// for a city with powiat rights (its powiat code is 61 or above), `Gmina X`
+/// otherwise; `None` when the record has no gmina.
+pub fn municipality_unit(admin: &crate::gazetteer::AdminChain) -> Option<String> {
+    let gmina = admin.gmina.as_ref()?;
+    let city = gmina
+        .teryt
+        .get(2..4)
+        .and_then(|c| c.parse::<u8>().ok())
+        .is_some_and(|c| c >= 61);
+    Some(format!(
+        "{} {}",
+        if city { "Miasto" } else { "Gmina" },
+        gmina.name
+    ))
+}
+
 /// Imports `paths` into the dataset at `into` (created when missing).
 pub fn run(paths: &[PathBuf], into: &Path, g: &Gazetteer) -> Result<ImportReport, ImportError> {
     run_with(paths, into, g, &ImportOptions::default())
@@ -410,7 +451,7 @@ fn address_stem(url: &url::Url) -> String {
 }
 
 /// Fetches the page at `address` and reads it like a page file.
-fn read_address(fetcher: &mut fetch::Fetcher, address: &str) -> Result<Parsed, String> {
+pub fn read_address(fetcher: &mut fetch::Fetcher, address: &str) -> Result<Parsed, String> {
     let page = fetcher.fetch(address).map_err(|e| e.to_string())?;
     let asked = fetch::parse_http(address).map_err(|e| e.to_string())?;
     let mut notes = Vec::new();
@@ -457,7 +498,13 @@ pub fn run_with(
     let source_url = match &options.source_url {
         None => None,
         Some(u) => {
-            let is_csv = |p: &PathBuf| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let is_csv = |p: &PathBuf| {
+                p.extension().is_some_and(|e| {
+                    ["csv", "geojson", "json"]
+                        .iter()
+                        .any(|x| e.eq_ignore_ascii_case(x))
+                })
+            };
             if paths.len() != 1 {
                 return Err(ImportError::SourceUrl(format!(
                     "is the address of a single page, but {} inputs were given",
@@ -466,7 +513,7 @@ pub fn run_with(
             }
             if is_csv(&paths[0]) {
                 return Err(ImportError::SourceUrl(
-                    "is the address of a single page, but the input is a CSV file (its source_url column gives each row's)".into(),
+                    "is the address of a single page, but the input is a dataset file, CSV or GeoJSON (its source_url column or property gives each record's)".into(),
                 ));
             }
             Some(
@@ -492,6 +539,7 @@ pub fn run_with(
                     if let Some(u) = &source_url {
                         p.practice.source_url = Some(u.clone());
                     }
+                    title_from_address(&mut p);
                     incoming.push((path.clone(), p))
                 }
                 Err(e) => failures.push((path.clone(), e)),
@@ -505,11 +553,17 @@ pub fn run_with(
                 continue;
             }
         };
-        let is_csv = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if is_csv {
-            match store::read(bytes.as_slice(), path) {
+        let extension = |x: &str| path.extension().is_some_and(|e| e.eq_ignore_ascii_case(x));
+        // A dataset file: the CSV, or the GeoJSON the service gives out.
+        let records = if extension("csv") {
+            Some(store::read(bytes.as_slice(), path))
+        } else if extension("geojson") || extension("json") {
+            Some(store::read_features(&bytes, path))
+        } else {
+            None
+        };
+        if let Some(records) = records {
+            match records {
                 Ok(rows) => incoming.extend(rows.into_iter().map(|practice| {
                     (
                         path.clone(),
@@ -519,6 +573,7 @@ pub fn run_with(
                             warnings: Vec::new(),
                             free_text: None,
                             doubts: Vec::new(),
+                            unit_from_place: false,
                         },
                     )
                 })),
@@ -530,6 +585,7 @@ pub fn run_with(
                     if let Some(u) = &source_url {
                         p.practice.source_url = Some(u.clone());
                     }
+                    title_from_address(&mut p);
                     incoming.push((path.clone(), p))
                 }
                 Err(e) => failures.push((path.clone(), e.detail())),
@@ -555,6 +611,20 @@ pub fn run_with(
         let mut warnings = std::mem::take(&mut parsed.warnings);
         let mut p = parsed.practice;
         let placed = place_page(g, &mut p, &parsed.text, &mut warnings);
+        if parsed.unit_from_place
+            && p.unit.is_none()
+            && let Some(unit) = municipality_unit(&p.admin)
+        {
+            parsed.doubts.push(format!(
+                "unit: the page names none; its municipality «{unit}» is taken"
+            ));
+            let from = format!("jednostka: «{unit}» (gmina miejsca)");
+            p.facts_from = Some(match p.facts_from.take() {
+                Some(f) => format!("{f}; {from}"),
+                None => from,
+            });
+            p.unit = Some(unit);
+        }
         let key = match (&placed, p.location) {
             (Ok(()), Some(l)) => l.precision.as_str().to_string(),
             _ => "unplaced".to_string(),

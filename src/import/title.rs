@@ -565,6 +565,14 @@ fn heading_as_written(lines: &[&str], is_site_name: impl Fn(&str) -> bool) -> Op
     None
 }
 
+/// Whether the page opens with a heading that reads as a title (rule 1 of the
+/// module's documentation); a page without one may take its title from its
+/// address ([`super::slug`]).
+pub fn has_strong_heading(text: &str, is_site_name: impl Fn(&str) -> bool) -> bool {
+    let lines: Vec<&str> = text.lines().collect();
+    heading_as_written(&lines, is_site_name).is_some_and(|h| is_strong_heading(&h))
+}
+
 /// The title of a page (see the module's documentation); `None` only for a page
 /// without a line of text. `is_site_name` tells lines that are only an
 /// institution's name (the site's own header).
@@ -610,9 +618,15 @@ pub fn title(text: &str, is_site_name: impl Fn(&str) -> bool) -> Option<String> 
     {
         // A heading that only wraps the project's name (`Regulamin projektu
         // „Krok do pracy”`, `Dzienny Dom Senior+ otwarty`) gives way to the name.
-        let wrapped = quoted
-            .iter()
-            .find(|q| q.after_project_word && fold(&h).contains(&fold(&q.name)));
+        // A heading that says more than the name (`“Nowa Huta dziś!” – zgłoś
+        // chodniki, ulice bądź lampy …`) keeps its words: the name must be at
+        // least half of it.
+        let words = |s: &str| s.split_whitespace().count();
+        let wrapped = quoted.iter().find(|q| {
+            q.after_project_word
+                && fold(&h).contains(&fold(&q.name))
+                && 2 * words(&q.name) >= words(&h)
+        });
         return Some(wrapped.map_or(h, |q| shorten(&q.name, MAX_TITLE_CHARS)));
     }
     if let Some(q) = quoted.iter().find(|q| q.after_project_word && !q.garbled) {
@@ -659,6 +673,17 @@ pub fn title(text: &str, is_site_name: impl Fn(&str) -> bool) -> Option<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_heading_that_says_more_than_its_project_name_keeps_its_words() {
+        let page = "“Nowa Huta dziś!” – zgłoś chodniki, ulice bądź lampy, które wymagają remontu\n\n\
+                    Ruszyła kolejna edycja projektu „Nowa Huta dziś!”, w którym mieszkańcy zgłaszają miejsca do naprawy. \
+                    Zgłoszenia przyjmuje rada dzielnicy do końca miesiąca, a prace ruszą wiosną.";
+        assert_eq!(
+            title(page, |_| false).as_deref(),
+            Some("“Nowa Huta dziś!” – zgłoś chodniki, ulice bądź lampy, które wymagają remontu")
+        );
+    }
 
     fn t(text: &str) -> String {
         title(text, |l| l.starts_with("Urząd Gminy")).unwrap()

@@ -130,6 +130,9 @@ struct Writer {
     generation: u64,
     /// Whether the base or the overlay holds changes the loaded dataset does not.
     edited: bool,
+    /// Per practice, the place in the store's log of public changes of the
+    /// last change laid over it by [`Live::apply_logged`].
+    applied_seq: HashMap<String, i64>,
 }
 
 impl Live {
@@ -178,6 +181,70 @@ impl Live {
         let changes: Vec<Change> = changes.into_iter().collect();
         check(&changes)?;
         let mut w = self.writer();
+        let applied = self.apply_locked(&mut w, changes);
+        drop(w);
+        self.wake_merger();
+        Ok(applied)
+    }
+
+    /// Lays one change from the store's log of public changes (`seq` is its
+    /// place there, in commit order) over the dataset, unless a later change
+    /// of the same practice was laid already: two writers' calls can arrive
+    /// here in another order than their commits, and the read path must end
+    /// at the last committed version, never an older one. `None` when the
+    /// change was older and so left out.
+    pub fn apply_logged(&self, seq: i64, change: Change) -> Result<Option<Applied>, ChangeError> {
+        let changes = vec![change];
+        check(&changes)?;
+        let id = match &changes[0] {
+            Change::Put(p) => p.id.clone(),
+            Change::Remove(id) => id.clone(),
+        };
+        let mut w = self.writer();
+        if w.applied_seq.get(&id).is_some_and(|&done| done >= seq) {
+            return Ok(None);
+        }
+        w.applied_seq.insert(id, seq);
+        let applied = self.apply_locked(&mut w, changes);
+        drop(w);
+        self.wake_merger();
+        Ok(Some(applied))
+    }
+
+    /// [`Live::apply_logged`] for a batch read from the log, in one new
+    /// overlay: each change whose practice had a later one laid already is
+    /// left out. A batch with a bad record changes nothing; how many changes
+    /// were laid.
+    pub fn apply_logged_batch(&self, changes: Vec<(i64, Change)>) -> Result<usize, ChangeError> {
+        let (seqs, changes): (Vec<i64>, Vec<Change>) = changes.into_iter().unzip();
+        check(&changes)?;
+        let mut w = self.writer();
+        let mut keep = Vec::with_capacity(changes.len());
+        for (seq, change) in seqs.into_iter().zip(changes) {
+            let id = match &change {
+                Change::Put(p) => &p.id,
+                Change::Remove(id) => id,
+            };
+            if w.applied_seq.get(id).is_some_and(|&done| done >= seq) {
+                continue;
+            }
+            w.applied_seq.insert(id.clone(), seq);
+            keep.push(change);
+        }
+        let n = keep.len();
+        if n > 0 {
+            self.apply_locked(&mut w, keep);
+        }
+        drop(w);
+        if n > 0 {
+            self.wake_merger();
+        }
+        Ok(n)
+    }
+
+    /// [`Live::apply`]'s work, under the writers' lock; the caller wakes the
+    /// merger after releasing it.
+    fn apply_locked(&self, w: &mut Writer, changes: Vec<Change>) -> Applied {
         let current = self.0.view.load_full();
         let (overlay, applied) = next_overlay(
             current.base(),
@@ -191,9 +258,7 @@ impl Live {
         let version = mixed(current.base().version(), w.generation);
         let view = View::with_overlay(current.base().clone(), Some(Arc::new(overlay)), version);
         self.0.view.store(Arc::new(view));
-        drop(w);
-        self.wake_merger();
-        Ok(applied)
+        applied
     }
 
     /// Tells the merging thread of a change (starting it on the first).

@@ -416,3 +416,78 @@ fn the_merging_thread_merges_at_the_limit_and_when_quiet() {
     assert_eq!(live.current().len(), 400);
     assert!(!live.edited());
 }
+
+#[test]
+fn a_logged_change_older_than_one_applied_is_left_out() {
+    let ps = base(40);
+    let live = Live::new(Snapshot::new(ps.clone()), false);
+    let (v1, v2) = (edited(&ps[5], 1), edited(&ps[5], 2));
+    // The write committed second (seq 8) answers first.
+    assert!(
+        live.apply_logged(8, Change::Put(v2.clone()))
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(live.apply_logged(7, Change::Put(v1.clone())).unwrap(), None);
+    assert_eq!(live.current().by_id(&v2.id), Some(v2.clone()));
+    // A removal logged before the put is old too; one logged after is not.
+    assert_eq!(
+        live.apply_logged(6, Change::Remove(v2.id.clone())).unwrap(),
+        None
+    );
+    assert_eq!(live.current().by_id(&v2.id), Some(v2.clone()));
+    let removed = live.apply_logged(9, Change::Remove(v2.id.clone())).unwrap();
+    assert_eq!(removed.map(|a| a.removed), Some(1));
+    assert_eq!(live.current().by_id(&v2.id), None);
+    // Other practices keep their own order: an older seq of another id goes in.
+    let other = edited(&ps[6], 3);
+    assert!(
+        live.apply_logged(1, Change::Put(other.clone()))
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(live.current().by_id(&other.id), Some(other));
+}
+
+#[test]
+fn concurrent_logged_changes_end_at_the_last_committed_version() {
+    let ps = base(60);
+    // Merges at every few changes, so some land during a merge.
+    let live = Live::with_policy(
+        Snapshot::new(ps.clone()),
+        false,
+        MergePolicy {
+            max_overlay: 3,
+            quiet: Duration::from_millis(1),
+        },
+    );
+    let targets: Vec<Practice> = ps[..4].to_vec();
+    // Versions 1..=40 of each target, seq = the version's place in the log
+    // (interleaved across practices), handed out to 4 threads in a shuffled
+    // order so later commits often arrive first.
+    let mut jobs: Vec<(i64, Change)> = Vec::new();
+    for v in 1..=40u8 {
+        for (k, p) in targets.iter().enumerate() {
+            let seq = i64::from(v) * 10 + k as i64;
+            jobs.push((seq, Change::Put(edited(p, v))));
+        }
+    }
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(22);
+    rand::seq::SliceRandom::shuffle(&mut jobs[..], &mut rng);
+    let chunks: Vec<Vec<(i64, Change)>> = jobs.chunks(jobs.len() / 4).map(<[_]>::to_vec).collect();
+    std::thread::scope(|s| {
+        for chunk in chunks {
+            let live = live.clone();
+            s.spawn(move || {
+                for (seq, c) in chunk {
+                    live.apply_logged(seq, c).unwrap();
+                }
+            });
+        }
+    });
+    let v = live.current();
+    for p in &targets {
+        assert_eq!(v.by_id(&p.id), Some(edited(p, 40)), "{}", p.id);
+    }
+    assert_eq!(v.len(), 60);
+}

@@ -227,6 +227,14 @@ impl View {
         }
     }
 
+    /// The year of a practice ([`Practice::year`]), read without decoding it.
+    pub fn year(&self, i: u32) -> Option<i32> {
+        match self.side(i) {
+            Side::Base(b) => self.base.year(b),
+            Side::Over(o, j) => o.records.year(j),
+        }
+    }
+
     /// The voivodeship TERYT code of a practice.
     pub fn voivodeship(&self, i: u32) -> Option<&str> {
         match self.side(i) {

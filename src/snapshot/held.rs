@@ -268,6 +268,11 @@ impl Snapshot {
         self.attrs.get(i).time_span()
     }
 
+    /// The year of a practice, as [`Practice::year`].
+    pub fn year(&self, i: u32) -> Option<i32> {
+        self.attrs.get(i).year()
+    }
+
     /// The voivodeship TERYT code of a practice.
     pub fn voivodeship(&self, i: u32) -> Option<&str> {
         self.attrs

@@ -1,5 +1,7 @@
 //! The CSV dataset's format: its columns, reading rows with validation
-//! (`read.rs`), writing rows and the atomic save (`write.rs`).
+//! (`read.rs`), writing rows and the atomic save (`write.rs`), and reading
+//! the GeoJSON the service gives out back into the same records
+//! (`features.rs`).
 //!
 //! `data/practices.csv` is UTF-8 with a header and one row per practice; the
 //! columns are [`CSV_HEADER`](crate::store::CSV_HEADER) and are documented in `data/README.md`. Multi-valued
@@ -12,9 +14,11 @@ use std::path::PathBuf;
 use crate::files::FileError;
 use crate::gazetteer::AdminRef;
 
+mod features;
 mod read;
 mod write;
 
+pub use features::read_features;
 pub use read::{
     BATCH, Batch, duplicate_id, formula_start, load, no_problems, open, read, read_each,
 };
@@ -113,6 +117,16 @@ pub enum StoreError {
         /// Line of the problem.
         line: u64,
         /// The CSV reader's message.
+        message: String,
+    },
+    /// The file is not a GeoJSON FeatureCollection (or not JSON).
+    #[error("{}:{line}: not readable as a GeoJSON FeatureCollection: {message}", path.display())]
+    GeoJson {
+        /// The file.
+        path: PathBuf,
+        /// Line of the problem.
+        line: u64,
+        /// What is wrong.
         message: String,
     },
     /// The header is not the dataset's.

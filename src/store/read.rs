@@ -52,16 +52,16 @@ macro_rules! col {
 
 /// Each column of [`CSV_HEADER`] → its position in the file (`None` when the
 /// file lacks it), so a cell is found by two indexes.
-type Columns = [Option<usize>; CSV_HEADER.len()];
+pub(super) type Columns = [Option<usize>; CSV_HEADER.len()];
 
-struct RowReader<'a> {
-    admins: &'a mut AdminInterner,
-    rec: &'a csv::StringRecord,
+pub(super) struct RowReader<'a> {
+    pub(super) admins: &'a mut AdminInterner,
+    pub(super) rec: &'a csv::StringRecord,
     /// Each column of [`CSV_HEADER`] the file has, with its position there.
-    columns: &'a Columns,
-    file: &'a Path,
-    line: u64,
-    errors: &'a mut Vec<RowError>,
+    pub(super) columns: &'a Columns,
+    pub(super) file: &'a Path,
+    pub(super) line: u64,
+    pub(super) errors: &'a mut Vec<RowError>,
 }
 
 impl<'a> RowReader<'a> {
@@ -195,7 +195,7 @@ fn set_opt(dst: &mut Option<String>, v: Option<&str>) {
 /// the room of its strings (rows are read into recycled practices, so that
 /// a million rows do not cost twenty million allocations and frees). `true`
 /// when the row is valid; its problems are in `r.errors` otherwise.
-fn practice_from_row(r: &mut RowReader<'_>, p: &mut Practice) -> bool {
+pub(super) fn practice_from_row(r: &mut RowReader<'_>, p: &mut Practice) -> bool {
     let before = r.errors.len();
     let id = r.required(col!("id"));
     if id.trim() != id || id.chars().any(|c| c.is_whitespace() || c == '/') {

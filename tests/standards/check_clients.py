@@ -1,9 +1,12 @@
 """Checks the running service with the real clients of the standards it speaks.
 
-    check_clients.py BASE_URL DATASET_CSV WORKDIR
+    MAPA_EDIT_URL=URL MAPA_EDIT_TOKEN=TOKEN check_clients.py BASE_URL DATASET_CSV WORKDIR
 
 GDAL's OAPIF driver (ogrinfo, ogr2ogr), OWSLib's OGC API Features client and
 geopy's Photon and Nominatim geocoders, against BASE_URL (http://127.0.0.1:PORT).
+With MAPA_EDIT_URL (an editable server seeded from the same dataset) and
+MAPA_EDIT_TOKEN (an editor's API token), OWSLib's Part 4 calls too:
+collection_item_create, collection_item_update and collection_item_delete.
 Prints one line per check and `N passed, M failed`; exits 1 on any failure.
 """
 
@@ -13,6 +16,8 @@ import os
 import subprocess
 import sys
 import traceback
+import urllib.error
+import urllib.request
 
 BASE, DATASET, WORK = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
 HOSTPORT = BASE.split("://", 1)[1]
@@ -22,6 +27,8 @@ with open(DATASET, newline="", encoding="utf-8") as f:
     PRACTICES = list(csv.DictReader(f))
 IDS = sorted(p["id"] for p in PRACTICES)
 BY_TOWN = {p["town"]: p for p in PRACTICES}
+EDIT = os.environ.get("MAPA_EDIT_URL", "").rstrip("/")
+EDIT_TOKEN = os.environ.get("MAPA_EDIT_TOKEN", "")
 
 results = []
 
@@ -173,6 +180,107 @@ def _():
     # finds nothing, and so does the server.
     eq(count("area = 'uslugi-spoleczne'"), 0, "area = a parent area")
     eq(count("voivodeship = 'śląskie'"), 2, "voivodeship = śląskie")
+
+
+# ---------------------------------------------------------------- OWSLib Part 4
+
+def public_get(url):
+    """(status, JSON body) of an anonymous GET: what any reader sees."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, None
+
+
+def practice_feature(title, lon, lat):
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {"title": title, "area": "pomoc-spoleczna",
+                       "summary": "Dodana przez OWSLib (Part 4) w testach standardów."},
+    }
+
+
+def expect_refused(call, code, what):
+    """The server's error code (e.g. precondition_failed) in OWSLib's error.
+
+    OWSLib raises RuntimeError(response.text) on any answer >= 400; the text
+    is the server's JSON error body, {"error": {"code", "message"}}."""
+    try:
+        call()
+    except RuntimeError as e:
+        error = json.loads(str(e))["error"]
+        eq(error["code"], code, f"{what}: the error code")
+        return error["message"]
+    raise AssertionError(f"{what}: accepted, want {code}")
+
+
+if EDIT:
+    @check("OWSLib Part 4: collection_item_create, _update, _delete; the effect read back anonymously")
+    def _():
+        from owslib.ogcapi.features import Features
+
+        edit_ogc = f"{EDIT}/ogc"
+        # The token goes in through OWSLib's own `headers` argument, which
+        # every request of this Features object sends. Note: OWSLib keeps
+        # those headers in its module-wide REQUEST_HEADERS dict, so they are
+        # removed again at the end (the other checks stay anonymous).
+        w = Features(edit_ogc, headers={"Authorization": f"Bearer {EDIT_TOKEN}"})
+        try:
+            # Create: an editor's create is published at once (201, Location).
+            title = "Punkt konsultacyjny OWSLib w Oświęcimiu"
+            eq(w.collection_item_create("practices", practice_feature(title, 19.2098, 50.0344)),
+               True, "collection_item_create")
+            location = w.response_headers["Location"]
+            if not location.startswith(f"{edit_ogc}/collections/practices/items/"):
+                raise AssertionError(f"Location {location!r}")
+            pid = location.rsplit("/", 1)[1]
+            status, f = public_get(location)
+            eq(status, 200, "the created item read anonymously")
+            eq(f["properties"]["title"], title, "the created item's title")
+
+            # Update: the server requires If-Match (428 without; 412 when
+            # stale). OWSLib has no argument for it, so the client sets it
+            # through the same `headers` mechanism, from the ETag OWSLib
+            # itself received with collection_item (its response_headers).
+            w.headers.pop("If-Match", None)
+            msg = expect_refused(
+                lambda: w.collection_item_update("practices", pid, practice_feature(title, 19.2, 50.03)),
+                "precondition_required", "PUT without If-Match (428)")
+            if "If-Match" not in msg:
+                raise AssertionError(f"the 428 body does not name If-Match: {msg}")
+            w.collection_item("practices", pid)
+            first_etag = w.response_headers["ETag"]
+            w.headers["If-Match"] = first_etag
+            new_title = "Punkt konsultacyjny OWSLib w Oświęcimiu (poprawiony)"
+            eq(w.collection_item_update("practices", pid,
+                                        practice_feature(new_title, 19.2110, 50.0350)),
+               True, "collection_item_update")
+            status, f = public_get(location)
+            eq(status, 200, "the updated item read anonymously")
+            eq(f["properties"]["title"], new_title, "the updated title")
+            eq([round(c, 4) for c in f["geometry"]["coordinates"][:2]], [19.211, 50.035],
+               "the updated point")
+            # The ETag read before the update is stale now: 412.
+            expect_refused(lambda: w.collection_item_delete("practices", pid),
+                           "precondition_failed", "DELETE with a stale If-Match (412)")
+            eq(public_get(location)[0], 200, "after the refused delete")
+
+            # Delete = archive: out of every public answer.
+            w.collection_item("practices", pid)
+            if w.response_headers["ETag"] == first_etag:
+                raise AssertionError("the ETag did not change with the update")
+            w.headers["If-Match"] = w.response_headers["ETag"]
+            eq(w.collection_item_delete("practices", pid), True, "collection_item_delete")
+            eq(public_get(location)[0], 404, "the deleted (archived) item read anonymously")
+            status, items = public_get(f"{edit_ogc}/collections/practices/items?limit=1000")
+            eq(status, 200, "items after the delete")
+            eq(pid in {x["id"] for x in items["features"]}, False, "the archived item in the list")
+            eq(items["numberMatched"], len(PRACTICES), "numberMatched after create and delete")
+        finally:
+            for h in ("Authorization", "If-Match", "Content-Type"):
+                w.headers.pop(h, None)
 
 
 # ---------------------------------------------------------------- geopy

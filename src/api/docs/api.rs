@@ -7,6 +7,7 @@ use axum::response::Response;
 use utoipa::OpenApi;
 
 use crate::api::edit;
+use crate::api::edit::reading::ReadBodies;
 use crate::api::error::{ApiError, ErrorBody, ErrorDetail};
 use crate::api::geocoding::{native, nominatim, photon};
 use crate::api::meta;
@@ -55,6 +56,8 @@ use crate::api::schema::{Feature, Geometry};
         edit::review::restore,
         edit::review::queue,
         edit::review::mine,
+        edit::reading::read,
+        edit::reading::options,
     ),
     components(schemas(
         ErrorBody,
@@ -100,6 +103,10 @@ use crate::api::schema::{Feature, Geometry};
         edit::tokens::TokenOut,
         edit::review::ActionBody,
         edit::review::RestoreBody,
+        edit::reading::ReadOptions,
+        edit::reading::ReadAddress,
+        edit::reading::Doubt,
+        edit::reading::Reading,
         crate::api::writes::entry::EntryOut,
         crate::db::HistoryItem,
         crate::db::QueueItem,
@@ -107,7 +114,7 @@ use crate::api::schema::{Feature, Geometry};
         crate::db::RevisionKind,
         crate::workflow::Status,
     )),
-    modifiers(&Credentials)
+    modifiers(&Credentials, &ReadBodies)
 )]
 pub struct ApiDoc;
 

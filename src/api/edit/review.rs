@@ -105,7 +105,7 @@ pub async fn act(
         .store()?
         .act(&signed.actor(), &id, action, version)
         .await?;
-    state.publish(written.public, written.seq).await;
+    state.publish(written.seq, written.public).await;
     Ok(entry_response(StatusCode::OK, written.entry))
 }
 
@@ -183,7 +183,7 @@ pub async fn restore(
         .store()?
         .restore(&signed.actor(), &id, Version(b.revision), version)
         .await?;
-    state.publish(written.public, written.seq).await;
+    state.publish(written.seq, written.public).await;
     Ok(entry_response(StatusCode::OK, written.entry))
 }
 

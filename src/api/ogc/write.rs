@@ -6,7 +6,7 @@
 //! submitted for review (202); both with `Location`.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
@@ -27,9 +27,24 @@ use crate::workflow::{Action, Actor, Intent, Status};
 /// The most bytes of a practice id given by a client.
 pub const MAX_ID_BYTES: usize = 100;
 
-/// What a writer asks for: editors publish, contributors submit.
-fn intent(actor: &Actor) -> Intent {
-    if actor.reviews() {
+/// The request's `Prefer: draft` (RFC 7240): keep a new practice as a
+/// draft, an edit of an open one in its status, an edit of a published one
+/// pending, rather than submit or publish it (the page's "Zapisz szkic").
+fn prefers_draft(headers: &HeaderMap) -> bool {
+    headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|p| p.trim().eq_ignore_ascii_case("draft"))
+}
+
+/// What a writer asks for: a draft when it prefers one; else editors
+/// publish, contributors submit.
+fn intent(actor: &Actor, headers: &HeaderMap) -> Intent {
+    if prefers_draft(headers) {
+        Intent::Draft
+    } else if actor.reviews() {
         Intent::Publish
     } else {
         Intent::Submit
@@ -81,8 +96,14 @@ async fn written_response(
         (false, true) => StatusCode::OK,
     };
     let location = item_url(headers, state, &w.entry.practice.id);
-    state.publish(w.public, w.seq).await;
+    state.publish(w.seq, w.public).await;
     let mut r = entry_response(status, w.entry);
+    if prefers_draft(headers) {
+        r.headers_mut().insert(
+            HeaderName::from_static("preference-applied"),
+            HeaderValue::from_static("draft"),
+        );
+    }
     if created && let Ok(v) = HeaderValue::from_str(&location) {
         r.headers_mut().insert(header::LOCATION, v);
     }
@@ -91,6 +112,7 @@ async fn written_response(
 
 /// `POST /ogc/collections/practices/items`.
 #[utoipa::path(post, path = "/collections/practices/items", operation_id = "createFeature",
+    params(("Prefer" = Option<String>, Header, description = "`draft`: keep it as a draft (answered with `Preference-Applied: draft`)")),
     request_body(content = Feature, content_type = "application/geo+json", description = "A practice as a GeoJSON Feature (the detail properties; title and area required)"),
     security(("bearer" = []), ("session" = [])), responses(
     (status = 201, description = "Published (an editor's); Location names the item", body = EntryOut),
@@ -115,7 +137,7 @@ pub async fn create(
     let actor = signed.actor();
     let written = state
         .store()?
-        .create(&actor, practice, intent(&actor))
+        .create(&actor, practice, intent(&actor, &headers))
         .await
         .map_err(|e| match e {
             DbError::Duplicate { .. } => ApiError::Conflict(format!(
@@ -129,7 +151,8 @@ pub async fn create(
 /// `PUT /ogc/collections/practices/items/{id}`: the whole feature replaced.
 #[utoipa::path(put, path = "/collections/practices/items/{featureId}", operation_id = "replaceFeature",
     params(("featureId" = String, Path, description = "The practice's id"),
-        ("If-Match" = String, Header, description = "The item's ETag as read")),
+        ("If-Match" = String, Header, description = "The item's ETag as read"),
+        ("Prefer" = Option<String>, Header, description = "`draft`: keep it a draft, or a pending revision not yet submitted")),
     request_body(content = Feature, content_type = "application/geo+json"),
     security(("bearer" = []), ("session" = [])), responses(
     (status = 200, description = "Replaced and published (an editor's)", body = EntryOut),
@@ -201,7 +224,7 @@ async fn write(
     let practice = practice_from_feature(&id, &f, Some(&entry.practice), state.app.gazetteer)?;
     let written = state
         .store()?
-        .edit(&actor, &id, practice, version, intent(&actor))
+        .edit(&actor, &id, practice, version, intent(&actor, &headers))
         .await?;
     Ok(written_response(written, &state, &headers, false).await)
 }
@@ -231,7 +254,7 @@ pub async fn delete(
         .store()?
         .act(&signed.actor(), &id, Action::Archive, version)
         .await?;
-    state.publish(written.public, written.seq).await;
+    state.publish(written.seq, written.public).await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

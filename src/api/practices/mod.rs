@@ -195,7 +195,8 @@ async fn streamed(
     Ok(resp)
 }
 
-/// `GET /api/practices.geojson`: the same, as a download of every match.
+/// `GET /api/practices.geojson`: the same, as a download of every match with
+/// every public field of each (what `import` reads back).
 #[utoipa::path(get, path = "/api/practices.geojson", tag = "practices", params(ListParams),
     responses(
         (status = 200, description = "GeoJSON attachment", body = PracticeCollection, content_type = "application/geo+json"),
@@ -210,7 +211,8 @@ pub async fn download_geojson(
     let snapshot = state.live.current_full();
     let key = q.key();
     let pq = PracticeQuery::of_list(state.gazetteer, q.params, None)?;
-    let etag = etag_for(&snapshot, &["geojson", &key]);
+    let publish = state.config.publish_personal;
+    let etag = etag_for(&snapshot, &["geojson", &key, &publish.to_string()]);
     let extra = pq.extra();
     streamed(
         &state,
@@ -219,7 +221,7 @@ pub async fn download_geojson(
         etag,
         content_type::GEOJSON,
         "praktyki.geojson",
-        move |w, s| download::write_geojson(w, s, pq.page(), &extra),
+        move |w, s| download::write_geojson_download(w, s, pq.page(), &extra, publish),
     )
     .await
 }

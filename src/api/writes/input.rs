@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use crate::gazetteer::{AdminChain, Gazetteer, GeocodeError, Precision};
 use crate::geo_util::LonLat;
 use crate::practice::{Area, Contact, Location, Practice, UnitType, web_url};
+use crate::store::CSV_HEADER;
 
 /// The most characters of a title.
 pub const MAX_TITLE_CHARS: usize = 500;
@@ -55,9 +56,10 @@ impl InputError {
     }
 }
 
-/// Properties the read views derive from others: accepted, ignored (the
-/// chain's `gmina`/`powiat`/`voivodeship` come from the point; the names as
-/// the page gave them are the `…_as_given` fields).
+/// Properties the read views derive from others, or the importer's own:
+/// accepted, ignored (the chain's `gmina`/`powiat`/`voivodeship` come from
+/// the point; the names as the page gave them are the `…_as_given` fields;
+/// `placed_from` and `facts_from`, in the download, are the importer's).
 const DERIVED: &[&str] = &[
     "area_name",
     "area_path",
@@ -71,6 +73,7 @@ const DERIVED: &[&str] = &[
     "powiat_teryt",
     "voivodeship_teryt",
     "placed_from",
+    "facts_from",
     "coordinates",
     "town_as_given",
     "id",
@@ -299,41 +302,45 @@ fn is_postal_code(s: &str) -> bool {
 /// The properties, read field by field with the field's name in every error.
 struct Props<'a>(&'a Map<String, Value>);
 
-/// Properties a client may write.
-const WRITABLE: &[&str] = &[
-    "title",
-    "area",
-    "summary",
-    "body",
-    "cost_pln",
-    "funding",
-    "date_added",
-    "date_updated",
-    "period_start",
-    "period_end",
-    "unit_type",
-    "town",
-    "powiat_as_given",
-    "voivodeship_as_given",
-    "postal_code",
-    "post_office",
-    "street",
-    "unit",
-    "phone",
-    "email",
-    "websites",
-    "population",
-    "contacts",
-    "source",
-    "source_url",
+/// Dataset columns ([`CSV_HEADER`]) a client does not write: the id is the
+/// request's, the place the geometry's and the gazetteer's (the chain), the
+/// words a place or a fact was read from the importer's.
+const NOT_WRITTEN: &[&str] = &[
+    "id",
+    "lon",
+    "lat",
+    "precision",
+    "score",
+    "placed_from",
+    "facts_from",
+    "gmina_teryt",
+    "gmina_name",
+    "powiat_teryt",
+    "powiat_name",
+    "voivodeship_teryt",
+    "voivodeship_name",
 ];
+
+/// Whether a client may write this property: every dataset column but
+/// [`NOT_WRITTEN`], by the read view's name (the `powiat` and `voivodeship`
+/// columns, as the page gave them, are `…_as_given` there; its `powiat` and
+/// `voivodeship` are the chain's).
+fn writable(key: &str) -> bool {
+    let column = match key {
+        "powiat_as_given" => "powiat",
+        "voivodeship_as_given" => "voivodeship",
+        "powiat" | "voivodeship" => return false,
+        k => k,
+    };
+    CSV_HEADER.contains(&column) && !NOT_WRITTEN.contains(&column)
+}
 
 impl Props<'_> {
     fn check_keys(&self) -> Result<(), InputError> {
         match self
             .0
             .keys()
-            .find(|k| !WRITABLE.contains(&k.as_str()) && !DERIVED.contains(&k.as_str()))
+            .find(|k| !writable(k) && !DERIVED.contains(&k.as_str()))
         {
             Some(k) => Err(InputError::malformed(
                 &format!("properties.{k}"),

@@ -51,13 +51,19 @@ need the store of record (serve without --data, or with --database)"
 
     /// After a committed write whose public version changed: the read path
     /// learns it. The ONE call site through which writes reach the public
-    /// answers (list, detail, OGC, clusters, counts, downloads). A node that
-    /// follows the store's log (`serve`) applies the change from the log,
-    /// as every other node does, and this waits until it has (the writer
-    /// then reads its write here); without a follower it is applied now.
-    pub async fn publish(&self, change: Option<PublicChange>, seq: Option<i64>) {
-        let Some(change) = change else { return };
-        if let (Some(follower), Some(seq)) = (self.app.follower.get(), seq) {
+    /// answers (list, detail, OGC, clusters, counts, downloads).
+    /// Changes reach the read path in commit order (the log's `seq`): when
+    /// two writes of one practice return in the other order, the older one
+    /// is left out, so the last committed version is the one answered.
+    /// A node that follows the store's log (`serve`) applies the change from
+    /// the log, as every other node does, and this waits until it has (the
+    /// writer then reads its write here); without a follower it is applied
+    /// now.
+    pub async fn publish(&self, seq: Option<i64>, change: Option<PublicChange>) {
+        let (Some(seq), Some(change)) = (seq, change) else {
+            return;
+        };
+        if let Some(follower) = self.app.follower.get() {
             if !follower.wait_for(seq, PUBLISH_WAIT).await {
                 tracing::warn!(
                     seq,
@@ -73,8 +79,12 @@ need the store of record (serve without --data, or with --database)"
         // The store validated the record before committing it; a refusal here
         // would mean the two rules disagree, so it is logged loudly (the
         // change reaches readers at the next start from the store).
-        if let Err(e) = self.app.live.apply([change]) {
-            tracing::error!(error = %e, "a committed change was refused by the read path");
+        match self.app.live.apply_logged(seq, change) {
+            Ok(Some(_)) => {}
+            Ok(None) => tracing::debug!(seq, "a change older than one applied was left out"),
+            Err(e) => {
+                tracing::error!(error = %e, "a committed change was refused by the read path")
+            }
         }
     }
 }

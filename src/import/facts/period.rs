@@ -1,11 +1,13 @@
 //! The period a project ran, from phrases of its prose, in order of trust:
 //!
 //! 1. a range of dates: `od 01.05.2021 r. do 31.03.2022 r.`, `od stycznia 2020
-//!    do czerwca 2021`, `01.03.2019 – 30.06.2019`;
+//!    do czerwca 2021`, `01.03.2019 – 30.06.2019`, and one whose year is written
+//!    only at its end (`od 25 marca do 15 grudnia 2022 roku`);
 //! 2. a range of years: `w latach 2019–2021`, `w okresie 2016-2018`, `edycja
 //!    2019 – 2020`, `Realizacja: 2019 - 2021`, `na lata 2022–2023` (not after a
 //!    programme's name: `RPO na lata 2014-2020` is the programme's period, not
-//!    the project's);
+//!    the project's; but an edition's years are its own: `Program „Asystent
+//!    osobisty” – edycja 2019 – 2020`);
 //! 3. a start or an end: `od stycznia 2020 r.`, `rozpoczęto w marcu 2006`,
 //!    `31 grudnia 2017r zakończyła się`, `zakończenie … na koniec czerwca 2015`,
 //!    `w roku szkolnym 2019/2020`;
@@ -16,11 +18,15 @@
 //! but the first:
 //!
 //! 5. the date of an event the prose tells: `W niedzielę 26 kwietnia 2009 r.`;
-//! 6. any other year named as `w 2018 r.` / `w roku 2018`;
+//! 6. any other year named as `w 2018 r.` / `w roku 2018`, or with its month
+//!    (`pod koniec września 2018 r.`); then a programme's range of years
+//!    (`Program Rewitalizacji na lata 2016–2022`) when the page names no other;
 //! 7. the date of the resolution or ordinance the page is (`Zarządzenie Nr
 //!    17/2021 … z dnia 31 marca 2021`);
-//! 8. the page's own date line (`2018-12-14, 07:30`), the last resort: a news
-//!    item is mostly written while its project runs.
+//! 8. a year the prose gives relative to the page's own date (`dwa lata temu`,
+//!    `w ubiegłym roku`), then the page's own date line (`2018-12-14, 07:30`,
+//!    or a stamp opening the text: `date 2025-03 Jeszcze niedawno …`), the last
+//!    resort: a news item is mostly written while its project runs.
 //!
 //! A period with only an end takes its start from passes 5 to 7 when one lies
 //! before the end. A year in a law's date (`ustawy z dnia 12 marca 2004 r.`,
@@ -184,6 +190,69 @@ static PAGE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// A range of dates in one year written once, at its end: `od 25 marca do 15
+/// grudnia 2022 roku`, `od marca do czerwca 2019 r.`.
+static RANGE_ONE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\bod\s+(?:dnia\s+)?(?P<d1>\d{{1,2}}\s+)?(?P<m1>{MONTH})\s+do\s+(?:dnia\s+)?(?P<d2>\d{{1,2}}\s+)?(?P<m2>{MONTH})\s+(?P<y>\d{{4}})"
+    ))
+    .expect("regex")
+});
+
+/// A month and its year: `września 2018 r.`, `w marcu 2019`.
+static MONTH_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)\b{MONTH}\s+(\d{{4}})\b")).expect("regex"));
+
+/// A page's date stamp opening a line of text: `date 2025-03 Jeszcze …`,
+/// `2018-12-14 Na terenie …`, `Data: 2021-05-04 …`.
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:date|data|dodano|opublikowano)\s*:?\s*)?(\d{4})-\d{2}(?:-\d{2})?\b")
+        .expect("regex")
+});
+
+/// A time before the page's date: `dwa lata temu`, `3 lata temu`, `rok temu`,
+/// `w ubiegłym roku`, `w zeszłym roku`.
+static AGO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:(\p{L}+|\d{1,2})\s+lat[a]?\s+temu|(rok)\s+temu|w\s+(?:ubieg\p{L}+|zesz\p{L}+)\s+(rok)u)\b")
+        .expect("regex")
+});
+
+/// Years in words, as `… lata temu` counts them.
+fn years_ago(word: &str) -> Option<i32> {
+    const WORDS: [&str; 10] = [
+        "dwa",
+        "trzy",
+        "cztery",
+        "piec",
+        "szesc",
+        "siedem",
+        "osiem",
+        "dziewiec",
+        "dziesiec",
+        "jedenascie",
+    ];
+    let w = fold(word);
+    w.parse()
+        .ok()
+        .or_else(|| WORDS.iter().position(|x| *x == w).map(|i| i as i32 + 2))
+        .filter(|n| (1..=30).contains(n))
+}
+
+/// The page's own date: a short line that is a date, or a stamp opening a
+/// line; its year and the words it came from.
+fn page_year(page: &str) -> Option<(i32, String)> {
+    page.lines().map(str::trim).find_map(|line| {
+        if line.split_whitespace().count() <= 8
+            && let Some(c) = PAGE_DATE.captures(line)
+            && let Some(y) = year_of_date(&c)
+        {
+            return Some((y, super::excerpt(line, 80)));
+        }
+        let c = STAMP.captures(line)?;
+        Some((year(&c[1])?, c[0].to_string()))
+    })
+}
+
 static ANY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bw\s+(?:roku\s+(\d{4})|(\d{4})\s*(?:r\b\.?|roku))").expect("regex")
 });
@@ -318,6 +387,32 @@ fn stated(text: &str) -> Option<Fact<Period>> {
             return Some(fact(period, m, None));
         }
     }
+    // 1b. A range of dates in one year, the year written at its end.
+    for c in RANGE_ONE_YEAR.captures_iter(text) {
+        let m = c.get(0).expect("match");
+        let Some(y) = year(&c["y"]) else { continue };
+        if legal(text, m.start()) {
+            continue;
+        }
+        let day = |g: &str| {
+            c.name(g)
+                .and_then(|d| d.as_str().trim().parse::<u32>().ok())
+        };
+        let (Some(m1), Some(m2)) = (month(&c["m1"]), month(&c["m2"])) else {
+            continue;
+        };
+        let a = NaiveDate::from_ymd_opt(y, m1, day("d1").unwrap_or(1));
+        let b = day("d2").map_or_else(|| last_day(y, m2), |d| NaiveDate::from_ymd_opt(y, m2, d));
+        if let (Some(a), Some(b)) = (a, b)
+            && a <= b
+        {
+            let period = Period {
+                start: Some(a),
+                end: Some(b),
+            };
+            return Some(fact(period, m, None));
+        }
+    }
     // 2. A range of years, not a programme's.
     for c in YEAR_RANGE.captures_iter(text) {
         let m = c.get(0).expect("match");
@@ -330,7 +425,10 @@ fn stated(text: &str) -> Option<Fact<Period>> {
         }
         let ctx = before(text, m.start(), 120);
         let clause = ctx.rsplit(['.', ';', '\n']).next().unwrap_or(&ctx);
-        if !lead.starts_with("w latach") && PROGRAMME.iter().any(|p| clause.contains(p)) {
+        if !lead.starts_with("w latach")
+            && !lead.starts_with("edycj")
+            && PROGRAMME.iter().any(|p| clause.contains(p))
+        {
             continue;
         }
         let period = Period {
@@ -439,6 +537,47 @@ fn fallback(text: &str, page: &str) -> Option<Fact<Period>> {
             ));
         }
     }
+    // 6b. A month and its year (`pod koniec września 2018 r.`) in a sentence,
+    // not a calendar's heading (`Styczeń 2026` on a line of its own).
+    for c in MONTH_YEAR.captures_iter(text) {
+        let m = c.get(0).expect("match");
+        let line_start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[m.end()..]
+            .find('\n')
+            .map_or(text.len(), |i| m.end() + i);
+        if legal(text, m.start())
+            || document(text, m.start())
+            || text[line_start..line_end].split_whitespace().count() < 6
+        {
+            continue;
+        }
+        if let Some(y) = year(&c[1]) {
+            return Some(fact(
+                whole_year(y),
+                m,
+                Some("a year the page names, not said to be the project's".into()),
+            ));
+        }
+    }
+    // 6c. A programme's range of years, when the page names no other.
+    for c in YEAR_RANGE.captures_iter(text) {
+        let m = c.get(0).expect("match");
+        if let (Some(a), Some(b)) = (year(&c[2]), year(&c[3]))
+            && a <= b
+            && b - a <= 12
+            && !legal(text, m.start())
+        {
+            let period = Period {
+                start: NaiveDate::from_ymd_opt(a, 1, 1),
+                end: NaiveDate::from_ymd_opt(b, 12, 31),
+            };
+            return Some(fact(
+                period,
+                m,
+                Some("the period of a programme the page names".into()),
+            ));
+        }
+    }
     // 7. The date of the resolution or ordinance the page is.
     for c in EVENT_DATE.captures_iter(text) {
         let m = c.get(0).expect("match");
@@ -453,22 +592,30 @@ fn fallback(text: &str, page: &str) -> Option<Fact<Period>> {
             ));
         }
     }
-    // 8. The page's own date: a short line that is a date.
-    for line in page.lines().map(str::trim) {
-        if line.split_whitespace().count() > 8 {
-            continue;
-        }
-        if let Some(c) = PAGE_DATE.captures(line)
-            && let Some(y) = year_of_date(&c)
-        {
+    // 8. A year relative to the page's own date, then that date.
+    // Counted back only in sentences (lines of eight words or more) of the
+    // whole page, the stamp's own line included; a comment's `2 lata temu`
+    // stands on a short line.
+    let (page_y, stamp) = page_year(page)?;
+    let sentences = page.lines().filter(|l| l.split_whitespace().count() >= 8);
+    for c in sentences.flat_map(|l| AGO.captures_iter(l)) {
+        let n = match c.get(1) {
+            Some(w) => years_ago(w.as_str()),
+            None => Some(1),
+        };
+        if let Some(y) = n.map(|n| page_y - n).filter(|y| YEARS.contains(y)) {
             return Some(Fact {
                 value: whole_year(y),
-                from: vec![super::excerpt(line, 80)],
-                doubt: Some("only the page's own date names a year".into()),
+                from: vec![stamp, super::excerpt(&c[0], 80)],
+                doubt: Some("a year counted back from the page's own date".into()),
             });
         }
     }
-    None
+    Some(Fact {
+        value: whole_year(page_y),
+        from: vec![stamp],
+        doubt: Some("only the page's own date names a year".into()),
+    })
 }
 
 #[cfg(test)]
@@ -481,6 +628,84 @@ mod tests {
 
     fn p(text: &str) -> (Option<NaiveDate>, Option<NaiveDate>) {
         period(text, "").map_or((None, None), |f| (f.value.start, f.value.end))
+    }
+
+    #[test]
+    fn a_range_with_its_year_at_the_end() {
+        assert_eq!(
+            p("Termin realizacji zadania od 25 marca do 15 grudnia 2022 roku."),
+            (d(2022, 3, 25), d(2022, 12, 15))
+        );
+        assert_eq!(
+            p("Zajęcia trwały od marca do czerwca 2019 r."),
+            (d(2019, 3, 1), d(2019, 6, 30))
+        );
+    }
+
+    #[test]
+    fn an_edition_is_not_a_programme_period() {
+        assert_eq!(
+            p(
+                "GOPS realizuje Program „Asystent osobisty osoby niepełnosprawnej” – edycja 2019 – 2020."
+            ),
+            (d(2019, 1, 1), d(2020, 12, 31))
+        );
+    }
+
+    #[test]
+    fn a_month_and_year_and_a_programme_period_are_late_and_doubtful() {
+        let f = period(
+            "Część siłowni oddano pod koniec września 2018 r., reszta wiosną.",
+            "",
+        )
+        .unwrap();
+        assert_eq!(f.value.start, d(2018, 1, 1));
+        assert!(f.doubt.is_some());
+        let f = period(
+            "Lokalny Program Rewitalizacji Miasta na lata 2016–2022 jest dokumentem.",
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            (f.value.start, f.value.end),
+            (d(2016, 1, 1), d(2022, 12, 31))
+        );
+        assert!(f.doubt.is_some());
+        // A project's own year still wins over the programme's period.
+        assert_eq!(
+            p("Projekt z RPO na lata 2014-2020 zrealizowano w 2018 roku."),
+            (d(2018, 1, 1), d(2018, 12, 31))
+        );
+    }
+
+    #[test]
+    fn the_page_stamp_and_years_counted_back_from_it() {
+        let page = " date 2022-11 Dwa lata temu mieszkańcy wybrali projekt wybiegów.";
+        let f = period(page, page).unwrap();
+        assert_eq!(f.value.start, d(2020, 1, 1));
+        assert!(f.from.iter().any(|w| w.contains("Dwa lata temu")));
+        let page = "2021-03-04 W ubiegłym roku gmina kupiła nowy autobus dla uczniów.";
+        assert_eq!(period(page, page).unwrap().value.start, d(2020, 1, 1));
+        // The stamp's line may be the site's chrome, left out of the prose.
+        let page = " date 2022-11 Teraz mają wątpliwość. Dwa lata temu mieszkańcy Strzeszyna wybrali projekt.";
+        assert_eq!(
+            period("Jeden projekt pochłonął całą kasę.", page)
+                .unwrap()
+                .value
+                .start,
+            d(2020, 1, 1)
+        );
+        // A calendar's month is not a year the prose names.
+        assert_eq!(
+            p("Pogoda\nStyczeń 2026\nPn Wt Śr Cz Pt So Nd"),
+            (None, None)
+        );
+        let page = "date 2026-01-15 Na terenie gminy ruszyła komunikacja autobusowa.";
+        let f = period(page, page).unwrap();
+        assert_eq!(f.value.start, d(2026, 1, 1));
+        assert!(f.doubt.is_some());
+        // Without a page date, nothing is counted back.
+        assert_eq!(p("Dwa lata temu mieszkańcy wybrali projekt."), (None, None));
     }
 
     #[test]

@@ -258,3 +258,38 @@ fn merge_patch_follows_rfc_7396() {
         assert_eq!(target, want, "patch {patch}");
     }
 }
+
+#[test]
+fn the_writable_properties_are_the_datasets_columns_a_client_sets() {
+    let keys: Vec<&str> = CSV_HEADER
+        .iter()
+        .map(|c| match *c {
+            "powiat" => "powiat_as_given",
+            "voivodeship" => "voivodeship_as_given",
+            c => c,
+        })
+        .filter(|k| writable(k))
+        .collect();
+    assert_eq!(keys.len(), 25, "{keys:?}");
+    for k in [
+        "title",
+        "area",
+        "contacts",
+        "source_url",
+        "powiat_as_given",
+        "unit_type",
+    ] {
+        assert!(keys.contains(&k), "{k}");
+    }
+    for k in [
+        "id",
+        "lon",
+        "precision",
+        "gmina_teryt",
+        "powiat",
+        "facts_from",
+        "nothing",
+    ] {
+        assert!(!writable(k), "{k}");
+    }
+}
