@@ -257,6 +257,22 @@ pub struct ServeArgs {
           num_args = 0..=1, require_equals = true, default_value = "false",
           default_missing_value = "true")]
     pub trust_forwarded: bool,
+    /// Milliseconds between reads of the store's log of changes when no
+    /// notification came (the fallback of PostgreSQL `LISTEN`; the only way
+    /// on SQLite).
+    #[arg(long, default_value_t = 500, env = "MAPA_FEED_POLL_MS",
+          value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub feed_poll_ms: u64,
+    /// Seconds a node may be behind the store's log before `/readyz`
+    /// answers 503 (a load balancer then takes it out).
+    #[arg(long, default_value_t = 5, env = "MAPA_MAX_LAG_SECS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub max_lag_secs: u64,
+    /// Serving a database: start from this snapshot file when it was made
+    /// from the same database (then read the log of changes on from it),
+    /// else build from the database and write it here for the next start.
+    #[arg(long, value_name = "PATH", env = "MAPA_SNAPSHOT_FILE")]
+    pub snapshot_file: Option<std::path::PathBuf>,
     /// Let signed-in people have the server fetch a page by its address for
     /// the form's "Wklej treść strony" (off by default: the server then
     /// reaches out to addresses people give; private networks stay refused).

@@ -497,6 +497,8 @@ pub fn watch(
 pub mod copies;
 /// The store of record as a source: published practices into a snapshot; the first seed.
 pub mod database;
+/// Following the store's log of public changes into the read path (every node).
+pub mod follow;
 
 #[cfg(test)]
 mod tests;

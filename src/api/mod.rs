@@ -16,7 +16,7 @@
 //! response.rs   conditional GET (ETag), cache presets, content types
 //! cors.rs       read-only CORS
 //! security.rs   security headers; the page's files only from inside their folder
-//! meta.rs       /api/config and /healthz
+//! meta.rs       /api/config, /healthz and /readyz
 //! practices/    /api: practices, clusters, counts, regions, categories;
 //!               params.rs is its parameter contract
 //! ogc/          /ogc: OGC API – Features (landing, collections, queryables, items)
@@ -165,6 +165,7 @@ fn app(state: AppState, store: Option<crate::db::Store>) -> Router {
         .route("/api/config", get(meta::config))
         .route("/api/openapi.json", get(docs::api::openapi))
         .route("/healthz", get(meta::healthz))
+        .route("/readyz", get(meta::readyz))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found).post(api_not_found))
         .layer(cors::read_only());

@@ -26,6 +26,7 @@ use super::router;
 use super::security::SecurityHeaders;
 use super::state::{ApiConfig, AppState};
 use crate::config::ServeArgs;
+use crate::dataset::follow::{FollowConfig, Follower};
 use crate::dataset::{self, LoadError};
 use crate::db::{DbError, Store};
 use crate::gazetteer::Gazetteer;
@@ -166,22 +167,21 @@ async fn database_state(args: &ServeArgs) -> Result<(AppState, Store), ServeErro
     }
     let store = Store::open(&args.database).await?;
     dataset::database::seed_if_empty(&store, &args.seed).await?;
-    let publish_personal = args.publish_personal;
-    let runtime = tokio::runtime::Handle::current();
-    let loading = store.clone();
-    let (gazetteer, snapshot) = tokio::task::spawn_blocking(move || {
-        let gazetteer = std::thread::spawn(Gazetteer::bundled);
-        let snapshot = dataset::database::load(&loading, runtime, publish_personal);
-        (
-            gazetteer.join().expect("the embedded gazetteer loads"),
-            snapshot,
-        )
-    })
-    .await
-    .map_err(std::io::Error::other)?;
+    // The gazetteer (a quarter of a second) loads beside the dataset.
+    let gazetteer = tokio::task::spawn_blocking(Gazetteer::bundled);
+    let loaded =
+        dataset::database::load_at(&store, args.snapshot_file.as_deref(), args.publish_personal)
+            .await?;
+    let gazetteer = gazetteer.await.map_err(std::io::Error::other)?;
     tokio::task::spawn_blocking(|| Gazetteer::bundled().warm_up());
-    let state = AppState::new(snapshot?, ApiConfig::from_args(args), gazetteer);
+    let state = AppState::new(loaded.snapshot, ApiConfig::from_args(args), gazetteer);
     dataset::warm_up(&state.live);
+    let follow = FollowConfig {
+        poll: Duration::from_millis(args.feed_poll_ms),
+        max_lag: Duration::from_secs(args.max_lag_secs),
+    };
+    let follower = Follower::start(store.clone(), state.live.clone(), loaded.seq, follow);
+    let _ = state.follower.set(follower);
     Ok((state, store))
 }
 

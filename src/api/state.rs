@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use crate::config::ServeArgs;
+use crate::dataset::follow::Follower;
 use crate::gazetteer::Gazetteer;
 use crate::live::Live;
 use crate::snapshot::Snapshot;
@@ -79,6 +80,9 @@ pub struct Shared {
     /// Permits for polygon queries running at once
     /// ([`POLYGON_QUERIES_AT_ONCE`]).
     pub polygon_queries: Arc<Semaphore>,
+    /// The follower of the store's log of changes (serving a database):
+    /// set once at start; writers wait on it, readiness reports it.
+    pub follower: std::sync::OnceLock<Follower>,
 }
 
 /// Polygon queries (`POST /api/practices/within`) running at once; more are
@@ -92,6 +96,7 @@ impl AppState {
             live: Live::new(snapshot, config.publish_personal),
             downloads: Arc::new(Semaphore::new(config.max_downloads.max(1))),
             polygon_queries: Arc::new(Semaphore::new(POLYGON_QUERIES_AT_ONCE)),
+            follower: std::sync::OnceLock::new(),
             config: Arc::new(config),
             gazetteer,
         }))

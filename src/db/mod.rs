@@ -23,6 +23,7 @@ use sqlx::{AnyPool, Executor, Row};
 use crate::workflow::{AccountId, Denied};
 
 mod accounts;
+mod feed;
 mod history;
 mod invites;
 mod practices;
@@ -31,6 +32,7 @@ mod rows;
 mod types;
 
 pub use accounts::{Account, SessionRecord, TokenId, TokenInfo};
+pub use feed::{ChangeListener, FeedChange};
 pub use invites::{Invite, InviteId, NewInvite};
 pub use review::{ImportReport, QueueFilter};
 pub use types::{
@@ -52,7 +54,27 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The URL as sqlx takes it, for a PostgreSQL listener's own connection.
+    url: Url,
 }
+
+/// A database URL, kept out of debug output (it may hold a password).
+#[derive(Clone)]
+struct Url(std::sync::Arc<str>);
+
+impl std::fmt::Debug for Url {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Url(..)")
+    }
+}
+
+/// The PostgreSQL channel on which each committed public change is
+/// announced, with its sequence number as the payload.
+pub const CHANGES_CHANNEL: &str = "mapa_changes";
+
+/// The PostgreSQL advisory lock (transaction-scoped) under which rows of the
+/// `changes` log are numbered, so that they commit in number order.
+pub(crate) const CHANGES_LOCK: i64 = 0x6d61_7061_6368; // "mapach"
 
 /// What went wrong in the store; the HTTP edge maps each kind to a status.
 #[derive(Debug, thiserror::Error)]
@@ -132,6 +154,7 @@ impl Store {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalise_url(url)?;
         let options = AnyConnectOptions::from_str(&url)?;
+        let pool_url = Url(url.as_str().into());
         let pool = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
@@ -162,7 +185,11 @@ impl Store {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            url: pool_url,
+        })
     }
 
     /// Which database this is.

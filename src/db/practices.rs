@@ -234,6 +234,12 @@ pub(super) async fn insert_revision(
 /// Appends to the log of public changes; answers the change's place there
 /// (`seq`). Written after the practice's row in the same transaction, so of
 /// two committed changes of one practice the later commit has the larger seq.
+/// On PostgreSQL the row is numbered under a lock held until the commit, so
+/// numbers are committed in order (a follower reading "after n" never skips
+/// a number that commits later), and a notification carrying the number is
+/// sent on [`super::CHANGES_CHANNEL`] when the transaction commits. SQLite
+/// takes the write lock at `BEGIN IMMEDIATE`, which orders commits already.
+/// Each write calls this last before its commit, so the lock is held briefly.
 pub(super) async fn log_change(
     conn: &mut AnyConnection,
     id: &str,
@@ -245,7 +251,14 @@ pub(super) async fn log_change(
         ChangeKind::Put => "put",
         ChangeKind::Remove => "remove",
     };
-    let row = sqlx::query(
+    let postgres = conn.backend_name() == "PostgreSQL";
+    if postgres {
+        sqlx::query("SELECT CAST(pg_advisory_xact_lock($1) AS TEXT) AS locked")
+            .bind(super::CHANGES_LOCK)
+            .fetch_one(&mut *conn)
+            .await?;
+    }
+    let seq: i64 = sqlx::query(
         "INSERT INTO changes (practice_id, kind, revision, at) VALUES ($1, $2, $3, $4) \
          RETURNING CAST(seq AS BIGINT) AS seq",
     )
@@ -253,9 +266,17 @@ pub(super) async fn log_change(
     .bind(kind)
     .bind(revision)
     .bind(at)
-    .fetch_one(conn)
-    .await?;
-    Ok(row.try_get("seq")?)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("seq")?;
+    if postgres {
+        sqlx::query("SELECT CAST(pg_notify($1, $2) AS TEXT) AS sent")
+            .bind(super::CHANGES_CHANNEL)
+            .bind(seq.to_string())
+            .fetch_one(&mut *conn)
+            .await?;
+    }
+    Ok(seq)
 }
 
 /// A practice's row as parameters `$1`–`$14` (in [`STATE_WRITE`]'s order).

@@ -211,6 +211,37 @@ impl Live {
         Ok(Some(applied))
     }
 
+    /// [`Live::apply_logged`] for a batch read from the log, in one new
+    /// overlay: each change whose practice had a later one laid already is
+    /// left out. A batch with a bad record changes nothing; how many changes
+    /// were laid.
+    pub fn apply_logged_batch(&self, changes: Vec<(i64, Change)>) -> Result<usize, ChangeError> {
+        let (seqs, changes): (Vec<i64>, Vec<Change>) = changes.into_iter().unzip();
+        check(&changes)?;
+        let mut w = self.writer();
+        let mut keep = Vec::with_capacity(changes.len());
+        for (seq, change) in seqs.into_iter().zip(changes) {
+            let id = match &change {
+                Change::Put(p) => &p.id,
+                Change::Remove(id) => id,
+            };
+            if w.applied_seq.get(id).is_some_and(|&done| done >= seq) {
+                continue;
+            }
+            w.applied_seq.insert(id.clone(), seq);
+            keep.push(change);
+        }
+        let n = keep.len();
+        if n > 0 {
+            self.apply_locked(&mut w, keep);
+        }
+        drop(w);
+        if n > 0 {
+            self.wake_merger();
+        }
+        Ok(n)
+    }
+
     /// [`Live::apply`]'s work, under the writers' lock; the caller wakes the
     /// merger after releasing it.
     fn apply_locked(&self, w: &mut Writer, changes: Vec<Change>) -> Applied {

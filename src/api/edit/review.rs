@@ -104,7 +104,7 @@ pub async fn act(
         .store()?
         .act(&signed.actor(), &id, action, version)
         .await?;
-    state.publish(written.seq, written.public);
+    state.publish(written.seq, written.public).await;
     Ok(entry_response(StatusCode::OK, written.entry))
 }
 
@@ -177,7 +177,7 @@ pub async fn restore(
         .store()?
         .restore(&signed.actor(), &id, Version(b.revision), version)
         .await?;
-    state.publish(written.seq, written.public);
+    state.publish(written.seq, written.public).await;
     Ok(entry_response(StatusCode::OK, written.entry))
 }
 

@@ -84,7 +84,12 @@ fn item_url(headers: &HeaderMap, state: &EditState, id: &str) -> String {
 
 /// 200 (or 201 created) when the public version is the written one; 202
 /// when it waits for review.
-fn written_response(w: Written, state: &EditState, headers: &HeaderMap, created: bool) -> Response {
+async fn written_response(
+    w: Written,
+    state: &EditState,
+    headers: &HeaderMap,
+    created: bool,
+) -> Response {
     let published = w.entry.status == Status::Published && w.entry.pending.is_none();
     let status = match (created, published) {
         (_, false) => StatusCode::ACCEPTED,
@@ -92,7 +97,7 @@ fn written_response(w: Written, state: &EditState, headers: &HeaderMap, created:
         (false, true) => StatusCode::OK,
     };
     let location = item_url(headers, state, &w.entry.practice.id);
-    state.publish(w.seq, w.public);
+    state.publish(w.seq, w.public).await;
     let mut r = entry_response(status, w.entry);
     if prefers_draft(headers) {
         r.headers_mut().insert(
@@ -141,7 +146,7 @@ pub async fn create(
             )),
             e => e.into(),
         })?;
-    Ok(written_response(written, &state, &headers, true))
+    Ok(written_response(written, &state, &headers, true).await)
 }
 
 /// `PUT /ogc/collections/practices/items/{id}`: the whole feature replaced.
@@ -221,7 +226,7 @@ async fn write(
         .store()?
         .edit(&actor, &id, practice, version, intent(&actor, &headers))
         .await?;
-    Ok(written_response(written, &state, &headers, false))
+    Ok(written_response(written, &state, &headers, false).await)
 }
 
 /// `DELETE /ogc/collections/practices/items/{id}`: archived (out of every
@@ -248,7 +253,7 @@ pub async fn delete(
         .store()?
         .act(&signed.actor(), &id, Action::Archive, version)
         .await?;
-    state.publish(written.seq, written.public);
+    state.publish(written.seq, written.public).await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

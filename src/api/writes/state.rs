@@ -10,6 +10,9 @@ use crate::auth::throttle::Throttle;
 use crate::db::{PublicChange, Store};
 use crate::live::Change;
 
+/// How long a write's answer waits for its change to be applied here.
+const PUBLISH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// What every write handler gets.
 #[derive(Clone)]
 pub struct EditState {
@@ -52,10 +55,23 @@ need the store of record (serve without --data, or with --database)"
     /// Changes reach the read path in commit order (the log's `seq`): when
     /// two writes of one practice return in the other order, the older one
     /// is left out, so the last committed version is the one answered.
-    pub fn publish(&self, seq: Option<i64>, change: Option<PublicChange>) {
+    /// A node that follows the store's log (`serve`) applies the change from
+    /// the log, as every other node does, and this waits until it has (the
+    /// writer then reads its write here); without a follower it is applied
+    /// now.
+    pub async fn publish(&self, seq: Option<i64>, change: Option<PublicChange>) {
         let (Some(seq), Some(change)) = (seq, change) else {
             return;
         };
+        if let Some(follower) = self.app.follower.get() {
+            if !follower.wait_for(seq, PUBLISH_WAIT).await {
+                tracing::warn!(
+                    seq,
+                    "a committed change is not applied here yet; the follower goes on reading the log"
+                );
+            }
+            return;
+        }
         let change = match change {
             PublicChange::Put(p) => Change::Put(*p),
             PublicChange::Remove(id) => Change::Remove(id),
