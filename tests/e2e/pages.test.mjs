@@ -126,7 +126,7 @@ test('the list and a practice page work with JavaScript off and the keyboard alo
   await page.goto(`${BASE}/praktyki`);
   // Fill the form by keyboard: tab to the text field, type, tab to the
   // voivodeship, choose one by typing, submit with Enter.
-  const woj = first.properties.voivodeship;
+  const woj = first.properties.voivodeship.teryt;
   await page.keyboard.press('Tab'); // skip link
   let focused = '';
   for (let i = 0; i < 15 && focused !== 'f-q'; i += 1) {
