@@ -52,7 +52,7 @@ const PAGES: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "Dzienny Dom Senior+ w Bobowej otwarty\nW poniedziałek uroczyście otwarto Dzienny Dom w ramach programu 'Senior+'. Placówka przy ul. Grunwaldzkiej przyjmie 20 osób starszych z gminy Bobowa.",
-        "Senior+",
+        "Dzienny Dom Senior+ w Bobowej otwarty",
         "",
         "",
     ),
