@@ -200,6 +200,7 @@ query_params!(QueueParams);
     (status = 400, description = "A bad or unknown parameter", body = ErrorBody),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 403, description = "Not a reviewer", body = ErrorBody),
+    (status = 422, description = "A filter value not acceptable (a voivodeship that is not a TERYT code, an unknown area), named", body = ErrorBody),
 ))]
 pub async fn queue(
     State(state): State<EditState>,

@@ -163,6 +163,7 @@ pub async fn create(
     (status = 403, description = "Not allowed (outside the contributor's units)", body = ErrorBody),
     (status = 404, description = "No such practice this account may see", body = ErrorBody),
     (status = 412, description = "The practice changed since the ETag given", body = ErrorBody),
+    (status = 415, description = "Not GeoJSON", body = ErrorBody),
     (status = 422, description = "A value not acceptable, named", body = ErrorBody),
     (status = 428, description = "No If-Match", body = ErrorBody),
 ))]
