@@ -205,6 +205,22 @@ fn redirects_are_followed_and_the_final_address_kept() {
 }
 
 #[test]
+fn with_no_redirect_allowed_a_redirect_names_its_target_and_is_not_fetched() {
+    let server = Server::start();
+    let mut f = Fetcher::new(FetchConfig {
+        max_redirects: 0,
+        ..config()
+    });
+    let err = f.fetch(&server.url("/absolute-redirect")).unwrap_err();
+    assert_eq!(
+        err.failure,
+        FetchFailure::Redirected(server.url("/redirect")),
+        "{err}"
+    );
+    assert!(err.to_string().contains("give that address"), "{err}");
+}
+
+#[test]
 fn robots_txt_is_read_once_per_site_and_honoured() {
     let server = Server::start();
     let mut f = Fetcher::new(config());

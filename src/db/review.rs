@@ -399,10 +399,15 @@ impl Store {
     /// Whether a practice with this id was public once and has been archived
     /// (the practice pages answer 410 Gone for it, not 404).
     pub async fn is_archived(&self, id: &str) -> DbResult<bool> {
-        let row = sqlx::query("SELECT status FROM practices WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        // Archived and once public (a `put` in the log of public changes): a
+        // draft or submission archived before publication stays unknown.
+        let row = sqlx::query(
+            "SELECT status FROM practices p WHERE id = $1 AND EXISTS \
+             (SELECT 1 FROM changes c WHERE c.practice_id = p.id AND c.kind = 'put')",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
         Ok(match row {
             Some(r) => r.try_get::<String, _>("status")? == Status::Archived.slug(),
             None => false,

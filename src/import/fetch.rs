@@ -121,6 +121,9 @@ pub enum FetchFailure {
     /// More redirects than allowed.
     #[error("more than {0} redirects")]
     TooManyRedirects(usize),
+    /// A redirect when none may be followed: where it leads.
+    #[error("the page redirects to {0}, which was not fetched; give that address")]
+    Redirected(String),
     /// A redirect without a usable `Location`, or to another scheme.
     #[error("redirected to {0:?}, which is not an http or https address")]
     BadRedirect(String),
@@ -200,6 +203,9 @@ impl Fetcher {
                     .filter(|u| !location.is_empty() && matches!(u.scheme(), "http" | "https"))
                     .ok_or_else(|| fail(FetchFailure::BadRedirect(location.clone()), &current))?;
                 hops += 1;
+                if self.config.max_redirects == 0 {
+                    return Err(fail(FetchFailure::Redirected(next.to_string()), &current));
+                }
                 if hops > self.config.max_redirects {
                     return Err(fail(
                         FetchFailure::TooManyRedirects(self.config.max_redirects),

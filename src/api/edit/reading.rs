@@ -218,7 +218,9 @@ fn media_type(headers: &HeaderMap) -> String {
 
 /// Fetches and reads `address`; an address of this machine or its private
 /// network is refused (the server would otherwise reach for its
-/// neighbours on a user's behalf).
+/// neighbours on a user's behalf), and redirects are not followed. Left:
+/// the name is resolved again when connecting (a DNS answer that changes
+/// between the check and the fetch is not caught).
 async fn fetch_address(address: String) -> Result<import::Parsed, ApiError> {
     let url = fetch::parse_http(&address).map_err(|e| ApiError::invalid("address", e))?;
     let host = url.host_str().unwrap_or("").to_string();
@@ -237,7 +239,14 @@ async fn fetch_address(address: String) -> Result<import::Parsed, ApiError> {
                 ),
             });
         }
-        let mut fetcher = fetch::Fetcher::new(fetch::FetchConfig::default());
+        // No redirect is followed: only the address checked above is
+        // fetched (a public page redirecting to a private address would
+        // otherwise be reached); a redirect is answered with its target, for
+        // the person to give that address instead.
+        let mut fetcher = fetch::Fetcher::new(fetch::FetchConfig {
+            max_redirects: 0,
+            ..fetch::FetchConfig::default()
+        });
         import::read_address(&mut fetcher, &address)
             .map_err(|e| ApiError::Unprocessable(format!("address: {e}")))
     })

@@ -159,7 +159,9 @@ fn find(view: &View, key: &str) -> Option<Practice> {
 /// Whether the store holds the key's practice (or the id before a slug) as
 /// archived.
 async fn archived(store: &crate::db::Store, key: &str) -> bool {
-    let ids = std::iter::once(key).chain(key.match_indices('-').map(|(i, _)| &key[..i]));
+    // At most the first few prefixes: a key of thousands of dashes must not
+    // cost thousands of queries.
+    let ids = std::iter::once(key).chain(key.match_indices('-').take(6).map(|(i, _)| &key[..i]));
     for id in ids {
         match store.is_archived(id).await {
             Ok(true) => return true,
